@@ -1,0 +1,81 @@
+"""What the story engine hands the generator: a per-actor, per-frame plan of the scene.
+
+The story engine (``stickgen.story``) turns a prompt or a script into a :class:`ScenePlan`; the pipeline
+(``stickgen.pipeline``) turns a plan into a :class:`~stickgen.motion.Scene`. Neither needs the other's
+internals, only these two classes.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from . import vocab
+from .motion import Segment
+
+
+@dataclass
+class ActorPlan:
+    """One actor's plan.
+
+    ``action_ids: [T]`` int64 vocabulary ids per frame; ``text`` is the sentence the text encoder sees
+    for this actor; ``path: [K, 2]`` optional world x/z waypoints (metres) the root should follow;
+    ``start_position`` is the world x/z of the pelvis at frame 0 and ``facing`` the heading at frame 0
+    (radians, 0 faces +z, positive turns toward +x); ``speed`` (m/s) and ``energy`` (0..1) are manner
+    hints; ``partner`` is the index of the actor this one interacts with, if any.
+    """
+
+    id: str
+    text: str
+    action_ids: np.ndarray
+    name: str | None = None
+    color: str | None = None
+    start_position: tuple[float, float] = (0.0, 0.0)
+    facing: float = 0.0
+    path: np.ndarray | None = None
+    speed: float | None = None
+    energy: float = 0.5
+    partner: int | None = None
+    expressions: list[Segment] = field(default_factory=list)
+    speech: list[Segment] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.action_ids = np.asarray(self.action_ids, dtype=np.int64)
+        if self.action_ids.ndim != 1 or len(self.action_ids) == 0:
+            raise ValueError(f"action_ids: expected a non-empty [T] array, got shape {self.action_ids.shape}")
+        if self.action_ids.min() < 0 or self.action_ids.max() >= len(vocab.ACTIONS):
+            raise ValueError("action_ids: ids must index stickgen.vocab.ACTIONS")
+        if self.path is not None:
+            self.path = np.asarray(self.path, dtype=np.float64).reshape(-1, 2)
+
+    @property
+    def num_frames(self) -> int:
+        return len(self.action_ids)
+
+    def action_segments(self) -> list[Segment]:
+        """Runs of equal action ids as half-open frame segments."""
+        ids = self.action_ids
+        cuts = [0, *np.flatnonzero(np.diff(ids)) + 1, len(ids)]
+        return [Segment(int(a), int(b), vocab.ACTION_NAMES[ids[a]]) for a, b in zip(cuts[:-1], cuts[1:])]
+
+
+@dataclass
+class ScenePlan:
+    """All actors' plans on one clock, plus the camera object and metadata for the resulting Scene."""
+
+    actors: list[ActorPlan]
+    fps: float = 25
+    camera: dict[str, Any] | None = None
+    objects: list[dict[str, Any]] | None = None
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if not self.actors:
+            raise ValueError("a scene plan needs at least one actor")
+        if len({a.num_frames for a in self.actors}) != 1:
+            raise ValueError("all actor plans must cover the same number of frames")
+
+    @property
+    def num_frames(self) -> int:
+        return self.actors[0].num_frames
