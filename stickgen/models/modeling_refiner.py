@@ -1,0 +1,186 @@
+"""``StickGenRefiner``: a conditional denoiser over normalised motion features (a diffusers model).
+
+It predicts the clean features ``x0`` (``prediction_type="sample"``) from noisy features ``x_t``, the
+timestep, the planner's features for the same frames and the text embedding. Frames are grouped in
+patches of ``patch_size`` to halve the sequence. Training: :func:`refiner_loss` with a
+``DDPMScheduler`` and condition dropout (for classifier-free guidance). Sampling: :func:`denoise` with a
+``DDIMScheduler`` in a few steps, with guidance and optional inpainting of known frames/channels
+(window overlaps, pinned frames or joints, trajectory constraints).
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Callable
+
+import torch
+import torch.nn.functional as F
+from diffusers import ConfigMixin, ModelMixin
+from diffusers.configuration_utils import register_to_config
+from diffusers.utils import BaseOutput
+from torch import nn
+
+from .modeling_stickgen import Transformer
+
+#: preset name -> (d_model, num_layers, num_heads, ffn_dim)
+REFINER_PRESETS: dict[str, tuple[int, int, int, int]] = {
+    "small": (128, 4, 4, 512),
+    "medium": (192, 4, 6, 768),
+    "large": (256, 4, 8, 1024),
+}
+NUM_TRAIN_TIMESTEPS = 1000
+
+
+@dataclass
+class RefinerOutput(BaseOutput):
+    """``sample [B, T, 137]``: the predicted clean (normalised) features, or noise for epsilon models."""
+
+    sample: torch.Tensor
+
+
+def timestep_embedding(timesteps: torch.Tensor, dim: int) -> torch.Tensor:
+    """Sinusoidal embedding ``[B] -> [B, dim]``."""
+    half = dim // 2
+    freqs = torch.exp(-math.log(10000.0) * torch.arange(half, dtype=torch.float32, device=timesteps.device) / half)
+    angles = timesteps.float()[:, None] * freqs[None]
+    return torch.cat([angles.cos(), angles.sin()], dim=-1)
+
+
+class StickGenRefiner(ModelMixin, ConfigMixin):
+    """Denoiser ``(x_t [B,T,137], t [B], planner features [B,T,137], text [B,text_dim]) -> x0 [B,T,137]``."""
+
+    config_name = "config.json"
+
+    @register_to_config
+    def __init__(self, d_model: int = 128, num_layers: int = 4, num_heads: int = 4, ffn_dim: int = 512,
+                 feature_dim: int = 137, text_dim: int = 384, patch_size: int = 2, rope_theta: float = 10000.0,
+                 rms_norm_eps: float = 1e-6):
+        super().__init__()
+        width = feature_dim * patch_size
+        self.in_proj = nn.Linear(2 * width, d_model)
+        self.time_mlp = nn.Sequential(nn.Linear(d_model, d_model), nn.SiLU(), nn.Linear(d_model, d_model))
+        self.text_proj = nn.Linear(text_dim, d_model)
+        self.condition_flag_embed = nn.Embedding(2, d_model)
+        self.transformer = Transformer(d_model, num_layers, num_heads, ffn_dim, rms_norm_eps, rope_theta)
+        self.out_proj = nn.Linear(d_model, width)
+
+    @classmethod
+    def from_preset(cls, name: str, **overrides) -> StickGenRefiner:
+        if name not in REFINER_PRESETS:
+            raise KeyError(f"unknown preset {name!r}; expected one of: {', '.join(REFINER_PRESETS)}")
+        d, layers, heads, ffn = REFINER_PRESETS[name]
+        return cls(**{"d_model": d, "num_layers": layers, "num_heads": heads, "ffn_dim": ffn, **overrides})
+
+    def forward(self, sample: torch.Tensor, timestep: torch.Tensor, condition: torch.Tensor,
+                text_embeds: torch.Tensor, condition_mask: torch.Tensor | None = None,
+                attention_mask: torch.Tensor | None = None) -> RefinerOutput:
+        """``condition_mask [B]``: 1 keeps the planner features and text, 0 drops both (unconditional).
+
+        ``attention_mask [B, T]`` marks real frames; ``T`` need not be a multiple of ``patch_size``.
+        """
+        b, t, _ = sample.shape
+        p = self.config.patch_size
+        if text_embeds.shape[-1] != self.config.text_dim:
+            raise ValueError(f"text_embeds: expected dimension {self.config.text_dim}, got {text_embeds.shape[-1]}")
+        keep = torch.ones(b, device=sample.device) if condition_mask is None else condition_mask.to(sample.dtype)
+        pad = (-t) % p
+        x = torch.cat([sample, condition * keep[:, None, None]], dim=-1)
+        x = F.pad(x, (0, 0, 0, pad)).reshape(b, (t + pad) // p, -1)
+        timestep = timestep.reshape(-1).expand(b) if timestep.numel() == 1 else timestep
+        time_token = self.time_mlp(timestep_embedding(timestep, self.config.d_model))
+        text_token = self.text_proj(text_embeds * keep[:, None]) + self.condition_flag_embed(keep.long())
+        tokens = torch.cat([time_token[:, None], text_token[:, None], self.in_proj(x)], dim=1)
+        key_mask = None
+        if attention_mask is not None:
+            frames = F.pad(attention_mask.bool(), (0, pad)).reshape(b, -1, p).any(-1)
+            key_mask = torch.cat([torch.ones(b, 2, dtype=torch.bool, device=sample.device), frames], dim=1)
+        out = self.out_proj(self.transformer(tokens, key_mask)[:, 2:])
+        return RefinerOutput(sample=out.reshape(b, t + pad, -1)[:, :t])
+
+
+# ----------------------------------------------------------------------------- schedulers
+
+
+def make_scheduler(kind: str = "ddim"):
+    """The DDIM sampler (``kind="ddim"``) or DDPM training scheduler (``"ddpm"``) with the shared noise schedule."""
+    from diffusers import DDIMScheduler, DDPMScheduler
+
+    config = dict(num_train_timesteps=NUM_TRAIN_TIMESTEPS, beta_schedule="squaredcos_cap_v2",
+                  prediction_type="sample", clip_sample=False, timestep_spacing="trailing")
+    if kind == "ddim":
+        return DDIMScheduler(**config, set_alpha_to_one=True)
+    if kind == "ddpm":
+        return DDPMScheduler(**config)
+    raise ValueError(f"scheduler kind must be 'ddim' or 'ddpm', got {kind!r}")
+
+
+# ----------------------------------------------------------------------------- training
+
+
+def refiner_loss(refiner: StickGenRefiner, scheduler, target: torch.Tensor, condition: torch.Tensor,
+                 text_embeds: torch.Tensor, attention_mask: torch.Tensor | None = None,
+                 condition_dropout: float = 0.1, generator: torch.Generator | None = None) -> torch.Tensor:
+    """Masked MSE of one denoising step, the refiner's whole training objective.
+
+    target ``[B, T, 137]`` ground-truth normalised features; condition ``[B, T, 137]`` the planner's
+    ``pose`` output for the same clip (detached); ``scheduler`` a ``DDPMScheduler`` (see
+    :func:`make_scheduler`); a random ``condition_dropout`` share of the batch trains unconditionally.
+    """
+    b = target.shape[0]
+    device = target.device
+    noise = torch.randn(target.shape, generator=generator, device=device)
+    steps = torch.randint(0, scheduler.config.num_train_timesteps, (b,), generator=generator, device=device)
+    keep = (torch.rand(b, generator=generator, device=device) >= condition_dropout).float()
+    noisy = scheduler.add_noise(target, noise, steps)
+    prediction = refiner(noisy, steps, condition.detach(), text_embeds, keep, attention_mask).sample
+    goal = target if scheduler.config.prediction_type == "sample" else noise
+    error = (prediction - goal).pow(2).mean(-1)
+    if attention_mask is None:
+        return error.mean()
+    mask = attention_mask.float()
+    return (error * mask).sum() / mask.sum().clamp(min=1.0)
+
+
+# ----------------------------------------------------------------------------- sampling
+
+#: (sample, timestep, condition, text_embeds, condition_mask) -> predicted x0, all [B, ...] tensors
+DenoiseFn = Callable[[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor], torch.Tensor]
+
+
+def denoise(model: DenoiseFn, scheduler, condition: torch.Tensor, text_embeds: torch.Tensor,
+            num_inference_steps: int = 4, guidance_scale: float = 2.0, generator: torch.Generator | None = None,
+            known: torch.Tensor | None = None, known_mask: torch.Tensor | None = None) -> torch.Tensor:
+    """Sample clean features ``[B, T, 137]`` with DDIM and classifier-free guidance.
+
+    ``model`` is a :data:`DenoiseFn` (``lambda *a: refiner(*a).sample`` or an ONNX session wrapper);
+    ``known [B, T, 137]`` with ``known_mask`` (broadcastable to it, 1 = fixed) are kept exactly: the
+    predicted ``x0`` is overwritten there at every step, so the rest is generated around them.
+    ``guidance_scale`` 1 disables guidance (one model call per step instead of two).
+    """
+    if num_inference_steps < 1:
+        raise ValueError(f"num_inference_steps must be >= 1, got {num_inference_steps}")
+    b = condition.shape[0]
+    scheduler.set_timesteps(num_inference_steps)
+    x = torch.randn(condition.shape, generator=generator, device=condition.device, dtype=condition.dtype)
+    x = x * scheduler.init_noise_sigma
+    guided = guidance_scale != 1.0
+    if guided:
+        both = lambda t: torch.cat([t, t])  # noqa: E731
+        cond_in, text_in = both(condition), both(text_embeds)
+        flags = torch.cat([torch.ones(b), torch.zeros(b)]).to(condition)
+    else:
+        cond_in, text_in, flags = condition, text_embeds, torch.ones(b).to(condition)
+    mask = None if known_mask is None else known_mask.to(condition.dtype).expand_as(condition)
+    for t in scheduler.timesteps:
+        x_in = torch.cat([x, x]) if guided else x
+        steps = torch.full((x_in.shape[0],), int(t), dtype=torch.long, device=x.device)
+        pred = model(x_in, steps, cond_in, text_in, flags)
+        if guided:
+            with_cond, without = pred.chunk(2)
+            pred = without + guidance_scale * (with_cond - without)
+        if mask is not None:
+            pred = pred * (1 - mask) + known * mask
+        x = scheduler.step(pred, t, x, eta=0.0).prev_sample
+    if mask is not None:
+        x = x * (1 - mask) + known * mask
+    return x
