@@ -1,0 +1,1 @@
+"""Data-building scripts: the procedural motion generator, real-clip converters, curation, Hub dataset."""
