@@ -1,0 +1,185 @@
+"""Frame composition: background, ground, grid, contact shadows, then every actor's limbs and heads in
+depth order (painter's algorithm: far strokes first, so near limbs cover far ones).
+
+Frames are drawn ``SUPERSAMPLE`` times larger with Pillow and box-filtered down, which anti-aliases
+every stroke.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+import numpy as np
+from PIL import Image, ImageDraw
+
+from . import draw as glyphs
+from .camera import CameraPath, camera_path
+from .faces import FaceTrack, face_track
+from .geometry import BONES, ActorGeometry, actor_geometry, ground_grid
+from .styles import RGB, StrokePass, Style, get_style, hex_to_rgb, mix
+
+SUPERSAMPLE = 2
+SHADOW_SHADES = (0.3, 0.6, 1.0)
+FAR_SHADE_DEPTH = 0.3      # metres behind the actor's middle where far limbs reach full shade
+SKETCH_REDRAW_FRAMES = 3   # sketch strokes are "redrawn" (new wobble) every this many frames
+
+
+@dataclass
+class _Actor:
+    geometry: ActorGeometry
+    face: FaceTrack
+    color: RGB
+
+
+@dataclass
+class _Plan:
+    style: Style
+    size: tuple[int, int]
+    canvas: tuple[int, int]
+    path: CameraPath
+    actors: list[_Actor]
+    background: Image.Image
+    horizon: np.ndarray
+    grid: np.ndarray
+    grid_valid: np.ndarray
+    seed: int
+
+
+def check_size(size: tuple[int, int]) -> tuple[int, int]:
+    """``(W, H)`` as ints, ``ValueError`` unless both are within 16..8192."""
+    try:
+        width, height = (int(v) for v in size)
+    except (TypeError, ValueError):
+        raise ValueError(f"size must be (width, height), got {size!r}") from None
+    if not (16 <= width <= 8192 and 16 <= height <= 8192):
+        raise ValueError(f"size must be between 16 and 8192 pixels a side, got {width}x{height}")
+    return width, height
+
+
+def _gradient(top: RGB, bottom: RGB, size: tuple[int, int]) -> Image.Image:
+    t = np.linspace(0.0, 1.0, size[1])[:, None]
+    column = (np.array(top) * (1 - t) + np.array(bottom) * t).astype(np.uint8)
+    return Image.fromarray(np.repeat(column[:, None, :], size[0], axis=1), "RGB")
+
+
+def plan_scene(scene, style: str | Style = "normal", size: tuple[int, int] = (512, 512),
+               camera_move=None, seed: int = 0) -> _Plan:
+    """Everything per-frame drawing needs, computed once for the whole clip."""
+    style = get_style(style)
+    size = check_size(size)
+    canvas = (size[0] * SUPERSAMPLE, size[1] * SUPERSAMPLE)
+    path = camera_path(scene, size, camera_move)
+    actors = [_Actor(actor_geometry(m.joints, path, canvas, style.limb_width), face_track(m, scene.fps),
+                     hex_to_rgb(scene.actor_color(i))) for i, m in enumerate(scene.actors)]
+    center = np.mean([m.joints[:, 0, [0, 2]].mean(axis=0) for m in scene.actors], axis=0)
+    grid, grid_valid = ground_grid(path, canvas, center)
+    return _Plan(style, size, canvas, path, actors, _gradient(style.sky_top, style.sky_bottom, canvas),
+                 path.horizon_y(canvas), grid, grid_valid, seed)
+
+
+# ----------------------------------------------------------------------------- per frame
+
+
+def _draw_ground(canvas: ImageDraw.ImageDraw, plan: _Plan, t: int) -> None:
+    style, (width, height) = plan.style, plan.canvas
+    horizon = float(np.clip(plan.horizon[t], -1, height + 1))
+    if horizon < height:
+        canvas.rectangle((0, horizon, width, height), fill=style.ground)
+    line = max(SUPERSAMPLE // 2, 1)
+    for (a, b), ok in zip(plan.grid[t], plan.grid_valid[t]):
+        if ok:
+            canvas.line([tuple(a), tuple(b)], fill=style.grid, width=line)
+    for actor in plan.actors:
+        strength = actor.geometry.shadow_strength[t]
+        if strength > 0.02:
+            for ring, shade in zip(actor.geometry.shadow[t], SHADOW_SHADES):
+                canvas.polygon([tuple(p) for p in ring], fill=mix(style.ground, style.shadow, shade * strength))
+
+
+def _limb(canvas: ImageDraw.ImageDraw, actor: _Actor, t: int, bone: tuple[int, int], color: RGB,
+          passes: tuple[StrokePass, ...], taper: float, rng: np.random.Generator) -> None:
+    g = actor.geometry
+    parent, child = bone
+    for p in passes:
+        a, b = g.xy[t, parent].copy(), g.xy[t, child].copy()
+        if p.jitter:
+            a += rng.normal(0.0, p.jitter * g.width[t, parent], 2)
+            b += rng.normal(0.0, p.jitter * g.width[t, child], 2)
+        glyphs.stroke(canvas, a, b, g.width[t, parent] * p.width, g.width[t, child] * p.width * taper,
+                      mix(color, p.mix_to, p.mix))
+
+
+def _head(canvas: ImageDraw.ImageDraw, actor: _Actor, t: int, color: RGB, passes: tuple[StrokePass, ...],
+          fill: RGB | None) -> None:
+    g = actor.geometry
+    for k, p in enumerate(passes):
+        glyphs.head(canvas, g.head_xy[t], g.head_radius[t], g.width[t, 15] * p.width, mix(color, p.mix_to, p.mix),
+                    fill if k == 0 else None)
+
+
+def _face(canvas: ImageDraw.ImageDraw, plan: _Plan, actor: _Actor, t: int, color: RGB) -> None:
+    g, f, style = actor.geometry, actor.face, plan.style
+    radius = g.head_radius[t]
+    if radius < 3 or g.mouth_facing[t] < -0.3:
+        return
+    ink = style.face or mix(color, (255, 255, 255), 0.45)
+    fill = style.head_fill or style.sky_bottom
+    line = style.face_width * max(0.09 * radius, 1.0)
+    for side in range(2):
+        if g.eyes_visible[t, side]:
+            glyphs.eye(canvas, g.eyes_xy[t, side], radius, int(f.eyes[t]), ink, fill, line)
+            glyphs.brow(canvas, g.eyes_xy[t, side], radius, float(f.brows[t]), float(g.brow_outward[t, side]),
+                        ink, line)
+    if g.mouth_facing[t] > -0.05:
+        glyphs.mouth(canvas, g.mouth_xy[t], radius, int(f.mouths[t]), float(f.openness[t]),
+                     float(np.clip(g.mouth_facing[t] * 1.4, 0, 1)), ink, fill, line)
+
+
+def draw_frame(plan: _Plan, t: int) -> np.ndarray:
+    """Frame ``t`` of a planned scene: ``[H, W, 3]`` uint8."""
+    image = plan.background.copy()
+    canvas = ImageDraw.Draw(image)
+    _draw_ground(canvas, plan, t)
+    rng = np.random.default_rng((plan.seed, t // SKETCH_REDRAW_FRAMES))
+    items = []
+    for k, actor in enumerate(plan.actors):
+        g = actor.geometry
+        if not g.visible[t]:
+            continue
+        middle = float(np.median(g.depth[t]))
+        items += [(0.5 * (g.depth[t, a] + g.depth[t, b]), middle, k, (a, b)) for a, b in BONES]
+        items.append((float(g.head_depth[t]), middle, k, None))
+    items.sort(key=lambda item: -item[0])
+    style = plan.style
+    glow = tuple(p for p in style.passes if p.glow)
+    body = tuple(p for p in style.passes if not p.glow)
+    for passes, final in ((glow, False), (body, True)):
+        for depth, middle, k, bone in items if passes else ():
+            actor = plan.actors[k]
+            shade = style.far_shade * float(np.clip((depth - middle) / FAR_SHADE_DEPTH, 0.0, 1.0))
+            color = mix(actor.color, style.ground, shade)
+            if bone is not None:
+                _limb(canvas, actor, t, bone, color, passes, style.taper, rng)
+                continue
+            _head(canvas, actor, t, color, passes, style.head_fill if final else None)
+            if final:
+                _face(canvas, plan, actor, t, color)
+    if SUPERSAMPLE > 1:
+        image = image.reduce(SUPERSAMPLE)
+    return np.asarray(image)
+
+
+def render_frames(scene, style: str | Style = "normal", size: tuple[int, int] = (512, 512), camera_move=None,
+                  frames: Iterable[int] | None = None, seed: int = 0) -> Iterator[np.ndarray]:
+    """Yield the frames of ``scene`` as ``[H, W, 3]`` uint8 arrays (``size = (W, H)``).
+
+    ``frames`` picks frame indices (default: all); ``camera_move`` overrides the scene's camera moves
+    (see :func:`stickgen.render.camera.camera_path`); ``seed`` fixes the sketch style's wobble.
+    """
+    plan = plan_scene(scene, style, size, camera_move, seed)
+    indices = range(scene.num_frames) if frames is None else list(frames)
+    for t in indices:
+        if not 0 <= t < scene.num_frames:
+            raise ValueError(f"frame {t} is outside the clip (0..{scene.num_frames - 1})")
+    for t in indices:
+        yield draw_frame(plan, t)

@@ -1,0 +1,148 @@
+"""Writing rendered frames: MP4 (H.264 yuv420p through PyAV), looping GIF, PNG, PNG sequences and
+contact sheets. The format follows the output path.
+"""
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterable
+from contextlib import contextmanager
+from fractions import Fraction
+from pathlib import Path
+
+import numpy as np
+from PIL import Image, ImageDraw
+
+from .frames import render_frames
+
+FORMATS = ".mp4, .gif, .png, a folder ending in '/' or a pattern such as frames_%04d.png"
+MP4_CRF = 20
+MP4_PRESET = "veryfast"
+GIF_COLORS = 64
+
+
+def output_kind(path: str | os.PathLike) -> str:
+    """``"mp4"``, ``"gif"``, ``"png"`` or ``"sequence"`` for an output path; ``ValueError`` otherwise."""
+    text = os.fspath(path)
+    if text.endswith(("/", os.sep)) or "%" in Path(text).name or Path(text).is_dir():
+        return "sequence"
+    kind = Path(text).suffix.lower().lstrip(".")
+    if kind not in ("mp4", "gif", "png"):
+        raise ValueError(f"cannot render to {text!r}: expected {FORMATS}")
+    return kind
+
+
+def frame_indices(num_frames: int, scene_fps: float, fps: float | None) -> list[int]:
+    """Source frame shown at each output frame when playing at ``fps`` (nearest frame in time)."""
+    if fps is None or fps == scene_fps:
+        return list(range(num_frames))
+    if fps <= 0:
+        raise ValueError(f"fps must be positive, got {fps}")
+    count = max(int(round(num_frames * fps / scene_fps)), 1)
+    return [min(int(round(i * scene_fps / fps)), num_frames - 1) for i in range(count)]
+
+
+@contextmanager
+def _atomic_target(path: Path):
+    """Yield a temporary path next to ``path`` that replaces it on success."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix=path.suffix)
+    os.close(fd)
+    os.chmod(tmp, 0o644)
+    try:
+        yield Path(tmp)
+        os.replace(tmp, path)
+    finally:
+        Path(tmp).unlink(missing_ok=True)
+
+
+def write_mp4(frames: Iterable[np.ndarray], path: Path, fps: float) -> Path:
+    """Encode ``[H, W, 3]`` uint8 frames as H.264 yuv420p MP4 (even sizes only; browsers play it)."""
+    import av
+
+    with _atomic_target(path) as tmp, av.open(str(tmp), "w", format="mp4",
+                                              options={"movflags": "+faststart"}) as container:
+        stream = None
+        for frame in frames:
+            if stream is None:
+                height, width = frame.shape[:2]
+                if width % 2 or height % 2:
+                    raise ValueError(f"MP4 (yuv420p) needs an even width and height, got {width}x{height}")
+                stream = container.add_stream("libx264", rate=Fraction(fps).limit_denominator(1001))
+                stream.width, stream.height, stream.pix_fmt = width, height, "yuv420p"
+                stream.options = {"crf": str(MP4_CRF), "preset": MP4_PRESET}
+            container.mux(stream.encode(av.VideoFrame.from_ndarray(frame, format="rgb24")))
+        if stream is None:
+            raise ValueError("no frames to encode")
+        container.mux(stream.encode(None))
+    return path
+
+
+def write_gif(frames: Iterable[np.ndarray], path: Path, fps: float) -> Path:
+    """A looping GIF with one shared palette (no dithering: flat colours compress small)."""
+    images = [Image.fromarray(f) for f in frames]
+    if not images:
+        raise ValueError("no frames to encode")
+    probe = Image.fromarray(np.concatenate([np.asarray(images[i]) for i in
+                                            np.linspace(0, len(images) - 1, 4).astype(int)], axis=0))
+    palette = probe.quantize(GIF_COLORS, method=Image.Quantize.MEDIANCUT)
+    quantized = [im.quantize(palette=palette, dither=Image.Dither.NONE) for im in images]
+    with _atomic_target(path) as tmp:
+        quantized[0].save(tmp, format="GIF", save_all=True, append_images=quantized[1:], loop=0,
+                          duration=int(round(1000 / fps)), disposal=1, optimize=False)
+    return path
+
+
+def write_png_sequence(frames: Iterable[np.ndarray], path: str | os.PathLike) -> Path:
+    """Write ``frame_0000.png ...`` into a folder path, or follow a ``name_%04d.png`` pattern."""
+    text = os.fspath(path)
+    pattern = Path(text) if "%" in Path(text).name else Path(text) / "frame_%04d.png"
+    pattern.parent.mkdir(parents=True, exist_ok=True)
+    for i, frame in enumerate(frames):
+        Image.fromarray(frame).save(str(pattern) % i)
+    return pattern.parent
+
+
+def render(scene, path: str | os.PathLike, style: str = "normal", size: tuple[int, int] = (512, 512),
+           fps: float | None = None, camera_move=None, frame: int = 0, seed: int = 0) -> Path:
+    """Render ``scene`` to ``path``; the format follows the extension (see ``FORMATS``).
+
+    ``fps`` resamples playback by showing the nearest source frame (default: the scene's rate);
+    ``frame`` picks the frame of a single ``.png``. Returns the written file (the folder for sequences).
+    """
+    kind = output_kind(path)
+    if kind == "png":
+        image = next(render_frames(scene, style, size, camera_move, frames=[frame], seed=seed))
+        with _atomic_target(Path(path)) as tmp:
+            Image.fromarray(image).save(tmp, format="PNG")
+        return Path(path)
+    indices = frame_indices(scene.num_frames, scene.fps, fps)
+    frames = render_frames(scene, style, size, camera_move, frames=indices, seed=seed)
+    rate = fps or scene.fps
+    if kind == "mp4":
+        return write_mp4(frames, Path(path), rate)
+    if kind == "gif":
+        return write_gif(frames, Path(path), rate)
+    return write_png_sequence(frames, path)
+
+
+def contact_sheet(scene, path: str | os.PathLike, num_frames: int = 8, style: str = "normal",
+                  size: tuple[int, int] = (256, 256), columns: int | None = None, camera_move=None,
+                  labels: bool = True, seed: int = 0) -> Path:
+    """A PNG grid of ``num_frames`` evenly spaced frames, ``size`` each, ``columns`` wide (default: one
+    row), each labelled with its time when ``labels``."""
+    if num_frames < 1:
+        raise ValueError(f"num_frames must be at least 1, got {num_frames}")
+    picks = np.linspace(0, scene.num_frames - 1, num_frames).round().astype(int).tolist()
+    columns = columns or num_frames
+    rows = -(-num_frames // columns)
+    sheet = Image.new("RGB", (columns * size[0], rows * size[1]), (255, 255, 255))
+    pen = ImageDraw.Draw(sheet)
+    for i, tile in enumerate(render_frames(scene, style, size, camera_move, frames=picks, seed=seed)):
+        x, y = (i % columns) * size[0], (i // columns) * size[1]
+        sheet.paste(Image.fromarray(tile), (x, y))
+        if labels:
+            pen.text((x + 6, y + 4), f"{picks[i] / scene.fps:.1f} s", fill=(90, 90, 90))
+    with _atomic_target(Path(path)) as tmp:
+        sheet.save(tmp, format="PNG")
+    return Path(path)
