@@ -1,0 +1,308 @@
+"""``StickGenPipeline``: text (or a script, or a scene plan) to a :class:`~stickgen.motion.Scene`.
+
+Built from swappable parts like a diffusers pipeline: a :class:`~stickgen.text.TextEncoder`, the
+planner (one forward pass per window), the refiner with its DDIM scheduler, and the feature statistics.
+All actors (and all prompts of a list) go through the models in one batch. Clips longer than one
+window are planned window by window, each conditioned on (and continuing exactly from) the overlap with
+the previous one. Output clips are decoded, placed in the world (:mod:`stickgen.placement`) and
+post-processed (:mod:`stickgen.physics`).
+
+Saved folder (``save_pretrained``)::
+
+    model_index.json      class, version, component classes, text encoder name and dimension
+    planner/              transformers folder (config.json with auto_map, weights, remote code)
+    refiner/              diffusers folder
+    scheduler/            DDIMScheduler config
+    feature_stats.json    normalisation of the motion features
+    onnx/                 optional: planner.onnx, refiner.onnx (see stickgen.onnx_export)
+"""
+from __future__ import annotations
+
+import json
+import math
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Sequence
+
+import numpy as np
+
+from . import __version__, vocab
+from .conditioning import ActorPlan, ScenePlan
+from .features import (CONTACTS, FEATURE_DIM, FeatureStats, canonical_transform, decode, encode,
+                       to_canonical)
+from .motion import Motion, Scene
+from .physics import postprocess
+from .placement import place_actor
+from .skeleton import resample, rotate_y
+
+MODEL_INDEX = "model_index.json"
+
+
+def _camera_id(plan: ScenePlan) -> int:
+    moves = (plan.camera or {}).get("moves") or []
+    return vocab.camera_move_id(moves[0]["move"]) if moves else 0
+
+
+class StickGenPipeline:
+    """Text-to-motion pipeline. ``backend`` is ``"pytorch"`` or ``"onnx"`` (needs ``onnx/`` models)."""
+
+    def __init__(self, planner, refiner, scheduler, text_encoder, feature_stats: FeatureStats,
+                 name: str = "stickgen", backend: str = "pytorch", onnx_folder: str | Path | None = None):
+        config = planner.config
+        text_encoder.check(config.text_encoder, config.text_dim)
+        if config.feature_dim != FEATURE_DIM or refiner.config.feature_dim != FEATURE_DIM:
+            raise ValueError(f"planner/refiner feature_dim must be {FEATURE_DIM}")
+        if refiner.config.text_dim != config.text_dim:
+            raise ValueError(f"refiner text_dim {refiner.config.text_dim} != planner text_dim {config.text_dim}")
+        self.planner, self.refiner, self.scheduler = planner.eval(), refiner.eval(), scheduler
+        self.text_encoder, self.feature_stats, self.name = text_encoder, feature_stats, name
+        self.backend = backend
+        if backend == "onnx":
+            from .onnx_export import OnnxPlanner, OnnxRefiner
+
+            folder = Path(onnx_folder) if onnx_folder is not None else None
+            if folder is None or not (folder / "planner.onnx").exists():
+                raise FileNotFoundError("backend='onnx' needs planner.onnx and refiner.onnx; run "
+                                        "stickgen.onnx_export.export_pipeline(folder) first")
+            self._plan_fn, self._denoise_fn = OnnxPlanner(folder / "planner.onnx"), OnnxRefiner(folder / "refiner.onnx")
+        elif backend == "pytorch":
+            self._plan_fn = lambda inputs: self.planner(**inputs).pose
+            self._denoise_fn = lambda *args: self.refiner(*args).sample
+        else:
+            raise ValueError(f"backend must be 'pytorch' or 'onnx', got {backend!r}")
+
+    # ------------------------------------------------------------------ persistence
+
+    @classmethod
+    def from_pretrained(cls, path_or_hub_id: str | Path, backend: str = "pytorch", text_encoder=None,
+                        **hub_kwargs) -> StickGenPipeline:
+        """Load a saved folder, or download a Hub repository (honours ``HF_HUB_OFFLINE``)."""
+        from diffusers import DDIMScheduler
+
+        from .models import StickGenPlanner
+        from .models.modeling_refiner import StickGenRefiner
+        from .text import TextEncoder
+
+        folder = Path(path_or_hub_id)
+        if not folder.is_dir():
+            from huggingface_hub import snapshot_download
+
+            folder = Path(snapshot_download(str(path_or_hub_id), **hub_kwargs))
+        index_path = folder / MODEL_INDEX
+        if not index_path.exists():
+            raise FileNotFoundError(f"{folder} has no {MODEL_INDEX}; not a StickGenPipeline folder")
+        index = json.loads(index_path.read_text())
+        planner = StickGenPlanner.from_pretrained(folder / "planner")
+        refiner = StickGenRefiner.from_pretrained(folder / "refiner")
+        scheduler = DDIMScheduler.from_pretrained(folder / "scheduler")
+        encoder = text_encoder or TextEncoder(index["text_encoder"]["name"])
+        return cls(planner, refiner, scheduler, encoder, FeatureStats.load(folder),
+                   name=index.get("name", folder.name), backend=backend, onnx_folder=folder / "onnx")
+
+    def save_pretrained(self, folder: str | Path) -> Path:
+        """Write every component into ``folder`` (see the module docstring for the layout)."""
+        folder = Path(folder)
+        folder.mkdir(parents=True, exist_ok=True)
+        planner = self.planner.get_base_model() if hasattr(self.planner, "get_base_model") else self.planner
+        planner.save_pretrained(folder / "planner")
+        self.refiner.save_pretrained(folder / "refiner")
+        self.scheduler.save_pretrained(folder / "scheduler")
+        self.feature_stats.save(folder)
+        index = {
+            "_class_name": type(self).__name__, "_stickgen_version": __version__, "name": self.name,
+            "planner": ["stickgen.models", "StickGenPlanner"],
+            "refiner": ["stickgen.models.modeling_refiner", "StickGenRefiner"],
+            "scheduler": ["diffusers", type(self.scheduler).__name__],
+            "text_encoder": {"name": self.text_encoder.name, "dim": self.text_encoder.dim},
+        }
+        (folder / MODEL_INDEX).write_text(json.dumps(index, indent=2) + "\n")
+        return folder
+
+    # ------------------------------------------------------------------ LoRA
+
+    def load_lora(self, path: str | Path, adapter_name: str | None = None) -> None:
+        """Load a PEFT LoRA adapter for the planner (and make it active)."""
+        from peft import PeftModel
+
+        name = adapter_name or "default"
+        if isinstance(self.planner, PeftModel):
+            self.planner.load_adapter(str(path), adapter_name=name)
+        else:
+            self.planner = PeftModel.from_pretrained(self.planner, str(path), adapter_name=name)
+        self.planner.set_adapter(name)
+        self.planner.eval()
+
+    def set_adapter(self, name: str) -> None:
+        if not hasattr(self.planner, "set_adapter"):
+            raise ValueError("no LoRA adapter loaded; call load_lora first")
+        self.planner.set_adapter(name)
+
+    # ------------------------------------------------------------------ generation
+
+    def __call__(self, prompt_or_plan: Any, duration: float = 10.0, seed: int | None = None,
+                 num_inference_steps: int = 10, guidance_scale: float = 2.5, generator=None,
+                 fps: float = 25) -> Scene | list[Scene]:
+        """Generate a :class:`Scene` (or a list of them for a list of prompts/plans, in one batch).
+
+        ``prompt_or_plan``: a prompt string, a story ``Script`` or a :class:`ScenePlan`. The same
+        ``seed`` gives the same scene; ``num_inference_steps=0`` skips the refiner (planner only).
+        """
+        import torch
+
+        items = list(prompt_or_plan) if isinstance(prompt_or_plan, (list, tuple)) else [prompt_or_plan]
+        plans = [self._to_plan(item, duration, fps) for item in items]
+        if generator is None:
+            seed = int(np.random.SeedSequence().entropy % 2**31) if seed is None else int(seed)
+            generator = torch.Generator().manual_seed(seed)
+        model_fps = self.planner.config.fps
+        results: dict[int, tuple[list[np.ndarray], list[np.ndarray]]] = {}
+        with torch.inference_mode():
+            for n in sorted({plan.num_frames for plan in plans}):
+                same = [plan for plan in plans if plan.num_frames == n]
+                results[n] = self._generate(same, generator, num_inference_steps, guidance_scale)
+        taken = dict.fromkeys(results, 0)
+        scenes = []
+        for plan, item in zip(plans, items):
+            joints, contacts = results[plan.num_frames]
+            first = taken[plan.num_frames]
+            taken[plan.num_frames] += len(plan.actors)
+            motions = []
+            for actor, clip, touch in zip(plan.actors, joints[first:], contacts[first:]):
+                if plan.fps != model_fps:
+                    at = np.minimum(np.arange(plan.num_frames), int(round((len(clip) - 1) * plan.fps / model_fps)))
+                    clip = resample(clip, model_fps, plan.fps)[at]
+                    touch = touch[np.minimum(np.round(at * model_fps / plan.fps).astype(int), len(touch) - 1)]
+                clip = postprocess(place_actor(clip, actor), plan.fps, touch)
+                motions.append(Motion(clip, id=actor.id, name=actor.name, color=actor.color,
+                                      actions=actor.action_segments(), expressions=actor.expressions or None,
+                                      speech=actor.speech or None))
+            meta = {**plan.meta, "prompt": item if isinstance(item, str) else plan.meta.get("prompt"),
+                    "seed": seed, "model": self.name, "generator": f"stickgen {__version__}",
+                    "created": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+                    "steps": num_inference_steps, "guidance_scale": guidance_scale, "backend": self.backend}
+            scenes.append(Scene(motions, fps=plan.fps, camera=plan.camera, objects=plan.objects, meta=meta))
+        return scenes if isinstance(prompt_or_plan, (list, tuple)) else scenes[0]
+
+    def _to_plan(self, item: Any, duration: float, fps: float) -> ScenePlan:
+        if isinstance(item, ScenePlan):
+            return item
+        from . import story
+
+        if isinstance(item, str):
+            return story.plan_from_prompt(item, duration=duration, fps=fps)
+        return story.script_to_plan(item, fps=fps)
+
+    def _generate(self, plans: list[ScenePlan], generator, steps: int,
+                  guidance: float) -> tuple[list[np.ndarray], list[np.ndarray]]:
+        """Canonical joints ``[T, 22, 3]`` and contacts ``[T, 4]`` of every actor of ``plans`` (same length).
+
+        Runs at the model's frame rate. Actors with a partner get a second pass conditioned on the
+        partner's planner-only first pass.
+        """
+        import torch
+
+        actors = [actor for plan in plans for actor in plan.actors]
+        model_fps, plan_fps, num_frames = self.planner.config.fps, plans[0].fps, plans[0].num_frames
+        frames = max(1, int(round(num_frames * model_fps / plan_fps)))
+        pick = np.minimum((np.arange(frames) * plan_fps / model_fps).astype(int), num_frames - 1)
+        inputs = dict(
+            text=torch.as_tensor(self.text_encoder.encode([a.text for a in actors])),
+            actions=torch.as_tensor(np.stack([a.action_ids[pick] for a in actors])),
+            cameras=torch.as_tensor([_camera_id(p) for p in plans for _ in p.actors], dtype=torch.long))
+        partners = [(a.partner + sum(len(p.actors) for p in plans[:k])) if a.partner is not None else None
+                    for k, plan in enumerate(plans) for a in plan.actors]
+        if all(p is None for p in partners):
+            return self._windows(inputs, None, generator, steps, guidance)
+        first, _ = self._windows(inputs, None, generator, 0, guidance)
+        return self._windows(inputs, self._partner_joints(actors, partners, first), generator, steps, guidance)
+
+    def _partner_joints(self, actors: list[ActorPlan], partners: list[int | None],
+                        joints: list[np.ndarray]) -> np.ndarray:
+        """Each actor's partner (batch index ``partners[i]``) in the actor's canonical frame: ``[B, T, 22, 3]``."""
+        out = np.zeros((len(actors),) + joints[0].shape)
+        for i, (actor, k) in enumerate(zip(actors, partners)):
+            if k is None:
+                continue
+            other = actors[k]
+            world = rotate_y(joints[k], other.facing)
+            world[..., [0, 2]] += np.asarray(other.start_position)
+            start = np.array([actor.start_position[0], 0.0, actor.start_position[1]])
+            out[i] = to_canonical(world, start, actor.facing)
+        return out
+
+    def _windows(self, inputs: dict, partner: np.ndarray | None, generator, steps: int,
+                 guidance: float) -> tuple[list[np.ndarray], list[np.ndarray]]:
+        """Plan (and refine) window by window; returns canonical joints and contacts per actor."""
+        import torch
+
+        from .models.modeling_refiner import denoise
+
+        config = self.planner.config
+        size, overlap = config.max_frames, config.window_overlap
+        b, total = inputs["actions"].shape
+        joints = np.zeros((b, total, 22, 3))
+        contacts = np.zeros((b, total, 4))
+        for start in window_starts(total, size, overlap):
+            end = min(start + size, total)
+            length = end - start
+            known_count = 0 if start == 0 else overlap
+            known = np.zeros((b, length, FEATURE_DIM), np.float32)
+            frames = []
+            for i in range(b):
+                if known_count:
+                    known[i, :known_count] = self.feature_stats.normalize(
+                        encode(joints[i, start:start + known_count], config.fps, contacts[i, start:start + known_count]))
+                frames.append(canonical_transform(joints[i, start:]) if known_count else (np.zeros(3), 0.0))
+            known_mask = torch.zeros(b, length)
+            known_mask[:, :known_count] = 1
+            known_t = torch.as_tensor(known)
+            window_partner = np.zeros((b, length, 66), np.float32)
+            if partner is not None:
+                for i, (origin, heading) in enumerate(frames):
+                    window_partner[i] = to_canonical(partner[i, start:end], origin, heading).reshape(length, -1)
+            plan_inputs = dict(
+                text_embeds=inputs["text"], action_ids=inputs["actions"][:, start:end],
+                attention_mask=torch.ones(b, length, dtype=torch.bool), camera_ids=inputs["cameras"],
+                known_features=known_t, known_mask=known_mask,
+                partner_joints=torch.as_tensor(window_partner),
+                has_partner=torch.as_tensor([partner is not None and bool(np.any(p)) for p in window_partner]),
+            )
+            pose = self._plan_fn(plan_inputs).float()
+            mask = known_mask[..., None]
+            pose = pose * (1 - mask) + known_t * mask
+            if steps > 0:
+                pose = denoise(self._denoise_fn, self.scheduler, pose, inputs["text"], steps, guidance,
+                               generator, known=known_t, known_mask=mask)
+            features = self.feature_stats.denormalize(pose.numpy().astype(np.float64))
+            for i, (origin, heading) in enumerate(frames):
+                window_joints = rotate_y(decode(features[i], config.fps), heading) + origin
+                joints[i, start + known_count:end] = window_joints[known_count:]
+                contacts[i, start + known_count:end] = features[i, known_count:, CONTACTS] > 0.5
+        return list(joints), list(contacts)
+
+
+def window_starts(total: int, size: int, overlap: int) -> list[int]:
+    """First frame of each planning window for a clip of ``total`` frames."""
+    if total <= size:
+        return [0]
+    step = size - overlap
+    return [k * step for k in range(1 + math.ceil((total - size) / step))]
+
+
+def plan_from_actions(actions: Sequence[str | tuple[str, float]], text: str, fps: float = 25,
+                      duration: float | None = None, **actor_fields) -> ScenePlan:
+    """A one-actor :class:`ScenePlan` from action names (equal shares) or ``(name, seconds)`` pairs.
+
+    A convenience for tests, benchmarks and scripted use without the story engine.
+    """
+    pairs = [(a, None) if isinstance(a, str) else a for a in actions]
+    if not pairs:
+        raise ValueError("actions: give at least one action")
+    if duration is None and any(sec is None for _, sec in pairs):
+        raise ValueError("give a duration or a length for every action")
+    ids: list[int] = []
+    for name, seconds in pairs:
+        share = seconds if seconds is not None else duration / len(pairs)
+        ids += [vocab.action_id(name)] * max(1, int(round(share * fps)))
+    actor = ActorPlan(id="a0", text=text, action_ids=np.array(ids), **actor_fields)
+    return ScenePlan([actor], fps=fps, meta={"prompt": text})
