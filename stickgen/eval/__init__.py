@@ -1,0 +1,1 @@
+"""Evaluation: metrics, the contrastive evaluator, the safety critic, prompt suites and the report."""
