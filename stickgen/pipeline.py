@@ -64,7 +64,8 @@ class StickGenPipeline:
             if folder is None or not (folder / "planner.onnx").exists():
                 raise FileNotFoundError("backend='onnx' needs planner.onnx and refiner.onnx; run "
                                         "stickgen.onnx_export.export_pipeline(folder) first")
-            self._plan_fn, self._denoise_fn = OnnxPlanner(folder / "planner.onnx"), OnnxRefiner(folder / "refiner.onnx")
+            self._plan_fn = OnnxPlanner(folder / "planner.onnx")
+            self._denoise_fn = OnnxRefiner(folder / "refiner.onnx", refiner.config.patch_size)
         elif backend == "pytorch":
             self._plan_fn = lambda inputs: self.planner(**inputs).pose
             self._denoise_fn = lambda *args: self.refiner(*args).sample

@@ -85,7 +85,9 @@ class StickGenRefiner(ModelMixin, ConfigMixin):
         keep = torch.ones(b, device=sample.device) if condition_mask is None else condition_mask.to(sample.dtype)
         pad = (-t) % p
         x = torch.cat([sample, condition * keep[:, None, None]], dim=-1)
-        x = F.pad(x, (0, 0, 0, pad)).reshape(b, (t + pad) // p, -1)
+        if pad:  # no branch in the ONNX export, whose wrapper pads to a multiple of patch_size itself
+            x = F.pad(x, (0, 0, 0, pad))
+        x = x.reshape(b, (t + pad) // p, -1)
         timestep = timestep.reshape(-1).expand(b) if timestep.numel() == 1 else timestep
         time_token = self.time_mlp(timestep_embedding(timestep, self.config.d_model))
         text_token = self.text_proj(text_embeds * keep[:, None]) + self.condition_flag_embed(keep.long())

@@ -1,0 +1,204 @@
+"""The ONNX tier: export planner and refiner with Optimum's exporter and run them on onnxruntime.
+
+``export_pipeline(folder)`` writes ``folder/onnx/planner.onnx`` and ``refiner.onnx`` (custom
+``OnnxConfig`` classes below, ``optimum.exporters.onnx.export``), checks them against PyTorch on random
+inputs of two lengths and saves the largest absolute differences in ``onnx/validation.json``.
+``StickGenPipeline.from_pretrained(folder, backend="onnx")`` then runs both models with onnxruntime.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from optimum.exporters.onnx import OnnxConfig
+from optimum.utils import DummyInputGenerator, NormalizedConfig
+
+PLANNER_INPUTS = ("text_embeds", "action_ids", "attention_mask", "camera_ids", "known_features", "known_mask",
+                  "partner_joints", "has_partner")
+REFINER_INPUTS = ("sample", "timestep", "condition", "text_embeds", "condition_mask")
+OPSET = 17
+ONNX_TYPES = {"tensor(float)": np.float32, "tensor(int64)": np.int64, "tensor(bool)": np.bool_}
+
+
+def _field(config: Any, name: str, default: Any) -> Any:
+    value = getattr(config, name, None)
+    if value is None and hasattr(config, "config"):
+        value = getattr(config.config, name, None)
+    if value is None and hasattr(config, "get"):
+        value = config.get(name)
+    return default if value is None else value
+
+
+class MotionDummyInputGenerator(DummyInputGenerator):
+    """Random planner/refiner inputs: batch 2, ``frames`` frames (even, so refiner patches need no pad)."""
+
+    SUPPORTED_INPUT_NAMES = PLANNER_INPUTS + REFINER_INPUTS
+
+    def __init__(self, task: str, normalized_config: Any, batch_size: int = 2, frames: int = 64, **kwargs):
+        self.batch, self.frames = batch_size, frames
+        self.feature_dim = _field(normalized_config, "feature_dim", 137)
+        self.text_dim = _field(normalized_config, "text_dim", 384)
+        self.partner_dim = _field(normalized_config, "partner_dim", 66)
+        self.num_actions = _field(normalized_config, "num_actions", 46)
+        self.num_camera_moves = _field(normalized_config, "num_camera_moves", 7)
+
+    def generate(self, input_name: str, framework: str = "pt", int_dtype: str = "int64", float_dtype: str = "fp32"):
+        tensor = self._tensor(input_name)
+        return tensor.numpy() if framework == "np" else tensor
+
+    def _tensor(self, input_name: str):
+        import torch
+
+        b, t = self.batch, self.frames
+        if input_name == "action_ids":
+            return torch.randint(0, self.num_actions, (b, t))
+        if input_name == "camera_ids":
+            return torch.randint(0, self.num_camera_moves, (b,))
+        if input_name == "timestep":
+            return torch.randint(0, 1000, (b,))
+        if input_name in ("attention_mask", "known_mask"):
+            return torch.ones(b, t) if input_name == "known_mask" else torch.ones(b, t, dtype=torch.bool)
+        if input_name in ("has_partner", "condition_mask"):
+            return torch.ones(b)
+        widths = {"text_embeds": self.text_dim, "partner_joints": self.partner_dim}
+        if input_name in widths:
+            shape = (b, widths[input_name]) if input_name == "text_embeds" else (b, t, widths[input_name])
+            return torch.randn(shape)
+        return torch.randn(b, t, self.feature_dim)
+
+
+class StickGenPlannerOnnxConfig(OnnxConfig):
+    """Planner export: every conditioning input, outputs ``pose`` and ``contact``."""
+
+    NORMALIZED_CONFIG_CLASS = NormalizedConfig
+    DUMMY_INPUT_GENERATOR_CLASSES = (MotionDummyInputGenerator,)
+    ATOL_FOR_VALIDATION = 1e-4
+
+    @property
+    def inputs(self) -> dict[str, dict[int, str]]:
+        frames = {0: "batch_size", 1: "frames"}
+        return {name: ({0: "batch_size"} if name in ("text_embeds", "camera_ids", "has_partner") else frames)
+                for name in PLANNER_INPUTS}
+
+    @property
+    def outputs(self) -> dict[str, dict[int, str]]:
+        return {"pose": {0: "batch_size", 1: "frames"}, "contact": {0: "batch_size", 1: "frames"}}
+
+
+class StickGenRefinerOnnxConfig(OnnxConfig):
+    """Refiner export: one denoising call, output ``out_sample`` (the predicted clean features)."""
+
+    NORMALIZED_CONFIG_CLASS = NormalizedConfig
+    DUMMY_INPUT_GENERATOR_CLASSES = (MotionDummyInputGenerator,)
+    ATOL_FOR_VALIDATION = 1e-4
+
+    @property
+    def inputs(self) -> dict[str, dict[int, str]]:
+        return {name: ({0: "batch_size"} if name in ("timestep", "text_embeds", "condition_mask")
+                       else {0: "batch_size", 1: "frames"}) for name in REFINER_INPUTS}
+
+    @property
+    def outputs(self) -> dict[str, dict[int, str]]:
+        return {"out_sample": {0: "batch_size", 1: "frames"}}
+
+    @property
+    def torch_to_onnx_output_map(self) -> dict[str, str]:
+        return {"sample": "out_sample"}
+
+
+# ----------------------------------------------------------------------------- export
+
+
+def _max_abs_diff(session, torch_fn, inputs: dict[str, Any]) -> float:
+    import torch
+
+    feeds = {k: v.numpy() for k, v in inputs.items()}
+    with torch.inference_mode():
+        expected = torch_fn(inputs).numpy()
+    got = session.run(None, feeds)[0]
+    if got.shape != expected.shape:
+        raise ValueError(f"ONNX output shape {got.shape} != PyTorch {expected.shape}")
+    return float(np.abs(got - expected).max())
+
+
+def export_pipeline(folder: str | Path, frames: tuple[int, ...] = (250, 100)) -> dict[str, float]:
+    """Export the pipeline saved in ``folder`` to ``folder/onnx`` and validate it.
+
+    Returns ``{"planner_max_abs_diff": ..., "refiner_max_abs_diff": ...}`` over random inputs of each
+    length in ``frames`` (also written to ``onnx/validation.json``).
+    """
+    import onnxruntime as ort
+    from optimum.exporters.onnx import export
+
+    from .pipeline import StickGenPipeline
+
+    folder = Path(folder)
+    out = folder / "onnx"
+    out.mkdir(exist_ok=True)
+    pipe = StickGenPipeline.from_pretrained(folder)
+    planner_config = StickGenPlannerOnnxConfig(pipe.planner.config)
+    refiner_config = StickGenRefinerOnnxConfig(pipe.refiner.config)
+    export(pipe.planner, planner_config, out / "planner.onnx", opset=OPSET)
+    export(pipe.refiner, refiner_config, out / "refiner.onnx", opset=OPSET)
+    report = {"opset": OPSET, "frames": list(frames)}
+    for name, model, config, torch_fn in (
+        ("planner", pipe.planner, planner_config, lambda x: pipe.planner(**x).pose),
+        ("refiner", pipe.refiner, refiner_config, lambda x: pipe.refiner(**x).sample),
+    ):
+        session = ort.InferenceSession(str(out / f"{name}.onnx"), providers=["CPUExecutionProvider"])
+        diffs = []
+        for length in frames:
+            generator = MotionDummyInputGenerator("feature-extraction", model.config, batch_size=2, frames=length)
+            inputs = {k: generator.generate(k) for k in config.inputs}
+            diffs.append(_max_abs_diff(session, torch_fn, inputs))
+        report[f"{name}_max_abs_diff"] = max(diffs)
+    (out / "validation.json").write_text(json.dumps(report, indent=2) + "\n")
+    return report
+
+
+# ----------------------------------------------------------------------------- runtime
+
+
+class _Session:
+    def __init__(self, path: str | Path, threads: int | None = None):
+        import onnxruntime as ort
+
+        options = ort.SessionOptions()
+        if threads:
+            options.intra_op_num_threads = threads
+        self.session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+        self.input_names = [i.name for i in self.session.get_inputs()]
+        self.input_types = {i.name: ONNX_TYPES[i.type] for i in self.session.get_inputs()}
+
+
+class OnnxPlanner(_Session):
+    """Planner on onnxruntime: ``inputs`` (the planner's keyword tensors) -> ``pose [B, T, 137]`` tensor."""
+
+    def __call__(self, inputs: dict[str, Any]):
+        import torch
+
+        feeds = {name: inputs[name].numpy().astype(self.input_types[name]) for name in self.input_names}
+        return torch.from_numpy(self.session.run(["pose"], feeds)[0])
+
+
+class OnnxRefiner(_Session):
+    """Refiner on onnxruntime with the :data:`stickgen.models.modeling_refiner.DenoiseFn` signature.
+
+    Odd lengths are padded by one frame (the export has no padding branch) and cropped after.
+    """
+
+    def __init__(self, path: str | Path, patch_size: int = 2, threads: int | None = None):
+        super().__init__(path, threads)
+        self.patch_size = patch_size
+
+    def __call__(self, sample, timestep, condition, text_embeds, condition_mask):
+        import torch
+
+        t = sample.shape[1]
+        pad = (-t) % self.patch_size
+        frames = [torch.nn.functional.pad(x, (0, 0, 0, pad)).numpy() for x in (sample, condition)]
+        feeds = dict(zip(REFINER_INPUTS, [frames[0], timestep.numpy(), frames[1], text_embeds.numpy(),
+                                          condition_mask.numpy()]))
+        return torch.from_numpy(self.session.run(None, feeds)[0][:, :t])
