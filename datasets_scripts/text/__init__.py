@@ -1,0 +1,1 @@
+"""Natural-language descriptions of clips (see :func:`describe.describe_clip`)."""

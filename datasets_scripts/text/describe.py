@@ -1,0 +1,276 @@
+"""Describe a clip in several different English sentences.
+
+The words come from what the clip actually does: speed, turning and travel direction are measured on
+the joints of each action segment, handedness/energy/style come from the generator's realised step
+parameters, mood from the expression track and speech from the speech track. A seeded generator picks
+the subject, the synonym, the modifiers and the sentence shape, so one clip gets varied descriptions.
+
+Public: :class:`Step`, :func:`steps_from_labels`, :func:`describe_clip`.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from stickgen import skeleton, vocab
+
+from .grammar import OPPONENTS, PARTNERS, Subject, gerund, subjects_for_height, verb_phrases
+
+
+@dataclass
+class Step:
+    """One action segment ``[start, end)`` with the generator's realised parameters (may be empty)."""
+
+    action: str
+    start: int
+    end: int
+    params: dict = field(default_factory=dict)
+
+
+def steps_from_labels(action_ids: np.ndarray, params: list[dict] | None = None) -> list[Step]:
+    """Runs of equal per-frame action ids ``[T]`` as steps; ``params[i]`` goes to the i-th run if given."""
+    action_ids = np.asarray(action_ids)
+    cuts = [0] + list(np.flatnonzero(np.diff(action_ids)) + 1) + [len(action_ids)]
+    steps = []
+    for i, (start, end) in enumerate(zip(cuts[:-1], cuts[1:])):
+        extra = params[i] if params is not None and i < len(params) else {}
+        steps.append(Step(vocab.ACTION_NAMES[int(action_ids[start])], int(start), int(end), dict(extra)))
+    return steps
+
+
+# ----------------------------------------------------------------------------- modifiers
+
+HAND_ACTIONS = {"wave": "hand", "point": "arm", "eating": "hand", "drinking": "hand", "dribbling": "hand",
+                "throwing": "arm", "pitching": "arm", "punch": "fist", "kick": "leg", "kicking": "foot",
+                "shooting": "hand", "high_five": "hand", "handshake": "hand"}
+TRAVELS = {"locomotion", "jump"}
+SPEED_WORDS = {  # action -> (slow below, fast above, slow words, fast words)
+    "walk": (0.95, 1.5, ("slowly", "leisurely", "at a slow pace", "unhurriedly"),
+             ("briskly", "quickly", "at a brisk pace", "fast")),
+    "run": (3.0, 4.3, ("at an easy pace", "lightly", "gently"), ("fast", "hard", "quickly", "at a good clip")),
+    "sprint": (4.5, 9.0, ("hard",), ("flat out", "at full speed", "at top speed")),
+    "dribbling": (1.2, 2.8, ("slowly", "carefully"), ("quickly", "at speed")),
+}
+ENERGY_WORDS = (("gently", "softly", "calmly", "lazily", "half-heartedly"),
+                ("energetically", "vigorously", "enthusiastically", "with gusto", "with lots of energy"))
+POSTURE_ENERGY_WORDS = (("slowly", "carefully", "wearily"), ("quickly", "swiftly", "abruptly"))
+MOODS = {  # expression -> (adjectives for the subject, adverbs, trailing phrases)
+    "happy": (("happy", "cheerful", "smiling"), ("happily", "cheerfully"), ("with a smile", "looking pleased")),
+    "sad": (("sad", "gloomy", "downcast"), ("sadly", "glumly"), ("looking sad", "with a heavy heart")),
+    "angry": (("angry", "furious", "annoyed"), ("angrily", "furiously"), ("looking angry", "in a rage")),
+    "surprised": (("surprised", "startled", "astonished"), ("in surprise",), ("looking surprised", "wide-eyed")),
+    "excited": (("excited", "thrilled", "eager"), ("excitedly", "eagerly"), ("full of excitement", "looking thrilled")),
+}
+
+
+def _pick(rng: np.random.Generator, options):
+    return options[int(rng.integers(len(options)))]
+
+
+def _measure(joints: np.ndarray, step: Step, fps: float) -> dict:
+    """Speed (m/s), turn (deg, + = left), body-frame travel and final pelvis height of a step."""
+    seg = joints[step.start:max(step.end, step.start + 2)]
+    pelvis = seg[:, 0]
+    flat = pelvis[-1] - pelvis[0]
+    seconds = max(len(seg) - 1, 1) / fps
+    heading = np.unwrap(skeleton.heading_angles(seg))
+    local = skeleton.rotate_y(flat * np.array([1.0, 0.0, 1.0]), -heading[0])  # x: left, z: forward
+    distance = float(np.hypot(local[0], local[2]))
+    travel = None
+    if distance > 0.3:
+        travel = ("forward" if local[2] > 0 else "backwards") if abs(local[2]) >= abs(local[0]) else (
+            "left" if local[0] > 0 else "right")
+    return {"speed": float(np.linalg.norm(np.diff(pelvis[:, [0, 2]], axis=0), axis=1).sum() / seconds),
+            "turn": float(np.degrees(heading[-1] - heading[0])), "travel": travel, "distance": distance,
+            "pelvis_end": float(pelvis[-1, 1]), "rise": float(pelvis[:, 1].max() - pelvis[0, 1]),
+            "seconds": seconds}
+
+
+def _path_phrase(rng, facts: dict) -> str:
+    turn, travel = facts["turn"], facts["travel"]
+    side = "left" if turn > 0 else "right"
+    if abs(turn) > 300:
+        return _pick(rng, (f"in a circle to the {side}", f"around in a full circle, turning {side}",
+                           f"in a loop to the {side}"))
+    if abs(turn) > 150:
+        return _pick(rng, (f"in a U-turn to the {side}", f"around to the {side} and back",
+                           f"in a half circle to the {side}"))
+    if abs(turn) > 40:
+        return _pick(rng, (f"along a curve to the {side}", f"in an arc to the {side}", f"curving {side}",
+                           f"bearing to the {side}"))
+    if travel == "backwards":
+        return _pick(rng, ("backwards", "in reverse", "backward"))
+    if travel in ("left", "right"):
+        return _pick(rng, (f"sideways to the {travel}", f"to the {travel}, sideways", f"sideways toward the {travel}"))
+    if travel is None:
+        return _pick(rng, ("in place", "on the spot"))
+    return _pick(rng, ("forward", "straight ahead", "in a straight line", "ahead", ""))
+
+
+def _energy_word(rng, params: dict, family: str) -> str:
+    energy = params.get("energy")
+    if family == "idle":
+        return ""
+    if isinstance(energy, str):
+        energy = {"low": 0.2, "calm": 0.2, "high": 0.9, "energetic": 0.9}.get(energy, 0.5)
+    if energy is None or 0.35 <= float(energy) <= 0.7:
+        return ""
+    words = POSTURE_ENERGY_WORDS if family == "posture" else ENERGY_WORDS
+    return _pick(rng, words[int(float(energy) > 0.7)])
+
+
+def _hand_phrase(rng, action: str, params: dict, subject: Subject) -> str:
+    side = params.get("handedness")
+    if action not in HAND_ACTIONS or side not in ("left", "right"):
+        return ""
+    limb = HAND_ACTIONS[action]
+    options = [f"with {subject.possessive} {side} {limb}", f"using {subject.possessive} {side} {limb}"]
+    if action in ("throwing", "pitching", "shooting"):
+        options.append(f"{side}-handed")
+    return _pick(rng, options)
+
+
+def _manner(rng, step: Step, facts: dict) -> str:
+    """A speed or energy adverb for the step (empty for average)."""
+    if step.action in SPEED_WORDS:
+        slow, fast, slow_words, fast_words = SPEED_WORDS[step.action]
+        if facts["speed"] < slow:
+            return _pick(rng, slow_words)
+        if facts["speed"] > fast:
+            return _pick(rng, fast_words)
+        return ""
+    return _energy_word(rng, step.params, vocab.action_info(step.action).family)
+
+
+def _complement(rng, step: Step, facts: dict, subject: Subject) -> str:
+    """Where or how: path for locomotion, surface for postures, style for dances, hand for arm actions."""
+    info = vocab.action_info(step.action)
+    if info.family == "locomotion":
+        return _path_phrase(rng, facts)
+    if info.family == "jump":
+        if facts["rise"] > 0.35:
+            return _pick(rng, ("high into the air", "up high"))
+        return {"forward": "forward", "backwards": "backwards"}.get(facts["travel"], _pick(rng, ("in place", "")))
+    if step.action == "sit":
+        return _pick(rng, ("on the ground", "on the floor") if facts["pelvis_end"] < 0.3 else ("on a chair", "on a seat"))
+    if step.action == "lie_down":
+        return _pick(rng, ("on the ground", "flat on the floor", ""))
+    if step.action == "dance" and step.params.get("style"):
+        style = str(step.params["style"]).replace("_", " ")
+        return _pick(rng, (f"in a {style} style", f"to a {style} beat"))
+    return _hand_phrase(rng, step.action, step.params, subject)
+
+
+def _verb_phrase(rng, step: Step, facts: dict, subject: Subject, partner: str) -> tuple[str, str]:
+    """``(adverb before the verb, base-form verb phrase)`` for a step, modifiers in a random order."""
+    phrase = _pick(rng, verb_phrases(step.action)).format(pos=subject.possessive, partner=partner)
+    complement = _complement(rng, step, facts, subject)
+    manner = _manner(rng, step, facts) if "fast" not in phrase and rng.random() < 0.7 else ""
+    if complement and (complement.split()[-1] in phrase or " up" in phrase or "around" in phrase):
+        complement = ""  # "lies on the ground on the ground", "spins around in place"
+    if complement.startswith("with ") and manner.startswith("with "):
+        complement = "using" + complement[4:]
+    if manner.endswith("ly") and " " not in manner and rng.random() < 0.4:
+        return manner, " ".join(p for p in (phrase, complement) if p)
+    if rng.random() < 0.6:
+        return "", " ".join(p for p in (phrase, manner, complement) if p)
+    return "", " ".join(p for p in (phrase, complement, manner) if p)
+
+
+# ----------------------------------------------------------------------------- sentences
+
+
+def _says(subject: Subject, vp: tuple[str, str], as_pronoun: bool = False) -> str:
+    """The verb phrase inflected for the subject (or its pronoun)."""
+    return " ".join(p for p in (vp[0], subject.verb(vp[1], as_pronoun)) if p)
+
+
+def _ing(vp: tuple[str, str]) -> str:
+    return " ".join(p for p in (vp[0], gerund(vp[1])) if p)
+
+
+def _sentence(rng, subject: Subject, vps: list[tuple[str, str]], mood: tuple | None) -> str:
+    """Join the steps' verb phrases behind a subject with a randomly chosen sequence shape."""
+    noun = subject.noun
+    if mood is not None and (rng.random() < 0.5 or "while " in vps[-1][1]):
+        adjective = _pick(rng, mood[0])
+        article = "an" if adjective[0] in "aeiou" else "a"
+        noun = f"{article} {adjective} {noun.split(' ', 1)[1]}" if noun.startswith(("a ", "an ")) else noun
+    elif mood is not None:
+        vps = vps[:-1] + [(vps[-1][0], f"{vps[-1][1]} {_pick(rng, mood[2])}")]
+    pron = subject.pronoun
+    says = [_says(subject, vp) for vp in vps]
+    then = [_says(subject, vp, as_pronoun=True) for vp in vps]  # after the pronoun
+    if len(vps) == 1:
+        shapes = [f"{noun} {says[0]}", f"{noun} {says[0]}", f"{noun} is {_ing(vps[0])}"]
+        if noun.startswith(("a ", "an ")) and "while " not in vps[0][1]:
+            shapes.append(f"{noun} {_ing(vps[0])}")
+    elif len(vps) == 2:
+        shapes = [f"{noun} {says[0]}, then {says[1]}", f"{noun} {says[0]} and then {says[1]}",
+                  f"{noun} {says[0]}. After that, {pron} {then[1]}", f"{noun} {says[0]} before {_ing(vps[1])}",
+                  f"after {_ing(vps[0])}, {noun} {says[1]}", f"first {noun} {says[0]}, and then {pron} {then[1]}",
+                  f"{noun} starts by {_ing(vps[0])} and then {says[1]}", f"{noun} {says[0]}; afterwards {pron} {then[1]}"]
+    else:
+        shapes = [f"{noun} {says[0]}, then {', then '.join(says[1:-1])}, and finally {says[-1]}",
+                  f"first {noun} {says[0]}; after that {pron} {', then '.join(then[1:])}",
+                  f"{noun} {', '.join(says[:-1])} and then {says[-1]}",
+                  f"{noun} starts by {_ing(vps[0])}, then {', then '.join(says[1:])}"]
+    text = _pick(rng, shapes)
+    return text[0].upper() + text[1:] + "."
+
+
+def _speech_clause(rng, speech_ids: np.ndarray | None, steps: list[Step]) -> tuple[int, str] | None:
+    """``(step index, "while talking")`` for the step that overlaps speech most, unless it is a speech action."""
+    if speech_ids is None or not np.any(np.asarray(speech_ids) >= 0):
+        return None
+    speech_ids = np.asarray(speech_ids)
+    overlap = [int(np.sum(speech_ids[s.start:s.end] >= 0)) for s in steps]
+    index = int(np.argmax(overlap))
+    kind = vocab.SPEECH_NAMES[int(np.bincount(speech_ids[speech_ids >= 0]).argmax())]
+    if vocab.action_info(steps[index].action).family == "speech":
+        return None
+    synonym = _pick(rng, [p for p in verb_phrases(kind) if "{" not in p])
+    return index, f"while {gerund(synonym)}"
+
+
+def _mood(expression_ids: np.ndarray | None) -> tuple | None:
+    if expression_ids is None:
+        return None
+    ids = np.asarray(expression_ids)
+    ids = ids[ids > 0]
+    if len(ids) < 0.3 * max(len(np.asarray(expression_ids)), 1):
+        return None
+    return MOODS.get(vocab.EXPRESSION_NAMES[int(np.bincount(ids).argmax())])
+
+
+def describe_clip(joints: np.ndarray, steps: list[Step], *, fps: float = 25.0, height: float = 1.75,
+                  expression_ids: np.ndarray | None = None, speech_ids: np.ndarray | None = None,
+                  seed: int = 0, count: int = 3) -> list[str]:
+    """``count`` different descriptions of a clip ``joints: [T, 22, 3]`` made of ``steps``.
+
+    ``expression_ids``/``speech_ids``: ``[T]`` per-frame vocab ids (0 = neutral, -1 = silent).
+    Deterministic for a seed. Raises ``ValueError`` for an empty step list or an unknown action.
+    """
+    if not steps:
+        raise ValueError("describe_clip needs at least one step")
+    rng = np.random.default_rng(seed)
+    facts = [_measure(np.asarray(joints, dtype=np.float64), s, fps) for s in steps]
+    mood = _mood(expression_ids)
+    speech = _speech_clause(rng, speech_ids, steps)
+    subjects = subjects_for_height(height)
+    texts: list[str] = []
+    for _ in range(20 * count):
+        subject = _pick(rng, subjects)
+        partners = OPPONENTS if any(s.action == "fight" for s in steps) else PARTNERS
+        partner = _pick(rng, partners)
+        vps = [_verb_phrase(rng, s, f, subject, partner) for s, f in zip(steps, facts)]
+        if speech is not None:
+            pre, base = vps[speech[0]]
+            vps[speech[0]] = (pre, f"{base} {speech[1]}")
+        text = _sentence(rng, subject, vps, mood)
+        if text not in texts:
+            texts.append(text)
+        if len(texts) == count:
+            return texts
+    raise RuntimeError(f"could only make {len(texts)} distinct descriptions for {[s.action for s in steps]}")
