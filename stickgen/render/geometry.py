@@ -127,7 +127,28 @@ def ground_grid(path: CameraPath, size: tuple[int, int], center: np.ndarray, ext
     a = ends[None, :, 0] + (ends[None, :, 1] - ends[None, :, 0]) * np.where(d0 < near, u, 0.0)[..., None]
     b = ends[None, :, 1] + (ends[None, :, 0] - ends[None, :, 1]) * np.where(d1 < near, 1.0 - u, 0.0)[..., None]
     xy, _ = path.project(np.stack([a, b], axis=2), size)
-    return xy, valid
+    xy, inside = clip_to_rect(xy, size)
+    return xy, valid & inside
+
+
+def clip_to_rect(segments: np.ndarray, size: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
+    """Clip 2D segments ``[..., 2, 2]`` to the rectangle ``[0, W] x [0, H]`` (Liang-Barsky).
+
+    Returns the clipped segments and ``inside: [...]`` (False where nothing of a segment is left).
+    """
+    a, d = segments[..., 0, :], segments[..., 1, :] - segments[..., 0, :]
+    low, high = np.zeros(a.shape[:-1]), np.ones(a.shape[:-1])
+    for axis, limit in ((0, size[0]), (1, size[1])):
+        for p, q in ((-d[..., axis], a[..., axis]), (d[..., axis], limit - a[..., axis])):
+            parallel = np.abs(p) < 1e-12
+            r = q / np.where(parallel, 1.0, p)
+            entering = ~parallel & (p < 0)
+            leaving = ~parallel & (p > 0)
+            low = np.where(entering, np.maximum(low, r), low)
+            high = np.where(leaving, np.minimum(high, r), high)
+            high = np.where(parallel & (q < 0), -1.0, high)
+    clipped = np.stack([a + d * low[..., None], a + d * high[..., None]], axis=-2)
+    return clipped, low <= high
 
 
 BONES: tuple[tuple[int, int], ...] = tuple((PARENTS[j], j) for j in range(1, len(PARENTS)))
