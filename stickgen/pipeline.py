@@ -75,6 +75,29 @@ class StickGenPipeline:
     # ------------------------------------------------------------------ persistence
 
     @classmethod
+    def from_preset(cls, preset: str = "small", text_encoder=None, feature_stats: FeatureStats | None = None,
+                    planner_overrides: dict | None = None, refiner_overrides: dict | None = None,
+                    seed: int = 0) -> StickGenPipeline:
+        """A randomly initialised pipeline of a preset (``small``/``medium``/``large``), for training or tests.
+
+        ``planner_overrides``/``refiner_overrides`` change config fields (for example tiny test models);
+        weights are drawn with ``torch.manual_seed(seed)``.
+        """
+        import torch
+
+        from .models import StickGenConfig, StickGenPlanner
+        from .models.modeling_refiner import StickGenRefiner, make_scheduler
+        from .text import TextEncoder
+
+        encoder = text_encoder or TextEncoder()
+        overrides = {"text_encoder": encoder.name, "text_dim": encoder.dim, **(planner_overrides or {})}
+        torch.manual_seed(seed)
+        planner = StickGenPlanner(StickGenConfig.from_preset(preset, **overrides))
+        refiner = StickGenRefiner.from_preset(preset, text_dim=encoder.dim, **(refiner_overrides or {}))
+        return cls(planner, refiner, make_scheduler(), encoder, feature_stats or FeatureStats.identity(),
+                   name=f"stickgen-{preset}")
+
+    @classmethod
     def from_pretrained(cls, path_or_hub_id: str | Path, backend: str = "pytorch", text_encoder=None,
                         **hub_kwargs) -> StickGenPipeline:
         """Load a saved folder, or download a Hub repository (honours ``HF_HUB_OFFLINE``)."""
