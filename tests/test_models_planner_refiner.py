@@ -1,0 +1,203 @@
+"""Planner and refiner: preset sizes, masks, save/load, Auto classes with remote code, LoRA, diffusion."""
+import json
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+import torch
+
+from stickgen.models import PLANNER_PRESETS, StickGenConfig, StickGenPlanner
+from stickgen.models.modeling_refiner import StickGenRefiner, denoise, make_scheduler, refiner_loss
+
+TARGETS = {"small": 7.2e6, "medium": 20.6e6, "large": 44.6e6}
+TINY = dict(d_model=32, num_layers=2, num_heads=2, ffn_dim=64, max_frames=60)
+
+
+def count(model):
+    return sum(p.numel() for p in model.parameters())
+
+
+@pytest.mark.parametrize("preset", list(PLANNER_PRESETS))
+def test_preset_parameter_counts_are_within_ten_percent(preset):
+    with torch.device("meta"):
+        planner = StickGenPlanner(StickGenConfig.from_preset(preset))
+        refiner = StickGenRefiner.from_preset(preset)
+    total = count(planner) + count(refiner)
+    assert abs(total - TARGETS[preset]) / TARGETS[preset] < 0.10, total
+    d, layers, heads, _ = PLANNER_PRESETS[preset]
+    assert (planner.config.d_model, planner.config.num_layers, planner.config.num_heads) == (d, layers, heads)
+
+
+def test_config_validation_and_unknown_preset():
+    with pytest.raises(ValueError, match="heads"):
+        StickGenConfig(d_model=30, num_heads=4)
+    with pytest.raises(KeyError, match="small"):
+        StickGenConfig.from_preset("huge")
+
+
+def planner_inputs(batch=2, frames=40, seed=0):
+    g = torch.Generator().manual_seed(seed)
+    return dict(text_embeds=torch.randn(batch, 384, generator=g),
+                action_ids=torch.randint(0, 46, (batch, frames), generator=g))
+
+
+def test_padding_does_not_change_real_frames():
+    torch.manual_seed(0)
+    planner = StickGenPlanner(StickGenConfig(**TINY)).eval()
+    inputs = planner_inputs(batch=1, frames=25)
+    alone = planner(**inputs)
+    padded = dict(text_embeds=inputs["text_embeds"],
+                  action_ids=torch.cat([inputs["action_ids"], torch.zeros(1, 15, dtype=torch.long)], 1),
+                  attention_mask=torch.arange(40)[None] < 25)
+    out = planner(**padded)
+    for head in ("pose", "root_position", "root_velocity", "action_logits", "physics", "contact"):
+        assert getattr(out, head).shape[:2] == (1, 40)
+        torch.testing.assert_close(getattr(out, head)[:, :25], getattr(alone, head), atol=1e-5, rtol=1e-5)
+    assert out.pose.shape[-1] == 137 and out.physics.shape[-1] == 9 and out.contact.shape[-1] == 8
+
+
+def test_conditioning_inputs_change_the_plan():
+    torch.manual_seed(0)
+    planner = StickGenPlanner(StickGenConfig(**TINY)).eval()
+    inputs = planner_inputs(batch=1)
+    base = planner(**inputs).pose
+    known = torch.zeros(1, 40, 137)
+    mask = torch.zeros(1, 40)
+    mask[:, :10] = 1
+    variants = [dict(camera_ids=torch.tensor([3])), dict(known_features=known + 1, known_mask=mask),
+                dict(partner_joints=torch.randn(1, 40, 66), has_partner=torch.tensor([1.0]))]
+    for extra in variants:
+        assert (planner(**inputs, **extra).pose - base).abs().max() > 1e-4, extra
+    same = planner(**inputs, partner_joints=torch.randn(1, 40, 66), has_partner=torch.tensor([0.0])).pose
+    torch.testing.assert_close(same, base)
+
+
+def test_planner_rejects_wrong_text_dim_and_too_long_windows():
+    planner = StickGenPlanner(StickGenConfig(**TINY))
+    with pytest.raises(ValueError, match="384"):
+        planner(text_embeds=torch.zeros(1, 1024), action_ids=torch.zeros(1, 10, dtype=torch.long))
+    with pytest.raises(ValueError, match="window"):
+        planner(text_embeds=torch.zeros(1, 384), action_ids=torch.zeros(1, 61, dtype=torch.long))
+
+
+def test_save_load_round_trip_is_exact(tmp_path):
+    torch.manual_seed(1)
+    planner = StickGenPlanner(StickGenConfig(**TINY)).eval()
+    refiner = StickGenRefiner(d_model=32, num_layers=1, num_heads=2, ffn_dim=64).eval()
+    planner.save_pretrained(tmp_path / "planner")
+    refiner.save_pretrained(tmp_path / "refiner")
+    planner2 = StickGenPlanner.from_pretrained(tmp_path / "planner").eval()
+    refiner2 = StickGenRefiner.from_pretrained(tmp_path / "refiner").eval()
+    for a, b in zip(planner.state_dict().values(), planner2.state_dict().values()):
+        assert torch.equal(a, b)
+    for a, b in zip(refiner.state_dict().values(), refiner2.state_dict().values()):
+        assert torch.equal(a, b)
+    inputs = planner_inputs()
+    assert torch.equal(planner(**inputs).pose, planner2(**inputs).pose)
+    config = json.loads((tmp_path / "planner" / "config.json").read_text())
+    assert config["model_type"] == "stickgen"
+    assert config["auto_map"]["AutoModel"].endswith("StickGenPlanner")
+
+
+def test_auto_model_loads_with_remote_code_in_a_process_without_stickgen(tmp_path):
+    torch.manual_seed(2)
+    planner = StickGenPlanner(StickGenConfig(**TINY)).eval()
+    planner.save_pretrained(tmp_path)
+    inputs = planner_inputs()
+    torch.save(inputs, tmp_path / "inputs.pt")
+    torch.save(planner(**inputs).pose, tmp_path / "expected.pt")
+    script = (
+        "import sys, torch\n"
+        "from transformers import AutoConfig, AutoModel\n"
+        f"folder = {str(tmp_path)!r}\n"
+        "model = AutoModel.from_pretrained(folder, trust_remote_code=True).eval()\n"
+        "assert AutoConfig.from_pretrained(folder, trust_remote_code=True).model_type == 'stickgen'\n"
+        "inputs = torch.load(folder + '/inputs.pt')\n"
+        "assert torch.equal(model(**inputs).pose, torch.load(folder + '/expected.pt'))\n"
+        "assert not any(m == 'stickgen' or m.startswith('stickgen.') for m in sys.modules), 'stickgen imported'\n"
+        "print(type(model).__name__)\n"
+    )
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "HF_MODULES_CACHE": str(tmp_path / "modules")}
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env,
+                            cwd=str(tmp_path), timeout=120)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.strip() == "StickGenPlanner"
+
+
+def test_in_process_auto_classes_know_stickgen(tmp_path):
+    from transformers import AutoConfig, AutoModel
+
+    StickGenPlanner(StickGenConfig(**TINY)).save_pretrained(tmp_path)
+    assert isinstance(AutoModel.from_pretrained(tmp_path), StickGenPlanner)
+    assert isinstance(AutoConfig.for_model("stickgen"), StickGenConfig)
+
+
+def test_lora_targets_the_plainly_named_linear_layers():
+    from peft import LoraConfig, get_peft_model
+
+    torch.manual_seed(3)
+    planner = StickGenPlanner(StickGenConfig(**TINY))
+    config = LoraConfig(r=4, target_modules=["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"])
+    model = get_peft_model(planner, config)
+    trainable = [n for n, p in model.named_parameters() if p.requires_grad]
+    assert trainable and all("lora_" in n for n in trainable)
+    assert len(trainable) == 2 * 7 * TINY["num_layers"]
+    out = model(**planner_inputs())
+    out.pose.sum().backward()
+    assert all(p.grad is not None for n, p in model.named_parameters() if p.requires_grad)
+
+
+def test_refiner_loss_trains_and_drops_conditions():
+    torch.manual_seed(4)
+    refiner = StickGenRefiner(d_model=32, num_layers=1, num_heads=2, ffn_dim=64)
+    scheduler = make_scheduler("ddpm")
+    target, condition = torch.randn(3, 21, 137), torch.randn(3, 21, 137)
+    mask = torch.arange(21)[None] < torch.tensor([[21], [15], [9]])
+    loss = refiner_loss(refiner, scheduler, target, condition, torch.randn(3, 384), mask,
+                        generator=torch.Generator().manual_seed(0))
+    assert loss.ndim == 0 and torch.isfinite(loss) and loss > 0
+    loss.backward()
+    assert refiner.in_proj.weight.grad.abs().sum() > 0
+    with pytest.raises(ValueError, match="ddim"):
+        make_scheduler("euler")
+
+
+def test_refiner_output_ignores_dropped_condition():
+    torch.manual_seed(5)
+    refiner = StickGenRefiner(d_model=32, num_layers=1, num_heads=2, ffn_dim=64).eval()
+    x, t = torch.randn(1, 20, 137), torch.tensor([500])
+    a = refiner(x, t, torch.randn(1, 20, 137), torch.randn(1, 384), torch.tensor([0.0])).sample
+    b = refiner(x, t, torch.randn(1, 20, 137), torch.randn(1, 384), torch.tensor([0.0])).sample
+    torch.testing.assert_close(a, b)
+    odd = refiner(torch.randn(2, 21, 137), torch.tensor([10, 20]), torch.randn(2, 21, 137), torch.randn(2, 384)).sample
+    assert odd.shape == (2, 21, 137)
+
+
+def test_denoise_is_seeded_and_keeps_known_frames_and_joints():
+    torch.manual_seed(6)
+    refiner = StickGenRefiner(d_model=32, num_layers=1, num_heads=2, ffn_dim=64).eval()
+    fn = lambda *a: refiner(*a).sample  # noqa: E731
+    cond, text = torch.randn(2, 30, 137), torch.randn(2, 384)
+    run = lambda seed, **kw: denoise(fn, make_scheduler(), cond, text, 4, 2.0,  # noqa: E731
+                                     torch.Generator().manual_seed(seed), **kw)
+    with torch.inference_mode():
+        assert torch.equal(run(1), run(1))
+        assert (run(1) - run(2)).abs().max() > 1e-3
+        known = torch.randn(2, 30, 137)
+        mask = torch.zeros(2, 30, 137)
+        mask[:, :8] = 1           # in-betweening: the first frames are given
+        mask[:, :, 4:7] = 1       # a joint's channels are pinned for the whole clip
+        out = run(3, known=known, known_mask=mask)
+    assert torch.equal(out[mask.bool()], known[mask.bool()])
+    assert (out[~mask.bool()] - known[~mask.bool()]).abs().mean() > 0.1
+    with pytest.raises(ValueError, match="steps"):
+        denoise(fn, make_scheduler(), cond, text, 0)
+
+
+def test_ddim_step_count_is_respected():
+    scheduler = make_scheduler()
+    scheduler.set_timesteps(4)
+    assert len(scheduler.timesteps) == 4 and int(scheduler.timesteps[0]) == 999
+    assert np.all(np.diff(scheduler.timesteps.numpy()) < 0)
