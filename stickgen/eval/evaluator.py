@@ -56,11 +56,12 @@ def clip_features(joints: np.ndarray, fps: float) -> np.ndarray:
 
 
 def motion_batch(clips: Sequence[np.ndarray], stats: features.FeatureStats) -> tuple[torch.Tensor, torch.Tensor]:
-    """Normalised, zero-padded ``[B, T, 137]`` float32 features and their ``lengths: [B]``."""
+    """Normalised features zero-padded to ``[B, T, 137]`` float32 (T a multiple of 4) and ``lengths: [B]``."""
     if not clips:
         raise ValueError("motion_batch needs at least one clip")
     lengths = torch.tensor([len(c) for c in clips])
-    batch = torch.zeros(len(clips), int(lengths.max()), clips[0].shape[-1])
+    padded = -(-int(lengths.max()) // DOWNSAMPLE) * DOWNSAMPLE
+    batch = torch.zeros(len(clips), padded, clips[0].shape[-1])
     for i, clip in enumerate(clips):
         batch[i, : len(clip)] = torch.from_numpy(stats.normalize(clip)).float()
     return batch, lengths

@@ -88,10 +88,15 @@ def jerk(joints: np.ndarray, fps: float) -> float:
     return float(np.linalg.norm(np.diff(joints, n=3, axis=0) * fps ** 3, axis=-1).mean())
 
 
-def bone_length_deviation(joints: np.ndarray) -> float:
-    """Mean absolute deviation (m) of each bone's length from its median over the clip."""
+def bone_length_deviations(joints: np.ndarray) -> np.ndarray:
+    """Per bone, the mean absolute deviation (m) of its length from its median over the clip: ``[21]``."""
     lengths = bone_lengths(_as_clip(joints))
-    return float(np.abs(lengths - np.median(lengths, axis=0)).mean())
+    return np.abs(lengths - np.median(lengths, axis=0)).mean(axis=0)
+
+
+def bone_length_deviation(joints: np.ndarray) -> float:
+    """Mean over bones of :func:`bone_length_deviations` (m)."""
+    return float(bone_length_deviations(joints).mean())
 
 
 # ----------------------------------------------------------------------------- artifacts
