@@ -39,6 +39,16 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     from ..motion import MotionFormatError, Scene
+    from .outputs import FORMATS, output_kind
+
+    for output in args.output:
+        if not output.lower().endswith(EXPORT_SUFFIXES):
+            try:
+                output_kind(output)
+            except ValueError:
+                print(f"stick-gen render: cannot write {output!r}: expected {FORMATS}, or an export "
+                      f"{' '.join(EXPORT_SUFFIXES)}", file=sys.stderr)
+                return 2
 
     try:
         scene = Scene.load(args.input)

@@ -1,0 +1,42 @@
+"""The browser player (``web/``) as one self-contained HTML string, for Gradio or any page.
+
+``player_html(scene)`` inlines ``web/player.css``, ``web/player.js`` and the scene's ``.motion`` JSON, so
+the result needs no server and no network. ``player_iframe(scene)`` wraps it in an ``<iframe srcdoc>``,
+which is how to embed it where inline scripts do not run (``gr.HTML`` does not execute ``<script>``).
+"""
+from __future__ import annotations
+
+import html
+from pathlib import Path
+
+WEB_DIR = Path(__file__).resolve().parents[2] / "web"
+
+
+def _asset(name: str) -> str:
+    path = WEB_DIR / name
+    if not path.is_file():
+        raise FileNotFoundError(f"the web player's {name} is not at {path} (this install lacks the web/ folder)")
+    return path.read_text()
+
+
+def _inline_script(text: str) -> str:
+    """Make text safe inside ``<script>``: no ``</script`` or ``<!--`` can end or confuse it."""
+    return text.replace("</", "<\\/").replace("<!--", "<\\!--")
+
+
+def player_html(scene, autoplay: bool = True, decimals: int = 4, height: str = "100vh") -> str:
+    """A complete HTML document that plays ``scene`` (joints rounded to ``decimals``, 4 = 0.1 mm)."""
+    motion = _inline_script(scene.to_json(decimals).strip())
+    return ("<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><link rel=\"icon\" href=\"data:,\"><title>Stick-Gen player</title>"
+            f"<style>{_asset('player.css')}\nhtml, body {{ margin: 0; height: 100%; }} "
+            f"#player {{ height: {height}; }}</style></head><body><div id=\"player\"></div>"
+            f"<script>window.STICKGEN_MOTION = {motion};\nwindow.STICKGEN_AUTOPLAY = {str(autoplay).lower()};</script>"
+            f"<script>{_inline_script(_asset('player.js'))}</script>"
+            "<script>StickGenPlayer.boot(document.getElementById(\"player\"));</script></body></html>\n")
+
+
+def player_iframe(scene, height: int = 480, **kwargs) -> str:
+    """An ``<iframe srcdoc=...>`` element holding :func:`player_html` (``height`` in pixels)."""
+    return (f'<iframe srcdoc="{html.escape(player_html(scene, **kwargs), quote=True)}" '
+            f'style="width: 100%; height: {int(height)}px; border: 0;" sandbox="allow-scripts"></iframe>')

@@ -1,0 +1,391 @@
+/* Stick-Gen web player: plays a .motion v1 file on a 2D canvas with its own perspective camera.
+ *
+ * No dependencies, no network beyond fetching the .motion it is given. Usage:
+ *   StickGenPlayer.boot(element)            reads ?src=FILE.motion, or window.STICKGEN_MOTION (inlined JSON)
+ *   const p = StickGenPlayer.create(element); p.load(doc); p.play(); p.pause(); p.seek(frame)
+ * Playback follows the display's refresh rate and interpolates between frames. Drag to orbit, wheel or
+ * pinch to zoom, double-click to reset the view. Faces and speech follow stickgen/render/faces.py.
+ */
+(function (global) {
+  "use strict";
+
+  // --------------------------------------------------------------------------- vocabulary (stickgen/vocab.py)
+  const PARENTS = [-1, 0, 0, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 9, 9, 12, 13, 14, 16, 17, 18, 19];
+  const J = { pelvis: 0, left_hip: 1, right_hip: 2, neck: 12, head: 15, left_shoulder: 16, right_shoulder: 17 };
+  const EXPRESSIONS = {
+    neutral: ["dot", 0, "closed", 0], happy: ["arc", 10, "smile", 0.2], sad: ["dot", -20, "frown", 0.1],
+    surprised: ["wide", 25, "small_o", 0.7], angry: ["narrow", -25, "frown", 0.3],
+    excited: ["wide", 15, "wide_open", 0.8],
+  };
+  const SPEECH = { talk: [8, "open", 0.6], shout: [6, "wide_open", 1.0], whisper: [10, "small_o", 0.3],
+                   sing: [4, "singing", 0.9] };
+  const PALETTE = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f",
+                   "#bcbd22", "#17becf"];
+  const TRANSITION_S = 0.3, LIMB_WIDTH = 0.04, HEAD_RADIUS = 0.12, HEAD_LIFT = 0.06, FOV = 40, NEAR = 0.05;
+  const COLORS = { skyTop: "#cee1f2", skyBottom: "#f6f9fc", ground: "#e2e6de", grid: "#cdd2c8",
+                   shadow: "rgba(60,70,50,0.25)", face: "#23232a", headFill: "#ffffff" };
+
+  // --------------------------------------------------------------------------- vectors
+  const sub = (a, b) => [a[0] - b[0], a[1] - b[1], a[2] - b[2]];
+  const add = (a, b) => [a[0] + b[0], a[1] + b[1], a[2] + b[2]];
+  const mul = (a, s) => [a[0] * s, a[1] * s, a[2] * s];
+  const dot = (a, b) => a[0] * b[0] + a[1] * b[1] + a[2] * b[2];
+  const cross = (a, b) => [a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0]];
+  const norm = (a) => Math.hypot(a[0], a[1], a[2]);
+  const unit = (a, fallback) => { const n = norm(a); return n > 1e-9 ? mul(a, 1 / n) : (fallback || [0, 1, 0]); };
+  const clamp = (x, lo, hi) => Math.min(hi, Math.max(lo, x));
+  const smoothstep = (u) => { u = clamp(u, 0, 1); return u * u * (3 - 2 * u); };
+
+  // --------------------------------------------------------------------------- validation
+  function checkDocument(doc) {
+    if (!doc || doc.format !== "stickgen.motion") throw new Error("format: not a stickgen.motion document");
+    if (doc.version !== 1) throw new Error("version: unsupported version " + doc.version);
+    if (!Array.isArray(doc.actors) || doc.actors.length === 0) throw new Error("actors: needs at least one actor");
+    doc.actors.forEach((a, i) => {
+      if (!Array.isArray(a.joints) || a.joints.length !== doc.num_frames)
+        throw new Error("actors[" + i + "].joints: expected " + doc.num_frames + " frames");
+      a.joints.forEach((f, t) => {
+        if (!Array.isArray(f) || f.length !== 22) throw new Error("actors[" + i + "].joints[" + t + "]: expected 22 joints");
+      });
+    });
+    if (!(doc.fps > 0)) throw new Error("fps: must be positive");
+  }
+
+  // --------------------------------------------------------------------------- faces
+  function faceTrack(actor, frames, fps) {
+    const labels = new Array(frames).fill("neutral");
+    (actor.expressions || []).forEach((s) => { for (let t = s.start; t < s.end; t++) labels[t] = s.expression; });
+    const steps = Math.max(Math.round(TRANSITION_S * fps), 1);
+    const out = [];
+    let source = labels[0], change = -steps;
+    for (let t = 0; t < frames; t++) {
+      if (t > 0 && labels[t] !== labels[t - 1]) { source = labels[t - 1]; change = t; }
+      const w = Math.min((t - change + 1) / steps, 1), e = smoothstep(w);
+      const a = EXPRESSIONS[source], b = EXPRESSIONS[labels[t]], shown = w >= 0.5 ? b : a;
+      out.push({ eye: shown[0], brow: a[1] + (b[1] - a[1]) * e, mouth: shown[2], open: a[3] + (b[3] - a[3]) * e });
+    }
+    (actor.speech || []).forEach((s) => {
+      const sp = SPEECH[s.type];
+      for (let t = s.start; t < s.end; t++) {
+        out[t].mouth = sp[1];
+        out[t].open = sp[2] * 0.5 * (1 - Math.cos(2 * Math.PI * sp[0] * (t - s.start) / fps));
+      }
+    });
+    return out;
+  }
+
+  // --------------------------------------------------------------------------- camera
+  function frameScene(actors) {
+    const lo = [Infinity, Infinity, Infinity], hi = [-Infinity, -Infinity, -Infinity];
+    actors.forEach((a) => a.joints.forEach((f) => f.forEach((p) => {
+      for (let k = 0; k < 3; k++) { lo[k] = Math.min(lo[k], p[k]); hi[k] = Math.max(hi[k], p[k]); }
+    })));
+    const target = mul(add(lo, hi), 0.5), half = mul(sub(hi, lo), 0.5);
+    const tanHalf = Math.tan((FOV * Math.PI) / 360);
+    const distance = 1.15 * Math.max(Math.max(half[1], 0.25) / tanHalf, Math.max(half[0], 0.25) / tanHalf) +
+                     Math.max(half[2], 0.25);
+    return { target, distance, yaw: 0, pitch: (8 * Math.PI) / 180 };
+  }
+
+  function makeView(orbit, width, height) {
+    const c = Math.cos(orbit.pitch);
+    const position = add(orbit.target, mul([Math.sin(orbit.yaw) * c, Math.sin(orbit.pitch), Math.cos(orbit.yaw) * c],
+                                           orbit.distance));
+    const forward = unit(sub(orbit.target, position), [0, 0, -1]);
+    const right = unit(cross(forward, [0, 1, 0]), [1, 0, 0]);
+    const up = cross(right, forward);
+    const focal = (0.5 * height) / Math.tan((FOV * Math.PI) / 360);
+    return {
+      position, forward, right, up, focal, width, height,
+      depth: (p) => dot(sub(p, position), forward),
+      project(p) {
+        const r = sub(p, position), z = Math.max(dot(r, forward), NEAR);
+        return [0.5 * width + (focal * dot(r, right)) / z, 0.5 * height - (focal * dot(r, up)) / z, z];
+      },
+    };
+  }
+
+  // --------------------------------------------------------------------------- drawing
+  function facing(j) {
+    const across = add(sub(j[J.left_hip], j[J.right_hip]), sub(j[J.left_shoulder], j[J.right_shoulder]));
+    return unit([-across[2], 0, across[0]], [0, 0, 1]);
+  }
+
+  function drawGround(ctx, view, center) {
+    const sky = ctx.createLinearGradient(0, 0, 0, view.height);
+    sky.addColorStop(0, COLORS.skyTop); sky.addColorStop(1, COLORS.skyBottom);
+    ctx.fillStyle = sky; ctx.fillRect(0, 0, view.width, view.height);
+    const flat = unit([view.forward[0], 0, view.forward[2]], [0, 0, -1]);
+    const horizon = 0.5 * view.height - (view.focal * dot(flat, view.up)) / Math.max(dot(flat, view.forward), 1e-6);
+    ctx.fillStyle = COLORS.ground;
+    ctx.fillRect(0, clamp(horizon, -1, view.height + 1), view.width, view.height);
+    ctx.strokeStyle = COLORS.grid; ctx.lineWidth = 1; ctx.beginPath();
+    const cx = Math.round(center[0]), cz = Math.round(center[1]);
+    for (let k = -8; k <= 8; k++) {
+      gridLine(ctx, view, [cx + k, 0, cz - 8], [cx + k, 0, cz + 8]);
+      gridLine(ctx, view, [cx - 8, 0, cz + k], [cx + 8, 0, cz + k]);
+    }
+    ctx.stroke();
+  }
+
+  function gridLine(ctx, view, a, b) {
+    const near = 2 * NEAR, da = view.depth(a), db = view.depth(b);
+    if (da < near && db < near) return;
+    if (da < near) a = add(a, mul(sub(b, a), (near - da) / (db - da)));
+    if (db < near) b = add(b, mul(sub(a, b), (near - db) / (da - db)));
+    const pa = view.project(a), pb = view.project(b);
+    ctx.moveTo(pa[0], pa[1]); ctx.lineTo(pb[0], pb[1]);
+  }
+
+  function drawShadow(ctx, view, j, scale) {
+    const lowest = Math.min(...j.map((p) => p[1]));
+    const strength = clamp(1 - lowest / (0.8 * scale), 0, 1);
+    if (strength < 0.02) return;
+    ctx.fillStyle = COLORS.shadow;
+    [1.0, 0.72, 0.45].forEach((ring) => {
+      ctx.beginPath();
+      for (let k = 0; k < 20; k++) {
+        const a = (2 * Math.PI * k) / 20, r = 0.32 * scale * ring;
+        const p = view.project([j[0][0] + r * Math.cos(a), 0, j[0][2] + r * Math.sin(a)]);
+        if (k === 0) ctx.moveTo(p[0], p[1]); else ctx.lineTo(p[0], p[1]);
+      }
+      ctx.globalAlpha = strength; ctx.fill(); ctx.globalAlpha = 1;
+    });
+  }
+
+  function drawFace(ctx, view, j, center, radius, radiusPx, face, scale) {
+    const headUp = unit(sub(j[J.head], j[J.neck]));
+    let fwd = facing(j);
+    fwd = unit(sub(fwd, mul(headUp, dot(fwd, headUp))), [0, 0, 1]);
+    const left = cross(headUp, fwd), toCam = unit(sub(view.position, center));
+    const mouthDir = unit(sub(fwd, mul(headUp, 0.42)));
+    const mouthFacing = dot(mouthDir, toCam);
+    if (radiusPx < 3 || mouthFacing < -0.3) return;
+    const line = Math.max(0.09 * radiusPx, 1), s = 0.13 * radiusPx;
+    const faceMid = view.project(add(center, mul(fwd, radius)));
+    ctx.strokeStyle = COLORS.face; ctx.fillStyle = COLORS.face; ctx.lineWidth = line; ctx.lineCap = "round";
+    const spread = (28 * Math.PI) / 180;
+    [1, -1].forEach((side) => {
+      const dir = unit(add(add(mul(fwd, Math.cos(spread)), mul(left, side * Math.sin(spread))), mul(headUp, 0.18)));
+      if (dot(dir, toCam) <= 0.12) return;
+      const e = view.project(add(center, mul(dir, radius)));
+      drawEye(ctx, e, s, face.eye);
+      const outward = e[0] >= faceMid[0] ? 1 : -1, half = 0.12 * radiusPx;
+      const rise = half * Math.tan((face.brow * Math.PI) / 180), by = e[1] - 0.32 * radiusPx;
+      ctx.beginPath(); ctx.moveTo(e[0] - outward * half, by + rise); ctx.lineTo(e[0] + outward * half, by - rise);
+      ctx.stroke();
+    });
+    if (mouthFacing > -0.05) {
+      const m = view.project(add(center, mul(mouthDir, radius)));
+      drawMouth(ctx, m, radiusPx, face, clamp(mouthFacing * 1.4, 0, 1), line);
+    }
+  }
+
+  function drawEye(ctx, e, s, kind) {
+    ctx.beginPath();
+    if (kind === "dot") { ctx.arc(e[0], e[1], s, 0, 2 * Math.PI); ctx.fill(); return; }
+    if (kind === "arc") { ctx.arc(e[0], e[1] + 0.6 * s, 1.4 * s, 1.15 * Math.PI, 1.85 * Math.PI); ctx.stroke(); return; }
+    if (kind === "wide") {
+      ctx.fillStyle = COLORS.headFill; ctx.arc(e[0], e[1], 1.6 * s, 0, 2 * Math.PI); ctx.fill(); ctx.stroke();
+      ctx.fillStyle = COLORS.face; ctx.beginPath(); ctx.arc(e[0], e[1], 0.75 * s, 0, 2 * Math.PI); ctx.fill(); return;
+    }
+    if (kind === "narrow") { ctx.moveTo(e[0] - 1.4 * s, e[1]); ctx.lineTo(e[0] + 1.4 * s, e[1]); ctx.stroke(); return; }
+    ctx.arc(e[0], e[1] - 0.6 * s, 1.4 * s, 0.15 * Math.PI, 0.85 * Math.PI); ctx.stroke();  // closed
+  }
+
+  function drawMouth(ctx, m, r, face, turn, line) {
+    const halfW = 0.26 * r * Math.max(turn, 0.35), halfH = 0.25 * r * face.open;
+    ctx.beginPath();
+    if (face.mouth === "smile" || face.mouth === "frown") {
+      const bulge = Math.max(0.45 * halfW, halfH), smile = face.mouth === "smile";
+      const cy = smile ? m[1] - 0.5 * bulge : m[1] + 0.5 * bulge;
+      ctx.ellipse(m[0], cy, halfW, bulge, 0, smile ? 0.05 * Math.PI : 1.05 * Math.PI, smile ? 0.95 * Math.PI : 1.95 * Math.PI);
+      if (face.open > 0.15) { ctx.closePath(); ctx.fill(); } else ctx.stroke();
+      return;
+    }
+    if (face.mouth === "closed" || halfH < 0.5 * line) {
+      ctx.moveTo(m[0] - 0.8 * halfW, m[1]); ctx.lineTo(m[0] + 0.8 * halfW, m[1]); ctx.stroke(); return;
+    }
+    if (face.mouth === "small_o") {
+      const rr = 0.35 * halfW * (0.6 + face.open);
+      ctx.ellipse(m[0], m[1], rr, rr * 1.2, 0, 0, 2 * Math.PI); ctx.stroke(); return;
+    }
+    const w = { open: 0.75, wide_open: 1.0, singing: 0.55 }[face.mouth] || 0.75;
+    const h = { open: 1.0, wide_open: 1.25, singing: 1.35 }[face.mouth] || 1.0;
+    ctx.ellipse(m[0], m[1], halfW * w, Math.max(halfH * h, 0.5), 0, 0, 2 * Math.PI); ctx.fill();
+  }
+
+  function drawScene(ctx, view, player, frameFloat) {
+    const doc = player.doc, f0 = Math.floor(frameFloat), f1 = Math.min(f0 + 1, doc.num_frames - 1), u = frameFloat - f0;
+    const poses = doc.actors.map((a) => a.joints[f0].map((p, k) => {
+      const q = a.joints[f1][k];
+      return [p[0] + (q[0] - p[0]) * u, p[1] + (q[1] - p[1]) * u, p[2] + (q[2] - p[2]) * u];
+    }));
+    drawGround(ctx, view, player.center);
+    const items = [];
+    poses.forEach((j, i) => {
+      const scale = player.scales[i];
+      drawShadow(ctx, view, j, scale);
+      const pts = j.map((p) => view.project(p));
+      if (Math.min(...j.map((p) => view.depth(p))) <= NEAR) return;
+      for (let c = 1; c < 22; c++) items.push({ depth: 0.5 * (pts[c][2] + pts[PARENTS[c]][2]), i, a: pts[PARENTS[c]], b: pts[c] });
+      const up = unit(sub(j[J.head], j[J.neck]));
+      const center = add(j[J.head], mul(up, HEAD_LIFT * scale));
+      items.push({ depth: view.depth(center), i, head: center, joints: j });
+    });
+    items.sort((x, y) => y.depth - x.depth);
+    ctx.lineCap = "round";
+    items.forEach((it) => {
+      const color = player.colors[it.i], scale = player.scales[it.i];
+      const width = (view.focal * LIMB_WIDTH * scale) / Math.max(it.depth, NEAR);
+      if (!it.head) {
+        ctx.strokeStyle = color; ctx.lineWidth = width; ctx.beginPath();
+        ctx.moveTo(it.a[0], it.a[1]); ctx.lineTo(it.b[0], it.b[1]); ctx.stroke();
+        return;
+      }
+      const c = view.project(it.head), radius = HEAD_RADIUS * scale, rpx = (view.focal * radius) / c[2];
+      ctx.beginPath(); ctx.arc(c[0], c[1], rpx, 0, 2 * Math.PI);
+      ctx.fillStyle = COLORS.headFill; ctx.fill(); ctx.strokeStyle = color; ctx.lineWidth = width; ctx.stroke();
+      const face = player.faces[it.i][Math.round(frameFloat) % doc.num_frames];
+      drawFace(ctx, view, it.joints, it.head, radius, rpx, face, scale);
+    });
+  }
+
+  // --------------------------------------------------------------------------- player
+  const TEMPLATE =
+    '<canvas class="sg-canvas"></canvas><div class="sg-message" hidden></div>' +
+    '<div class="sg-controls"><button class="sg-play" type="button" title="Play/pause (space)">Play</button>' +
+    '<input class="sg-scrub" type="range" min="0" max="0" step="any" value="0" aria-label="time">' +
+    '<span class="sg-time">0.00 s</span>' +
+    '<select class="sg-speed" aria-label="speed"><option value="0.25">0.25x</option><option value="0.5">0.5x</option>' +
+    '<option value="1" selected>1x</option><option value="2">2x</option></select>' +
+    '<label class="sg-loop-label"><input class="sg-loop" type="checkbox" checked> loop</label>' +
+    '<label class="sg-file-label">open<input class="sg-file" type="file" accept=".motion,.json,application/json"></label>' +
+    "</div>";
+
+  function create(root) {
+    root.classList.add("sg-player");
+    root.innerHTML = TEMPLATE;
+    const $ = (sel) => root.querySelector(sel);
+    const canvas = $(".sg-canvas"), ctx = canvas.getContext("2d");
+    const player = {
+      doc: null, frame: 0, playing: false, speed: 1, loop: true, orbit: null,
+      stats: { frames: 0, totalMs: 0, maxMs: 0, get meanMs() { return this.frames ? this.totalMs / this.frames : 0; } },
+      load(doc) {
+        checkDocument(doc);
+        this.doc = doc;
+        this.colors = doc.actors.map((a, i) => a.color || PALETTE[i % PALETTE.length]);
+        this.faces = doc.actors.map((a) => faceTrack(a, doc.num_frames, doc.fps));
+        this.scales = doc.actors.map((a) => {
+          const f = a.joints[0], h = norm(sub(f[J.head], f[J.neck])) + norm(sub(f[9], f[0]));
+          return h / 0.40;  // neck-head plus pelvis-spine3 of the 1.75 m rest pose
+        });
+        let cx = 0, cz = 0;
+        doc.actors.forEach((a) => { cx += a.joints[0][0][0]; cz += a.joints[0][0][2]; });
+        this.center = [cx / doc.actors.length, cz / doc.actors.length];
+        this.orbit = frameScene(doc.actors);
+        this.home = Object.assign({}, this.orbit);
+        $(".sg-scrub").max = String(doc.num_frames - 1);
+        $(".sg-message").hidden = true;
+        this.seek(0);
+        return this;
+      },
+      loadUrl(url) {
+        return fetch(url).then((r) => { if (!r.ok) throw new Error(url + ": HTTP " + r.status); return r.json(); })
+          .then((doc) => this.load(doc)).catch((err) => this.fail(err));
+      },
+      fail(err) { const m = $(".sg-message"); m.textContent = "Cannot play this file: " + err.message; m.hidden = false; },
+      play() { if (this.doc) { this.playing = true; $(".sg-play").textContent = "Pause"; } },
+      pause() { this.playing = false; $(".sg-play").textContent = "Play"; },
+      seek(frame) { if (this.doc) { this.frame = clamp(frame, 0, this.doc.num_frames - 1); this.draw(); } },
+      resetView() { if (this.home) { this.orbit = Object.assign({}, this.home); this.draw(); } },
+      draw() {
+        if (!this.doc) return;
+        const start = performance.now(), ratio = global.devicePixelRatio || 1;
+        const w = Math.max(canvas.clientWidth, 16), h = Math.max(canvas.clientHeight, 16);
+        if (canvas.width !== Math.round(w * ratio) || canvas.height !== Math.round(h * ratio)) {
+          canvas.width = Math.round(w * ratio); canvas.height = Math.round(h * ratio);
+        }
+        ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+        drawScene(ctx, makeView(this.orbit, w, h), this, this.frame);
+        $(".sg-scrub").value = String(this.frame);
+        $(".sg-time").textContent = (this.frame / this.doc.fps).toFixed(2) + " s";
+        const ms = performance.now() - start;
+        this.stats.frames++; this.stats.totalMs += ms; this.stats.maxMs = Math.max(this.stats.maxMs, ms);
+      },
+    };
+
+    let last = null;
+    function tick(now) {
+      if (player.playing && player.doc) {
+        const dt = last === null ? 0 : Math.min((now - last) / 1000, 0.25);
+        let f = player.frame + dt * player.doc.fps * player.speed;
+        if (f > player.doc.num_frames - 1) {
+          if (player.loop) f = f % (player.doc.num_frames - 1 || 1); else { f = player.doc.num_frames - 1; player.pause(); }
+        }
+        player.frame = f;
+        player.draw();
+      }
+      last = now;
+      global.requestAnimationFrame(tick);
+    }
+    global.requestAnimationFrame(tick);
+
+    $(".sg-play").addEventListener("click", () => (player.playing ? player.pause() : player.play()));
+    $(".sg-scrub").addEventListener("input", (e) => { player.pause(); player.seek(parseFloat(e.target.value)); });
+    $(".sg-speed").addEventListener("change", (e) => { player.speed = parseFloat(e.target.value); });
+    $(".sg-loop").addEventListener("change", (e) => { player.loop = e.target.checked; });
+    $(".sg-file").addEventListener("change", (e) => {
+      const file = e.target.files[0];
+      if (file) file.text().then((text) => player.load(JSON.parse(text))).catch((err) => player.fail(err));
+    });
+    root.tabIndex = 0;
+    root.addEventListener("keydown", (e) => {
+      if (e.code === "Space") { e.preventDefault(); player.playing ? player.pause() : player.play(); }
+    });
+
+    // orbit and zoom: mouse, wheel, one-finger drag, two-finger pinch
+    const pointers = new Map();
+    let pinch = null;
+    canvas.addEventListener("pointerdown", (e) => { canvas.setPointerCapture(e.pointerId); pointers.set(e.pointerId, [e.clientX, e.clientY]); });
+    canvas.addEventListener("pointerup", (e) => { pointers.delete(e.pointerId); pinch = null; });
+    canvas.addEventListener("pointercancel", (e) => { pointers.delete(e.pointerId); pinch = null; });
+    canvas.addEventListener("pointermove", (e) => {
+      if (!pointers.has(e.pointerId) || !player.orbit) return;
+      const prev = pointers.get(e.pointerId);
+      pointers.set(e.pointerId, [e.clientX, e.clientY]);
+      if (pointers.size === 2) {
+        const [a, b] = [...pointers.values()], d = Math.hypot(a[0] - b[0], a[1] - b[1]);
+        if (pinch) player.orbit.distance = clamp(player.orbit.distance * (pinch / d), 0.5, 200);
+        pinch = d;
+      } else {
+        player.orbit.yaw -= (e.clientX - prev[0]) * 0.01;
+        player.orbit.pitch = clamp(player.orbit.pitch + (e.clientY - prev[1]) * 0.01, -0.2, 1.45);
+      }
+      player.draw();
+    });
+    canvas.addEventListener("wheel", (e) => {
+      if (!player.orbit) return;
+      e.preventDefault();
+      player.orbit.distance = clamp(player.orbit.distance * Math.exp(e.deltaY * 0.001), 0.5, 200);
+      player.draw();
+    }, { passive: false });
+    canvas.addEventListener("dblclick", () => player.resetView());
+    global.addEventListener("resize", () => player.draw());
+    return player;
+  }
+
+  function boot(root) {
+    const player = create(root);
+    global.stickgenPlayer = player;
+    const src = new URLSearchParams(global.location.search).get("src");
+    const autoplay = () => { if (global.STICKGEN_AUTOPLAY !== false) player.play(); };
+    try {
+      if (global.STICKGEN_MOTION) { player.load(global.STICKGEN_MOTION); autoplay(); }
+      else if (src) player.loadUrl(src).then(autoplay);
+    } catch (err) { player.fail(err); }
+    return player;
+  }
+
+  global.StickGenPlayer = { create, boot, EXPRESSIONS, SPEECH, PARENTS };
+})(window);
