@@ -14,7 +14,7 @@ slice                 width    meaning
 ``CONTACTS``          4        0/1 foot contacts, ``skeleton.FOOT_JOINTS`` order
 ====================  =======  =================================================================
 
-Velocities are backward differences (frame 0 has zero velocity), so :func:`decode` rebuilds the
+Velocities are backward differences (frame 0 has zero velocity; decoding ignores frame 0's), so :func:`decode` rebuilds the
 canonical clip exactly from the first three groups: heading = cumulative heading velocity, pelvis x/z =
 cumulative velocity turned by that heading, joints = local positions turned back and shifted.
 ``decode(encode(j)) == normalize_heading(j)`` to float precision. Joint velocities and contacts are
@@ -86,7 +86,8 @@ def encode(joints: np.ndarray, fps: float, contacts: np.ndarray | None = None) -
 
 def root_trajectory(features: np.ndarray, fps: float) -> tuple[np.ndarray, np.ndarray]:
     """Integrate ``features: [..., T, 137]`` -> (pelvis x/z ``[..., T, 3]`` with y = 0, heading ``[..., T]``)."""
-    features = np.asarray(features, dtype=np.float64)
+    features = np.asarray(features, dtype=np.float64).copy()
+    features[..., 0, ROOT_VELOCITY.start:HEADING_VELOCITY.stop] = 0.0  # frame 0 is the origin by definition
     heading = np.cumsum(features[..., HEADING_VELOCITY.start], axis=-1) / fps
     velocity = features[..., ROOT_VELOCITY]
     velocity = np.stack([velocity[..., 0], np.zeros_like(velocity[..., 0]), velocity[..., 1]], axis=-1)

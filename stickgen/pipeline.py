@@ -157,7 +157,10 @@ class StickGenPipeline:
         self.planner.eval()
 
     def set_adapter(self, name: str) -> None:
-        if not hasattr(self.planner, "set_adapter"):
+        """Make a loaded LoRA adapter the active one."""
+        from peft import PeftModel
+
+        if not isinstance(self.planner, PeftModel):
             raise ValueError("no LoRA adapter loaded; call load_lora first")
         self.planner.set_adapter(name)
 

@@ -1,0 +1,164 @@
+"""StickGenPipeline end to end with tiny random models: scenes, seeds, windows, batching, save/load."""
+import json
+import os
+import sys
+import types
+
+import numpy as np
+import pytest
+import torch
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+from stickgen import skeleton as S  # noqa: E402
+from stickgen.conditioning import ActorPlan, ScenePlan  # noqa: E402
+from stickgen.motion import Scene, Segment  # noqa: E402
+from stickgen.pipeline import StickGenPipeline, plan_from_actions, window_starts  # noqa: E402
+from stickgen.text import BGE_LARGE, TextEncoder, TextEncoderMismatchError  # noqa: E402
+
+TINY_PLANNER = dict(d_model=32, num_layers=2, num_heads=2, ffn_dim=64, max_frames=100, window_overlap=20)
+TINY_REFINER = dict(d_model=32, num_layers=1, num_heads=2, ffn_dim=64)
+
+
+@pytest.fixture(scope="module")
+def encoder():
+    return TextEncoder()
+
+
+@pytest.fixture(scope="module")
+def pipe(encoder):
+    return StickGenPipeline.from_preset("small", encoder, planner_overrides=TINY_PLANNER,
+                                        refiner_overrides=TINY_REFINER, seed=0)
+
+
+def two_actor_plan(frames=75):
+    actions = np.full(frames, 1)
+    camera = {"keyframes": [{"frame": 0, "position": [0, 1.6, 6], "target": [0, 1, 0], "fov": 45,
+                             "interpolation": "smooth"}], "moves": [{"move": "orbit", "start": 0, "end": frames}]}
+    return ScenePlan([
+        ActorPlan("a0", "a woman walks toward her friend", actions, name="Ana", color="#ff0000",
+                  start_position=(-2.0, 0.0), facing=np.pi / 2, partner=1,
+                  expressions=[Segment(0, frames, "happy")], speech=[Segment(10, 30, "talk")]),
+        ActorPlan("a1", "a man walks toward his friend", actions, start_position=(2.0, 0.0), facing=-np.pi / 2,
+                  partner=0),
+    ], camera=camera, objects=[{"type": "ball"}], meta={"prompt": "two friends meet"})
+
+
+def test_scene_carries_plan_tracks_and_meta(pipe):
+    plan = two_actor_plan()
+    scene = pipe(plan, seed=7)
+    assert isinstance(scene, Scene) and scene.num_frames == 75 and len(scene.actors) == 2
+    ana, other = scene.actors
+    assert (ana.id, ana.name, ana.color) == ("a0", "Ana", "#ff0000")
+    assert [(s.start, s.end, s.label) for s in ana.actions] == [(0, 75, "walk")]
+    assert ana.expressions[0].label == "happy" and ana.speech[0].label == "talk" and other.speech is None
+    assert scene.camera == plan.camera and scene.objects == [{"type": "ball"}]
+    assert scene.meta["seed"] == 7 and scene.meta["steps"] == 10 and scene.meta["prompt"] == "two friends meet"
+    assert scene.meta["generator"].startswith("stickgen ") and scene.meta["model"] == "stickgen-small"
+    np.testing.assert_allclose(ana.joints[0, 0, [0, 2]], [-2.0, 0.0], atol=1e-9)
+    np.testing.assert_allclose(other.joints[0, 0, [0, 2]], [2.0, 0.0], atol=1e-9)
+
+
+def test_same_seed_same_scene_different_seed_different(pipe):
+    plan = plan_from_actions(["walk", "wave"], "a man walks then waves", duration=3.0)
+    a, b, c = pipe(plan, seed=1), pipe(plan, seed=1), pipe(plan, seed=2)
+    assert np.array_equal(a.actors[0].joints, b.actors[0].joints)
+    assert np.abs(a.actors[0].joints - c.actors[0].joints).max() > 1e-3
+    generator = torch.Generator().manual_seed(1)
+    assert np.array_equal(pipe(plan, generator=generator, seed=1).actors[0].joints, a.actors[0].joints)
+    planner_only = [pipe(plan, seed=s, num_inference_steps=0).actors[0].joints for s in (1, 2)]
+    assert np.array_equal(*planner_only)
+
+
+def test_output_is_rigid_grounded_and_saves_at_0_1_mm(pipe, tmp_path):
+    scene = pipe(plan_from_actions(["jump"], "a girl jumps", duration=2.0), seed=3)
+    joints = scene.actors[0].joints
+    assert S.bone_lengths(joints).std(axis=0).max() < 1e-9
+    assert joints[..., 1].min() >= -1e-9
+    scene.save(tmp_path / "out.motion", decimals=4)
+    loaded = Scene.load(tmp_path / "out.motion")
+    np.testing.assert_allclose(loaded.actors[0].joints, joints, atol=5e-5 + 1e-12)
+
+
+def test_windowed_30_seconds_is_seamless_at_the_joins(pipe):
+    plan = plan_from_actions([("walk", 15.0), ("run", 15.0)], "walks then runs", fps=25)
+    scene = pipe(plan, seed=5)
+    assert scene.num_frames == 750
+    starts = window_starts(750, 100, 20)
+    assert len(starts) == 10 and starts[1] == 80
+    pelvis = scene.actors[0].joints[:, 0]
+    step = np.linalg.norm(np.diff(pelvis, axis=0), axis=1)       # step[t-1]: frame t-1 -> t
+    accel = np.linalg.norm(np.diff(pelvis, 2, axis=0), axis=1)   # accel[t-1]: change of velocity at frame t
+    joins = np.array([s + 20 for s in starts[1:]])               # first newly generated frame of each window
+    inside = np.setdiff1d(np.arange(1, 749), np.concatenate([joins - 1, joins]))
+    assert step[joins - 1].max() <= step[inside - 1].max() + 1e-9
+    assert accel[joins - 1].max() <= accel[inside - 1].max() + 1e-9
+
+
+def test_batched_prompts_and_other_frame_rates(pipe):
+    plans = [plan_from_actions(["walk"], "walks", duration=2.0), two_actor_plan(50),
+             plan_from_actions(["wave"], "waves", duration=1.0, fps=30)]
+    scenes = pipe(plans, seed=4)
+    assert [len(s.actors) for s in scenes] == [1, 2, 1]
+    assert [s.num_frames for s in scenes] == [50, 50, 30] and scenes[2].fps == 30
+    assert len({s.meta["created"][:4] for s in scenes}) == 1
+
+
+def test_prompt_and_script_go_through_the_story_engine(pipe, monkeypatch):
+    calls = []
+    story = types.ModuleType("stickgen.story")
+    story.plan_from_prompt = lambda prompt, duration, fps: calls.append((prompt, duration, fps)) or \
+        plan_from_actions(["walk"], prompt, duration=duration, fps=fps)
+    story.script_to_plan = lambda script, fps: calls.append((script["title"], fps)) or \
+        plan_from_actions(["clap"], "claps", duration=1.0, fps=fps)
+    monkeypatch.setitem(sys.modules, "stickgen.story", story)
+    monkeypatch.setattr("stickgen.story", story, raising=False)
+    scene = pipe("a man walks", duration=2.0, seed=1)
+    assert calls[0] == ("a man walks", 2.0, 25) and scene.num_frames == 50 and scene.meta["prompt"] == "a man walks"
+    scene = pipe({"title": "clapping"}, seed=1, fps=20)
+    assert calls[1] == ("clapping", 20) and scene.num_frames == 20
+
+
+def test_save_and_load_round_trip_gives_identical_scenes(pipe, encoder, tmp_path):
+    pipe.save_pretrained(tmp_path)
+    index = json.loads((tmp_path / "model_index.json").read_text())
+    assert index["text_encoder"] == {"name": encoder.name, "dim": 384}
+    assert index["scheduler"] == ["diffusers", "DDIMScheduler"]
+    for part in ("planner/config.json", "refiner/config.json", "scheduler/scheduler_config.json", "feature_stats.json"):
+        assert (tmp_path / part).exists(), part
+    loaded = StickGenPipeline.from_pretrained(tmp_path, text_encoder=encoder)
+    plan = plan_from_actions(["walk"], "walks", duration=2.0)
+    assert np.array_equal(loaded(plan, seed=9).actors[0].joints, pipe(plan, seed=9).actors[0].joints)
+    with pytest.raises(FileNotFoundError, match="model_index"):
+        StickGenPipeline.from_pretrained(tmp_path / "planner")
+
+
+def test_mismatched_text_encoder_is_refused(pipe, tmp_path):
+    pipe.save_pretrained(tmp_path)
+    with pytest.raises(TextEncoderMismatchError, match="all-MiniLM-L6-v2.*384-d.*bge-large"):
+        StickGenPipeline.from_pretrained(tmp_path, text_encoder=TextEncoder(BGE_LARGE))
+    with pytest.raises(ValueError, match="backend"):
+        StickGenPipeline.from_pretrained(tmp_path, backend="tensorrt", text_encoder=pipe.text_encoder)
+
+
+def test_lora_adapters_load_and_switch(pipe, tmp_path):
+    from peft import LoraConfig, get_peft_model
+
+    base = StickGenPipeline.from_preset("small", pipe.text_encoder, planner_overrides=TINY_PLANNER,
+                                        refiner_overrides=TINY_REFINER, seed=0)
+    plan = plan_from_actions(["walk"], "walks", duration=2.0)
+    before = base(plan, seed=1, num_inference_steps=0).actors[0].joints
+    peft_model = get_peft_model(StickGenPipeline.from_preset(
+        "small", pipe.text_encoder, planner_overrides=TINY_PLANNER, refiner_overrides=TINY_REFINER).planner,
+        LoraConfig(r=4, target_modules=["q_proj", "v_proj", "down_proj"]))
+    with torch.no_grad():
+        for name, param in peft_model.named_parameters():
+            if "lora_B" in name:
+                param.normal_(0, 0.5)
+    peft_model.save_pretrained(tmp_path / "style")
+    base.load_lora(tmp_path / "style", adapter_name="style")
+    after = base(plan, seed=1, num_inference_steps=0).actors[0].joints
+    assert np.abs(after - before).max() > 1e-3
+    base.set_adapter("style")
+    with pytest.raises(ValueError, match="load_lora"):
+        pipe.set_adapter("style")
