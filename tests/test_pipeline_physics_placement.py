@@ -1,0 +1,100 @@
+"""Post-processing (measured with quality_metrics) and world placement of generated clips."""
+import numpy as np
+import pytest
+
+from stickgen import physics as P
+from stickgen import placement as L
+from stickgen import skeleton as S
+from stickgen.conditioning import ActorPlan
+
+J = S.JOINT_INDEX
+
+
+def crouched_clip(frames=100, seed=0):
+    """Standing with bent knees (so IK has slack), feet jittering on the ground: [T, 22, 3]."""
+    rng = np.random.default_rng(seed)
+    pose = S.rest_pose().copy()
+    pose[[J["left_knee"], J["right_knee"]], 2] += 0.12
+    clip = np.broadcast_to(pose, (frames, 22, 3)).copy()
+    clip += rng.normal(0, 0.004, clip.shape)
+    for k in S.FOOT_JOINTS:
+        clip[:, k, 0] += rng.normal(0, 0.015, frames)
+        clip[:, k, 2] += rng.normal(0, 0.015, frames)
+    return clip
+
+
+def test_postprocess_removes_skating_stretch_and_penetration():
+    clip = crouched_clip()
+    clip[40:50, :, 1] -= 0.1  # the whole body sinks into the floor for a moment
+    contacts = np.ones((100, 4), bool)
+    before = P.quality_metrics(clip, 25, contacts)
+    after = P.quality_metrics(P.postprocess(clip, 25, contacts), 25, contacts)
+    assert before["foot_skate"] > 0.3 and before["penetration"] > 0.05 and before["bone_length_std"] > 1e-3
+    assert after["foot_skate"] < 0.05 * before["foot_skate"]
+    assert after["penetration"] == 0.0
+    assert after["bone_length_std"] < 1e-9
+
+
+def test_unplanted_frames_keep_their_motion():
+    clip = crouched_clip()
+    contacts = np.zeros((100, 4), bool)
+    contacts[:30] = True
+    out = P.postprocess(clip, 25, contacts)
+    rigid = S.put_on_ground(S.make_rigid(clip))
+    np.testing.assert_allclose(out[60:], rigid[60:], atol=1e-9)   # far from any contact run: untouched
+    ankle = out[:30, J["left_ankle"]]
+    assert np.abs(ankle - ankle.mean(0)).max() < 1e-6                 # planted: held still
+
+
+def test_two_bone_ik_reaches_and_keeps_lengths():
+    hip, knee, ankle = np.array([[0, 0.9, 0.0]]), np.array([[0, 0.5, 0.1]]), np.array([[0, 0.1, 0.0]])
+    target = np.array([[0.1, 0.15, 0.15]])
+    new_knee, new_ankle = P.two_bone_ik(hip, knee, ankle, target)
+    np.testing.assert_allclose(new_ankle, target, atol=1e-9)
+    np.testing.assert_allclose(np.linalg.norm(new_knee - hip), np.linalg.norm(knee - hip), atol=1e-9)
+    np.testing.assert_allclose(np.linalg.norm(new_ankle - new_knee), np.linalg.norm(ankle - knee), atol=1e-9)
+    assert new_knee[0, 2] > 0.05  # bends the same way as before
+    far = np.array([[0.0, -2.0, 0.0]])
+    _, reached = P.two_bone_ik(hip, knee, ankle, far)
+    assert reached[0, 1] > -1.0 and abs(reached[0, 0]) < 1e-9
+
+
+def test_penetration_lift_is_smooth_and_sufficient():
+    clip = np.broadcast_to(S.rest_pose(), (50, 22, 3)).copy()
+    clip[20, :, 1] -= 0.05
+    out = P.remove_penetration(clip)
+    assert out[..., 1].min() >= 0.0
+    lift = out[:, 0, 1] - clip[:, 0, 1]
+    assert lift[20] == pytest.approx(0.05, abs=1e-9) and lift[0] == 0.0
+    assert np.count_nonzero(lift) > 1  # neighbours are eased, not only the bad frame
+
+
+def walking_forward(frames=100, distance=4.0):
+    clip = np.broadcast_to(S.rest_pose(), (frames, 22, 3)).copy()
+    clip[..., 2] += np.linspace(0, distance, frames)[:, None]
+    return clip
+
+
+def test_place_without_path_turns_and_moves():
+    world = L.place_actor(walking_forward(), ActorPlan("a", "walk", np.ones(100), start_position=(1.0, 2.0),
+                                                       facing=np.pi / 2))
+    np.testing.assert_allclose(world[0, 0], [1.0, 0.95, 2.0], atol=1e-9)
+    np.testing.assert_allclose(world[-1, 0], [5.0, 0.95, 2.0], atol=1e-9)  # walked 4 m toward +x
+    np.testing.assert_allclose(S.heading_angles(world), np.pi / 2, atol=1e-9)
+
+
+def test_path_is_followed_by_arc_length_facing_the_tangent():
+    clip = walking_forward()
+    path = np.array([[2.0, 0.0], [2.0, 2.0]])
+    world = L.place(clip, (0.0, 0.0), 0.0, path)
+    pelvis = world[:, 0, [0, 2]]
+    on_first = np.abs(pelvis[:, 1]) < 1e-9
+    on_second = np.abs(pelvis[:, 0] - 2.0) < 1e-9
+    assert np.all(on_first | on_second)
+    np.testing.assert_allclose(pelvis[-1], [2.0, 2.0], atol=1e-9)
+    heading = S.heading_angles(world)
+    np.testing.assert_allclose(heading[pelvis[:, 0] < 1.5], np.pi / 2, atol=1e-6)
+    np.testing.assert_allclose(heading[pelvis[:, 1] > 0.5], 0.0, atol=1e-6)
+    np.testing.assert_allclose(S.bone_lengths(world), S.bone_lengths(clip), atol=1e-9)
+    with pytest.raises(ValueError, match="waypoint"):
+        L.place(clip, (0.0, 0.0), 0.0, np.array([[0.0, 0.0]]))
