@@ -1,0 +1,85 @@
+"""What every step generator receives (``StepContext``) and returns (``StepResult``), plus small signals."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .body import Body
+from .footsteps import smoothstep
+from .track import Track
+
+#: postures a step can start or end in
+POSTURES = ("stand", "crouch", "sit_chair", "sit_ground", "kneel", "lie", "air")
+
+
+@dataclass
+class StepContext:
+    """Inputs of one step: the body, the previous step's last frame (``state``, 1 frame) and posture,
+    the number of frames, the realised params and the clip's random generator."""
+
+    body: Body
+    state: Track
+    posture: str
+    frames: int
+    fps: int
+    params: dict
+    rng: np.random.Generator
+
+    @property
+    def t(self) -> np.ndarray:
+        """Seconds since the step began ``[T]``."""
+        return np.arange(self.frames) / self.fps
+
+    @property
+    def duration(self) -> float:
+        return self.frames / self.fps
+
+    @property
+    def main(self) -> int:
+        """Index of the acting hand (0 left, 1 right)."""
+        return 0 if self.params.get("handedness", "right") == "left" else 1
+
+    @property
+    def energy(self) -> float:
+        return float(self.params.get("energy", 0.6))
+
+
+@dataclass
+class StepResult:
+    """A step's motion: its track, the posture it ends in, optional speech ids ``[T]`` (-1 silent),
+    and for two-actor steps the partner's track and body."""
+
+    track: Track
+    posture: str
+    speech: np.ndarray | None = None
+    partner: Track | None = None
+    partner_body: Body | None = None
+
+
+def envelope(t: np.ndarray, duration: float, ramp: float = 0.35) -> np.ndarray:
+    """1 inside the step, easing in over ``ramp`` s at the start and out at the end ``[T]``."""
+    return smoothstep(t / ramp) * smoothstep((duration - t) / ramp)
+
+
+def smooth_noise(rng: np.random.Generator, t: np.ndarray, hz: float, shape: tuple = ()) -> np.ndarray:
+    """Band-limited noise ``[T, *shape]`` about 0 with unit-ish amplitude, made of 3 random sinusoids."""
+    freqs = hz * rng.uniform(0.5, 1.5, size=(3,) + shape)
+    phases = rng.uniform(0, 2 * np.pi, size=(3,) + shape)
+    waves = np.sin(2 * np.pi * freqs[None] * t.reshape((-1, 1) + (1,) * len(shape)) + phases[None])
+    return waves.sum(axis=1) / np.sqrt(1.5 * 3)
+
+
+def mirror_x(points: np.ndarray) -> np.ndarray:
+    """Reflect chest-frame points ``[..., 3]`` to the other side (negate x)."""
+    return points * np.array([-1.0, 1.0, 1.0])
+
+
+def side_hands(main: int, main_hand: np.ndarray, other_hand: np.ndarray) -> np.ndarray:
+    """Hand targets ``[T, 2, 3]`` from targets written for a right main hand (x < 0 is the right side).
+
+    With a left main hand both targets are reflected, so the gesture is the mirror image.
+    """
+    if main == 1:
+        return np.stack([other_hand, main_hand], axis=1)
+    return np.stack([mirror_x(main_hand), mirror_x(other_hand)], axis=1)

@@ -1,0 +1,38 @@
+"""Holding the current posture alive: breathing, weight shifts and small head movements.
+
+``hold`` is the base every upper-body action draws on (so "sits and reads" keeps sitting);
+``idle`` is the action of the same name.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from .context import StepContext, StepResult, smooth_noise
+from .track import Track
+
+
+def hold(ctx: StepContext, sway: float = 1.0) -> Track:
+    """The state's frame held for the step, breathing (0.25 Hz) and drifting a little. Feet stay planted."""
+    track = ctx.state.repeat(ctx.frames)
+    t, s = ctx.t, ctx.body.scale
+    breath = np.sin(2 * np.pi * 0.25 * t + ctx.rng.uniform(0, 2 * np.pi))
+    track.root[:, 1] += 0.004 * s * breath
+    track.torso[:, 0] += 0.012 * breath
+    track.head += 0.05 * smooth_noise(ctx.rng, t, 0.3, (2,))
+    if ctx.posture == "stand":
+        track.contacts[:] = True
+        track.foot_pitch[:] = 0.0
+        shift = sway * 0.025 * s * smooth_noise(ctx.rng, t, 0.15)
+        left = np.stack([np.cos(track.heading), np.zeros(len(t)), -np.sin(track.heading)], -1)
+        forward = np.array([np.sin(ctx.state.heading[0]), 0.0, np.cos(ctx.state.heading[0])])
+        ground = track.feet[0].mean(axis=0) + forward * 0.03 * s  # the ankles sit a little behind the pelvis
+        track.root[:, [0, 2]] = ground[[0, 2]] + (left * shift[:, None])[:, [0, 2]] + \
+            (ctx.state.root[0] - ground)[[0, 2]] * np.exp(-3.0 * t)[:, None]
+        track.pelvis_tilt[:, 1] += -0.6 * shift / s
+    return track
+
+
+def idle(ctx: StepContext) -> StepResult:
+    track = hold(ctx)
+    track.hands += 0.015 * ctx.body.scale * smooth_noise(ctx.rng, ctx.t, 0.2, (2, 3))
+    return StepResult(track, ctx.posture)

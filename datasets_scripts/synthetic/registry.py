@@ -1,0 +1,42 @@
+"""Which function makes each action, and which postures it may start from.
+
+Gait actions are not in ``IMPLEMENTATIONS``: the sequencer joins consecutive ones into one gait and
+``finish_gait_piece`` adds what is particular to each (the dribbling hand).
+"""
+from __future__ import annotations
+
+from typing import Callable
+
+import numpy as np
+
+from .body import Body
+from .context import StepContext, StepResult
+from .idle import idle
+from .spec import ActionStep
+from .track import Track
+
+GAIT_ACTIONS = frozenset({"walk", "run", "sprint", "dribbling", "running_bases"})
+SEATED = ("stand", "sit_chair", "sit_ground", "kneel")
+ANY = ("stand", "crouch", "sit_chair", "sit_ground", "kneel", "lie", "air")
+
+IMPLEMENTATIONS: dict[str, Callable[[StepContext], StepResult]] = {"idle": idle}
+ALLOWED_POSTURES: dict[str, tuple[str, ...]] = {"idle": ANY}
+
+
+def register(name: str, function: Callable[[StepContext], StepResult], postures: tuple[str, ...] = ("stand",)) -> None:
+    IMPLEMENTATIONS[name] = function
+    ALLOWED_POSTURES[name] = postures
+
+
+def finish_gait_piece(step: ActionStep, track: Track, phase: np.ndarray, body: Body) -> Track:
+    """Per-action touches on a slice of gait: a bouncing ball hand for dribbling."""
+    if step.action != "dribbling":
+        return track
+    main = 0 if step.params.get("handedness") == "left" else 1
+    sign = 1.0 if main == 0 else -1.0
+    s = body.scale
+    bounce = 0.5 - 0.5 * np.cos(np.pi * phase)  # one bounce per stride, hand low on each push
+    track.hands[:, main] = np.stack([np.full_like(phase, sign * 0.26 * s), (-0.38 - 0.2 * bounce) * s,
+                                     np.full_like(phase, 0.28 * s)], -1)
+    track.elbow_poles[:, main] = [sign * 1.0, -0.3, -0.6]
+    return track
