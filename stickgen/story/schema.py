@@ -19,6 +19,8 @@ from typing import Any
 from .. import vocab
 
 CHARACTER_TYPES = ("human", "robot", "child", "animal")
+DIRECTIONS = ("forward", "backward", "left", "right", "across", "camera", "away", "circle", "bases",
+              "back_and_forth", "zigzag", "in_place", "converge", "diverge", "toward")
 MAX_DURATION = 600.0
 MAX_CHARACTERS = 16
 
@@ -40,9 +42,13 @@ class Character:
 
 @dataclass
 class TimedAction:
-    """``character`` does ``action`` over ``[start, end)`` seconds; ``manner`` is the adverbial text
-    ("quickly forward"); ``speed`` (m/s) and ``energy`` (0..1) are optional hints; ``partner`` names the
-    other character of an interaction."""
+    """``character`` does ``action`` over ``[start, end)`` seconds.
+
+    ``manner`` is the adverbial text ("quickly forward"); ``speed`` (m/s) and ``energy`` (0..1) are
+    optional hints; ``partner`` names the other character of an interaction; ``direction`` is where a
+    moving action goes (one of ``DIRECTIONS``), ``target`` the character it goes toward, ``distance`` its
+    length in metres, ``turn`` degrees turned (positive toward the left) before it starts.
+    """
 
     character: str
     action: str
@@ -52,6 +58,10 @@ class TimedAction:
     speed: float | None = None
     energy: float | None = None
     partner: str | None = None
+    direction: str | None = None
+    target: str | None = None
+    distance: float | None = None
+    turn: float | None = None
 
 
 @dataclass
@@ -85,9 +95,13 @@ class CameraMove:
 
 @dataclass
 class SceneObject:
+    """A prop; ``near`` names the character it belongs to (placed in front of them when ``position`` is
+    None)."""
+
     type: str
-    position: tuple[float, float, float] = (0.0, 0.0, 0.0)
+    position: tuple[float, float, float] | None = None
     size: tuple[float, float, float] | None = None
+    near: str | None = None
 
 
 @dataclass
@@ -161,7 +175,7 @@ _LIST_TYPES: dict[tuple[type, str], type] = {
     (ScriptScene, "speech"): SpeechLine, (ScriptScene, "camera"): CameraMove,
     (ScriptScene, "objects"): SceneObject,
 }
-_NUMBER_FIELDS = {"start", "end", "duration", "speed", "energy", "facing"}
+_NUMBER_FIELDS = {"start", "end", "duration", "speed", "energy", "facing", "distance", "turn"}
 _VECTOR_FIELDS = {"position": 3, "size": 3}
 
 
@@ -274,6 +288,15 @@ def validate(script: Script) -> None:
                 raise ScriptError(f"{where}.actions[{k}].energy: must be in [0, 1], got {action.energy}")
             if action.speed is not None and not 0.0 <= action.speed <= 15.0:
                 raise ScriptError(f"{where}.actions[{k}].speed: must be in [0, 15] m/s, got {action.speed}")
+            if action.direction is not None:
+                _check_name(action.direction, DIRECTIONS, f"{where}.actions[{k}].direction")
+            if action.target is not None:
+                _check_name(action.target, names, f"{where}.actions[{k}].target")
+            if action.distance is not None and not 0.0 <= action.distance <= 500.0:
+                raise ScriptError(f"{where}.actions[{k}].distance: must be in [0, 500] m, got {action.distance}")
+        for k, prop in enumerate(scene.objects):
+            if prop.near is not None:
+                _check_name(prop.near, names, f"{where}.objects[{k}].near")
         for k, move in enumerate(scene.camera):
             _check_name(move.move, vocab.CAMERA_MOVES, f"{where}.camera[{k}].move")
             _check_span(move.start, move.end, script.duration, f"{where}.camera[{k}]")

@@ -1,0 +1,257 @@
+"""Word tables of the default story parser: lemmas, actor nouns, counts, manner, direction, emotion, film words.
+
+Everything here is data plus two tiny functions (:func:`lemma`, :func:`third_person`); the parser in
+:mod:`stickgen.story.parser` reads these tables, so adding a word never needs a code change.
+"""
+from __future__ import annotations
+
+from .. import vocab
+
+# ----------------------------------------------------------------------------- inflection
+
+IRREGULAR = {
+    "ran": "run", "runs": "run", "running": "run", "sat": "sit", "sitting": "sit", "stood": "stand",
+    "threw": "throw", "thrown": "throw", "swam": "swim", "swimming": "swim", "flew": "fly", "flies": "fly",
+    "rose": "rise", "risen": "rise", "fell": "fall", "fallen": "fall", "shook": "shake", "shaking": "shake",
+    "knelt": "kneel", "lay": "lie", "lying": "lie", "lies": "lie", "laid": "lay", "ate": "eat", "eaten": "eat",
+    "drank": "drink", "sang": "sing", "fought": "fight", "went": "go", "goes": "go", "gone": "go",
+    "caught": "catch", "hit": "hit", "hitting": "hit", "said": "say", "says": "say", "told": "tell",
+    "swung": "swing", "got": "get", "getting": "get", "began": "begin", "took": "take", "spun": "spin",
+    "spinning": "spin", "slid": "slide", "hid": "hide", "cries": "cry", "cried": "cry", "dodges": "dodge",
+    "dances": "dance", "danced": "dance", "dancing": "dance", "waves": "wave", "waved": "wave",
+    "waving": "wave", "hugging": "hug", "hugged": "hug", "jogging": "jog", "jogged": "jog",
+    "hopping": "hop", "hopped": "hop", "clapping": "clap", "clapped": "clap", "stepping": "step",
+    "stepped": "step", "chatting": "chat", "chatted": "chat", "sprinting": "sprint", "shopping": "shop",
+    "dribbling": "dribble", "dribbled": "dribble", "hands": "hand", "feet": "foot", "men": "man",
+    "women": "woman", "children": "child", "people": "person", "leaves": "leave", "boxes": "box",
+    "punches": "punch", "catches": "catch", "pitches": "pitch", "reaches": "reach", "watches": "watch",
+    "bases": "base", "crouches": "crouch", "rushes": "rush", "dashes": "dash", "kisses": "kiss",
+    "passes": "pass", "tosses": "toss", "wrestles": "wrestle", "types": "type", "typed": "type",
+    "typing": "type", "rises": "rise", "rising": "rise", "dives": "dive", "diving": "dive",
+    "giggles": "giggle", "chuckles": "chuckle", "strides": "stride", "glides": "glide",
+    "gliding": "glide", "bounces": "bounce", "bouncing": "bounce", "races": "race", "racing": "race",
+    "paces": "pace", "pacing": "pace", "wanders": "wander", "marches": "march", "high-fives": "high five",
+    "flying": "fly", "using": "use", "uses": "use", "served": "serve", "scores": "score", "scoring": "score",
+}
+
+
+def lemma(word: str) -> str:
+    """Base form of an English word by a table of irregulars plus suffix rules ("walks" -> "walk")."""
+    if word in IRREGULAR:
+        return IRREGULAR[word]
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 5 and word.endswith("ing"):
+        stem = word[:-3]
+        return stem[:-1] if len(stem) > 2 and stem[-1] == stem[-2] and stem[-1] not in "lsz" else stem
+    if len(word) > 4 and word.endswith("ed"):
+        stem = word[:-2]
+        if stem[-1] == stem[-2] and stem[-1] not in "ls":
+            return stem[:-1]
+        return stem + "e" if stem.endswith(("at", "iz", "ov", "ac", "ur", "us", "ar", "ib", "dg")) else stem
+    if len(word) > 3 and word.endswith(("shes", "ches", "sses", "xes")):
+        return word[:-2]
+    if len(word) > 2 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
+def third_person(verb_phrase: str) -> str:
+    """"walk quickly" -> "walks quickly": inflect the first word for he/she/it."""
+    head, _, rest = verb_phrase.partition(" ")
+    if head.endswith(("s", "sh", "ch", "x", "o")):
+        head += "es"
+    elif head.endswith("y") and head[-2:-1] not in "aeiou":
+        head = head[:-1] + "ies"
+    else:
+        head += "s"
+    return f"{head} {rest}".strip()
+
+
+# ----------------------------------------------------------------------------- actors
+
+#: noun lemma -> (role, character type, gender "m"/"f"/"")
+ACTOR_NOUNS: dict[str, tuple[str, str, str]] = {
+    "person": ("person", "human", ""), "man": ("man", "human", "m"), "woman": ("woman", "human", "f"),
+    "boy": ("boy", "child", "m"), "girl": ("girl", "child", "f"), "kid": ("kid", "child", ""),
+    "child": ("child", "child", ""), "friend": ("friend", "human", ""), "guy": ("guy", "human", "m"),
+    "lady": ("lady", "human", "f"), "gentleman": ("gentleman", "human", "m"), "player": ("player", "human", ""),
+    "athlete": ("athlete", "human", ""), "dancer": ("dancer", "human", ""), "boxer": ("boxer", "human", ""),
+    "fighter": ("fighter", "human", ""), "runner": ("runner", "human", ""), "jogger": ("jogger", "human", ""),
+    "robot": ("robot", "robot", ""), "ninja": ("ninja", "human", ""), "soldier": ("soldier", "human", ""),
+    "student": ("student", "human", ""), "teacher": ("teacher", "human", ""), "batter": ("batter", "human", ""),
+    "pitcher": ("pitcher", "human", ""), "catcher": ("catcher", "human", ""), "fielder": ("fielder", "human", ""),
+    "figure": ("figure", "human", ""), "character": ("character", "human", ""), "stickman": ("stickman", "human", "m"),
+    "superhero": ("superhero", "human", ""), "hero": ("hero", "human", ""), "knight": ("knight", "human", ""),
+    "zombie": ("zombie", "human", ""), "clown": ("clown", "human", ""), "chef": ("chef", "human", ""),
+    "swimmer": ("swimmer", "human", ""), "singer": ("singer", "human", ""), "baby": ("baby", "child", ""),
+    "dog": ("dog", "animal", ""), "cat": ("cat", "animal", ""), "monkey": ("monkey", "animal", ""),
+    "couple": ("partner", "human", ""), "pair": ("partner", "human", ""), "team": ("teammate", "human", ""),
+    "crowd": ("person", "human", ""), "group": ("person", "human", ""), "family": ("family member", "human", ""),
+    "mother": ("mother", "human", "f"), "father": ("father", "human", "m"), "mom": ("mom", "human", "f"),
+    "dad": ("dad", "human", "m"), "grandma": ("grandma", "human", "f"), "grandpa": ("grandpa", "human", "m"),
+    "brother": ("brother", "human", "m"), "sister": ("sister", "human", "f"), "wrestler": ("wrestler", "human", ""),
+    "stranger": ("stranger", "human", ""), "worker": ("worker", "human", ""), "climber": ("climber", "human", ""),
+}
+#: collective nouns: how many members by default ("a couple" is 2)
+COLLECTIVE_SIZE = {"couple": 2, "pair": 2, "team": 3, "crowd": 6, "group": 4, "family": 4}
+NUMBER_WORDS = {
+    "a": 1, "an": 1, "one": 1, "single": 1, "lone": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+    "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "both": 2, "several": 3,
+    "few": 3, "many": 5, "some": 3,
+}
+MAX_ACTORS = 12
+DETERMINERS = {"a", "an", "the", "this", "that", "another", "some", "one", "his", "her", "their", "its"}
+PRONOUNS = {"he": "m", "she": "f", "it": "", "him": "m", "her": "f", "they": "*", "them": "*",
+            "everyone": "all", "everybody": "all", "all": "*", "both": "*", "each": "*"}
+ORDINALS = {"first": 0, "second": 1, "third": 2, "fourth": 3, "fifth": 4, "other": -1, "last": -1}
+
+# ----------------------------------------------------------------------------- clause structure
+
+#: sequence words: the next clause starts after the previous one ends
+SEQUENCE_WORDS = ("and then", "after that", "afterwards", "after which", "then", "next", "finally", "later",
+                  "eventually", "once done", "before", "and finally")
+#: simultaneity words: the next clause happens during the previous one
+SIMULTANEOUS_WORDS = ("at the same time", "meanwhile", "while", "whilst", "as", "during")
+#: linking verbs that carry an emotion or manner but no action ("she is happy")
+COPULAS = {"be", "is", "are", "look", "seem", "feel", "become", "get", "appear", "start", "begin", "keep",
+           "continue", "try", "stop"}
+
+# ----------------------------------------------------------------------------- manner
+
+#: word -> (speed multiplier, energy)
+MANNER = {
+    "slowly": (0.6, 0.25), "slow": (0.6, 0.25), "leisurely": (0.6, 0.25), "carefully": (0.6, 0.3),
+    "gently": (0.7, 0.25), "calmly": (0.8, 0.2), "lazily": (0.6, 0.15), "tiredly": (0.6, 0.15),
+    "sluggishly": (0.5, 0.15), "casually": (0.85, 0.35), "cautiously": (0.6, 0.3), "sadly": (0.7, 0.2),
+    "quickly": (1.45, 0.8), "fast": (1.45, 0.8), "rapidly": (1.45, 0.8), "briskly": (1.3, 0.7),
+    "hurriedly": (1.4, 0.8), "swiftly": (1.45, 0.8), "energetically": (1.2, 0.95), "excitedly": (1.2, 0.9),
+    "wildly": (1.2, 1.0), "vigorously": (1.2, 0.95), "happily": (1.1, 0.7), "angrily": (1.15, 0.85),
+    "proudly": (1.0, 0.7), "quietly": (0.8, 0.3), "loudly": (1.0, 0.85), "furiously": (1.3, 1.0),
+}
+FULL_SPEED = (1.9, 1.0)  # "as fast as she can", "at full speed", "flat out"
+FULL_SPEED_PHRASES = ("as fast as", "full speed", "flat out", "top speed", "at full tilt", "all out")
+
+#: base speed of moving actions, m/s
+ACTION_SPEED = {"walk": 1.3, "run": 3.0, "sprint": 6.0, "running_bases": 5.0, "dribbling": 2.5,
+                "crawling": 0.4, "flying": 3.0, "swimming": 0.8, "jump": 0.8}
+#: nominal seconds an action takes; beats are scaled from these to fill the clip
+NOMINAL_SECONDS = {name: 2.5 for name in vocab.ACTION_NAMES} | {
+    "walk": 4.0, "run": 3.5, "sprint": 3.0, "running_bases": 6.0, "dribbling": 4.0, "crawling": 4.0,
+    "jump": 1.5, "wave": 2.0, "clap": 2.0, "point": 1.8, "high_five": 1.5, "handshake": 2.5, "hug": 3.0,
+    "punch": 1.5, "kick": 1.5, "dodge": 1.5, "stand": 1.8, "sit": 2.0, "kneel": 2.0, "lie_down": 2.5,
+    "throwing": 2.0, "catching": 2.0, "pitching": 2.5, "batting": 2.5, "shooting": 2.0, "kicking": 2.0,
+    "idle": 2.0, "dance": 4.0, "fight": 4.0, "swimming": 4.0, "flying": 4.0, "climbing": 4.0,
+}
+#: actions whose end state persists until the next action (a sitting person stays seated)
+HOLD_ACTIONS = {"sit", "kneel", "lie_down", "dance", "swimming", "flying", "climbing", "reading", "typing",
+                "fight_stance", "crawling"}
+
+#: verb phrases for the text encoder where ``third_person(synonyms[0])`` reads badly
+TEXT_PHRASES = {"batting": "swings a bat", "stand": "stands up", "high_five": "gives a high five",
+                "fight_stance": "raises fists in a fighting stance", "sit": "sits down",
+                "idle": "stands still", "fielding": "crouches to field the ball"}
+
+# ----------------------------------------------------------------------------- direction
+
+#: phrase -> direction keyword understood by :mod:`stickgen.story.layout`
+DIRECTIONS = (
+    ("toward each other", "converge"), ("towards each other", "converge"), ("to each other", "converge"),
+    ("away from each other", "diverge"), ("apart", "diverge"),
+    ("toward the camera", "camera"), ("towards the camera", "camera"), ("toward us", "camera"),
+    ("towards us", "camera"), ("toward the viewer", "camera"), ("away from the camera", "away"),
+    ("away from us", "away"), ("into the distance", "away"),
+    ("around the bases", "bases"), ("round the bases", "bases"), ("the bases", "bases"),
+    ("in a circle", "circle"), ("in circles", "circle"), ("in a loop", "circle"), ("around in a circle", "circle"),
+    ("circle", "circle"), ("around", "circle"),
+    ("back_and_forth", "back_and_forth"), ("to_and_fro", "back_and_forth"), ("up_and_down", "in_place"),
+    ("in place", "in_place"), ("on the spot", "in_place"), ("zigzag", "zigzag"), ("zig zag", "zigzag"),
+    ("backwards", "backward"), ("backward", "backward"), ("back", "backward"),
+    ("to the left", "left"), ("to the right", "right"), ("left", "left"), ("right", "right"),
+    ("across", "across"), ("forward", "forward"), ("forwards", "forward"), ("ahead", "forward"),
+    ("straight", "forward"), ("away", "away"),
+)
+#: phrases whose inner "and" must not split a clause, and their joined token
+JOINED_PHRASES = {"back and forth": "back_and_forth", "to and fro": "to_and_fro", "up and down": "up_and_down",
+                  "hand in hand": "hand_in_hand", "rock and roll": "rock_and_roll"}
+TURN_PHRASES = {"turn around": 180.0, "turn back": 180.0, "turn left": 90.0, "turn right": -90.0,
+                "turn to the left": 90.0, "turn to the right": -90.0, "spin around": 360.0}
+UNITS = {"meter": 1.0, "metre": 1.0, "m": 1.0, "step": 0.7, "pace": 0.7, "yard": 0.91, "foot": 0.3,
+         "feet": 0.3, "lap": None}
+SECONDS = {"second": 1.0, "sec": 1.0, "s": 1.0, "minute": 60.0}
+
+# ----------------------------------------------------------------------------- emotion, speech, film
+
+EMOTIONS = {
+    "happy": "happy", "happily": "happy", "joyful": "happy", "joyfully": "happy", "cheerful": "happy",
+    "cheerfully": "happy", "smile": "happy", "smiling": "happy", "glad": "happy", "delighted": "happy",
+    "sad": "sad", "sadly": "sad", "unhappy": "sad", "upset": "sad", "crying": "sad", "gloomy": "sad",
+    "depressed": "sad", "tearful": "sad", "miserable": "sad", "sorrowful": "sad",
+    "surprised": "surprised", "shocked": "surprised", "amazed": "surprised", "astonished": "surprised",
+    "startled": "surprised", "surprise": "surprised",
+    "angry": "angry", "angrily": "angry", "furious": "angry", "furiously": "angry", "mad": "angry",
+    "annoyed": "angry", "frustrated": "angry", "rage": "angry",
+    "excited": "excited", "excitedly": "excited", "thrilled": "excited", "enthusiastic": "excited",
+    "enthusiastically": "excited", "ecstatic": "excited", "eager": "excited", "eagerly": "excited",
+    "calm": "neutral", "calmly": "neutral", "neutral": "neutral", "bored": "neutral",
+}
+#: actions that imply a face when the prompt names none
+ACTION_EXPRESSIONS = {"cry": "sad", "laugh": "happy", "celebrate": "excited", "shout": "angry",
+                      "fight": "angry", "sing": "happy", "dance": "happy", "hug": "happy"}
+SPEECH_VERBS = {"say": "talk", "talk": "talk", "speak": "talk", "tell": "talk", "ask": "talk", "reply": "talk",
+                "chat": "talk", "explain": "talk", "answer": "talk", "shout": "shout", "yell": "shout",
+                "scream": "shout", "holler": "shout", "cheer": "shout", "whisper": "whisper",
+                "murmur": "whisper", "mutter": "whisper", "sing": "sing", "hum": "sing"}
+
+#: film phrase -> (camera move, direction)
+CAMERA_PHRASES = (
+    ("close-up", "zoom", "in"), ("close up", "zoom", "in"), ("closeup", "zoom", "in"),
+    ("zoom in", "zoom", "in"), ("zooms in", "zoom", "in"), ("zoom out", "zoom", "out"),
+    ("zooms out", "zoom", "out"), ("zoom", "zoom", "in"), ("dolly in", "dolly", "in"),
+    ("dolly out", "dolly", "out"), ("dolly", "dolly", "in"), ("push in", "dolly", "in"),
+    ("pull back", "dolly", "out"), ("pulls back", "dolly", "out"), ("orbit", "orbit", None),
+    ("circles around", "orbit", None), ("360", "orbit", None), ("rotates around", "orbit", None),
+    ("tracking shot", "track", None), ("tracks", "track", None), ("track", "track", None),
+    ("follows", "track", None), ("follow", "track", None), ("pans left", "pan", "left"),
+    ("pans right", "pan", "right"), ("pan left", "pan", "left"), ("pan right", "pan", "right"),
+    ("pan", "pan", "right"), ("crane shot", "crane", "up"), ("crane", "crane", "up"),
+    ("rises", "crane", "up"), ("from above", "crane", "up"), ("bird's eye", "crane", "up"),
+    ("static", "static", None), ("wide shot", "static", None), ("still camera", "static", None),
+)
+CAMERA_WORDS = ("camera", "shot", "close-up", "close up", "closeup", "zoom", "dolly", "pan ", "pans",
+                "orbit", "crane", "tracking", "angle", "view")
+
+#: prop nouns -> (object type, size x/y/z metres)
+OBJECTS = {"ball": ("ball", (0.22, 0.22, 0.22)), "bench": ("bench", (1.5, 0.45, 0.4)),
+           "chair": ("chair", (0.5, 0.9, 0.5)), "ladder": ("ladder", (0.5, 3.0, 0.1)),
+           "table": ("table", (1.2, 0.75, 0.8)), "book": ("book", (0.2, 0.03, 0.15)),
+           "cup": ("cup", (0.08, 0.1, 0.08)), "bat": ("bat", (0.07, 0.85, 0.07)),
+           "hoop": ("hoop", (0.5, 3.05, 0.5)), "basket": ("hoop", (0.5, 3.05, 0.5)),
+           "laptop": ("laptop", (0.35, 0.02, 0.25)), "computer": ("laptop", (0.35, 0.02, 0.25)),
+           "tree": ("tree", (1.5, 4.0, 1.5)), "box": ("box", (0.5, 0.5, 0.5)), "wall": ("wall", (4.0, 2.5, 0.2))}
+
+#: words that are never a character's name, even capitalised at the start of a sentence
+KNOWN_WORDS = (set(DETERMINERS) | set(NUMBER_WORDS) | set(PRONOUNS) | set(ORDINALS) | set(MANNER) | set(EMOTIONS)
+               | {w for phrase in SEQUENCE_WORDS + SIMULTANEOUS_WORDS for w in phrase.split()}
+               | {"in", "on", "at", "with", "from", "to", "into", "of", "for", "by", "is", "are", "was", "camera",
+                  "now", "here", "there", "someone", "somebody", "i", "we", "you", "suddenly", "and", "but",
+                  "when", "after", "until", "so", "also", "then", "together", "close-up", "closeup", "zoom",
+                  "wide", "slow", "fullspeed", "scene", "shot", "meanwhile", "once", "again", "not", "no",
+                  "what", "how", "why", "please", "make", "show", "create", "generate", "animation", "video"})
+#: words skipped before a clause's subject ("suddenly the man ...")
+FILLER_WORDS = {"suddenly", "also", "now", "together", "immediately", "so", "soon", "first", "just", "again",
+                "here", "there"}
+OBJECTS_SIZE = {kind: size for kind, size in OBJECTS.values()}
+
+
+def gerund(action: str) -> str:
+    """"-ing" phrase of an action for the text encoder: "wave" -> "waving", "clap" -> "clapping"."""
+    head, _, rest = (TEXT_PHRASES.get(action) or third_person(vocab.action_info(action).synonyms[0])).partition(" ")
+    verb = lemma(head)
+    if verb.endswith("ie"):
+        verb = verb[:-2] + "y"
+    elif verb.endswith("e") and not verb.endswith("ee"):
+        verb = verb[:-1]
+    elif len(verb) <= 4 and verb[-1] not in "aeiouwxy" and verb[-2] in "aeiou" and verb[-3:-2] not in "aeiou":
+        verb += verb[-1]
+    return f"{verb}ing {rest}".strip()

@@ -1,0 +1,290 @@
+"""Story parsing with an LLM (Grok, Ollama or a mock), falling back to the default parser.
+
+The LLM gets a system prompt that describes the script JSON (:mod:`stickgen.story.schema`) and the
+vocabulary, and must answer with one JSON object. :func:`script_from_reply` extracts the object from the
+reply, repairs what can be repaired (code fences, trailing commas, numbers as strings, synonyms for
+action names, times past the end, missing characters) and validates it; anything else is rejected. On a
+timeout, an HTTP or network error or an invalid reply, :func:`parse` uses the default parser and says
+why in ``script.warnings``.
+
+Backends speak plain HTTP through ``urllib``: Grok's OpenAI-compatible ``/chat/completions`` (key from
+``XAI_API_KEY``, base URL from ``XAI_BASE_URL`` or ``base_url``) and Ollama's ``/api/chat`` with
+``format: "json"`` (host from ``OLLAMA_HOST`` or ``host``).
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+import socket
+import urllib.error
+import urllib.request
+from typing import Any
+
+from .. import vocab
+from .clauses import match_actions
+from .parser import parse_prompt
+from .schema import DIRECTIONS, Script, ScriptError
+
+BACKENDS = ("none", "mock", "ollama", "grok")
+GROK_URL = "https://api.x.ai/v1"
+GROK_MODEL = "grok-3-mini"
+OLLAMA_URL = "http://127.0.0.1:11434"
+OLLAMA_MODEL = "llama3.2"
+DEFAULT_TIMEOUT = 30.0
+
+
+class LLMError(RuntimeError):
+    """The backend could not give an answer (network, HTTP status, timeout, missing key)."""
+
+
+SYSTEM_PROMPT = f"""You turn a description of a stick-figure animation into a JSON script.
+Answer with ONE JSON object and nothing else, with these fields:
+{{"title": str, "description": str, "duration": seconds,
+ "characters": [{{"name": str, "role": str, "type": "human"|"robot"|"child"|"animal", "color": "#rrggbb"|null}}],
+ "scenes": [{{"start": 0, "end": duration, "description": str,
+   "actions": [{{"character": name, "action": ACTION, "start": s, "end": s, "manner": "adverbs, e.g. quickly",
+                "speed": m/s|null, "energy": 0..1|null, "partner": name|null, "direction": DIRECTION|null,
+                "target": name|null, "distance": metres|null, "turn": degrees to the left|null}}],
+   "expressions": [{{"character": name, "expression": EXPRESSION, "start": s, "end": s}}],
+   "speech": [{{"character": name, "type": SPEECH, "start": s, "end": s, "text": str}}],
+   "camera": [{{"move": CAMERA, "start": s, "end": s, "target": name|null, "direction": "in"|"out"|"left"|"right"|"up"|null}}],
+   "objects": [{{"type": str, "near": name|null}}]}}],
+ "layout": [{{"character": name, "start": [x, z], "facing": degrees (0 faces the camera, 90 faces +x), "path": null}}]}}
+Times are seconds from 0 to duration; each character's actions should cover the whole clip in order.
+Interactions need both characters doing the same action at the same time with each other as partner.
+ACTION is one of: {", ".join(vocab.ACTION_NAMES)}.
+EXPRESSION is one of: {", ".join(vocab.EXPRESSION_NAMES)}.
+SPEECH is one of: {", ".join(vocab.SPEECH_NAMES)}.
+CAMERA is one of: {", ".join(vocab.CAMERA_MOVES)}.
+DIRECTION is one of: {", ".join(DIRECTIONS)}."""
+
+
+def user_prompt(prompt: str, duration: float) -> str:
+    return f"Duration: {duration:g} seconds.\nDescription: {prompt}"
+
+
+# ----------------------------------------------------------------------------- HTTP
+
+
+def _post_json(url: str, body: dict[str, Any], headers: dict[str, str], timeout: float) -> Any:
+    request = urllib.request.Request(url, data=json.dumps(body).encode(), method="POST",
+                                     headers={"Content-Type": "application/json", **headers})
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            payload = response.read()
+    except urllib.error.HTTPError as exc:
+        raise LLMError(f"HTTP {exc.code} from {url}") from None
+    except (urllib.error.URLError, socket.timeout, TimeoutError, ConnectionError) as exc:
+        reason = getattr(exc, "reason", exc)
+        raise LLMError(f"no answer from {url} ({'timed out' if 'timed out' in str(reason) else reason})") from None
+    try:
+        return json.loads(payload)
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        raise LLMError(f"{url} answered with something that is not JSON") from None
+
+
+class GrokBackend:
+    """xAI Grok through its OpenAI-compatible chat completions API, asking for a JSON object."""
+
+    name = "grok"
+
+    def __init__(self, api_key: str | None = None, base_url: str | None = None, model: str = GROK_MODEL,
+                 timeout: float = DEFAULT_TIMEOUT):
+        self.api_key = api_key or os.environ.get("XAI_API_KEY")
+        self.base_url = (base_url or os.environ.get("XAI_BASE_URL") or GROK_URL).rstrip("/")
+        self.model, self.timeout = model, timeout
+
+    def complete(self, system: str, user: str) -> str:
+        if not self.api_key:
+            raise LLMError("XAI_API_KEY is not set")
+        body = {"model": self.model, "temperature": 0, "response_format": {"type": "json_object"},
+                "messages": [{"role": "system", "content": system}, {"role": "user", "content": user}]}
+        reply = _post_json(f"{self.base_url}/chat/completions", body,
+                           {"Authorization": f"Bearer {self.api_key}"}, self.timeout)
+        try:
+            return reply["choices"][0]["message"]["content"]
+        except (KeyError, IndexError, TypeError):
+            raise LLMError("chat completion reply has no choices[0].message.content") from None
+
+
+class OllamaBackend:
+    """A local Ollama server's ``/api/chat`` with ``format: "json"`` and no streaming."""
+
+    name = "ollama"
+
+    def __init__(self, host: str | None = None, model: str = OLLAMA_MODEL, timeout: float = DEFAULT_TIMEOUT):
+        self.host = (host or os.environ.get("OLLAMA_HOST") or OLLAMA_URL).rstrip("/")
+        if not self.host.startswith(("http://", "https://")):
+            self.host = "http://" + self.host
+        self.model, self.timeout = model, timeout
+
+    def complete(self, system: str, user: str) -> str:
+        body = {"model": self.model, "format": "json", "stream": False, "options": {"temperature": 0},
+                "messages": [{"role": "system", "content": system}, {"role": "user", "content": user}]}
+        reply = _post_json(f"{self.host}/api/chat", body, {}, self.timeout)
+        try:
+            return reply["message"]["content"]
+        except (KeyError, TypeError):
+            raise LLMError("Ollama reply has no message.content") from None
+
+
+class MockBackend:
+    """Answers with ``reply`` when given, else with the default parser's script as JSON (offline demos)."""
+
+    name = "mock"
+
+    def __init__(self, reply: str | None = None):
+        self.reply = reply
+
+    def complete(self, system: str, user: str) -> str:
+        if self.reply is not None:
+            return self.reply
+        duration = float(re.search(r"Duration: ([\d.]+)", user).group(1))
+        prompt = user.split("Description: ", 1)[1]
+        return parse_prompt(prompt, duration).to_json()
+
+
+def make_backend(llm: str, **options: Any):
+    """The backend called ``llm`` ("mock", "ollama" or "grok") built with ``options``."""
+    kinds = {"grok": GrokBackend, "ollama": OllamaBackend, "mock": MockBackend}
+    if llm not in kinds:
+        raise ValueError(f"unknown LLM backend {llm!r}; expected one of: {', '.join(BACKENDS)}")
+    return kinds[llm](**options)
+
+
+# ----------------------------------------------------------------------------- repair
+
+
+def extract_json(reply: str) -> Any:
+    """The JSON object in ``reply``: code fences and text around it are dropped, trailing commas removed."""
+    if not isinstance(reply, str):
+        raise ScriptError(f"script: the LLM reply is not text ({type(reply).__name__})")
+    start, end = reply.find("{"), reply.rfind("}")
+    if start < 0 or end <= start:
+        raise ScriptError("script: the LLM reply has no JSON object")
+    text = reply[start:end + 1]
+    for attempt in (text, re.sub(r",\s*([}\]])", r"\1", text)):
+        try:
+            return json.loads(attempt)
+        except json.JSONDecodeError as exc:
+            error = exc
+    raise ScriptError(f"script: the LLM reply is not valid JSON ({error})")
+
+
+def _as_number(value: Any) -> Any:
+    if isinstance(value, str):
+        try:
+            return float(value.strip().rstrip("s"))
+        except ValueError:
+            return value
+    return value
+
+
+def _action_name(name: Any) -> str | None:
+    if not isinstance(name, str):
+        return None
+    key = name.strip().lower().replace(" ", "_").replace("-", "_")
+    if key in vocab.ACTION_NAMES:
+        return key
+    found = match_actions(name.lower().replace("_", " ").split())
+    return found[0][2] if found else None
+
+
+def repair(doc: Any, prompt: str, duration: float) -> dict[str, Any]:
+    """A best-effort fix of an LLM's script document (see the module docstring); validation comes after."""
+    if not isinstance(doc, dict):
+        raise ScriptError(f"script: expected a JSON object, got {type(doc).__name__}")
+    doc = {k: v for k, v in doc.items() if k in ("title", "description", "characters", "scenes", "layout")}
+    doc["duration"] = float(duration)
+    doc.setdefault("title", prompt[:60])
+    doc.setdefault("description", prompt)
+    scenes = doc.get("scenes")
+    if not isinstance(scenes, list) or not scenes:
+        raise ScriptError("script.scenes: the LLM gave no scenes")
+    ends = [_as_number(e.get("end")) for s in scenes if isinstance(s, dict) for key in ("actions",)
+            for e in (s.get(key) or []) if isinstance(e, dict)]
+    latest = max([e for e in ends if isinstance(e, (int, float))] or [duration])
+    scale = duration / latest if latest > duration * 1.05 else 1.0
+    for scene in scenes:
+        if not isinstance(scene, dict):
+            raise ScriptError("script.scenes: every scene must be an object")
+        scene["start"], scene["end"] = 0.0, float(duration)
+        for key in ("actions", "expressions", "speech", "camera"):
+            scene[key] = [e for e in (_repair_event(e, key, scale, duration) for e in scene.get(key) or [])
+                          if e is not None]
+    if not any(scene["actions"] for scene in scenes):
+        raise ScriptError("script.scenes: the LLM gave no usable actions")
+    named = {e["character"] for s in scenes for e in s["actions"] if isinstance(e.get("character"), str)}
+    characters = [c for c in doc.get("characters") or [] if isinstance(c, dict) and isinstance(c.get("name"), str)]
+    for c in characters:
+        if c.get("color") is not None and not re.fullmatch(r"#[0-9a-fA-F]{6}", str(c["color"])):
+            c["color"] = None
+        if c.get("type") not in ("human", "robot", "child", "animal", None):
+            c["type"] = "human"
+    known = {c["name"] for c in characters}
+    characters += [{"name": n} for n in sorted(named - known)]
+    doc["characters"] = characters
+    return doc
+
+
+def _repair_event(event: Any, key: str, scale: float, duration: float) -> dict[str, Any] | None:
+    if not isinstance(event, dict):
+        return None
+    event = {k: (_as_number(v) if k in ("start", "end", "speed", "energy", "distance", "turn") else v)
+             for k, v in event.items()}
+    if not all(isinstance(event.get(k), (int, float)) for k in ("start", "end")):
+        return None
+    event["start"] = min(max(float(event["start"]) * scale, 0.0), duration)
+    event["end"] = min(max(float(event["end"]) * scale, 0.0), duration)
+    if event["end"] <= event["start"]:
+        return None
+    if key == "actions":
+        event["action"] = _action_name(event.get("action"))
+        if event["action"] is None:
+            return None
+        if event.get("direction") not in (None, *DIRECTIONS):
+            event["direction"] = None
+        if isinstance(event.get("energy"), (int, float)):
+            event["energy"] = min(max(float(event["energy"]), 0.0), 1.0)
+    elif key == "expressions" and event.get("expression") not in vocab.EXPRESSION_NAMES:
+        return None
+    elif key == "speech" and event.get("type") not in vocab.SPEECH_NAMES:
+        event["type"] = "talk"
+    elif key == "camera" and event.get("move") not in vocab.CAMERA_MOVES:
+        return None
+    return event
+
+
+def script_from_reply(reply: str, prompt: str, duration: float) -> Script:
+    """Validated :class:`Script` from an LLM reply; :class:`ScriptError` when it cannot be repaired."""
+    return Script.from_dict(repair(extract_json(reply), prompt, duration))
+
+
+# ----------------------------------------------------------------------------- entry point
+
+
+def parse(prompt: str, duration: float = 10.0, llm: str = "none", matcher: Any = "embedding",
+          **llm_options: Any) -> Script:
+    """Prompt -> :class:`Script` with the default parser (``llm="none"``) or an LLM backend.
+
+    ``matcher`` is used by the default parser for clauses no synonym names: ``"embedding"`` (MiniLM
+    similarity to the action descriptions, loaded on first need), a callable, or None. LLM failures fall
+    back to the default parser with a warning; an empty prompt raises :class:`ScriptError` either way.
+    """
+    if matcher == "embedding":
+        from .similarity import embedding_matcher
+
+        matcher = embedding_matcher()
+    if not isinstance(prompt, str) or not prompt.strip() or llm == "none":
+        if llm not in BACKENDS:
+            raise ValueError(f"unknown LLM backend {llm!r}; expected one of: {', '.join(BACKENDS)}")
+        return parse_prompt(prompt, duration, matcher)
+    backend = make_backend(llm, **llm_options)
+    try:
+        return script_from_reply(backend.complete(SYSTEM_PROMPT, user_prompt(prompt.strip(), duration)),
+                                 prompt.strip(), duration)
+    except (LLMError, ScriptError) as exc:
+        script = parse_prompt(prompt, duration, matcher)
+        script.warnings.append(f"{llm} backend failed ({exc}); used the default parser instead")
+        return script

@@ -1,0 +1,331 @@
+"""The default story parser: a prompt becomes a :class:`~stickgen.story.schema.Script`, with no network.
+
+1. :func:`~stickgen.story.clauses.split_clauses` cuts the prompt into clauses;
+2. :class:`~stickgen.story.cast.Cast` reads each clause's subject ("two friends", "she", "the man");
+3. the rest of the clause gives actions (synonyms, then ``matcher`` for clauses no synonym names), manner
+   ("slowly", "as fast as she can"), direction ("backwards", "in a circle", "toward each other"), distance
+   ("5 metres"), duration ("for 3 seconds"), emotion, speech ("says 'hi'"), props and film words;
+4. clauses become beats on one clock: sequence words start a new beat, "while" shares the beat, a new
+   subject joins the current one; beats are stretched from each action's nominal length to fill the clip.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from .. import vocab
+from . import lexicon as lx
+from .cast import Cast
+from .clauses import Clause, match_actions, split_clauses
+from .schema import (CameraMove, Layout, SceneObject, Script, ScriptError, ScriptScene, SpeechLine, TimedAction,
+                     TimedExpression)
+
+#: maps a clause no synonym names ("does a cartwheel") to an action name, or None when nothing fits
+Matcher = Callable[[str], "str | None"]
+
+MOVING = set(lx.ACTION_SPEED)
+INTERACTIONS = {a.name for a in vocab.ACTIONS if a.actors == 2}
+SPEECH_ACTIONS = {"talk", "shout", "whisper", "sing"}
+TARGET_WORDS = ("toward", "towards", "to", "at", "with", "after", "up to", "over to", "past", "around")
+EMPTY_PROMPT = "prompt: empty; describe who does what, for example 'a man walks forward, then waves'"
+NO_ACTION = "nobody does anything recognisable in {!r}; using a person standing still"
+
+
+@dataclass
+class Step:
+    """One character's part in one clause; ``action`` None keeps doing the previous action."""
+
+    actor: int
+    beat: int
+    action: str | None
+    also: list[str] = field(default_factory=list)
+    manner: list[str] = field(default_factory=list)
+    speed: float = 1.0  # multiplier of the action's base speed
+    energy: float | None = None
+    direction: str | None = None
+    target: int | None = None
+    partner: int | None = None
+    distance: float | None = None
+    seconds: float | None = None
+    turn: float | None = None
+    emotion: str | None = None
+    speech: tuple[str, str] | None = None
+
+
+@dataclass
+class Shot:
+    beat: int | None  # None: the whole clip
+    move: str
+    direction: str | None
+    target: int | None
+
+
+class _Story:
+    """Reading state: the cast, the steps so far and the beat clock."""
+
+    def __init__(self, quotes: list[str], matcher: Matcher | None):
+        self.quotes = quotes
+        self.matcher = matcher
+        self.cast = Cast()
+        self.steps: list[Step] = []
+        self.shots: list[Shot] = []
+        self.props: list[tuple[str, int]] = []
+        self.pending_turn: dict[int, float] = {}
+        self.beat = 0
+        self.sentence_beat = 0
+
+    def last_beat(self, actor: int) -> int:
+        return max((s.beat for s in self.steps if s.actor == actor and s.action is not None), default=-1)
+
+    def step_at(self, actor: int, beat: int) -> Step | None:
+        return next((s for s in self.steps if s.actor == actor and s.beat == beat), None)
+
+    def last_action(self, actor: int) -> str | None:
+        acted = [s for s in self.steps if s.actor == actor and s.action is not None]
+        return acted[-1].action if acted else None
+
+    # ------------------------------------------------------------------ clauses
+
+    def read(self, clause: Clause) -> None:
+        words, cased = self._film_words(clause)
+        if not words:
+            return
+        clause = Clause(words, cased, clause.relation, clause.new_sentence)
+        subject, used = self.cast.read_subject(clause)
+        explicit = subject is not None
+        if not explicit and "camera" in words:
+            return
+        subject = subject or self.cast.default_subject()
+        beat = self._beat_for(clause, subject, explicit)
+        merged = clause.relation == "sim"
+        self.cast.subject = subject
+        self.cast.mention(subject)
+        self.beat = beat
+        if clause.new_sentence:
+            self.sentence_beat = beat
+        self._predicate(words[used:], cased[used:], subject, beat, merged)
+
+    def _beat_for(self, clause: Clause, subject: list[int], explicit: bool) -> int:
+        if not self.steps:
+            return 0
+        after_own = max(self.last_beat(i) for i in subject) + 1
+        if clause.relation == "seq":
+            return max(self.beat + 1, after_own)
+        if clause.relation == "sim":
+            return self.beat
+        if explicit and set(subject) != set(self.cast.subject):
+            return max(self.sentence_beat if clause.new_sentence else self.beat, after_own)
+        return max(self.beat + 1, after_own)
+
+    def _film_words(self, clause: Clause) -> tuple[list[str], list[str]]:
+        """Record camera moves named in the clause; returns its words without them."""
+        text = " ".join(lx.lemma(w) for w in clause.words)
+        if not ("camera" in clause.words or any(w in text for w in lx.CAMERA_WORDS)):
+            return clause.words, clause.cased
+        beat = self.beat + 1 if clause.relation == "seq" and self.steps else None
+        target = None
+        for phrase, move, direction in lx.CAMERA_PHRASES:
+            phrase = " ".join(lx.lemma(w) for w in phrase.split())
+            found = re.search(rf"(?<![\w-]){re.escape(phrase)}(?![\w-])", text)
+            if found:
+                after = text[found.end():].split()
+                after = after[1:] if after[:1] and after[0] in ("on", "of", "around", "to") else after
+                hits, _ = self.cast.reference(after, after)
+                target = hits[0] if hits else None
+                self.shots.append(Shot(beat, move, direction, target))
+                cut = len(text[:found.start()].split())
+                if "camera" in clause.words:
+                    return [], []
+                keep = slice(cut + len(phrase.split()), None)
+                words, cased = clause.words[keep], clause.cased[keep]
+                if words[:1] == ["of"]:
+                    words, cased = words[1:], cased[1:]
+                return clause.words[:cut] + words, clause.cased[:cut] + cased
+        return ([], []) if "camera" in clause.words else (clause.words, clause.cased)
+
+    # ------------------------------------------------------------------ predicate
+
+    def _predicate(self, words: list[str], cased: list[str], subject: list[int], beat: int, merged: bool) -> None:
+        matches = match_actions(words)
+        used = {k for a, b, _ in matches for k in range(a, b)}
+        free = [w if k not in used else "" for k, w in enumerate(words)]
+        template = Step(actor=-1, beat=beat, action=None)
+        self._manner(free, template)
+        self._direction(free, cased, template)
+        self._numbers(free, template)
+        self._speech_and_emotion(words, template)
+        self._props(free, subject)
+        actions: list[str | None] = [a for _, _, a in matches]
+        if not actions and template.speech:
+            actions = [template.speech[0]]
+        if not actions and template.turn is not None:
+            for actor in subject:
+                self.pending_turn[actor] = self.pending_turn.get(actor, 0.0) + template.turn
+            return
+        if not actions and template.emotion is None:
+            guess = self.matcher(" ".join(words)) if self.matcher and words else None
+            if guess is None:
+                self.cast.warnings.append(NO_ACTION.format(" ".join(words)))
+            actions = [guess or "idle"]
+        for actor in subject:
+            step = Step(**{**template.__dict__, "actor": actor, "manner": list(template.manner)})
+            self._settle(step, actions or [None], subject, standing_up="up" in words)
+            self._place(step, merged)
+
+    def _manner(self, free: list[str], step: Step) -> None:
+        for word in free:
+            if word == "fullspeed":
+                step.speed, step.energy = lx.FULL_SPEED
+                step.manner.append("as fast as possible")
+            elif word in lx.MANNER:
+                step.speed, step.energy = lx.MANNER[word]
+                step.manner.append(word)
+
+    def _direction(self, free: list[str], cased: list[str], step: Step) -> None:
+        text = " ".join(free)
+        lemmas = " ".join(lx.lemma(w) for w in free if w)
+        for phrase, turn in lx.TURN_PHRASES.items():
+            if re.search(rf"\b{phrase}\b", lemmas):
+                step.turn = turn
+                text = text.replace("left", "").replace("right", "").replace("around", "")
+                break
+        for phrase, direction in lx.DIRECTIONS:
+            if re.search(rf"(?<![\w-]){re.escape(phrase)}(?![\w-])", text):
+                step.direction = direction
+                step.manner.append(phrase.replace("_", " "))
+                break
+        for k, word in enumerate(free):
+            if word in ("toward", "towards", "to", "after", "approach", "approaches", "chase", "chases") or \
+                    word in ("at", "with", "around", "past"):
+                hits, _ = self.cast.reference(free[k + 1:], cased[k + 1:])
+                hits = [h for h in hits if h not in self.cast.subject]
+                if hits:
+                    step.target = hits[0]
+                    if word not in ("at", "with", "around", "past"):
+                        step.direction = "toward"
+                        step.manner.append(f"toward {self.cast.members[hits[0]].character.name}")
+                    break
+
+    def _numbers(self, free: list[str], step: Step) -> None:
+        for k in range(len(free) - 1):
+            if not free[k] or not (free[k].replace(".", "", 1).isdigit() or free[k] in lx.NUMBER_WORDS):
+                continue
+            value = float(free[k]) if free[k][0].isdigit() else float(lx.NUMBER_WORDS[free[k]])
+            unit = lx.lemma(free[k + 1])
+            if unit in lx.SECONDS:
+                step.seconds = value * lx.SECONDS[unit]
+            elif unit == "lap":
+                step.direction, step.distance = "circle", None
+                step.manner.append(f"{free[k]} laps")
+                step.seconds = step.seconds
+            elif unit in lx.UNITS:
+                step.distance = value * lx.UNITS[unit]
+                step.manner.append(f"{free[k]} {free[k + 1]}")
+
+    def _speech_and_emotion(self, words: list[str], step: Step) -> None:
+        for k, word in enumerate(words):
+            base = lx.lemma(word)
+            if word in lx.EMOTIONS and step.emotion is None:
+                step.emotion = lx.EMOTIONS[word]
+            if base in lx.SPEECH_VERBS and step.speech is None:
+                quote = next((self.quotes[int(w[5:])] for w in words[k:] if re.fullmatch(r"quote\d+", w)), None)
+                line = quote if quote is not None else " ".join(
+                    w for w in words[k + 1:] if w not in ("to", "at", "him", "her", "them"))
+                step.speech = (lx.SPEECH_VERBS[base], line)
+
+    def _props(self, free: list[str], subject: list[int]) -> None:
+        for word in free:
+            base = lx.lemma(word)
+            if base in lx.OBJECTS and not any(t == lx.OBJECTS[base][0] for t, _ in self.props):
+                self.props.append((lx.OBJECTS[base][0], subject[0]))
+
+    # ------------------------------------------------------------------ per actor
+
+    def _settle(self, step: Step, actions: list[str | None], subject: list[int], standing_up: bool) -> None:
+        """Choose the step's action from the clause's actions and the actor's state; set partners."""
+        action, *also = actions
+        if action == "stand" and not standing_up and \
+                self.last_action(step.actor) not in ("sit", "kneel", "lie_down", "crawling"):
+            action = "idle"
+        if action == "run" and step.energy == lx.FULL_SPEED[1]:
+            action, step.speed = "sprint", 1.0
+        if action in ("walk", "run", "sprint") and step.direction == "bases":
+            action = "running_bases"
+        moving = [a for a in (action, *also) if a in MOVING]
+        if moving and action not in MOVING and action not in INTERACTIONS:
+            also, action = [action, *[a for a in also if a != moving[0]]], moving[0]
+        step.action, step.also = action, also
+        if step.actor in self.pending_turn and step.turn is None:
+            step.turn = self.pending_turn.pop(step.actor)
+        if step.direction == "converge" and len(subject) == 2:
+            step.target = subject[1 - subject.index(step.actor)]
+        if action in INTERACTIONS:
+            step.partner = self._partner(step, subject)
+
+    def _partner(self, step: Step, subject: list[int]) -> int:
+        if step.target is not None and step.target != step.actor:
+            return step.target
+        groups = sorted({self.cast.members[i].group for i in subject})
+        if len(groups) == 2:  # "two teams fight", "a man and a woman hug": pair across the groups
+            mine = [i for i in subject if self.cast.members[i].group == self.cast.members[step.actor].group]
+            theirs = [i for i in subject if i not in mine]
+            return theirs[mine.index(step.actor) % len(theirs)]
+        if len(subject) > 1:
+            k = subject.index(step.actor)
+            return subject[k ^ 1] if (k ^ 1) < len(subject) else subject[k - 1]
+        return self.cast.partner_for(step.actor)
+
+    def _place(self, step: Step, merged: bool) -> None:
+        existing = self.step_at(step.actor, step.beat)
+        if existing is not None and (merged or existing.action is None):
+            if existing.action is None:
+                existing.action = step.action
+            elif step.action and step.action != existing.action:
+                existing.also.append(step.action)
+            for name in ("direction", "target", "distance", "seconds", "turn", "emotion", "speech", "partner"):
+                if getattr(existing, name) is None:
+                    setattr(existing, name, getattr(step, name))
+            existing.manner += [m for m in step.manner if m not in existing.manner]
+            return
+        if existing is not None:
+            self.steps.remove(existing)
+        self.steps.append(step)
+        if step.partner is not None:
+            self._join_partner(step)
+
+    def _join_partner(self, step: Step) -> None:
+        """The partner of an interaction does it too, in the same beat, facing back."""
+        other = self.step_at(step.partner, step.beat)
+        if other is not None and other.action == step.action:
+            other.partner = step.actor
+            return
+        if other is not None:
+            self.steps.remove(other)
+        self.steps.append(Step(step.partner, step.beat, step.action, manner=list(step.manner),
+                               energy=step.energy, partner=step.actor, emotion=step.emotion))
+        self.cast.mention([step.partner])
+
+
+def parse_prompt(prompt: str, duration: float = 10.0, matcher: Matcher | None = None) -> Script:
+    """Read ``prompt`` into a :class:`Script` lasting ``duration`` seconds (see the module docstring).
+
+    ``matcher`` maps a clause no synonym names to an action; without one such clauses stay idle with a
+    warning. Raises :class:`ScriptError` for an empty prompt or a bad duration.
+    """
+    from .timeline import build_script
+
+    if not isinstance(prompt, str) or not prompt.strip():
+        raise ScriptError(EMPTY_PROMPT)
+    if not 0.0 < duration <= 600.0:
+        raise ScriptError(f"duration: must be in (0, 600] seconds, got {duration}")
+    clauses, quotes = split_clauses(prompt.strip())
+    story = _Story(quotes, matcher)
+    for clause in clauses:
+        story.read(clause)
+    for actor, turn in story.pending_turn.items():
+        story.steps.append(Step(actor, story.last_beat(actor) + 1, "idle", turn=turn, manner=["turns"]))
+    if not story.steps:
+        story.cast.warnings.append(NO_ACTION.format(prompt.strip()))
+        story.steps += [Step(i, 0, "idle") for i in story.cast.default_subject()]
+    return build_script(story, prompt.strip(), duration)

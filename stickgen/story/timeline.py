@@ -1,0 +1,146 @@
+"""Beats to seconds: the parser's steps become the timed tracks and layout of a :class:`Script`.
+
+Each beat lasts the longest nominal length of the actions in it (``lexicon.NOMINAL_SECONDS``, or what
+"for 3 seconds" asked); beats are then stretched together to fill the clip, keeping explicit lengths where
+they fit. A character with nothing to do in a beat keeps a held posture (sitting, dancing, swimming...) or
+stands idle.
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from . import lexicon as lx
+from .schema import (CameraMove, Layout, SceneObject, Script, ScriptScene, SpeechLine, TimedAction,
+                     TimedExpression)
+
+if TYPE_CHECKING:
+    from .parser import Step, _Story
+
+ROW_SPACING = 1.5  # metres between neighbours standing in a row
+TEAM_GAP = 5.0  # metres between two facing teams
+SHOT_SECONDS = 2.0  # a beat holding only a camera move
+
+
+def beat_bounds(nominal: list[float], explicit: list[bool], duration: float) -> np.ndarray:
+    """Start times of the beats plus the clip end, ``[B + 1]`` seconds, filling ``duration``.
+
+    Explicit beats keep their length when they leave room for the others (each other beat gets at least
+    a quarter of its nominal length); otherwise every beat is scaled alike.
+    """
+    lengths = np.asarray(nominal, dtype=float)
+    fixed = np.asarray(explicit, dtype=bool)
+    free_total = lengths[~fixed].sum()
+    room = duration - lengths[fixed].sum()
+    if fixed.any() and (~fixed).any() and room >= 0.25 * free_total:
+        lengths[~fixed] *= room / free_total
+    elif fixed.all() and room >= 0 and fixed.any():
+        lengths[-1] += room  # the last beat holds on to the end
+    else:
+        lengths *= duration / lengths.sum()
+    bounds = np.concatenate([[0.0], np.cumsum(lengths)])
+    bounds[-1] = duration
+    return bounds
+
+
+def build_script(story: _Story, prompt: str, duration: float) -> Script:
+    """The :class:`Script` of a parsed story (``story`` is the parser's reading state)."""
+    beats = sorted({s.beat for s in story.steps} | {s.beat for s in story.shots if s.beat is not None})
+    renumber = {b: k for k, b in enumerate(beats)}
+    for step in story.steps:
+        step.beat = renumber[step.beat]
+    for shot in story.shots:
+        shot.beat = None if shot.beat is None else renumber[shot.beat]
+    nominal, explicit = [], []
+    for b in range(len(beats)):
+        in_beat = [s for s in story.steps if s.beat == b]
+        explicit.append(any(s.seconds for s in in_beat))
+        nominal.append(max([s.seconds or lx.NOMINAL_SECONDS[s.action or "idle"] for s in in_beat] or [SHOT_SECONDS]))
+    bounds = beat_bounds(nominal, explicit, duration)
+    names = [c.name for c in story.cast.characters]
+    scene = ScriptScene(0.0, duration, prompt)
+    for actor in range(len(names)):
+        _actor_tracks(story, actor, bounds, names, scene)
+    for shot in story.shots:
+        start, end = (0.0, duration) if shot.beat is None else (bounds[shot.beat], duration)
+        scene.camera.append(CameraMove(shot.move, float(start), float(end),
+                                       None if shot.target is None else names[shot.target], shot.direction))
+    scene.objects = [SceneObject(kind, size=lx.OBJECTS_SIZE[kind], near=names[actor]) for kind, actor in story.props]
+    title = prompt if len(prompt) <= 60 else prompt[:57].rstrip() + "..."
+    return Script(title, prompt, float(duration), story.cast.characters, [scene], _layout(story),
+                  list(story.cast.warnings))
+
+
+def _actor_tracks(story: _Story, actor: int, bounds: np.ndarray, names: list[str], scene: ScriptScene) -> None:
+    name = names[actor]
+    previous: Step | None = None
+    runs: list[tuple[str, Step | None, float, float]] = []
+    faces: list[tuple[str | None, float, float]] = []
+    whole_face = story.cast.emotions.get(actor)
+    for b in range(len(bounds) - 1):
+        start, end = float(bounds[b]), float(bounds[b + 1])
+        step = story.step_at(actor, b)
+        if step is not None and step.action is not None:
+            action, source = step.action, step
+        elif previous is not None and (step is not None or previous.action in lx.HOLD_ACTIONS):
+            action, source = previous.action, None
+        else:
+            action, source = "idle", None
+        if runs and source is None and runs[-1][0] == action:
+            runs[-1] = (*runs[-1][:3], end)
+        else:
+            runs.append((action, source, start, end))
+        previous = source or (previous if action == getattr(previous, "action", None) else None)
+        implied = lx.ACTION_EXPRESSIONS.get(action) if source is not None else None
+        faces.append(((step.emotion if step else None) or whole_face or implied, start, end))
+        if step is not None and step.speech is not None:
+            scene.speech.append(SpeechLine(name, step.speech[0], start, end, step.speech[1]))
+    for action, source, start, end in runs:
+        scene.actions.append(_timed_action(name, action, source, start, end, names))
+    for label, start, end in _merge_runs(faces):
+        scene.expressions.append(TimedExpression(name, label, start, end))
+
+
+def _timed_action(name: str, action: str, step: Step | None, start: float, end: float,
+                  names: list[str]) -> TimedAction:
+    if step is None:
+        return TimedAction(name, action, start, end)
+    speed = round(lx.ACTION_SPEED[action] * step.speed, 3) if action in lx.ACTION_SPEED else None
+    also = "".join(f" while {lx.gerund(a)}" for a in step.also)
+    return TimedAction(name, action, start, end, manner=(" ".join(step.manner) + also).strip(), speed=speed,
+                       energy=step.energy, partner=None if step.partner is None else names[step.partner],
+                       direction=step.direction, target=None if step.target is None else names[step.target],
+                       distance=step.distance, turn=step.turn)
+
+
+def _merge_runs(items: list[tuple[str | None, float, float]]) -> list[tuple[str, float, float]]:
+    merged: list[tuple[str | None, float, float]] = []
+    for label, start, end in items:
+        if merged and merged[-1][0] == label:
+            merged[-1] = (label, merged[-1][1], end)
+        else:
+            merged.append((label, start, end))
+    return [(label, start, end) for label, start, end in merged if label is not None]
+
+
+def _layout(story: _Story) -> list[Layout]:
+    """Start positions and facings: a row facing the camera, two teams facing each other, or a ring."""
+    members = story.cast.members
+    ring = {s.actor for s in story.steps if s.direction == "circle" and s.action not in lx.ACTION_SPEED}
+    layout = []
+    row = [i for i, m in enumerate(members) if m.formation == "row" and not (i in ring and m.group_size >= 3)]
+    for i, member in enumerate(members):
+        if i in row:
+            x = (row.index(i) - (len(row) - 1) / 2) * ROW_SPACING
+            layout.append(Layout(member.character.name, (x, 0.0), 0.0))
+        elif member.formation in ("team_a", "team_b"):
+            side = -1.0 if member.formation == "team_a" else 1.0
+            z = (member.slot - (member.group_size - 1) / 2) * ROW_SPACING
+            layout.append(Layout(member.character.name, (side * TEAM_GAP / 2, z), -side * 90.0))
+        else:
+            radius = max(1.0, 0.45 * member.group_size)
+            angle = 2 * np.pi * member.slot / member.group_size
+            position = (radius * float(np.sin(angle)), radius * float(np.cos(angle)))
+            layout.append(Layout(member.character.name, position, float(np.degrees(angle + np.pi)) % 360.0))
+    return layout
