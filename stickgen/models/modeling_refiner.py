@@ -88,7 +88,7 @@ class StickGenRefiner(ModelMixin, ConfigMixin):
         if pad:  # no branch in the ONNX export, whose wrapper pads to a multiple of patch_size itself
             x = F.pad(x, (0, 0, 0, pad))
         x = x.reshape(b, (t + pad) // p, -1)
-        timestep = timestep.reshape(-1).expand(b) if timestep.numel() == 1 else timestep
+        timestep = timestep.reshape(-1).expand(b)
         time_token = self.time_mlp(timestep_embedding(timestep, self.config.d_model))
         text_token = self.text_proj(text_embeds * keep[:, None]) + self.condition_flag_embed(keep.long())
         tokens = torch.cat([time_token[:, None], text_token[:, None], self.in_proj(x)], dim=1)

@@ -1,0 +1,67 @@
+"""ONNX tier: Optimum export of planner and refiner, agreement with PyTorch, onnxruntime pipeline."""
+import json
+import os
+
+import numpy as np
+import pytest
+import torch
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+from stickgen.onnx_export import OnnxPlanner, OnnxRefiner, export_pipeline  # noqa: E402
+from stickgen.pipeline import StickGenPipeline, plan_from_actions  # noqa: E402
+from stickgen.text import TextEncoder  # noqa: E402
+
+TINY_PLANNER = dict(d_model=64, num_layers=2, num_heads=4, ffn_dim=128, max_frames=100, window_overlap=20)
+TINY_REFINER = dict(d_model=32, num_layers=2, num_heads=2, ffn_dim=64)
+
+
+@pytest.fixture(scope="module")
+def exported(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("onnx_pipe")
+    pipe = StickGenPipeline.from_preset("small", TextEncoder(), planner_overrides=TINY_PLANNER,
+                                        refiner_overrides=TINY_REFINER, seed=11)
+    pipe.save_pretrained(folder)
+    return folder, pipe, export_pipeline(folder, frames=(100, 37))
+
+
+def test_exported_models_agree_with_pytorch_within_1e4(exported):
+    folder, _, report = exported
+    assert report["planner_max_abs_diff"] < 1e-4 and report["refiner_max_abs_diff"] < 1e-4
+    assert json.loads((folder / "onnx" / "validation.json").read_text()) == report
+
+
+def test_onnx_runners_match_modules_on_odd_lengths(exported):
+    folder, pipe, _ = exported
+    g = torch.Generator().manual_seed(0)
+    b, t = 2, 37
+    inputs = dict(text_embeds=torch.randn(b, 384, generator=g), action_ids=torch.randint(0, 46, (b, t), generator=g),
+                  attention_mask=torch.ones(b, t, dtype=torch.bool), camera_ids=torch.tensor([0, 4]),
+                  known_features=torch.randn(b, t, 137, generator=g), known_mask=(torch.arange(t) < 9).float().expand(b, t),
+                  partner_joints=torch.randn(b, t, 66, generator=g), has_partner=torch.tensor([1.0, 0.0]))
+    with torch.inference_mode():
+        expected = pipe.planner(**inputs).pose
+        refiner_args = (torch.randn(b, t, 137, generator=g), torch.tensor([999, 10]), expected,
+                        inputs["text_embeds"], torch.tensor([1.0, 0.0]))
+        expected_x0 = pipe.refiner(*refiner_args).sample
+    assert (OnnxPlanner(folder / "onnx" / "planner.onnx")(inputs) - expected).abs().max() < 1e-4
+    got = OnnxRefiner(folder / "onnx" / "refiner.onnx", patch_size=2)(*refiner_args)
+    assert got.shape == (b, t, 137) and (got - expected_x0).abs().max() < 1e-4
+
+
+def test_onnx_backend_pipeline_matches_pytorch(exported):
+    folder, pipe, _ = exported
+    onnx_pipe = StickGenPipeline.from_pretrained(folder, backend="onnx", text_encoder=pipe.text_encoder)
+    plan = plan_from_actions(["walk", "wave"], "walks then waves", duration=6.0)
+    a = pipe(plan, seed=2).actors[0].joints
+    b = onnx_pipe(plan, seed=2)
+    assert b.meta["backend"] == "onnx"
+    assert np.abs(a - b.actors[0].joints).max() < 1e-4
+
+
+def test_onnx_backend_needs_exported_files(tmp_path):
+    pipe = StickGenPipeline.from_preset("small", TextEncoder(), planner_overrides=TINY_PLANNER,
+                                        refiner_overrides=TINY_REFINER)
+    pipe.save_pretrained(tmp_path)
+    with pytest.raises(FileNotFoundError, match="export_pipeline"):
+        StickGenPipeline.from_pretrained(tmp_path, backend="onnx", text_encoder=pipe.text_encoder)
