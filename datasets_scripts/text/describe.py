@@ -167,7 +167,9 @@ def _verb_phrase(rng, step: Step, facts: dict, subject: Subject, partner: str) -
     phrase = _pick(rng, verb_phrases(step.action)).format(pos=subject.possessive, partner=partner)
     complement = _complement(rng, step, facts, subject)
     manner = _manner(rng, step, facts) if "fast" not in phrase and rng.random() < 0.7 else ""
-    if complement and (complement.split()[-1] in phrase or " up" in phrase or "around" in phrase):
+    places = ("ground", "floor")
+    if complement and (complement.split()[-1] in phrase or " up" in phrase or "around" in phrase
+                       or (any(p in phrase for p in places) and any(p in complement for p in places))):
         complement = ""  # "lies on the ground on the ground", "spins around in place"
     if complement.startswith("with ") and manner.startswith("with "):
         complement = "using" + complement[4:]
@@ -258,7 +260,8 @@ def describe_clip(joints: np.ndarray, steps: list[Step], *, fps: float = 25.0, h
     facts = [_measure(np.asarray(joints, dtype=np.float64), s, fps) for s in steps]
     mood = _mood(expression_ids)
     speech = _speech_clause(rng, speech_ids, steps)
-    subjects = subjects_for_height(height)
+    gender = _pick(rng, ("he", "she"))  # one clip, one person: its texts never switch gender
+    subjects = [s for s in subjects_for_height(height) if s.pronoun in (gender, "they")]
     texts: list[str] = []
     for _ in range(20 * count):
         subject = _pick(rng, subjects)
