@@ -159,7 +159,7 @@ def convert(doc: dict | str, offsets: dict[str, np.ndarray], min_seconds: float 
     period = float(times[-1])
     cycles_needed = 1
     if doc.get("Loop") == "wrap" and period < min_seconds:
-        cycles_needed = math.ceil(min_seconds / period)
+        cycles_needed = math.ceil(min_seconds / period - 1e-6)
     t = np.arange(0.0, cycles_needed * period + 1e-9, 1.0 / FPS)
     cycle = np.minimum((t // period).astype(int), cycles_needed - 1)
     joints = _forward_kinematics(_sample(times, frames, t - cycle * period), offsets)
