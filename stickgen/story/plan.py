@@ -42,8 +42,12 @@ class _Track:
     anchored: bool = False
 
 
-def script_to_plan(script: Script, fps: float = 25) -> ScenePlan:
-    """The :class:`ScenePlan` of ``script`` at ``fps`` frames per second (see the module docstring)."""
+def script_to_plan(script: Script | dict | str, fps: float = 25) -> ScenePlan:
+    """The :class:`ScenePlan` of ``script`` (a Script, its dict or its JSON) at ``fps`` frames per second."""
+    if isinstance(script, str):
+        script = Script.from_json(script)
+    elif isinstance(script, dict):
+        script = Script.from_dict(script)
     if fps <= 0:
         raise ValueError(f"fps must be positive, got {fps}")
     num_frames = max(1, int(round(script.duration * fps)))
