@@ -207,8 +207,8 @@
       ctx.moveTo(m[0] - 0.8 * halfW, m[1]); ctx.lineTo(m[0] + 0.8 * halfW, m[1]); ctx.stroke(); return;
     }
     if (face.mouth === "small_o") {
-      const rr = 0.35 * halfW * (0.6 + face.open);
-      ctx.ellipse(m[0], m[1], rr, rr * 1.2, 0, 0, 2 * Math.PI); ctx.stroke(); return;
+      const rr = halfW * (0.3 + 0.6 * face.open);
+      ctx.ellipse(m[0], m[1], rr, rr * 1.2, 0, 0, 2 * Math.PI); ctx.fill(); return;
     }
     const w = { open: 0.75, wide_open: 1.0, singing: 0.55 }[face.mouth] || 0.75;
     const h = { open: 1.0, wide_open: 1.25, singing: 1.35 }[face.mouth] || 1.0;

@@ -79,7 +79,7 @@ def brow(draw: ImageDraw.ImageDraw, eye_center: np.ndarray, radius: float, angle
 
 
 def mouth(draw: ImageDraw.ImageDraw, center: np.ndarray, radius: float, shape: int, openness: float,
-          facing: float, color: RGB, fill: RGB, line: float) -> None:
+          facing: float, color: RGB, line: float) -> None:
     """The mouth of ``vocab.MOUTH_SHAPES[shape]`` opened ``openness`` (0..1); ``facing`` (0..1) narrows it
     as the head turns to profile."""
     kind = vocab.MOUTH_SHAPES[shape]
@@ -101,8 +101,8 @@ def mouth(draw: ImageDraw.ImageDraw, center: np.ndarray, radius: float, shape: i
         draw.line([tuple(center - (half_w * 0.8, 0)), tuple(center + (half_w * 0.8, 0))], fill=color, width=w)
         return
     if kind == "small_o":
-        r = 0.35 * half_w * (0.6 + openness)
-        draw.ellipse(_box(center, r, r * 1.2), fill=fill, outline=color, width=w)
+        r = half_w * (0.3 + 0.6 * openness)
+        draw.ellipse(_box(center, r, r * 1.2), fill=color)
     else:
         widths = {"open": 0.75, "wide_open": 1.0, "singing": 0.55}
         heights = {"open": 1.0, "wide_open": 1.25, "singing": 1.35}

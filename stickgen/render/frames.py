@@ -132,7 +132,7 @@ def _face(canvas: ImageDraw.ImageDraw, plan: _Plan, actor: _Actor, t: int, color
                         ink, line)
     if g.mouth_facing[t] > -0.05:
         glyphs.mouth(canvas, g.mouth_xy[t], radius, int(f.mouths[t]), float(f.openness[t]),
-                     float(np.clip(g.mouth_facing[t] * 1.4, 0, 1)), ink, fill, line)
+                     float(np.clip(g.mouth_facing[t] * 1.4, 0, 1)), ink, line)
 
 
 def draw_frame(plan: _Plan, t: int) -> np.ndarray:

@@ -39,7 +39,7 @@ def frame_indices(num_frames: int, scene_fps: float, fps: float | None) -> list[
     if fps <= 0:
         raise ValueError(f"fps must be positive, got {fps}")
     count = max(int(round(num_frames * fps / scene_fps)), 1)
-    return [min(int(round(i * scene_fps / fps)), num_frames - 1) for i in range(count)]
+    return [min(int(np.floor(i * scene_fps / fps + 0.5)), num_frames - 1) for i in range(count)]
 
 
 @contextmanager
