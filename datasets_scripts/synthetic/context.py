@@ -16,7 +16,8 @@ POSTURES = ("stand", "crouch", "sit_chair", "sit_ground", "kneel", "lie", "air")
 @dataclass
 class StepContext:
     """Inputs of one step: the body, the previous step's last frame (``state``, 1 frame) and posture,
-    the number of frames, the realised params and the clip's random generator."""
+    the number of frames, the realised params and the clip's random generator; ``first``: the step
+    opens the clip (nothing before it to continue from)."""
 
     body: Body
     state: Track
@@ -25,6 +26,7 @@ class StepContext:
     fps: int
     params: dict
     rng: np.random.Generator
+    first: bool = False
 
     @property
     def t(self) -> np.ndarray:

@@ -102,11 +102,17 @@ def feet_from_plants(times: np.ndarray, left: list[Plant], right: list[Plant],
     """
     la, ly, lp, lc = foot_trajectory(times, left, foot_vectors[0])
     ra, ry, rp, rc = foot_trajectory(times, right, foot_vectors[1])
-    contacts = np.stack([lc[:, 0], rc[:, 0], lc[:, 1], rc[:, 1]], axis=1)
-    # a joint counts as in contact only when it is also planted one frame before and after, so that
-    # any velocity estimate (central differences included) at a contact frame is exactly zero
-    contacts[1:-1] &= contacts[:-2] & contacts[2:]
+    contacts = erode(np.stack([lc[:, 0], rc[:, 0], lc[:, 1], rc[:, 1]], axis=1))
     return np.stack([la, ra], 1), np.stack([ly, ry], 1), np.stack([lp, rp], 1), contacts
+
+
+def erode(planted: np.ndarray) -> np.ndarray:
+    """Contacts ``[T, k]`` from planted flags: a joint counts as in contact only when it is also planted one
+    frame before and after, so any velocity estimate (central differences too) there is exactly zero."""
+    contacts = planted.copy()
+    contacts[1:] &= planted[:-1]
+    contacts[:-1] &= planted[1:]
+    return contacts
 
 
 def step_to(plants: list[Plant], lift_time: float, land_time: float, position: np.ndarray, yaw: float,

@@ -155,7 +155,13 @@ def locomotion(body: Body, state: Track, pieces: list[GaitPiece], fps: int, star
             if feet[foot]:
                 previous = feet[foot][-1]
                 previous.end = float(np.clip(land[i] - swing[i], previous.start, min(previous.end, land[i] - 0.1)))
+                if previous.start == -np.inf:  # the state's plant: no lifting before the clip starts
+                    previous.end = max(previous.end, t[0])
             feet[foot].append(plant)
+    if start:  # the trailing foot waits for the first step to land: no flight from a standstill
+        first_step = next(i for i in range(len(index)) if land[i] >= t[0])
+        trailing = (index[first_step] - first + lead + 1) % 2
+        feet[trailing][0].end = max(feet[trailing][0].end, land[first_step] + 0.05)
     if stop:
         _close_feet(feet, path.at(np.array([arc[-1]]))[0][0], float(path.at(np.array([arc[-1]]))[1][0] + prof["offset"][-1]),
                     body, t[-1], pieces[-1].params.get("step_width", 0.12))

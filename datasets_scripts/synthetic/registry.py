@@ -12,6 +12,7 @@ import numpy as np
 from .body import Body
 from .context import StepContext, StepResult
 from .idle import idle
+from .posture import kneel, lie_down, sit, stand
 from .spec import ActionStep
 from .track import Track
 
@@ -26,6 +27,12 @@ ALLOWED_POSTURES: dict[str, tuple[str, ...]] = {"idle": ANY}
 def register(name: str, function: Callable[[StepContext], StepResult], postures: tuple[str, ...] = ("stand",)) -> None:
     IMPLEMENTATIONS[name] = function
     ALLOWED_POSTURES[name] = postures
+
+
+register("sit", sit, ANY)
+register("stand", stand, ANY)
+register("kneel", kneel, ANY)
+register("lie_down", lie_down, ANY)
 
 
 def finish_gait_piece(step: ActionStep, track: Track, phase: np.ndarray, body: Body) -> Track:

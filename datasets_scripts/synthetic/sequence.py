@@ -19,12 +19,12 @@ from .body import Body
 from .context import StepContext, StepResult
 from .gait import GaitPiece, locomotion
 from .kinematics import assemble
+from .posture import CHANGE_TIME, route
 from .registry import ALLOWED_POSTURES, GAIT_ACTIONS, IMPLEMENTATIONS, finish_gait_piece
 from .spec import ActionStep, ClipSpec, SyntheticClip
 from .track import Track, concat, crossfade, standing
 
 BLEND = 0.4  # seconds of pose-space blend at every seam (>= 0.3 s)
-GET_UP = 1.3  # seconds a "stand" transition inserted before a standing action takes
 
 
 def realize_spec(spec: ClipSpec) -> ClipSpec:
@@ -57,7 +57,7 @@ def generate(spec: ClipSpec) -> SyntheticClip:
         step = spec.steps[i]
         frames = counts[i]
         if posture not in ALLOWED_POSTURES.get(step.action, ("stand",)) and frames > 4:
-            rise = min(int(GET_UP * spec.fps), frames // 2)
+            rise = min(int(sum(CHANGE_TIME[p] for p in route(posture, "stand")) * spec.fps), int(0.7 * frames))
             ctx = StepContext(body, state, posture, rise, spec.fps, {"energy": 0.5}, rng)
             result = IMPLEMENTATIONS["stand"](ctx)
             state, posture = _append(tracks, labels, speech, result, state, "stand", spec.fps, len(tracks) > 0)
@@ -80,7 +80,7 @@ def generate(spec: ClipSpec) -> SyntheticClip:
                 offset += n
             i = block[-1] + 1
             continue
-        ctx = StepContext(body, state, posture, frames, spec.fps, step.params, rng)
+        ctx = StepContext(body, state, posture, frames, spec.fps, step.params, rng, first=not tracks)
         result = IMPLEMENTATIONS[step.action](ctx)
         if result.partner is not None:
             partner = _place_partner(result, sum(len(t) for t in tracks), sum(counts))
@@ -92,6 +92,9 @@ def generate(spec: ClipSpec) -> SyntheticClip:
 def _append(tracks: list, labels: list, speech: list, result: StepResult, state: Track, action: str, fps: int,
             blend: bool) -> tuple[Track, str]:
     track = crossfade(state, result.track, int(round(BLEND * fps))) if blend else result.track
+    if tracks:  # a foot counts as planted at a seam only if it is planted on both sides of it
+        seam = tracks[-1].contacts[-1] & track.contacts[0]
+        tracks[-1].contacts[-1], track.contacts[0] = seam, seam
     tracks.append(track)
     labels.append(np.full(len(track), vocab.action_id(action), dtype=np.int64))
     speech.append(result.speech if result.speech is not None else np.full(len(track), -1, dtype=np.int64))
