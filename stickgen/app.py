@@ -1,0 +1,158 @@
+"""The Stick-Gen Gradio app (also the Hugging Face Space, through the top-level ``app.py``).
+
+A prompt (or an edited script) becomes an MP4, the interactive 60 fps web player of the same scene,
+downloads (.motion, BVH, GLB, GIF) and the parsed script as editable JSON. Generation runs in a queue
+with a concurrency limit; ``generate`` and ``run_script`` are API endpoints ``gradio_client`` can call.
+No analytics, no share links: the app only ever talks to its own browser clients.
+"""
+from __future__ import annotations
+
+import os
+import random
+import tempfile
+import threading
+from pathlib import Path
+from typing import Any
+
+from . import vocab
+from .generate_cli import DEFAULT_MODEL, default_model, generate, load_pipeline, make_script, write_output
+
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+
+EXAMPLES = [
+    ["a man walks forward quickly, then waves", 8],
+    ["two friends walk toward each other and shake hands", 10],
+    ["a woman runs in a circle, then jumps for joy", 8],
+    ["five people dance in a circle", 10],
+    ["a girl sits down, then stands up and says 'hello!'", 8],
+    ["a batter swings a bat, then runs around the bases. The camera tracks him.", 12],
+]
+CAMERA_CHOICES = ["from the script", *vocab.CAMERA_MOVES]
+VIDEO_SIZE = (512, 512)
+GIF_SIZE, GIF_FPS = (256, 256), 12.5
+CONCURRENCY = int(os.environ.get("STICKGEN_CONCURRENCY", "2"))
+OUTPUT_ROOT = Path(tempfile.gettempdir()) / "stickgen-app"
+
+
+class _Pipelines:
+    """Loaded pipelines by model name, each loaded once even under concurrent requests."""
+
+    def __init__(self) -> None:
+        self._loaded: dict[str, Any] = {}
+        self._lock = threading.Lock()
+
+    def get(self, model: str):
+        with self._lock:
+            if model not in self._loaded:
+                self._loaded[model] = load_pipeline(model)
+            return self._loaded[model]
+
+
+def model_choices() -> list[str]:
+    """The default model plus every pipeline folder under ``models/`` next to it."""
+    found = [default_model()]
+    if DEFAULT_MODEL.parent.is_dir():
+        found += sorted(str(p) for p in DEFAULT_MODEL.parent.iterdir() if (p / "model_index.json").exists())
+    return list(dict.fromkeys(found))
+
+
+def random_seed() -> int:
+    """A fresh seed for the randomise button (the user asked for randomness; generation stays seeded)."""
+    return random.SystemRandom().randrange(2**31)
+
+
+def run(pipelines: _Pipelines, prompt: str | None, script_json: str | None, duration: float, seed: float,
+        model: str, style: str, camera: str, llm: str, progress) -> tuple[str, str, list[str], str]:
+    """One request: (mp4 path, player HTML, download paths, script JSON)."""
+    import gradio as gr
+
+    from .render.web import player_iframe
+    from .story import ScriptError
+
+    try:
+        progress(0.05, desc="loading model")
+        pipe = pipelines.get(model or default_model())
+        progress(0.15, desc="reading the story")
+        script = make_script(prompt, float(duration), llm, script_json, pipe.text_encoder)
+        progress(0.3, desc="generating motion")
+        scene = generate(pipe, script, seed=int(seed), camera=None if camera == CAMERA_CHOICES[0] else camera)
+        OUTPUT_ROOT.mkdir(parents=True, exist_ok=True)
+        folder = Path(tempfile.mkdtemp(prefix="run-", dir=OUTPUT_ROOT))
+        progress(0.6, desc="rendering video")
+        video = write_output(folder / "stickgen.mp4", scene, script, style=style, size=VIDEO_SIZE)[0]
+        progress(0.8, desc="exporting files")
+        files = [p for ext in (".motion", ".bvh", ".glb") for p in write_output(folder / f"stickgen{ext}", scene, script)]
+        files += write_output(folder / "stickgen.gif", scene, script, style=style, size=GIF_SIZE, fps=GIF_FPS)
+        progress(1.0, desc="done")
+    except (ScriptError, FileNotFoundError, ValueError) as exc:
+        raise gr.Error(str(exc)) from None
+    return str(video), player_iframe(scene, height=420), [str(p) for p in files], script.to_json()
+
+
+def build_app(model: str | None = None, pipelines: _Pipelines | None = None):
+    """The Gradio ``Blocks`` of the app; ``model`` preselects a model folder or Hub id."""
+    import gradio as gr
+
+    pipelines = pipelines or _Pipelines()
+    choices = model_choices() + ([model] if model and model not in model_choices() else [])
+    with gr.Blocks(title="Stick-Gen", analytics_enabled=False) as app:
+        gr.Markdown("# Stick-Gen\nType what happens; get a stick-figure animation, a 60 fps player, "
+                    "and files for Blender, Unity or three.js.")
+        with gr.Row():
+            with gr.Column(scale=2):
+                prompt = gr.Textbox(label="Prompt", lines=2, elem_id="prompt",
+                                    placeholder="two friends walk toward each other and shake hands")
+                with gr.Row():
+                    duration = gr.Slider(1, 60, value=10, step=0.5, label="Duration (s)")
+                    seed = gr.Number(value=0, precision=0, label="Seed", minimum=0)
+                    shuffle = gr.Button("🎲 Randomise seed", size="sm")
+                with gr.Row():
+                    variant = gr.Dropdown(choices, value=model or choices[0], label="Model",
+                                          allow_custom_value=True)
+                    style = gr.Dropdown(list(vocab.RENDER_STYLES), value="normal", label="Style")
+                    camera = gr.Dropdown(CAMERA_CHOICES, value=CAMERA_CHOICES[0], label="Camera")
+                    llm = gr.Dropdown(["none", "mock", "ollama", "grok"], value="none", label="Story parser (LLM)")
+                go = gr.Button("Generate", variant="primary", elem_id="generate")
+                gr.Examples(EXAMPLES, [prompt, duration])
+            with gr.Column(scale=3):
+                video = gr.Video(label="Animation (MP4)", elem_id="video", autoplay=True)
+                player = gr.HTML(label="Interactive player", elem_id="player")
+                files = gr.File(label="Downloads", file_count="multiple", elem_id="downloads")
+        with gr.Accordion("Script (edit the JSON and re-run)", open=False):
+            script = gr.Code(language="json", interactive=True, label="Script", elem_id="script")
+            rerun = gr.Button("Run this script", elem_id="rerun")
+        outputs = [video, player, files, script]
+        settings = [duration, seed, variant, style, camera, llm]
+
+        def from_prompt(text, *rest, progress=gr.Progress()):
+            return run(pipelines, text, None, *rest, progress=progress)
+
+        def from_script(text, *rest, progress=gr.Progress()):
+            if not text or not text.strip():
+                raise gr.Error("the script is empty: generate from a prompt first, then edit its JSON")
+            return run(pipelines, None, text, *rest, progress=progress)
+
+        shuffle.click(random_seed, outputs=seed, api_name=False)
+        go.click(from_prompt, [prompt, *settings], outputs, api_name="generate")
+        prompt.submit(from_prompt, [prompt, *settings], outputs, api_name=False)
+        rerun.click(from_script, [script, *settings], outputs, api_name="run_script")
+    app.queue(default_concurrency_limit=CONCURRENCY, max_size=64)
+    return app
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Launch the app on ``$GRADIO_SERVER_NAME`` (default 127.0.0.1) and ``$GRADIO_SERVER_PORT``."""
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="stickgen-app", description="Stick-Gen web app")
+    parser.add_argument("--model", default=None, help="model folder or Hub id (default $STICKGEN_MODEL)")
+    parser.add_argument("--host", default=os.environ.get("GRADIO_SERVER_NAME", "127.0.0.1"))
+    parser.add_argument("--port", type=int, default=int(os.environ.get("GRADIO_SERVER_PORT", "7860")))
+    args = parser.parse_args(argv)
+    OUTPUT_ROOT.mkdir(parents=True, exist_ok=True)
+    build_app(args.model).launch(server_name=args.host, server_port=args.port, share=False,
+                                 allowed_paths=[str(OUTPUT_ROOT)], footer_links=["api"])
+
+
+if __name__ == "__main__":
+    main()
