@@ -109,7 +109,7 @@ class Cast:
 
     def reference(self, words: list[str], cased: list[str]) -> tuple[list[int], int]:
         """Characters named at the start of ``words`` ("her", "the man", "Bob", "each other"), as
-        (indices, words used); only a new name creates a character."""
+        (indices, words used); a new name or noun ("a woman") creates a character."""
         if not words:
             return [], 0
         if words[0] in ("him", "her", "them", "he", "she", "it", "they"):
@@ -118,16 +118,22 @@ class Cast:
         if words[:2] == ["each", "other"] or words[:2] == ["one", "another"]:
             return list(self.subject), 2
         if is_name(cased[0], words[0]):
-            known = [i for i, m in enumerate(self.members) if m.character.name == cased[0]]
-            return known or self.add_group("person", "human", "", 1, [cased[0]]), 1
+            return self.named(cased[0]), 1
         k = 1 if words[0] in lx.DETERMINERS else 0
         ordinal = lx.ORDINALS.get(words[k]) if k < len(words) else None
         k += ordinal is not None
         if k < len(words) and lx.lemma(words[k]) in lx.ACTOR_NOUNS:
-            return self.by_role(lx.ACTOR_NOUNS[lx.lemma(words[k])][0], ordinal)[-1:], k + 1
+            role, kind, gender = lx.ACTOR_NOUNS[lx.lemma(words[k])]
+            known = [] if words[0] in ("a", "an", "another") else self.by_role(role, ordinal)[-1:]
+            return known or self.add_group(role, kind, gender, 1), k + 1
         if ordinal == -1:
             return self.other_than(self.subject), k
         return [], 0
+
+    def named(self, name: str) -> list[int]:
+        """The character called ``name``, created on first mention."""
+        known = [i for i, m in enumerate(self.members) if m.character.name == name]
+        return known or self.add_group("person", "human", lx.NAME_GENDERS.get(name.lower(), ""), 1, [name])
 
     # ------------------------------------------------------------------ subjects
 
@@ -155,8 +161,7 @@ class Cast:
         indices = []
         while k < len(clause.words) and (is_name(clause.cased[k], clause.words[k]) or clause.words[k] == "and"):
             if clause.words[k] != "and":
-                known = [i for i, m in enumerate(self.members) if m.character.name == clause.cased[k]]
-                indices += known or self.add_group("person", "human", "", 1, [clause.cased[k]])
+                indices += self.named(clause.cased[k])
             k += 1
         if clause.words[k - 1] == "and":
             k -= 1
@@ -177,6 +182,8 @@ class Cast:
                 ordinal = lx.ORDINALS[word]
             elif word in lx.EMOTIONS:
                 emotion = lx.EMOTIONS[word]
+            elif word in lx.DETERMINERS:
+                continue
             elif base in lx.ACTOR_NOUNS:
                 indices, end = self._actor_noun(clause, k, count, definite, ordinal)
                 for i in indices if emotion else ():

@@ -91,8 +91,19 @@ ACTOR_NOUNS: dict[str, tuple[str, str, str]] = {
     "mother": ("mother", "human", "f"), "father": ("father", "human", "m"), "mom": ("mom", "human", "f"),
     "dad": ("dad", "human", "m"), "grandma": ("grandma", "human", "f"), "grandpa": ("grandpa", "human", "m"),
     "brother": ("brother", "human", "m"), "sister": ("sister", "human", "f"), "wrestler": ("wrestler", "human", ""),
-    "stranger": ("stranger", "human", ""), "worker": ("worker", "human", ""), "climber": ("climber", "human", ""),
+    "stranger": ("stranger", "human", ""), "opponent": ("opponent", "human", ""), "rival": ("rival", "human", ""),
+    "enemy": ("enemy", "human", ""), "partner": ("partner", "human", ""), "teammate": ("teammate", "human", ""),
+    "neighbor": ("neighbour", "human", ""), "neighbour": ("neighbour", "human", ""), "officer": ("officer", "human", ""),
+    "wife": ("wife", "human", "f"), "husband": ("husband", "human", "m"), "son": ("son", "child", "m"),
+    "daughter": ("daughter", "child", "f"), "king": ("king", "human", "m"), "queen": ("queen", "human", "f"), "worker": ("worker", "human", ""), "climber": ("climber", "human", ""),
 }
+#: first names whose pronoun is clear enough to resolve "he"/"she"
+NAME_GENDERS = {**dict.fromkeys(("alice", "anna", "ana", "emma", "mary", "sarah", "lisa", "julia", "maria", "sofia",
+                                 "olivia", "mia", "lucy", "kate", "jane", "amy", "eve", "zoe", "lily", "grace",
+                                 "chloe", "sophie", "laura", "nina", "rose", "ella", "hannah", "leah"), "f"),
+                **dict.fromkeys(("bob", "tom", "john", "jack", "mike", "max", "sam", "ben", "paul", "peter",
+                                 "james", "david", "leo", "alex", "luke", "mark", "adam", "noah", "liam", "oscar",
+                                 "harry", "joe", "dan", "tim", "carl", "eric", "fred", "hugo"), "m")}
 #: collective nouns: how many members by default ("a couple" is 2)
 COLLECTIVE_SIZE = {"couple": 2, "pair": 2, "team": 3, "crowd": 6, "group": 4, "family": 4}
 NUMBER_WORDS = {

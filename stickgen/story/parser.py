@@ -202,6 +202,7 @@ class _Story:
                 hits = [h for h in hits if h not in self.cast.subject]
                 if hits:
                     step.target = hits[0]
+                    self.cast.mention(hits[:1])
                     if word not in ("at", "with", "around", "past"):
                         step.direction = "toward"
                         step.manner.append(f"toward {self.cast.members[hits[0]].character.name}")
@@ -230,8 +231,9 @@ class _Story:
                 step.emotion = lx.EMOTIONS[word]
             if base in lx.SPEECH_VERBS and step.speech is None:
                 quote = next((self.quotes[int(w[5:])] for w in words[k:] if re.fullmatch(r"quote\d+", w)), None)
+                names = {c.name.lower() for c in self.cast.characters} | set(lx.PRONOUNS) | lx.DETERMINERS
                 line = quote if quote is not None else " ".join(
-                    w for w in words[k + 1:] if w not in ("to", "at", "him", "her", "them"))
+                    w for w in words[k + 1:] if w not in names and w not in ("to", "at", "with") and w not in lx.MANNER)
                 step.speech = (lx.SPEECH_VERBS[base], line)
 
     def _props(self, free: list[str], subject: list[int]) -> None:
@@ -250,6 +252,8 @@ class _Story:
             action = "idle"
         if action == "run" and step.energy == lx.FULL_SPEED[1]:
             action, step.speed = "sprint", 1.0
+        if step.direction == "toward" and action not in MOVING:
+            step.direction = None
         if action in ("walk", "run", "sprint") and step.direction == "bases":
             action = "running_bases"
         moving = [a for a in (action, *also) if a in MOVING]
