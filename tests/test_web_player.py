@@ -1,0 +1,182 @@
+"""The browser player in headless Chromium (Playwright): loads, draws, scrubs, orbits, embeds, no errors."""
+import functools
+import http.server
+import io
+import shutil
+import threading
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+from test_render_fixtures import scene_of, standing
+
+from stickgen import vocab
+from stickgen.motion import Scene
+from stickgen.render.web import player_html, player_iframe
+
+pytestmark = pytest.mark.browser
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--no-first-run"]
+BLUE = np.array([31, 119, 180])
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    """A folder with the player and example files, served over http like ``python -m http.server``."""
+    folder = tmp_path_factory.mktemp("site")
+    for name in ("index.html", "player.js", "player.css"):
+        shutil.copy(ROOT / "web" / name, folder / name)
+    shutil.copy(ROOT / "examples" / "wave.motion", folder / "wave.motion")
+    shutil.copy(ROOT / "examples" / "two_actors.motion", folder / "two_actors.motion")
+    (folder / "bad.motion").write_text('{"format": "something-else"}')
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0),
+                                             functools.partial(_QuietHandler, directory=str(folder)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}", folder
+    server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian chromium is not installed")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    page = browser.new_page(viewport={"width": 480, "height": 420})
+    page.errors = []
+    page.on("console", lambda m: page.errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: page.errors.append(str(e)))
+    yield page
+    page.close()
+
+
+def canvas_pixels(page) -> np.ndarray:
+    return np.asarray(Image.open(io.BytesIO(page.locator("canvas").screenshot())).convert("RGB"), dtype=float)
+
+
+def blue_mask(pixels: np.ndarray) -> np.ndarray:
+    return np.linalg.norm(pixels - BLUE, axis=-1) < 40
+
+
+def open_player(page, url: str) -> None:
+    page.goto(url)
+    page.wait_for_function("window.stickgenPlayer && window.stickgenPlayer.doc !== null")
+    page.evaluate("stickgenPlayer.pause()")
+
+
+def scrub(page, frame: int) -> None:
+    page.locator(".sg-scrub").evaluate("(e, v) => { e.value = v; e.dispatchEvent(new Event('input')); }", str(frame))
+
+
+def test_loads_by_url_draws_the_figure_and_scrubbing_moves_it(site, page):
+    url, _ = site
+    open_player(page, f"{url}/index.html?src=wave.motion")
+    scrub(page, 0)
+    rest = blue_mask(canvas_pixels(page))
+    assert rest.sum() > 800                                               # the figure is on the canvas
+    ys, xs = np.nonzero(rest)
+    assert 0.3 < xs.mean() / rest.shape[1] < 0.7                          # framed in the middle
+    scrub(page, 100)                                                      # mid-wave: the arm is up
+    assert page.evaluate("stickgenPlayer.frame") == 100
+    assert page.locator(".sg-time").inner_text() == "4.00 s"
+    waving = blue_mask(canvas_pixels(page))
+    assert (waving ^ rest).sum() > 300                                    # the figure moved
+    assert np.nonzero(waving)[0].min() < ys.min()                         # the hand rises above the head
+    assert page.errors == []
+
+
+def test_plays_at_display_rate_and_records_frame_time(site, page):
+    url, _ = site
+    page.goto(f"{url}/index.html?src=two_actors.motion")
+    page.wait_for_function("window.stickgenPlayer && stickgenPlayer.playing")
+    page.wait_for_timeout(1500)
+    stats = page.evaluate("({frame: stickgenPlayer.frame, n: stickgenPlayer.stats.frames, "
+                          "mean: stickgenPlayer.stats.meanMs, max: stickgenPlayer.stats.maxMs})")
+    print(f"web player: {stats['n']} frames drawn, mean {stats['mean']:.2f} ms, max {stats['max']:.2f} ms")
+    assert stats["n"] > 20                                                # redraws every animation frame
+    assert 15 < stats["frame"] < 60                                       # ~1.5 s of a 25 fps clip
+    assert stats["frame"] != int(stats["frame"])                          # interpolates between frames
+    assert page.errors == []
+
+
+def test_controls_speed_loop_orbit_and_file_picker(site, page):
+    url, folder = site
+    open_player(page, f"{url}/index.html?src=wave.motion")
+    page.select_option(".sg-speed", "2")
+    assert page.evaluate("stickgenPlayer.speed") == 2
+    page.uncheck(".sg-loop")
+    assert page.evaluate("stickgenPlayer.loop") is False
+    scrub(page, 0)
+    before = canvas_pixels(page)
+    box = page.locator("canvas").bounding_box()
+    cx, cy = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    page.mouse.move(cx, cy)
+    page.mouse.down()
+    page.mouse.move(cx + 120, cy, steps=6)                                # drag: orbit the camera
+    page.mouse.up()
+    assert page.evaluate("stickgenPlayer.orbit.yaw") < -0.5
+    assert np.abs(canvas_pixels(page) - before).mean() > 2
+    page.mouse.wheel(0, 600)                                              # zoom out: figure shrinks
+    page.wait_for_timeout(100)
+    assert blue_mask(canvas_pixels(page)).sum() < blue_mask(before).sum()
+    page.set_input_files(".sg-file", str(folder / "two_actors.motion"))
+    page.wait_for_function("stickgenPlayer.doc.actors.length === 2")
+    page.locator("canvas").click()
+    page.keyboard.press("Space")
+    assert page.evaluate("stickgenPlayer.playing") is True
+    assert page.errors == []
+
+
+def test_bad_file_shows_a_message(site, page):
+    url, _ = site
+    page.goto(f"{url}/index.html?src=bad.motion")
+    page.wait_for_selector(".sg-message:not([hidden])")
+    assert "format" in page.locator(".sg-message").inner_text()
+    assert page.errors == []
+
+
+def test_inlined_html_plays_without_a_server(page):
+    scene = scene_of(standing(30), standing(30, x=1.2))
+    html = player_html(scene, autoplay=False)
+    assert "http" not in html.replace("http-equiv", "")                   # nothing to fetch
+    page.set_content(html)
+    page.wait_for_function("window.stickgenPlayer && stickgenPlayer.doc !== null")
+    assert page.evaluate("stickgenPlayer.playing") is False
+    assert blue_mask(canvas_pixels(page)).sum() > 300
+    assert page.errors == []
+    frame = player_iframe(Scene.load(ROOT / "examples" / "wave.motion"), height=300)
+    page.set_content(f"<html><body>{frame}</body></html>")
+    inner = page.frames[1]
+    inner.wait_for_function("window.stickgenPlayer && stickgenPlayer.doc !== null")
+    assert inner.evaluate("stickgenPlayer.doc.num_frames") == 250
+    assert page.errors == []
+
+
+def test_player_vocabulary_matches_python(page):
+    page.set_content(player_html(scene_of(standing(2))))
+    page.wait_for_function("window.StickGenPlayer")
+    expressions = page.evaluate("StickGenPlayer.EXPRESSIONS")
+    assert expressions == {e.name: [e.eye_type, e.eyebrow_angle, e.mouth_shape, e.mouth_openness]
+                           for e in vocab.EXPRESSIONS}
+    speech = page.evaluate("StickGenPlayer.SPEECH")
+    assert speech == {s.name: [s.rate_hz, s.mouth_shape, s.max_openness] for s in vocab.SPEECH_TYPES}
+    from stickgen.skeleton import PARENTS
+
+    assert page.evaluate("StickGenPlayer.PARENTS") == list(PARENTS)
