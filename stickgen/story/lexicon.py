@@ -108,7 +108,8 @@ NAME_GENDERS = {**dict.fromkeys(("alice", "anna", "ana", "emma", "mary", "sarah"
 COLLECTIVE_SIZE = {"couple": 2, "pair": 2, "team": 3, "crowd": 6, "group": 4, "family": 4}
 NUMBER_WORDS = {
     "a": 1, "an": 1, "one": 1, "single": 1, "lone": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
-    "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "both": 2, "several": 3,
+    "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
+    "fifteen": 15, "twenty": 20, "thirty": 30, "dozen": 12, "hundred": 100, "both": 2, "several": 3,
     "few": 3, "many": 5, "some": 3,
 }
 MAX_ACTORS = 12
@@ -229,8 +230,11 @@ CAMERA_PHRASES = (
     ("rises", "crane", "up"), ("from above", "crane", "up"), ("bird's eye", "crane", "up"),
     ("static", "static", None), ("wide shot", "static", None), ("still camera", "static", None),
 )
-CAMERA_WORDS = ("camera", "shot", "close-up", "close up", "closeup", "zoom", "dolly", "pan ", "pans",
-                "orbit", "crane", "tracking", "angle", "view")
+#: film phrases that mean a shot wherever they appear (the others need "the camera" as the subject)
+FILM_PHRASES = {"close-up", "close up", "closeup", "zoom in", "zoom out", "dolly in", "dolly out", "push in",
+                "tracking shot", "crane shot", "wide shot", "bird's eye", "pan left", "pan right"}
+#: words before "camera" that make it a place ("walks toward the camera"), not the subject of a shot
+TARGET_PREPOSITIONS = {"toward", "towards", "to", "at", "from", "into", "facing", "past", "behind"}
 
 #: prop nouns -> (object type, size x/y/z metres)
 OBJECTS = {"ball": ("ball", (0.22, 0.22, 0.22)), "bench": ("bench", (1.5, 0.45, 0.4)),

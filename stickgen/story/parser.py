@@ -72,6 +72,7 @@ class _Story:
         self.shots: list[Shot] = []
         self.props: list[tuple[str, int]] = []
         self.pending_turn: dict[int, float] = {}
+        self.framed_shot: Shot | None = None
         self.beat = 0
         self.sentence_beat = 0
 
@@ -94,9 +95,9 @@ class _Story:
         clause = Clause(words, cased, clause.relation, clause.new_sentence)
         subject, used = self.cast.read_subject(clause)
         explicit = subject is not None
-        if not explicit and "camera" in words:
-            return
         subject = subject or self.cast.default_subject()
+        if self.framed_shot is not None:  # "close-up of a woman laughing": the shot frames the subject
+            self.framed_shot.target, self.framed_shot = subject[0], None
         beat = self._beat_for(clause, subject, explicit)
         merged = clause.relation == "sim"
         self.cast.subject = subject
@@ -119,30 +120,37 @@ class _Story:
         return max(self.beat + 1, after_own)
 
     def _film_words(self, clause: Clause) -> tuple[list[str], list[str]]:
-        """Record camera moves named in the clause; returns its words without them."""
-        text = " ".join(lx.lemma(w) for w in clause.words)
-        if not ("camera" in clause.words or any(w in text for w in lx.CAMERA_WORDS)):
-            return clause.words, clause.cased
-        beat = self.beat + 1 if clause.relation == "seq" and self.steps else None
-        target = None
+        """Record camera moves named in the clause; returns its words without them.
+
+        A clause whose subject is the camera ("the camera orbits") is only film words; elsewhere only
+        unambiguous film phrases count ("close-up of", "tracking shot"), so "walks toward the camera" is a
+        direction, not a shot.
+        """
+        words = clause.words
+        on_camera = "camera" in words[:3] and not any(w in words[:words.index("camera")] for w in lx.TARGET_PREPOSITIONS)
+        text = " ".join(lx.lemma(w) for w in words)
         for phrase, move, direction in lx.CAMERA_PHRASES:
+            if not on_camera and phrase not in lx.FILM_PHRASES:
+                continue
             phrase = " ".join(lx.lemma(w) for w in phrase.split())
             found = re.search(rf"(?<![\w-]){re.escape(phrase)}(?![\w-])", text)
-            if found:
-                after = text[found.end():].split()
-                after = after[1:] if after[:1] and after[0] in ("on", "of", "around", "to") else after
-                hits, _ = self.cast.reference(after, after)
-                target = hits[0] if hits else None
-                self.shots.append(Shot(beat, move, direction, target))
-                cut = len(text[:found.start()].split())
-                if "camera" in clause.words:
-                    return [], []
-                keep = slice(cut + len(phrase.split()), None)
-                words, cased = clause.words[keep], clause.cased[keep]
-                if words[:1] == ["of"]:
-                    words, cased = words[1:], cased[1:]
-                return clause.words[:cut] + words, clause.cased[:cut] + cased
-        return ([], []) if "camera" in clause.words else (clause.words, clause.cased)
+            if found is None:
+                continue
+            cut = len(text[:found.start()].split())
+            rest = slice(cut + len(phrase.split()), None)
+            after = words[rest][1:] if words[rest][:1] and words[rest][0] in ("on", "of", "around", "to") else words[rest]
+            beat = self.beat + 1 if clause.relation == "seq" and self.steps else None
+            self.shots.append(Shot(beat, move, direction, None))
+            if on_camera:
+                hits, _ = self.cast.reference(after, clause.cased[rest][len(words[rest]) - len(after):])
+                self.shots[-1].target = hits[0] if hits else None
+                return [], []
+            self.framed_shot = self.shots[-1]
+            kept, kept_cased = words[rest], clause.cased[rest]
+            if kept[:1] == ["of"]:
+                kept, kept_cased = kept[1:], kept_cased[1:]
+            return words[:cut] + kept, clause.cased[:cut] + kept_cased
+        return ([], []) if on_camera else (words, clause.cased)
 
     # ------------------------------------------------------------------ predicate
 

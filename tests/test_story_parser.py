@@ -1,0 +1,201 @@
+"""Default story parser: prompts to exact scripts (counts, order, manner, direction, emotion, speech, camera)."""
+import pytest
+
+from stickgen.story import ScriptError, parse
+from stickgen.story.clauses import match_actions, split_clauses
+from stickgen.story.lexicon import lemma
+from stickgen.story.parser import parse_prompt
+
+
+def timeline(script):
+    """{character: [(action, start, end), ...]} rounded to 0.01 s."""
+    out = {c.name: [] for c in script.characters}
+    for a in script.scenes[0].actions:
+        out[a.character].append((a.action, round(a.start, 2), round(a.end, 2)))
+    return out
+
+
+def actions_of(script, name):
+    return [a for a in script.scenes[0].actions if a.character == name]
+
+
+def test_single_actor_sequence_with_manner_and_direction():
+    script = parse_prompt("A man walks forward quickly, then waves.", 10.0)
+    assert [(c.name, c.role, c.type) for c in script.characters] == [("Man", "man", "human")]
+    assert timeline(script) == {"Man": [("walk", 0.0, 6.67), ("wave", 6.67, 10.0)]}
+    walk = actions_of(script, "Man")[0]
+    assert walk.direction == "forward" and walk.manner == "quickly forward"
+    assert walk.speed == pytest.approx(1.3 * 1.45) and walk.energy == 0.8
+    assert script.warnings == []
+
+
+@pytest.mark.parametrize("prompt, names", [
+    ("two friends walk toward each other", ["Friend 1", "Friend 2"]),
+    ("five people dance", [f"Person {k}" for k in range(1, 6)]),
+    ("a man and a woman wave", ["Man", "Woman"]),
+    ("Alice and Bob clap", ["Alice", "Bob"]),
+    ("a couple dances", ["Partner 1", "Partner 2"]),
+    ("a group of three kids jump", ["Kid 1", "Kid 2", "Kid 3"]),
+])
+def test_actor_counts(prompt, names):
+    script = parse_prompt(prompt, 5.0)
+    assert [c.name for c in script.characters] == names
+    assert all(len(actions) == 1 for actions in timeline(script).values())
+
+
+def test_two_teams_face_each_other_and_fight_across():
+    script = parse_prompt("two teams of three players face off, then they fight", 9.0)
+    roles = [c.role for c in script.characters]
+    assert roles == ["player A"] * 3 + ["player B"] * 3
+    layout = {l.character: l for l in script.layout}
+    assert {layout[n].facing for n in ("Player A 1", "Player A 2", "Player A 3")} == {90.0}
+    assert {layout[n].facing for n in ("Player B 1", "Player B 2", "Player B 3")} == {-90.0}
+    fights = {a.character: a.partner for a in script.scenes[0].actions if a.action == "fight"}
+    assert fights == {"Player A 1": "Player B 1", "Player A 2": "Player B 2", "Player A 3": "Player B 3",
+                      "Player B 1": "Player A 1", "Player B 2": "Player A 2", "Player B 3": "Player A 3"}
+    assert timeline(script)["Player A 1"][0][0] == "fight_stance"
+
+
+def test_sequence_words_and_while():
+    script = parse_prompt("A woman sits down. After that she stands up, then she jumps while clapping.", 10.0)
+    assert [a for a, _, _ in timeline(script)["Woman"]] == ["sit", "stand", "jump"]
+    jump = actions_of(script, "Woman")[-1]
+    assert jump.manner == "while clapping"
+
+
+def test_simultaneous_subjects_share_a_beat_and_sequences_follow():
+    script = parse_prompt("A man runs while a woman sings. Then the man sits.", 10.0)
+    tl = timeline(script)
+    assert tl["Man"][0][:2] == ("run", 0.0) and tl["Woman"][0][:2] == ("sing", 0.0)
+    assert tl["Man"][1][0] == "sit" and tl["Man"][1][1] == tl["Woman"][0][2]  # the song ends as he sits
+
+
+@pytest.mark.parametrize("prompt, direction", [
+    ("a man walks backwards", "backward"),
+    ("a girl runs in a circle", "circle"),
+    ("a robot walks back and forth", "back_and_forth"),
+    ("a boy walks to the left", "left"),
+    ("a woman walks toward the camera", "camera"),
+    ("a person jogs in a zigzag", "zigzag"),
+    ("a man runs around the bases", None),  # the action itself is running_bases
+])
+def test_directions(prompt, direction):
+    action = parse_prompt(prompt, 6.0).scenes[0].actions[0]
+    assert action.direction == direction
+    if direction is None:
+        assert action.action == "running_bases"
+
+
+@pytest.mark.parametrize("prompt, action, speed", [
+    ("a man walks slowly", "walk", 1.3 * 0.6),
+    ("a man walks", "walk", 1.3),
+    ("a man runs as fast as he can", "sprint", 6.0),
+    ("a woman jogs at full speed", "sprint", 6.0),
+    ("she runs quickly", "run", 3.0 * 1.45),
+])
+def test_speeds(prompt, action, speed):
+    step = parse_prompt(prompt, 4.0).scenes[0].actions[0]
+    assert step.action == action and step.speed == pytest.approx(speed)
+
+
+def test_distance_and_explicit_seconds():
+    script = parse_prompt("a man walks 5 meters forward for 3 seconds, then sits", 10.0)
+    walk, sit = actions_of(script, "Man")
+    assert (walk.start, walk.end, walk.distance) == (0.0, 3.0, 5.0)
+    assert (sit.action, sit.start, sit.end) == ("sit", 3.0, 10.0)
+
+
+def test_emotions_from_adjectives_adverbs_and_actions():
+    script = parse_prompt("A sad girl walks. Then she laughs. A man angrily points.", 10.0)
+    faces = [(e.character, e.expression, round(e.start, 2), round(e.end, 2)) for e in script.scenes[0].expressions]
+    # "a sad girl": her face for the whole clip, even while she laughs; "angrily": the man's face while he points
+    assert faces == [("Girl", "sad", 0.0, 10.0), ("Man", "angry", 6.15, 10.0)]
+    tl = timeline(script)
+    assert tl["Girl"] == [("walk", 0.0, 6.15), ("laugh", 6.15, 10.0)] and tl["Man"][1][0] == "point"
+    implied = parse_prompt("a boy cries, then he celebrates", 6.0).scenes[0].expressions
+    assert [(e.expression, round(e.start, 2), round(e.end, 2)) for e in implied] == [("sad", 0.0, 3.0),
+                                                                                     ("excited", 3.0, 6.0)]
+
+
+def test_speech_with_quotes_and_verbs():
+    script = parse_prompt("A man waves and says \"hello there\". A woman shouts 'Stop!' angrily, then whispers.", 10.0)
+    lines = [(s.character, s.type, s.text) for s in script.scenes[0].speech]
+    assert lines == [("Man", "talk", "hello there"), ("Woman", "shout", "Stop!"), ("Woman", "whisper", "")]
+    assert [a for a, _, _ in timeline(script)["Woman"]] == ["shout", "whisper"]
+    assert timeline(script)["Man"][0][0] == "wave"
+
+
+@pytest.mark.parametrize("prompt, move, direction", [
+    ("close-up of a woman laughing", "zoom", "in"),
+    ("a man dances as the camera orbits around him", "orbit", None),
+    ("a girl runs. dolly in on her", "dolly", "in"),
+    ("a man walks. The camera pans left", "pan", "left"),
+    ("tracking shot of a boy running", "track", None),
+])
+def test_camera_words(prompt, move, direction):
+    script = parse_prompt(prompt, 6.0)
+    camera = script.scenes[0].camera
+    assert [(c.move, c.direction) for c in camera] == [(move, direction)]
+    assert len(script.characters) == 1 and script.scenes[0].actions[0].action != "idle"
+
+
+def test_interaction_partner_is_added_and_synchronised():
+    script = parse_prompt("Alice waves at Bob. Bob runs toward her and they hug.", 10.0)
+    tl = timeline(script)
+    assert [a for a, _, _ in tl["Alice"]] == ["wave", "hug"] and [a for a, _, _ in tl["Bob"]] == ["run", "hug"]
+    assert tl["Alice"][1][1:] == tl["Bob"][1][1:]
+    run = actions_of(script, "Bob")[0]
+    assert (run.direction, run.target) == ("toward", "Alice")
+    lone = parse_prompt("a man shakes hands", 4.0)
+    assert len(lone.characters) == 2 and {a.partner for a in lone.scenes[0].actions} == {"Man", "Friend"}
+
+
+def test_pronouns_resolve_by_gender_and_recency():
+    script = parse_prompt("A man and a woman stand. She waves, then he jumps.", 9.0)
+    tl = timeline(script)
+    assert "wave" in [a for a, _, _ in tl["Woman"]] and "jump" in [a for a, _, _ in tl["Man"]]
+    assert "jump" not in [a for a, _, _ in tl["Woman"]]
+
+
+def test_turns_are_carried_to_the_next_move():
+    script = parse_prompt("a robot walks forward, then turns around and walks back", 8.0)
+    first, second = actions_of(script, "Robot")
+    assert first.turn is None and second.turn == 180.0 and second.action == "walk"
+
+
+def test_nonsense_gets_a_gentle_default_and_empty_prompt_a_clear_error():
+    script = parse_prompt("blorp zzz qux", 5.0)
+    assert timeline(script) == {"Person": [("idle", 0.0, 5.0)]}
+    assert "nobody does anything recognisable" in script.warnings[0]
+    for empty in ("", "   ", None):
+        with pytest.raises(ScriptError, match="prompt: empty"):
+            parse(empty, 5.0, matcher=None)
+    with pytest.raises(ScriptError, match="duration"):
+        parse_prompt("a man walks", 0.0)
+
+
+def test_unmatched_clause_goes_to_the_matcher():
+    seen = []
+
+    def matcher(text):
+        seen.append(text)
+        return "dance"
+
+    script = parse_prompt("a man does a pirouette", 4.0, matcher=matcher)
+    assert seen == ["does a pirouette"] and timeline(script) == {"Man": [("dance", 0.0, 4.0)]}
+
+
+def test_clauses_lemmas_and_synonym_matching():
+    clauses, quotes = split_clauses("He says 'hi there', then runs as fast as he can; meanwhile she hums.")
+    assert [c.relation for c in clauses] == ["start", "seq", "sim"]
+    assert quotes == ["hi there"] and "fullspeed" in clauses[1].words
+    assert [lemma(w) for w in ("walks", "running", "sat", "danced", "flies", "hugging")] == \
+        ["walk", "run", "sit", "dance", "fly", "hug"]
+    assert [m[2] for m in match_actions("kicks the red ball".split())] == ["kicking"]
+    assert [m[2] for m in match_actions("kicks".split())] == ["kick"]
+    assert [m[2] for m in match_actions("shakes her hand".split())] == ["handshake"]
+
+
+def test_long_prompts_cap_the_cast_and_stay_valid():
+    script = parse_prompt("twenty people dance", 5.0)
+    assert len(script.characters) == 12 and "at most 12" in script.warnings[0]
