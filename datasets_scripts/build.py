@@ -91,10 +91,26 @@ def real_clips(real_dir: Path = REAL_DIR) -> list[DataClip]:
 # ----------------------------------------------------------------------------- shards
 
 
+def _hash_fraction(group: str) -> float:
+    return int(hashlib.sha1(group.encode()).hexdigest()[:8], 16) / 16 ** 8
+
+
 def split_of(group: str) -> str:
     """Train/validation/test by a stable hash of the group id (90/5/5)."""
-    fraction = int(hashlib.sha1(group.encode()).hexdigest()[:8], 16) / 16 ** 8
+    fraction = _hash_fraction(group)
     return "train" if fraction < 0.90 else "validation" if fraction < 0.95 else "test"
+
+
+def _fill_validation(splits: dict) -> dict:
+    """A small build may hash no group into validation (and ``datasets`` cannot reload an empty split):
+    then the train group with the highest hash moves there, whole."""
+    if len(splits["validation"]) or not len(splits["train"]):
+        return splits
+    group = max(set(splits["train"]["group"]), key=_hash_fraction)
+    train = splits["train"]
+    splits["validation"] = train.filter(lambda g: g == group, input_columns="group")
+    splits["train"] = train.filter(lambda g: g != group, input_columns="group")
+    return splits
 
 
 def describe(clip: DataClip, seed: int) -> DataClip:
@@ -199,7 +215,7 @@ def build(num_samples: int, out: str | Path, workers: int = 1, seed: int = 0,
         if split == "test":
             parts.append(_to_dataset([to_row(c) for c in real]))
         splits[split] = datasets.concatenate_datasets(parts) if parts else _to_dataset([])
-    dataset = datasets.DatasetDict(splits)
+    dataset = datasets.DatasetDict(_fill_validation(splits))
     dataset.save_to_disk(str(out / "dataset_dict.tmp"))
     for split in SPLITS:  # swap the finished folders in only after the whole save succeeded
         shutil.rmtree(out / split, ignore_errors=True)
@@ -217,14 +233,16 @@ def build(num_samples: int, out: str | Path, workers: int = 1, seed: int = 0,
     return datasets.load_from_disk(str(out))
 
 
-def push_to_hub(dataset, repo: str, token: str | None = None, card: Path | None = None) -> None:
-    """Upload the DatasetDict (and the dataset card as README.md) to the Hub repository ``repo``."""
+def push_to_hub(dataset, repo: str, token: str | None = None, card: Path | None = None, private: bool = False) -> None:
+    """Upload the DatasetDict to the Hub dataset repository ``repo``. The card goes up first as
+    README.md so that ``DatasetDict.push_to_hub`` adds its ``dataset_info`` to it rather than replacing it."""
     from huggingface_hub import HfApi
 
+    api = HfApi(token=token)
+    api.create_repo(repo, repo_type="dataset", exist_ok=True, private=private)
+    if card is not None and Path(card).exists():
+        api.upload_file(path_or_fileobj=str(card), path_in_repo="README.md", repo_id=repo, repo_type="dataset")
     dataset.push_to_hub(repo, token=token)
-    if card is not None and card.exists():
-        HfApi(token=token).upload_file(path_or_fileobj=str(card), path_in_repo="README.md", repo_id=repo,
-                                       repo_type="dataset")
 
 
 def main(argv: list[str] | None = None) -> int:
