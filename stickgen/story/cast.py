@@ -107,14 +107,14 @@ class Cast:
         others = [i for i in reversed(self.recent) if i not in indices]
         return others[:1]
 
-    def reference(self, words: list[str], cased: list[str]) -> tuple[list[int], int]:
+    def reference(self, words: list[str], cased: list[str], exclude_subject: bool = True) -> tuple[list[int], int]:
         """Characters named at the start of ``words`` ("her", "the man", "Bob", "each other"), as
         (indices, words used); a new name or noun ("a woman") creates a character."""
         if not words:
             return [], 0
         if words[0] in ("him", "her", "them", "he", "she", "it", "they"):
             word = {"him": "he", "her": "she", "them": "they"}.get(words[0], words[0])
-            return self.pronoun(word, exclude=self.subject), 1
+            return self.pronoun(word, exclude=self.subject if exclude_subject else ()), 1
         if words[:2] == ["each", "other"] or words[:2] == ["one", "another"]:
             return list(self.subject), 2
         if is_name(cased[0], words[0]):

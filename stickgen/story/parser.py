@@ -142,7 +142,8 @@ class _Story:
             beat = self.beat + 1 if clause.relation == "seq" and self.steps else None
             self.shots.append(Shot(beat, move, direction, None))
             if on_camera:
-                hits, _ = self.cast.reference(after, clause.cased[rest][len(words[rest]) - len(after):])
+                hits, _ = self.cast.reference(after, clause.cased[rest][len(words[rest]) - len(after):],
+                                              exclude_subject=False)
                 self.shots[-1].target = hits[0] if hits else None
                 return [], []
             self.framed_shot = self.shots[-1]
@@ -270,6 +271,8 @@ class _Story:
         step.action, step.also = action, also
         if step.actor in self.pending_turn and step.turn is None:
             step.turn = self.pending_turn.pop(step.actor)
+        if step.direction == "backward" and "back" in step.manner:  # "walks back": return, facing the way
+            step.turn, step.direction = step.turn or 180.0, "forward"
         if step.direction == "converge" and len(subject) == 2:
             step.target = subject[1 - subject.index(step.actor)]
         if action in INTERACTIONS:

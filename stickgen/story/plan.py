@@ -160,7 +160,9 @@ def _meetings(timelines: dict[str, list[TimedAction]]) -> list[tuple[str, str, f
             else:
                 continue
             key = frozenset((name, other))
-            if key not in found or when < found[key][2]:
+            earlier = key not in found or when < found[key][2] - 1e-6
+            same_time_touch = key in found and abs(when - found[key][2]) < 1e-6 and action.partner
+            if earlier or same_time_touch:  # an interaction beats "walk toward each other" ending then
                 found[key] = (name, other, when, gap)
     return sorted(found.values(), key=lambda m: m[2])
 
