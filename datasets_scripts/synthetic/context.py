@@ -85,3 +85,32 @@ def side_hands(main: int, main_hand: np.ndarray, other_hand: np.ndarray) -> np.n
     if main == 1:
         return np.stack([other_hand, main_hand], axis=1)
     return np.stack([mirror_x(main_hand), mirror_x(other_hand)], axis=1)
+
+
+def keyed(t: np.ndarray, times: list[float], values: list) -> np.ndarray:
+    """Key-framed motion: ``values[i]`` (arrays of one shape) at ``times[i]`` s, minimum-jerk in between,
+    held before the first and after the last key. Returns ``[T, *shape]``."""
+    from .footsteps import minimum_jerk
+
+    times_arr = np.asarray(times, dtype=np.float64)
+    vals = np.asarray(values, dtype=np.float64)
+    k = np.clip(np.searchsorted(times_arr, t, side="right") - 1, 0, len(times_arr) - 1)
+    nxt = np.minimum(k + 1, len(times_arr) - 1)
+    span = np.maximum(times_arr[nxt] - times_arr[k], 1e-9)
+    w = minimum_jerk(np.where(nxt > k, (t - times_arr[k]) / span, 0.0))
+    w = w.reshape((-1,) + (1,) * (vals.ndim - 1))
+    return vals[k] + (vals[nxt] - vals[k]) * w
+
+
+def speech_ids(rng: np.random.Generator, t: np.ndarray, kind: str) -> np.ndarray:
+    """Speech type id per frame ``[T]``: phrases of 0.8-3 s separated by 0.2-0.8 s pauses (-1)."""
+    from stickgen import vocab
+
+    out = np.full(len(t), -1, dtype=np.int64)
+    clock = float(rng.uniform(0.0, 0.3))
+    steady = kind == "sing"
+    while clock < t[-1] if len(t) else False:
+        length = float(rng.uniform(2.0, 5.0) if steady else rng.uniform(0.8, 3.0))
+        out[(t >= clock) & (t < clock + length)] = vocab.speech_id(kind)
+        clock += length + float(rng.uniform(0.2, 0.8))
+    return out

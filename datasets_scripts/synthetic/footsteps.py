@@ -43,7 +43,7 @@ def smoothstep(u: np.ndarray) -> np.ndarray:
     return u * u * (3.0 - 2.0 * u)
 
 
-def _foot_rotation(yaw: np.ndarray, pitch: np.ndarray, foot_vector: np.ndarray) -> np.ndarray:
+def rotated_foot(yaw: np.ndarray, pitch: np.ndarray, foot_vector: np.ndarray) -> np.ndarray:
     """Ankle-to-toe vectors ``[T, 3]`` of a foot turned by yaw and pitched (+ toe down)."""
     local = np.stack([np.full_like(pitch, foot_vector[0]),
                       foot_vector[1] * np.cos(pitch) - foot_vector[2] * np.sin(pitch),
@@ -74,16 +74,16 @@ def foot_trajectory(times: np.ndarray, plants: list[Plant], foot_vector: np.ndar
     roll = np.where(heel_off[k] > 0, smoothstep((times - (ends[k] - heel_off[k])) / np.maximum(heel_off[k], 1e-6)), 0.0)
     flat = np.where(strike_time[k] > 0, smoothstep((times - starts[k]) / np.maximum(strike_time[k], 1e-6)), 1.0)
     stance_pitch = toe_off[k] * roll - strike[k] * (1.0 - flat) * (strike_time[k] > 0)
-    toe_planted = positions[k] + _foot_rotation(yaws[k], np.zeros_like(times), foot_vector)
+    toe_planted = positions[k] + rotated_foot(yaws[k], np.zeros_like(times), foot_vector)
     stance_ankle = np.where((roll > 0)[:, None],
-                            toe_planted - _foot_rotation(yaws[k], stance_pitch, foot_vector), positions[k])
+                            toe_planted - rotated_foot(yaws[k], stance_pitch, foot_vector), positions[k])
     # swing: from the rolled-off foot to the next plant's toe-up landing, on a minimum-jerk arc
     u = np.where(swinging, (times - ends[k]) / np.maximum(starts[nxt] - ends[k], 1e-6), 0.0)
     lift, kick = attr("lift")[nxt], attr("kick")[nxt]
     w = minimum_jerk(u ** (1.0 + 2.0 * kick))
     lift_pitch = toe_off[k] * (heel_off[k] > 0)
     land_pitch = -strike[nxt] * (strike_time[nxt] > 0)
-    off_ankle = toe_planted - _foot_rotation(yaws[k], lift_pitch, foot_vector)
+    off_ankle = toe_planted - rotated_foot(yaws[k], lift_pitch, foot_vector)
     swing_ankle = off_ankle + (positions[nxt] - off_ankle) * w[:, None]
     swing_ankle[:, 1] += lift * np.sin(np.pi * u) ** 2
     swing_pitch = lift_pitch * (1.0 - w) + land_pitch * w + np.minimum(0.4, 2.0 * lift) * np.sin(np.pi * u) * (1 - u)

@@ -143,3 +143,22 @@ def lift_feet_above_ground(body: Body, track: Track) -> np.ndarray:
     feet = track.feet.copy()
     feet[..., 1] += np.maximum(-lowest, 0.0)
     return feet
+
+
+def chest_frame(track: Track, body: Body) -> tuple[np.ndarray, np.ndarray]:
+    """Origin ``[T, 3]`` (between the shoulders) and rotation ``[T, 3, 3]`` of the chest frame, in which
+    ``track.hands`` are written; ``world_to_chest`` turns world targets into hand targets with it."""
+    rots = frames_of(track)
+    off = body.offsets
+    spine3 = (track.root + rots["pelvis"] @ off[J["spine1"]] + rots["spine2"] @ off[J["spine2"]]
+              + rots["spine3"] @ off[J["spine3"]])
+    mid = 0.5 * (off[J["left_collar"]] + off[J["left_shoulder"]] + off[J["right_collar"]] + off[J["right_shoulder"]])
+    return spine3 + rots["chest"] @ mid, rots["chest"]
+
+
+def world_to_chest(track: Track, body: Body, points: np.ndarray) -> np.ndarray:
+    """World points ``[T, 3]`` or ``[T, k, 3]`` expressed in the track's chest frame (same shape)."""
+    origin, rot = chest_frame(track, body)
+    if points.ndim == 2:
+        return np.einsum("tji,tj->ti", rot, points - origin)
+    return np.einsum("tji,tkj->tki", rot, points - origin[:, None])

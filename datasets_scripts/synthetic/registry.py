@@ -11,7 +11,9 @@ import numpy as np
 
 from .body import Body
 from .context import StepContext, StepResult
+from . import arms
 from .idle import idle
+from .jump import celebrate, jump, shooting
 from .posture import kneel, lie_down, sit, stand
 from .spec import ActionStep
 from .track import Track
@@ -33,6 +35,11 @@ register("sit", sit, ANY)
 register("stand", stand, ANY)
 register("kneel", kneel, ANY)
 register("lie_down", lie_down, ANY)
+for _name, _function in arms.ACTIONS.items():
+    register(_name, _function, SEATED)
+register("jump", jump)
+register("celebrate", celebrate)
+register("shooting", shooting)
 
 
 def finish_gait_piece(step: ActionStep, track: Track, phase: np.ndarray, body: Body) -> Track:
