@@ -126,3 +126,15 @@ def planted_at(track_feet: np.ndarray, track_yaw: np.ndarray) -> tuple[list[Plan
     """Open-ended plants at the feet of a 1-frame track (``feet [1, 2, 3]``, ``yaw [1, 2]``)."""
     return ([Plant(-np.inf, np.inf, track_feet[0, 0].copy(), float(track_yaw[0, 0]))],
             [Plant(-np.inf, np.inf, track_feet[0, 1].copy(), float(track_yaw[0, 1]))])
+
+
+def apply_steps(track, body, times: np.ndarray, moves: list[tuple]) -> None:
+    """Re-plan a held track's feet with steps ``(foot, lift_time, land_time, world_delta [3], lift)``:
+    each foot starts where ``track`` has it at frame 0 and moves by ``world_delta`` per step.
+    Writes ``track.feet``, ``foot_yaw``, ``foot_pitch`` and ``contacts`` in place."""
+    plants = planted_at(track.feet[:1], track.foot_yaw[:1])
+    for foot, lift_time, land_time, delta, lift in sorted(moves, key=lambda m: m[1]):
+        step_to(plants[foot], lift_time, land_time, plants[foot][-1].position + np.asarray(delta),
+                plants[foot][-1].yaw, lift)
+    track.feet, track.foot_yaw, track.foot_pitch, track.contacts = feet_from_plants(
+        times, plants[0], plants[1], body.foot_vectors)
