@@ -8,10 +8,12 @@ model loaded once. Progress goes to stderr; exit status 0 ok, 1 failed, 2 bad us
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import re
 import sys
 import time
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -36,10 +38,19 @@ def default_model() -> str:
     return os.environ.get("STICKGEN_MODEL") or str(DEFAULT_MODEL)
 
 
+@lru_cache(maxsize=2)
+def shared_text_encoder(name: str):
+    """One :class:`~stickgen.text.TextEncoder` per encoder name for every pipeline this process loads."""
+    from .text import TextEncoder
+
+    return TextEncoder(name)
+
+
 def load_pipeline(model: str | None = None, text_encoder=None):
     """The :class:`~stickgen.pipeline.StickGenPipeline` at ``model`` (a folder or a Hub id).
 
-    A missing default model gives a ``FileNotFoundError`` that names the training command.
+    A missing default model gives a ``FileNotFoundError`` that names the training command. Local
+    pipelines share their text encoder (see :func:`shared_text_encoder`).
     """
     model = model or default_model()
     folder = Path(model).expanduser()
@@ -48,6 +59,10 @@ def load_pipeline(model: str | None = None, text_encoder=None):
         raise FileNotFoundError(f"no Stick-Gen model at {model}; train the small model with `{TRAIN_HINT}`, "
                                 f"or pass --model PATH_OR_HUB_ID (or set STICKGEN_MODEL)")
     from .pipeline import StickGenPipeline
+
+    if text_encoder is None and not hub_id:
+        index = json.loads((folder / "model_index.json").read_text())
+        text_encoder = shared_text_encoder(index["text_encoder"]["name"])
 
     try:
         return StickGenPipeline.from_pretrained(model if hub_id else str(folder), text_encoder=text_encoder)

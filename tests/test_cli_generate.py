@@ -1,0 +1,113 @@
+"""``stick-gen PROMPT -o ...`` end to end with a tiny random pipeline: outputs by extension, batches, scripts,
+seeds, usage errors and the missing-model message."""
+import json
+import os
+
+import av
+import numpy as np
+import pytest
+from PIL import Image
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+from stickgen.cli import main as stick_gen  # noqa: E402
+from stickgen.motion import Scene  # noqa: E402
+from stickgen.story import Script  # noqa: E402
+
+TINY_PLANNER = dict(d_model=32, num_layers=2, num_heads=2, ffn_dim=64, max_frames=100, window_overlap=20)
+TINY_REFINER = dict(d_model=32, num_layers=1, num_heads=2, ffn_dim=64)
+
+
+def save_tiny_pipeline(folder):
+    """A random-initialised pipeline with the real (offline) text encoder, saved to ``folder``."""
+    from stickgen.generate_cli import shared_text_encoder
+    from stickgen.pipeline import StickGenPipeline
+    from stickgen.text import MINILM
+
+    pipe = StickGenPipeline.from_preset("small", shared_text_encoder(MINILM), planner_overrides=TINY_PLANNER,
+                                        refiner_overrides=TINY_REFINER, seed=0)
+    return pipe.save_pretrained(folder)
+
+
+@pytest.fixture(scope="module")
+def tiny_model(tmp_path_factory):
+    return str(save_tiny_pipeline(tmp_path_factory.mktemp("tiny-model")))
+
+
+def test_script_json_needs_no_model(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("STICKGEN_MODEL", str(tmp_path / "nowhere"))
+    out = tmp_path / "s.json"
+    assert stick_gen(["two friends walk toward each other and shake hands", "-o", str(out), "--duration", "6"]) == 0
+    script = Script.from_json(out.read_text())
+    assert [c.name for c in script.characters] == ["Friend 1", "Friend 2"] and script.duration == 6.0
+    assert "wrote" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["a man walks"], "give at least one output"),
+    (["a man walks", "-o", "x.avi"], "cannot write .avi"),
+    (["   ", "-o", "x.json"], "give a PROMPT"),
+    (["--prompts-file", "p.txt"], "needs --out-dir"),
+    (["a man", "--prompts-file", "p.txt", "--out-dir", "d"], "takes no PROMPT"),
+])
+def test_usage_errors_exit_2_with_a_message(argv, message, capsys):
+    assert stick_gen(argv) == 2
+    assert message in capsys.readouterr().err
+
+
+def test_bad_option_values_are_refused(capsys):
+    for argv in (["x", "-o", "a.json", "--duration", "0"], ["x", "-o", "a.mp4", "--size", "big"],
+                 ["x", "-o", "a.mp4", "--camera", "spin"]):
+        with pytest.raises(SystemExit) as exit_info:
+            stick_gen(argv)
+        assert exit_info.value.code == 2
+
+
+def test_missing_model_names_the_training_command(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("STICKGEN_MODEL", str(tmp_path / "no-model"))
+    assert stick_gen(["a man walks", "-o", str(tmp_path / "x.mp4")]) == 1
+    err = capsys.readouterr().err
+    assert "no Stick-Gen model" in err and "python -m training.train" in err and not (tmp_path / "x.mp4").exists()
+
+
+def test_every_output_format_from_one_prompt(tiny_model, tmp_path):
+    outs = {ext: tmp_path / f"clip.{ext}" for ext in ("mp4", "gif", "png", "motion", "bvh", "glb", "json")}
+    argv = ["two friends walk toward each other and shake hands", "--model", tiny_model, "--duration", "2",
+            "--seed", "3", "--size", "96x64", "--steps", "2"]
+    assert stick_gen(argv + [a for p in outs.values() for a in ("-o", str(p))]) == 0
+    scene = Scene.load(outs["motion"])  # validates
+    assert len(scene.actors) == 2 and scene.num_frames == 50 and scene.meta["seed"] == 3
+    assert [s.label for s in scene.actors[0].actions] == ["walk", "handshake"]
+    with av.open(str(outs["mp4"])) as video:
+        frames = [f.to_ndarray(format="rgb24") for f in video.decode(video=0)]
+    assert len(frames) == 50 and frames[0].shape == (64, 96, 3)
+    assert Image.open(outs["png"]).size == (96, 64) and Image.open(outs["gif"]).n_frames == 50
+    assert outs["glb"].read_bytes()[:4] == b"glTF"
+    assert outs["bvh"].read_text().startswith("HIERARCHY") and (tmp_path / "clip.a1.bvh").exists()
+    assert Script.from_json(outs["json"].read_text()).characters[1].name == "Friend 2"
+
+
+def test_batch_loads_once_is_seeded_and_edited_scripts_rerun(tiny_model, tmp_path, capsys):
+    prompts = tmp_path / "prompts.txt"
+    prompts.write_text("# a comment\na man jumps\n\na man jumps\na woman walks in a circle\n")
+    out = tmp_path / "batch"
+    assert stick_gen(["--prompts-file", str(prompts), "--out-dir", str(out), "--formats", "motion,json",
+                      "--model", tiny_model, "--duration", "2", "--steps", "1"]) == 0
+    err = capsys.readouterr().err
+    assert err.count("loading model") == 1 and "[3/3]" in err
+    files = sorted(p.name for p in out.iterdir())
+    assert files == ["000_a_man_jumps.json", "000_a_man_jumps.motion", "001_a_man_jumps.json",
+                     "001_a_man_jumps.motion", "002_a_woman_walks_in_a_circle.json",
+                     "002_a_woman_walks_in_a_circle.motion"]
+    same = [Scene.load(out / f"00{k}_a_man_jumps.motion").actors[0].joints for k in (0, 1)]
+    assert np.array_equal(same[0], same[1])  # same prompt, same seed: same motion
+    # edit the script (jump -> clap) and run it with another seed
+    doc = json.loads((out / "000_a_man_jumps.json").read_text())
+    doc["scenes"][0]["actions"][0]["action"] = "clap"
+    edited = tmp_path / "edited.json"
+    edited.write_text(json.dumps(doc))
+    assert stick_gen(["--script", str(edited), "-o", str(tmp_path / "e.motion"), "--model", tiny_model,
+                      "--seed", "5", "--steps", "1"]) == 0
+    scene = Scene.load(tmp_path / "e.motion")
+    assert [s.label for s in scene.actors[0].actions] == ["clap"]
+    assert not np.array_equal(scene.actors[0].joints, same[0])
