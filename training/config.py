@@ -10,6 +10,7 @@ a run can be repeated from its own ``training_config.yaml``. Mistakes fail early
 from __future__ import annotations
 
 import dataclasses
+import inspect
 import types
 import typing
 from dataclasses import dataclass, field
@@ -275,8 +276,14 @@ def validate(config: TrainingConfig) -> None:
         if not ok:
             section, name = key.split(".")
             raise ConfigError(f"{key}: {message}, got {getattr(getattr(config, section), name)!r}")
-    from stickgen.models.configuration_stickgen import PLANNER_PRESETS
+    from stickgen.models import PLANNER_PRESETS, StickGenConfig
+    from stickgen.models.modeling_refiner import StickGenRefiner
 
     if config.model.preset not in PLANNER_PRESETS:
         raise ConfigError(f"model.preset: must be one of {', '.join(PLANNER_PRESETS)}, "
                           f"got {config.model.preset!r}")
+    for section, cls in (("planner", StickGenConfig), ("refiner", StickGenRefiner)):
+        known = set(inspect.signature(cls.__init__).parameters) - {"self", "kwargs"}
+        for key in getattr(config.model, section):
+            if key not in known:
+                raise ConfigError(f"unknown key 'model.{section}.{key}' (known: {', '.join(sorted(known))})")

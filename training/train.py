@@ -79,7 +79,8 @@ class Trainer:
         from accelerate import Accelerator
 
         self.config, self.out = config, Path(config.run.out)
-        self.accelerator = Accelerator(mixed_precision=_mixed_precision(config.run.mixed_precision),
+        self.accelerator = Accelerator(cpu=not torch.cuda.is_available(),
+                                       mixed_precision=_mixed_precision(config.run.mixed_precision),
                                        log_with="tensorboard" if config.run.tensorboard else None,
                                        project_dir=str(self.out))
         self.started = time.time()
