@@ -11,7 +11,7 @@ import numpy as np
 
 from .body import Body
 from .context import StepContext, StepResult
-from . import arms, combat, sports
+from . import arms, combat, interactions, sports
 from .idle import idle
 from .jump import celebrate, jump, shooting
 from .posture import kneel, lie_down, sit, stand
@@ -37,7 +37,7 @@ register("kneel", kneel, ANY)
 register("lie_down", lie_down, ANY)
 for _name, _function in arms.ACTIONS.items():
     register(_name, _function, SEATED)
-for _name, _function in {**combat.ACTIONS, **sports.ACTIONS}.items():
+for _name, _function in {**combat.ACTIONS, **sports.ACTIONS, **interactions.ACTIONS}.items():
     register(_name, _function)
 register("jump", jump)
 register("celebrate", celebrate)
