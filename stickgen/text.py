@@ -79,6 +79,9 @@ class TextEncoder:
             self._cache.popitem(last=False)
         return out
 
+    def clear_cache(self) -> None:
+        self._cache.clear()
+
     def check(self, model_encoder: str, model_dim: int) -> None:
         """Refuse to condition a model trained with another encoder (see :func:`check_encoder`)."""
         check_encoder(model_encoder, model_dim, self.name, self.dim)

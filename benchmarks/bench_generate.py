@@ -1,0 +1,137 @@
+"""Stage-by-stage generation speed of random-initialised small/medium/large pipelines (10 s clip, batch 1).
+
+Each preset runs in its own process (so peak memory is per preset) with torch and onnxruntime limited to
+``--threads`` (default 2) threads. Stages: text encoding (cache cleared), planner (one 250-frame window),
+refiner with 1/4/10 DDIM steps (with guidance: two model calls per step), post-processing (decode, place,
+rigid/ground/foot-lock), and the whole ScenePlan-to-Scene call at the default 10 steps, for PyTorch and
+ONNX. Medians of ``--repeats`` runs. Prints a table and writes benchmarks/results/bench_generate.json.
+
+    .venv/bin/python benchmarks/bench_generate.py [--presets small medium large] [--repeats 10]
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+RESULTS = Path(__file__).parent / "results" / "bench_generate.json"
+STEPS = (1, 4, 10)
+
+
+def median_ms(fn, repeats: int) -> float:
+    fn()
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return 1000 * statistics.median(times)
+
+
+def run_preset(preset: str, repeats: int, threads: int) -> dict:
+    """Measure one preset in this process (called in a child process by main)."""
+    import numpy as np
+    import torch
+
+    torch.set_num_threads(threads)
+    from stickgen import features
+    from stickgen.models.modeling_refiner import denoise
+    from stickgen.onnx_export import OnnxPlanner, OnnxRefiner, export_pipeline
+    from stickgen.physics import postprocess
+    from stickgen.pipeline import StickGenPipeline, plan_from_actions
+    from stickgen.placement import place_actor
+
+    folder = Path(tempfile.mkdtemp(prefix=f"bench-{preset}-"))
+    pipe = StickGenPipeline.from_preset(preset)
+    pipe.save_pretrained(folder)
+    validation = export_pipeline(folder)
+    onnx_pipe = StickGenPipeline.from_pretrained(folder, backend="onnx", text_encoder=pipe.text_encoder)
+    plan = plan_from_actions([("walk", 5.0), ("wave", 5.0)], "a man walks forward and then waves", fps=25)
+    counter = iter(range(10**9))
+    out: dict = {"preset": preset, "onnx_validation": validation,
+                 "parameters": {"planner": sum(p.numel() for p in pipe.planner.parameters()),
+                                "refiner": sum(p.numel() for p in pipe.refiner.parameters())}}
+    out["parameters"]["total"] = out["parameters"]["planner"] + out["parameters"]["refiner"]
+
+    text = torch.as_tensor(pipe.text_encoder.encode([plan.actors[0].text]))
+    inputs = dict(text_embeds=text, action_ids=torch.as_tensor(plan.actors[0].action_ids[None]),
+                  attention_mask=torch.ones(1, 250, dtype=torch.bool), camera_ids=torch.zeros(1, dtype=torch.long),
+                  known_features=torch.zeros(1, 250, 137), known_mask=torch.zeros(1, 250),
+                  partner_joints=torch.zeros(1, 250, 66), has_partner=torch.zeros(1))
+    runners = {"pytorch": (lambda x: pipe.planner(**x).pose, lambda *a: pipe.refiner(*a).sample, pipe),
+               "onnx": (OnnxPlanner(folder / "onnx" / "planner.onnx"),
+                        OnnxRefiner(folder / "onnx" / "refiner.onnx"), onnx_pipe)}
+    with torch.inference_mode():
+        pose = pipe.planner(**inputs).pose
+        joints = features.decode(pose[0].numpy(), 25)
+        contacts = pose[0, :, features.CONTACTS].numpy() > 0.5
+        post_ms = median_ms(lambda: postprocess(place_actor(features.decode(pose[0].numpy(), 25), plan.actors[0]),
+                                                25, contacts), repeats)
+        for backend, (plan_fn, denoise_fn, whole) in runners.items():
+            stages = {"text_encoding": median_ms(lambda: pipe.text_encoder.encode(f"a man walks {next(counter)}"), repeats),
+                      "planner": median_ms(lambda: plan_fn(inputs), repeats)}
+            for steps in STEPS:
+                stages[f"refiner_{steps}_steps"] = median_ms(
+                    lambda: denoise(denoise_fn, pipe.scheduler, pose, text, steps, 2.5, torch.Generator().manual_seed(0)),
+                    repeats)
+            stages["postprocess"] = post_ms
+
+            def whole_call():
+                whole.text_encoder.clear_cache()
+                whole(plan, seed=0)
+            stages["text_to_scene_10_steps"] = median_ms(whole_call, repeats)
+            out[backend] = stages
+    del joints
+    out["peak_memory_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--presets", nargs="+", default=["small", "medium", "large"])
+    parser.add_argument("--repeats", type=int, default=10)
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--child", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.child:
+        print(json.dumps(run_preset(args.child, args.repeats, args.threads)))
+        return 0
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "OMP_NUM_THREADS": str(args.threads)}
+    results = []
+    print(f"load average before: {os.getloadavg()} (other work on these cores inflates every figure)")
+    for preset in args.presets:
+        child = subprocess.run([sys.executable, __file__, "--child", preset, "--repeats", str(args.repeats),
+                                "--threads", str(args.threads)], capture_output=True, text=True, env=env, check=True)
+        results.append(json.loads(child.stdout.strip().splitlines()[-1]))
+    stages = [k for k in results[0]["pytorch"]]
+    header = f"{'preset':8} {'backend':8} " + " ".join(f"{s[:16]:>16}" for s in stages) + f" {'peak MB':>8}"
+    print(header)
+    for r in results:
+        for backend in ("pytorch", "onnx"):
+            print(f"{r['preset']:8} {backend:8} " + " ".join(f"{r[backend][s]:16.1f}" for s in stages)
+                  + f" {r['peak_memory_mb']:8.0f}")
+    for r in results:
+        v = r["onnx_validation"]
+        print(f"{r['preset']}: {r['parameters']['total']:,} parameters (planner {r['parameters']['planner']:,}, "
+              f"refiner {r['parameters']['refiner']:,}); ONNX max abs diff planner {v['planner_max_abs_diff']:.2e}, "
+              f"refiner {v['refiner_max_abs_diff']:.2e}")
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps({"machine": {"platform": platform.platform(), "cpus": os.cpu_count(),
+                                               "threads": args.threads, "python": platform.python_version(),
+                                               "load_average_1_5_15": os.getloadavg()},
+                                   "unit": "ms (median)", "clip": "10 s, 250 frames, batch 1", "results": results},
+                                  indent=2) + "\n")
+    print(f"wrote {RESULTS}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
