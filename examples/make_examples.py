@@ -127,7 +127,7 @@ def two_actor_scene() -> Scene:
                expressions=[Segment(0, 75, "excited"), Segment(75, 250, "happy")],
                speech=[Segment(130, 190, "talk", {"text": "Great to meet you!"})]),
     ]
-    camera = {"moves": [{"move": "dolly", "start": 0, "end": 125, "distance": 1.5},
+    camera = {"moves": [{"move": "dolly", "start": 0, "end": 125},
                         {"move": "orbit", "start": 150, "end": 250, "angle": -35}]}
     return Scene(actors, fps=FPS, camera=camera,
                  meta={"prompt": "Alex walks up to Sam and they shake hands", "generator": "examples/make_examples.py"})

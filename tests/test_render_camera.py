@@ -63,9 +63,10 @@ def test_moves_do_what_they_say():
 
     pan = camera_path(scene, SIZE, {"move": "pan", "angle": 30})
     np.testing.assert_allclose(pan.positions, base.positions)
-    before, after = base.targets[-1] - base.positions[-1], pan.targets[-1] - pan.positions[-1]
-    angle = np.degrees(np.arccos(np.dot(before, after) / np.linalg.norm(before) / np.linalg.norm(after)))
-    assert angle == pytest.approx(30, abs=0.5)
+    views = [p.targets[k] - p.positions[k] for p, k in ((pan, 0), (base, 0), (pan, -1))]
+    turn = [np.degrees(np.arctan2(v[0], -v[2])) for v in views]              # + looks toward +x (screen right)
+    assert turn[0] == pytest.approx(15, abs=0.1) and turn[1] == 0             # sweeps across the default shot,
+    assert turn[2] == pytest.approx(-15, abs=0.5)                             # right to left
 
     orbit = camera_path(scene, SIZE, {"move": "orbit", "angle": 180, "start": 0, "end": 25})
     np.testing.assert_allclose(_distance(orbit), _distance(base), rtol=1e-9)    # really circles

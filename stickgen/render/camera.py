@@ -9,12 +9,14 @@ Moves act on the camera of the frames they cover, eased with smoothstep from ``s
 held after ``end``; they compose in file order. Optional parameters per move:
 
 - ``static``: none.
-- ``pan``: ``angle`` degrees (default 30), the camera turns in place (positive turns toward -x first).
+- ``pan``: ``angle`` degrees (default 30), the camera turns in place (positive: toward screen left).
+  Without keyframes the default shot starts turned by ``-angle / 2``, so the pan sweeps across it.
 - ``zoom``: ``factor`` (default 1.6), the focal length grows by this factor (fov narrows).
 - ``track``: ``target_actor`` (default the first actor), camera and target follow the actor's smoothed
   ground path (Gaussian, ``smoothing`` seconds, default 0.5), so steps and sway cause no jitter.
 - ``dolly``: ``distance`` metres toward the target (default 40 % of the way; negative moves back).
-- ``crane``: ``height`` metres the camera rises while still looking at the target (default 1.5).
+- ``crane``: ``height`` metres the camera rises while still looking at the target (default 35 % of
+  its distance to the target).
 - ``orbit``: ``angle`` degrees around the vertical axis through the target (default 360).
 """
 from __future__ import annotations
@@ -184,7 +186,9 @@ def _apply_move(path: CameraPath, move: dict[str, Any], scene) -> None:
         step = float(move["distance"]) if "distance" in move else 0.4 * distance
         path.positions = path.positions + toward / np.maximum(distance, 1e-9) * step * ease
     elif name == "crane":
-        path.positions = path.positions + UP * float(move.get("height", 1.5)) * ease
+        distance = np.linalg.norm(path.targets - path.positions, axis=1, keepdims=True)
+        height = float(move["height"]) if "height" in move else 0.35 * distance
+        path.positions = path.positions + UP * height * ease
     elif name == "track":
         offsets = _tracked_offsets(scene, move)
         path.positions = path.positions + offsets
@@ -235,6 +239,9 @@ def camera_path(scene, size: tuple[int, int] = (512, 512), camera_move: str | di
                                         all_around=any(m["move"] == "orbit" for m in moves))
         path = CameraPath(np.tile(position, (num_frames, 1)), np.tile(target, (num_frames, 1)),
                           np.full(num_frames, DEFAULT_FOV))
+        for pan in (m for m in moves if m["move"] == "pan"):
+            path.targets = path.positions + rotate_y(path.targets - path.positions,
+                                                     -0.5 * np.radians(float(pan.get("angle", 30.0))))
     for move in moves:
         _apply_move(path, move, scene)
     return path

@@ -1,0 +1,107 @@
+"""Renderer speed: a 10 s, 250-frame scene at 512x512, one actor and five actors, every style.
+
+    python benchmarks/bench_render.py [--repeat 3] [--web]
+
+Reports, per case, draw ms/frame (frames only), MP4 encode seconds (from drawn frames), end-to-end MP4
+seconds (``render(scene, "x.mp4")``, drawing and encoding together), and end-to-end GIF seconds for
+the normal style; ``--web`` adds the browser player's draw time per frame in headless Chromium. Best of
+``--repeat`` runs. Prints a table and writes ``benchmarks/results/render.json``.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+from stickgen import vocab
+from stickgen.motion import Motion, Scene
+from stickgen.render import render, render_frames
+from stickgen.render.outputs import write_mp4
+
+ROOT = Path(__file__).resolve().parents[1]
+RESULTS = ROOT / "benchmarks" / "results" / "render.json"
+SIZE = (512, 512)
+
+
+def scenes() -> dict[str, Scene]:
+    wave = Scene.load(ROOT / "examples" / "wave.motion")
+    joints = wave.actors[0].joints
+    crowd = [Motion(np.roll(joints, 37 * k, axis=0) + np.array([1.1 * (k - 2), 0.0, -0.8 * abs(k - 2)]),
+                    id=f"a{k}", expressions=wave.actors[0].expressions, speech=wave.actors[0].speech)
+             for k in range(5)]
+    return {"1 actor": wave, "5 actors": Scene(crowd, fps=wave.fps)}
+
+
+def best_of(repeat: int, run) -> float:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        run()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def web_frame_ms(scene: Scene) -> float:
+    from playwright.sync_api import sync_playwright
+
+    from stickgen.render.web import player_html
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=[
+            "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+            "--disable-component-update", "--no-first-run"])
+        page = browser.new_page(viewport={"width": 512, "height": 560})
+        page.set_content(player_html(scene))
+        page.wait_for_timeout(3000)
+        mean = page.evaluate("stickgenPlayer.stats.meanMs")
+        browser.close()
+    return mean
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--web", action="store_true", help="also time the browser player (needs chromium)")
+    args = parser.parse_args()
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for name, scene in scenes().items():
+            for style in vocab.RENDER_STYLES:
+                frames: list = []
+                draw = best_of(args.repeat, lambda: frames.__setitem__(slice(None), render_frames(scene, style, SIZE)))
+                encode = best_of(args.repeat, lambda: write_mp4(iter(frames), Path(tmp) / "e.mp4", scene.fps))
+                mp4 = best_of(args.repeat, lambda: render(scene, Path(tmp) / "x.mp4", style=style, size=SIZE))
+                gif = (best_of(args.repeat, lambda: render(scene, Path(tmp) / "x.gif", style=style, size=SIZE))
+                       if style == "normal" else None)
+                row = {"scene": name, "style": style, "frames": scene.num_frames,
+                       "draw_ms_per_frame": 1000 * draw / scene.num_frames, "mp4_encode_s": encode,
+                       "mp4_total_s": mp4, "gif_total_s": gif,
+                       "mp4_bytes": os.path.getsize(Path(tmp) / "x.mp4")}
+                if gif is not None:
+                    row["gif_bytes"] = os.path.getsize(Path(tmp) / "x.gif")
+                if args.web and style == "normal":
+                    row["web_draw_ms_per_frame"] = web_frame_ms(scene)
+                rows.append(row)
+                print(f"{name:9s} {style:7s} draw {row['draw_ms_per_frame']:5.2f} ms/frame  encode "
+                      f"{encode:5.2f} s  mp4 {mp4:5.2f} s" + (f"  gif {gif:5.2f} s" if gif else ""), flush=True)
+    info = {"machine": platform.machine(), "cpus": os.cpu_count(), "python": platform.python_version(),
+            "size": list(SIZE), "repeat": args.repeat, "date": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps({"info": info, "rows": rows}, indent=2) + "\n")
+    print("\n| scene | style | draw ms/frame | MP4 encode s | MP4 total s | GIF total s |")
+    print("|---|---|---|---|---|---|")
+    for r in rows:
+        gif = f"{r['gif_total_s']:.2f}" if r["gif_total_s"] is not None else ""
+        print(f"| {r['scene']} | {r['style']} | {r['draw_ms_per_frame']:.2f} | {r['mp4_encode_s']:.2f} | "
+              f"{r['mp4_total_s']:.2f} | {gif} |")
+    print(f"\nwrote {RESULTS.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()
