@@ -1,0 +1,87 @@
+"""The Gradio app through ``gradio_client`` against a local launch (127.0.0.1, tiny random model)."""
+import json
+import os
+
+import av
+import pytest
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+
+from gradio_client import Client  # noqa: E402
+from test_cli_generate import save_tiny_pipeline  # noqa: E402
+
+from stickgen.app import CAMERA_CHOICES, OUTPUT_ROOT, build_app, model_choices, random_seed  # noqa: E402
+from stickgen.export import read_gltf  # noqa: E402
+from stickgen.motion import Scene  # noqa: E402
+from stickgen.story import Script  # noqa: E402
+
+
+def launch(model):
+    """Launch the app on a free loopback port; returns (app, url)."""
+    app = build_app(model)
+    OUTPUT_ROOT.mkdir(parents=True, exist_ok=True)
+    _, url, _ = app.launch(server_name="127.0.0.1", prevent_thread_lock=True, share=False, quiet=True,
+                           allowed_paths=[str(OUTPUT_ROOT)])
+    return app, url
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory):
+    model = str(save_tiny_pipeline(tmp_path_factory.mktemp("app-model")))
+    app, url = launch(model)
+    yield model, url
+    app.close()
+
+
+def ask(client, model, prompt, duration=2, seed=1, camera=CAMERA_CHOICES[0]):
+    return client.predict(prompt, duration, seed, model, "normal", camera, "none", api_name="/generate")
+
+
+def test_generate_endpoint_returns_files_that_validate(served):
+    model, url = served
+    client = Client(url, verbose=False)
+    video, player, files, script_json = ask(client, model, "two friends walk toward each other and hug")
+    with av.open(video) as container:
+        assert sum(1 for _ in container.decode(video=0)) == 50
+    by_ext = {os.path.splitext(f)[1]: f for f in files}
+    assert sorted(by_ext) == [".bvh", ".gif", ".glb", ".motion"]
+    scene = Scene.load(by_ext[".motion"])
+    assert len(scene.actors) == 2 and scene.meta["seed"] == 1
+    assert [s.label for s in scene.actors[1].actions] == ["walk", "hug"]
+    glb = read_gltf(by_ext[".glb"])
+    assert sorted(glb) == ["a0", "a1"] and glb["a0"].shape == (50, 22, 3)
+    assert "<iframe" in player and "STICKGEN_MOTION" in player
+    script = Script.from_json(script_json)
+    assert [c.name for c in script.characters] == ["Friend 1", "Friend 2"]
+
+
+def test_edited_script_reruns_and_camera_override(served):
+    model, url = served
+    client = Client(url, verbose=False)
+    _, _, _, script_json = ask(client, model, "a man jumps")
+    doc = json.loads(script_json)
+    doc["scenes"][0]["actions"][0]["action"] = "wave"
+    video, _, files, returned = client.predict(json.dumps(doc), 2, 7, model, "ink", "orbit", "none",
+                                               api_name="/run_script")
+    scene = Scene.load(next(f for f in files if f.endswith(".motion")))
+    assert [s.label for s in scene.actors[0].actions] == ["wave"]
+    assert scene.camera == {"moves": [{"move": "orbit", "start": 0, "end": 50}]}
+    assert json.loads(returned)["scenes"][0]["actions"][0]["action"] == "wave"
+
+
+def test_errors_come_back_as_messages(served, tmp_path):
+    model, url = served
+    client = Client(url, verbose=False)
+    with pytest.raises(Exception, match="prompt: empty"):
+        ask(client, model, "   ")
+    with pytest.raises(Exception, match="no Stick-Gen model"):
+        ask(client, str(tmp_path / "missing"), "a man walks")
+    with pytest.raises(Exception, match="script: not valid JSON"):
+        client.predict("{broken", 2, 1, model, "normal", CAMERA_CHOICES[0], "none", api_name="/run_script")
+
+
+def test_api_and_helpers():
+    assert model_choices()[0].endswith("stickgen-small") or os.environ.get("STICKGEN_MODEL")
+    seeds = {random_seed() for _ in range(20)}
+    assert len(seeds) > 1 and all(0 <= s < 2**31 for s in seeds)
