@@ -12,6 +12,7 @@ import numpy as np
 from .context import StepContext, StepResult, keyed, side_hands, smooth_noise, speech_ids
 from .footsteps import smoothstep
 from .idle import hold
+from .track import blend_hands
 
 REST_MAIN = np.array([-0.21, -0.50, 0.04])
 REST_OTHER = np.array([0.21, -0.50, 0.04])
@@ -23,9 +24,9 @@ def _overlay(ctx: StepContext, main: np.ndarray, other: np.ndarray, main_pole=(-
     """The held posture with both hands driven to ``main``/``other`` ``[T, 3]`` (1.75 m units),
     eased in from the state's hands over 0.5 s."""
     track = hold(ctx, sway=0.5)
-    ease = smoothstep(ctx.t / 0.5)[:, None, None]
+    ease = smoothstep(ctx.t / 0.5)
     target = side_hands(ctx.main, main, other) * ctx.body.scale
-    track.hands = track.hands * (1 - ease) + target * ease
+    track.hands = blend_hands(track.hands, target, ease)
     poles = side_hands(ctx.main, np.array(main_pole)[None], np.array(other_pole)[None])
     track.elbow_poles[:] = poles
     return track

@@ -9,7 +9,7 @@ from stickgen.skeleton import rotate_y
 from .context import StepContext, StepResult, keyed, side_hands
 from .footsteps import apply_steps, smoothstep
 from .idle import hold
-from .track import Track
+from .track import Track, blend_hands
 
 GUARD_MAIN = np.array([-0.10, 0.02, 0.22])
 GUARD_LEAD = np.array([0.10, 0.05, 0.30])
@@ -36,7 +36,7 @@ def stance_track(ctx: StepContext, bounce: float = 1.0) -> Track:
     track.head[:, 0] += -0.1 * settle
     track.knee_poles[:] = [[0.4, 0.0, 1.0], [-0.4, 0.0, 1.0]]
     guard = side_hands(ctx.main, GUARD_MAIN[None], GUARD_LEAD[None]) * s
-    track.hands = track.hands * (1 - settle[:, None, None]) + guard * settle[:, None, None]
+    track.hands = blend_hands(track.hands, np.broadcast_to(guard, track.hands.shape), settle)
     track.elbow_poles[:] = [[0.4, -1.0, 0.0], [-0.4, -1.0, 0.0]]
     return track
 
@@ -61,8 +61,7 @@ def throw_punches(ctx: StepContext, track: Track, main_starts: list[float], lead
     cross, jab = punch_pulses(ctx.t, main_starts), punch_pulses(ctx.t, lead_starts)
     main = GUARD_MAIN + np.outer(cross, [0.08, target_height - GUARD_MAIN[1], 0.58 - GUARD_MAIN[2]])
     lead = GUARD_LEAD + np.outer(jab, [-0.08, target_height - GUARD_LEAD[1], 0.56 - GUARD_LEAD[2]])
-    settle = smoothstep(ctx.t / 0.4)[:, None, None]
-    track.hands = track.hands * (1 - settle) + side_hands(ctx.main, main, lead) * s * settle
+    track.hands = blend_hands(track.hands, side_hands(ctx.main, main, lead) * s, smoothstep(ctx.t / 0.4))
     turn = 0.35 * cross - 0.12 * jab
     track.torso[:, 2] += turn if ctx.main == 1 else -turn
 
@@ -127,8 +126,7 @@ def dodge(ctx: StepContext) -> StepResult:
     track.root[:, 1] -= depth * s * drop
     track.torso[:, 0] += (0.2 if style == "sidestep" else 0.5) * drop
     guard = side_hands(ctx.main, GUARD_MAIN[None], GUARD_LEAD[None]) * s
-    ease = smoothstep(t / 0.3)[:, None, None]
-    track.hands = track.hands * (1 - ease) + guard * ease
+    track.hands = blend_hands(track.hands, np.broadcast_to(guard, track.hands.shape), smoothstep(t / 0.3))
     track.elbow_poles[:] = [[0.4, -1.0, 0.0], [-0.4, -1.0, 0.0]]
     return StepResult(track, "stand")
 

@@ -129,12 +129,20 @@ def planted_at(track_feet: np.ndarray, track_yaw: np.ndarray) -> tuple[list[Plan
 
 
 def apply_steps(track, body, times: np.ndarray, moves: list[tuple]) -> None:
-    """Re-plan a held track's feet with steps ``(foot, lift_time, land_time, world_delta [3], lift)``:
-    each foot starts where ``track`` has it at frame 0 and moves by ``world_delta`` per step.
+    """Re-plan a held track's feet with steps ``(foot, lift_time, land_time, world_delta [3], lift[, yaw])``:
+    each foot starts where ``track`` has it at frame 0 and moves by ``world_delta`` per step (turning to
+    ``yaw`` when given). Until a foot first lifts, the track's own foot (e.g. settling flat) is kept.
     Writes ``track.feet``, ``foot_yaw``, ``foot_pitch`` and ``contacts`` in place."""
     plants = planted_at(track.feet[:1], track.foot_yaw[:1])
-    for foot, lift_time, land_time, delta, lift in sorted(moves, key=lambda m: m[1]):
-        step_to(plants[foot], lift_time, land_time, plants[foot][-1].position + np.asarray(delta),
-                plants[foot][-1].yaw, lift)
-    track.feet, track.foot_yaw, track.foot_pitch, track.contacts = feet_from_plants(
-        times, plants[0], plants[1], body.foot_vectors)
+    for move in sorted(moves, key=lambda m: m[1]):
+        foot, lift_time, land_time, delta, lift = move[:5]
+        yaw = move[5] if len(move) > 5 else plants[foot][-1].yaw
+        step_to(plants[foot], lift_time, land_time, plants[foot][-1].position + np.asarray(delta), yaw, lift)
+    feet, yaw, pitch, contacts = feet_from_plants(times, plants[0], plants[1], body.foot_vectors)
+    for foot in (0, 1):
+        moved = times >= plants[foot][0].end - 1e-9
+        track.feet[moved, foot], track.foot_yaw[moved, foot], track.foot_pitch[moved, foot] = \
+            feet[moved, foot], yaw[moved, foot], pitch[moved, foot]
+        for column in (foot, foot + 2):
+            track.contacts[moved, column] = contacts[moved, column]
+    track.contacts[:] = erode(track.contacts)

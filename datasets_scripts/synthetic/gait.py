@@ -184,7 +184,7 @@ def _close_feet(feet: dict, end_xz: np.ndarray, end_heading: float, body: Body, 
         if np.linalg.norm(feet[foot][-1].position - target) < 0.04:
             continue
         lift = max(busy_until + 0.05, feet[foot][-1].start + 0.1)
-        land = min(lift + 0.4, t_end - 0.02)
+        land = min(lift + 0.4, t_end - 0.2)
         if land - lift < 0.12:
             continue
         feet[foot][-1].end = lift

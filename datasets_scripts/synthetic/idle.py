@@ -8,6 +8,7 @@ from __future__ import annotations
 import numpy as np
 
 from .context import StepContext, StepResult, smooth_noise
+from .footsteps import erode, rotated_foot, smoothstep
 from .track import Track
 
 
@@ -20,8 +21,7 @@ def hold(ctx: StepContext, sway: float = 1.0) -> Track:
     track.torso[:, 0] += 0.012 * breath
     track.head += 0.05 * smooth_noise(ctx.rng, t, 0.3, (2,))
     if ctx.posture == "stand":
-        track.contacts[:] = True
-        track.foot_pitch[:] = 0.0
+        settle_feet(ctx, track)
         shift = sway * 0.025 * s * smooth_noise(ctx.rng, t, 0.15)
         left = np.stack([np.cos(track.heading), np.zeros(len(t)), -np.sin(track.heading)], -1)
         forward = np.array([np.sin(ctx.state.heading[0]), 0.0, np.cos(ctx.state.heading[0])])
@@ -30,6 +30,24 @@ def hold(ctx: StepContext, sway: float = 1.0) -> Track:
             (ctx.state.root[0] - ground)[[0, 2]] * np.exp(-3.0 * t)[:, None]
         track.pelvis_tilt[:, 1] += -0.6 * shift / s
     return track
+
+
+def settle_feet(ctx: StepContext, track: Track) -> None:
+    """Put both feet flat within 0.15 s: a heel still up comes down about the planted toe, a toe still
+    up comes down about the planted heel; each joint counts as in contact from when it is still."""
+    flat = 1.0 - smoothstep(ctx.t / 0.15)
+    settled = flat <= 0.0
+    for foot in (0, 1):
+        pitch0 = float(ctx.state.foot_pitch[0, foot])
+        pitch = pitch0 * flat
+        yaw = track.foot_yaw[:, foot]
+        if pitch0 > 0.0:  # on the toes: keep the toe where it is
+            toe = ctx.state.feet[0, foot] + rotated_foot(yaw[:1], np.array([pitch0]), ctx.body.foot_vectors[foot])[0]
+            track.feet[:, foot] = toe - rotated_foot(yaw, pitch, ctx.body.foot_vectors[foot])
+        track.foot_pitch[:, foot] = pitch
+        track.contacts[:, foot] = settled | (pitch0 <= 0.0)
+        track.contacts[:, foot + 2] = settled | (pitch0 >= 0.0)
+    track.contacts[:] = erode(track.contacts)
 
 
 def idle(ctx: StepContext) -> StepResult:

@@ -12,7 +12,7 @@ from .combat import punch_pulses, stance_track, throw_punches
 from .context import StepContext, StepResult, keyed
 from .idle import hold
 from .kinematics import world_to_chest
-from .track import Track, standing
+from .track import Track, blend_hands, standing
 
 DISTANCE = {"handshake": 0.62, "hug": 0.40, "high_five": 0.65, "fight": 0.85}
 
@@ -31,7 +31,7 @@ def _partner_context(ctx: StepContext, action: str) -> StepContext:
 def _reach(ctx: StepContext, track: Track, hand: int, points: np.ndarray, weight: np.ndarray) -> None:
     """Blend hand ``hand`` of ``track`` toward world ``points [T, 3]`` by ``weight [T]`` (0 rest, 1 there)."""
     target = world_to_chest(track, ctx.body, points)
-    track.hands[:, hand] = track.hands[:, hand] * (1 - weight[:, None]) + target * weight[:, None]
+    track.hands[:, hand] = blend_hands(track.hands[:, hand], target, weight)
 
 
 def _ground(ctx: StepContext) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

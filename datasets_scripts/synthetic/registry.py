@@ -12,6 +12,7 @@ import numpy as np
 from .body import Body
 from .context import StepContext, StepResult
 from . import arms, combat, interactions, sports
+from .dance import dance
 from .idle import idle
 from .jump import celebrate, jump, shooting
 from .posture import kneel, lie_down, sit, stand
@@ -39,6 +40,7 @@ for _name, _function in arms.ACTIONS.items():
     register(_name, _function, SEATED)
 for _name, _function in {**combat.ACTIONS, **sports.ACTIONS, **interactions.ACTIONS}.items():
     register(_name, _function)
+register("dance", dance)
 register("jump", jump)
 register("celebrate", celebrate)
 register("shooting", shooting)

@@ -10,6 +10,7 @@ from stickgen.skeleton import rotate_y
 from .context import StepContext, StepResult, keyed, side_hands
 from .footsteps import apply_steps, smoothstep
 from .idle import hold
+from .track import blend_hands
 from .kinematics import world_to_chest
 
 
@@ -23,8 +24,7 @@ def _sign(ctx: StepContext) -> float:
 
 
 def _hands(ctx: StepContext, track, main: np.ndarray, other: np.ndarray, ease: float = 0.3) -> None:
-    w = smoothstep(ctx.t / ease)[:, None, None]
-    track.hands = track.hands * (1 - w) + side_hands(ctx.main, main, other) * ctx.body.scale * w
+    track.hands = blend_hands(track.hands, side_hands(ctx.main, main, other) * ctx.body.scale, smoothstep(ctx.t / ease))
 
 
 def overhand(ctx: StepContext, stride: float, knee_lift: bool) -> StepResult:

@@ -97,6 +97,22 @@ def crossfade(previous: Track, track: Track, frames: int) -> Track:
     out = track.copy()
     for name in BLENDED:
         ours = getattr(out, name)
+        if name == "hands":
+            ours[:frames] = blend_hands(np.repeat(previous.hands, frames, 0), ours[:frames], w)
+            continue
         shape = (frames,) + (1,) * (ours.ndim - 1)
         ours[:frames] = getattr(previous, name)[0] * (1.0 - w.reshape(shape)) + ours[:frames] * w.reshape(shape)
+    return out
+
+
+def blend_hands(start: np.ndarray, goal: np.ndarray, weight: np.ndarray) -> np.ndarray:
+    """Hand targets ``[T, 2, 3]`` (or ``[T, 3]``) moving from ``start`` to ``goal`` by ``weight [T]``.
+
+    The path bulges forward in proportion to the height travelled, so a hand going from the thigh to
+    overhead swings in front of the body instead of through the shoulder (where the elbow would flip).
+    """
+    w = weight.reshape((-1,) + (1,) * (goal.ndim - 1))
+    out = start * (1 - w) + goal * w
+    rise = np.abs(goal[..., 1] - start[..., 1])
+    out[..., 2] += 0.5 * rise * np.sin(np.pi * np.clip(w[..., 0], 0.0, 1.0))
     return out
