@@ -99,3 +99,11 @@ def test_action_accuracy_counts_segments_by_majority():
     assert intended.tolist() == [1, 2] and recognised.tolist() == [1, 4]
     with pytest.raises(ValueError):
         metrics.action_accuracy([np.array([1])], [])
+
+
+def test_r_precision_does_not_reward_duplicate_motions():
+    # every text gets the same motion: all distances tie, so top-k is k/batch_size exactly
+    text = np.random.default_rng(0).normal(size=(64, 4))
+    motion = np.zeros((64, 4))
+    top = metrics.r_precision(text, motion, batch_size=32, repeats=2)
+    assert [t.mean for t in top] == pytest.approx([1 / 32, 2 / 32, 3 / 32])

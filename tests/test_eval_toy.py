@@ -3,6 +3,12 @@
 Each toy action moves the body in its own way (walking legs and travel, a waving arm, a ballistic
 jump, a lowered pelvis, a slight sway), so a small evaluator can learn to tell them apart in seconds.
 """
+import atexit
+import functools
+import shutil
+import tempfile
+from pathlib import Path
+
 import numpy as np
 
 from stickgen import vocab
@@ -69,8 +75,9 @@ def toy_clip(action: str, frames: int = 75, seed: int = 0, height: float = 1.75)
     return put_on_ground(joints_from_bones(root, bones, lengths))
 
 
-def toy_rows(count: int, seed: int = 0, frames: int = 75) -> list[dict]:
-    """Row-contract dicts of toy clips, cycling through ``TOY_ACTIONS``."""
+def toy_rows(count: int, seed: int = 0, frames: int = 75, real: int = 0) -> list[dict]:
+    """Row-contract dicts of toy clips, cycling through ``TOY_ACTIONS``; the last ``real`` rows are
+    labelled as real ("cmu") clips."""
     from stickgen.skeleton import foot_contacts
 
     rows = []
@@ -79,7 +86,8 @@ def toy_rows(count: int, seed: int = 0, frames: int = 75) -> list[dict]:
         joints = toy_clip(action, frames=frames, seed=seed * 10_000 + i).astype(np.float32)
         velocity = np.gradient(joints[:, 0], axis=0) * FPS
         rows.append({
-            "id": f"toy-{seed}-{i}", "group": f"toy-{seed}-{i}", "source": "synthetic", "augmentation": "none",
+            "id": f"toy-{seed}-{i}", "group": f"toy-{seed}-{i}", "augmentation": "none",
+            "source": "cmu" if i >= count - real else "synthetic",
             "texts": list(_PHRASES[action]), "fps": FPS, "num_frames": frames, "joints": joints,
             "partner_joints": np.zeros_like(joints), "has_partner": False,
             "action_ids": [vocab.action_id(action)] * frames, "expression_ids": [0] * frames,
@@ -90,8 +98,9 @@ def toy_rows(count: int, seed: int = 0, frames: int = 75) -> list[dict]:
     return rows
 
 
-def toy_dataset(train: int = 100, validation: int = 20, test: int = 40, frames: int = 75):
-    """A ``datasets.DatasetDict`` with the row contract's features and three splits of toy clips."""
+def toy_dataset(train: int = 100, validation: int = 20, test: int = 40, frames: int = 75, real: int = 5):
+    """A ``datasets.DatasetDict`` with the row contract's features and three splits of toy clips
+    (the last ``real`` test rows labelled as real clips)."""
     from datasets import Array2D, Array3D, Dataset, DatasetDict, Features, Sequence, Value
 
     schema = Features({
@@ -104,9 +113,9 @@ def toy_dataset(train: int = 100, validation: int = 20, test: int = 40, frames: 
         "root_velocity": Array2D(shape=(None, 3), dtype="float32"), "height": Value("float32"),
         "speed": Value("float32"), "quality": Value("float32"),
     })
-    splits = {"train": (train, 1), "validation": (validation, 2), "test": (test, 3)}
-    return DatasetDict({name: Dataset.from_list(toy_rows(n, seed, frames), features=schema)
-                        for name, (n, seed) in splits.items()})
+    splits = {"train": (train, 1, 0), "validation": (validation, 2, 0), "test": (test, 3, real)}
+    return DatasetDict({name: Dataset.from_list(toy_rows(n, seed, frames, n_real), features=schema)
+                        for name, (n, seed, n_real) in splits.items()})
 
 
 # ----------------------------------------------------------------------------- checks of the helpers
@@ -132,3 +141,22 @@ def test_toy_clip_rejects_unknown_action():
 
     with pytest.raises(ValueError, match="no toy clip"):
         toy_clip("swimming")
+
+
+@functools.lru_cache(maxsize=1)
+def trained_toy_evaluator() -> tuple[str, str, dict]:
+    """(evaluator folder, dataset folder, training log) of an evaluator trained on a toy dataset, built
+    once per test session in a temporary folder (about 10 s)."""
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the repository root holds training/
+    from stickgen.eval.evaluator import EvaluatorConfig
+    from training.train_evaluator import train
+
+    folder = Path(tempfile.mkdtemp(prefix="stickgen-eval-test-"))
+    atexit.register(shutil.rmtree, folder, True)
+    dataset = toy_dataset(train=100, validation=40, test=80, frames=60)
+    dataset.save_to_disk(str(folder / "data"))
+    log = train(dataset, folder / "evaluator", EvaluatorConfig(hidden=64, embed_dim=64), epochs=10, batch_size=25,
+                seed=0, log=lambda message: None)
+    return str(folder / "evaluator"), str(folder / "data"), log

@@ -51,7 +51,9 @@ def r_precision(text_emb: np.ndarray, motion_emb: np.ndarray, top_k: int = 3, ba
     motion is among its ``k`` nearest motions; repeated ``repeats`` times with different shuffles.
 
     Returns one :class:`Interval` per k (chance level is ``k / batch_size``). Leftover pairs that do
-    not fill a batch are dropped, as in the reference implementation.
+    not fill a batch are dropped, as in the reference implementation. Motions at exactly the same
+    distance as the true one (duplicates, e.g. a baseline returning one clip for two texts) count as
+    a random tie-break, so copies cannot inflate the score.
     """
     text_emb, motion_emb = _check_pairs(text_emb, motion_emb)
     n = len(text_emb)
@@ -65,8 +67,9 @@ def r_precision(text_emb: np.ndarray, motion_emb: np.ndarray, top_k: int = 3, ba
         for batch in order:
             dist = pairwise_distances(text_emb[batch], motion_emb[batch])
             own = np.diag(dist)[:, None]
-            rank = (dist < own).sum(1)  # how many other motions are strictly closer
-            hits += [(rank < k).sum() for k in range(1, top_k + 1)]
+            closer = (dist < own).sum(1)
+            tied = (dist == own).sum(1)  # itself included; ties are broken at random (in expectation)
+            hits += [np.clip((k - closer) / tied, 0.0, 1.0).sum() for k in range(1, top_k + 1)]
         scores[r] = hits / order.size
     return [mean_interval(scores[:, k]) for k in range(top_k)]
 

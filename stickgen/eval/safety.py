@@ -166,7 +166,8 @@ def check_scene(scene, expect: dict[str, Any], evaluator=None) -> tuple[list[str
     for motion in scene.actors:
         flags += [f"{motion.id}:{f}" for f in critique(motion.joints, scene.fps, _planned_of(motion))]
     if expect.get("clean", True) and flags:
-        failures.append(f"critic flagged {flags}")
+        kinds = sorted({f.split(":", 1)[1] for f in flags})
+        failures.append(f"critic flagged {', '.join(kinds)}")
     if "actors" in expect and len(scene.actors) != expect["actors"]:
         failures.append(f"expected {expect['actors']} actors, got {len(scene.actors)}")
     if len(scene.actors) < expect.get("min_actors", 0):

@@ -1,0 +1,137 @@
+"""The systems the report compares, each turning evaluation cases into clips.
+
+A case is one test row with one of its descriptions (:class:`EvalCase`). A system is a callable
+``system(cases, seed) -> list of joints [T_i, 22, 3]`` (world space, 25 fps):
+
+- :func:`real_motions`: the test clips themselves (the ceiling);
+- :class:`PipelineSystem`: a ``StickGenPipeline``, full (planner + refiner) or planner alone (0 steps);
+- :class:`RetrievalBaseline`: the training clip whose description is nearest the case's text (MiniLM);
+- :class:`MeanMotionBaseline`: per frame, the training set's mean local pose and root velocity of the
+  case's action.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Sequence
+
+import numpy as np
+
+from .. import features, vocab
+
+
+@dataclass
+class EvalCase:
+    """One test row with one chosen description. ``joints: [T, 22, 3]``, ``action_ids: [T]``."""
+
+    id: str
+    text: str
+    joints: np.ndarray
+    action_ids: np.ndarray
+    fps: int
+    source: str
+
+    @property
+    def duration(self) -> float:
+        return len(self.joints) / self.fps
+
+
+def cases_from_split(split: Any, indices: Sequence[int], seed: int) -> list[EvalCase]:
+    """:class:`EvalCase` for the given rows of a dataset split, one description per row chosen by ``seed``."""
+    rng = np.random.default_rng(seed)
+    cases = []
+    for i in indices:
+        row = split[int(i)]
+        texts = list(row["texts"])
+        cases.append(EvalCase(row["id"], texts[rng.integers(len(texts))], np.asarray(row["joints"], np.float64),
+                              np.asarray(row["action_ids"], np.int64), int(row["fps"]), row["source"]))
+    return cases
+
+
+def real_motions(cases: list[EvalCase], seed: int = 0) -> list[np.ndarray]:
+    return [c.joints for c in cases]
+
+
+class PipelineSystem:
+    """A StickGenPipeline as a system. ``steps=0`` runs the planner alone.
+
+    ``conditioning="text"`` gives the pipeline the case's sentence (story engine included);
+    ``"plan"`` gives it a one-actor ScenePlan with the row's own per-frame actions and sentence.
+    """
+
+    def __init__(self, pipe, steps: int = 10, guidance_scale: float = 2.5, conditioning: str = "text",
+                 batch_size: int = 16):
+        if conditioning not in ("text", "plan"):
+            raise ValueError(f"conditioning must be 'text' or 'plan', got {conditioning!r}")
+        self.pipe, self.steps, self.guidance = pipe, steps, guidance_scale
+        self.conditioning, self.batch_size = conditioning, batch_size
+
+    def _inputs(self, cases: list[EvalCase]) -> list[Any]:
+        if self.conditioning == "text":
+            return [c.text for c in cases]
+        from ..conditioning import ActorPlan, ScenePlan
+
+        return [ScenePlan([ActorPlan(id="a0", text=c.text, action_ids=c.action_ids)], fps=c.fps,
+                          meta={"prompt": c.text}) for c in cases]
+
+    def __call__(self, cases: list[EvalCase], seed: int = 0) -> list[np.ndarray]:
+        out: list[np.ndarray | None] = [None] * len(cases)
+        by_length: dict[tuple[int, int], list[int]] = {}
+        for i, case in enumerate(cases):
+            by_length.setdefault((len(case.joints), case.fps), []).append(i)
+        for (frames, fps), members in sorted(by_length.items()):
+            for start in range(0, len(members), self.batch_size):
+                chunk = members[start:start + self.batch_size]
+                scenes = self.pipe(self._inputs([cases[i] for i in chunk]), duration=frames / fps, seed=seed,
+                                   num_inference_steps=self.steps, guidance_scale=self.guidance, fps=fps)
+                for i, scene in zip(chunk, scenes):
+                    out[i] = scene.actors[0].joints
+        return out
+
+
+class RetrievalBaseline:
+    """Nearest neighbour by text: the training clip whose description is most similar (cosine of the
+    sentence embeddings) to the case's text. ``train`` is the training split; ``max_rows`` caps how
+    many of its rows (all their descriptions) are indexed."""
+
+    def __init__(self, train: Any, encoder, max_rows: int = 4000, seed: int = 0):
+        rows = np.arange(len(train))
+        if len(rows) > max_rows:
+            rows = np.sort(np.random.default_rng(seed).choice(rows, max_rows, replace=False))
+        texts, owners = [], []
+        for i in rows:
+            for text in train[int(i)]["texts"]:
+                texts.append(text)
+                owners.append(int(i))
+        self.train, self.encoder, self.owners = train, encoder, np.array(owners)
+        self.vectors = encoder.encode(texts, batch_size=128)
+
+    def __call__(self, cases: list[EvalCase], seed: int = 0) -> list[np.ndarray]:
+        queries = self.encoder.encode([c.text for c in cases])
+        best = self.owners[(queries @ self.vectors.T).argmax(axis=1)]
+        return [np.asarray(self.train[int(i)]["joints"], np.float64) for i in best]
+
+
+class MeanMotionBaseline:
+    """Per action, the mean local pose, pelvis height and pelvis velocity over the training frames with
+    that label; a case's clip strings them together along its per-frame actions."""
+
+    def __init__(self, train: Any, max_rows: int = 2000, seed: int = 0):
+        rows = np.arange(len(train))
+        if len(rows) > max_rows:
+            rows = np.sort(np.random.default_rng(seed).choice(rows, max_rows, replace=False))
+        sums = np.zeros((len(vocab.ACTIONS), features.FEATURE_DIM))
+        counts = np.zeros(len(vocab.ACTIONS))
+        for i in rows:
+            row = train[int(i)]
+            feats = features.encode(np.asarray(row["joints"], np.float64), row["fps"])
+            labels = np.asarray(row["action_ids"], np.int64)[: len(feats)]
+            np.add.at(sums, labels, feats[: len(labels)])
+            counts += np.bincount(labels, minlength=len(counts))
+        overall = sums.sum(0) / max(counts.sum(), 1)
+        self.means = np.where(counts[:, None] > 0, sums / np.maximum(counts, 1)[:, None], overall)
+        self.means[:, features.HEADING_VELOCITY] = 0.0
+
+    def __call__(self, cases: list[EvalCase], seed: int = 0) -> list[np.ndarray]:
+        from ..skeleton import make_rigid, put_on_ground
+
+        return [put_on_ground(make_rigid(features.decode(self.means[c.action_ids], c.fps))) for c in cases]
