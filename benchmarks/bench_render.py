@@ -50,12 +50,10 @@ def best_of(repeat: int, run) -> float:
 def web_frame_ms(scene: Scene) -> float:
     from playwright.sync_api import sync_playwright
 
-    from stickgen.render.web import player_html
+    from stickgen.render.web import launch_chromium, player_html
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=[
-            "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--no-first-run"])
+        browser = launch_chromium(playwright)
         page = browser.new_page(viewport={"width": 512, "height": 560})
         page.set_content(player_html(scene))
         page.wait_for_timeout(3000)

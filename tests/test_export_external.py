@@ -2,25 +2,22 @@
 headless Chromium reproducing the joint positions. Both come from npm at test time (pinned, cached in
 ``$STICKGEN_NPM_CACHE`` or ``~/.cache/stickgen-npm``); skipped when npm or the registry is unavailable.
 """
-import functools
-import http.server
 import json
 import os
 import shutil
 import subprocess
-import threading
 from pathlib import Path
 
 import numpy as np
 import pytest
-from test_render_fixtures import scene_of, standing, waving
+from test_render_fixtures import scene_of, serve_folder, standing, waving
 
 from stickgen.export import export
+from stickgen.render.web import CHROMIUM, launch_chromium
 from stickgen.skeleton import JOINT_NAMES
 
 pytestmark = pytest.mark.slow
 NPM_PACKAGES = ("gltf-validator@2.0.0-dev.3.10", "three@0.187.0")
-CHROMIUM = "/usr/bin/chromium"
 
 
 @pytest.fixture(scope="module")
@@ -91,11 +88,7 @@ new GLTFLoader().load("/clip.glb", (gltf) => {
 </script></body></html>"""
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
+@pytest.mark.browser
 def test_three_js_gltf_loader_reproduces_the_joints_in_chromium(node_modules, tmp_path):
     if not Path(CHROMIUM).exists():
         pytest.skip("Debian chromium is not installed")
@@ -105,27 +98,19 @@ def test_three_js_gltf_loader_reproduces_the_joints_in_chromium(node_modules, tm
     export(scene, tmp_path / "clip.glb")
     (tmp_path / "index.html").write_text(THREE_PAGE)
     (tmp_path / "node_modules").symlink_to(node_modules)
-    handler = functools.partial(_QuietHandler, directory=str(tmp_path))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=[
-                "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                "--disable-component-update", "--no-first-run"])
-            page = browser.new_page()
-            errors = []
-            page.on("pageerror", lambda e: errors.append(str(e)))
-            page.goto(f"http://127.0.0.1:{server.server_address[1]}/index.html")
-            page.wait_for_function("window.sample || window.loadError", timeout=30000)
-            assert page.evaluate("window.loadError || null") is None
-            assert page.evaluate("window.meshCount") == 2 * 22                # 21 sticks + a head per actor
-            for frame in (0, 7, 24):
-                positions = page.evaluate(f"window.sample({frame / scene.fps})")
-                for actor in scene.actors:
-                    got = np.array([positions[f"{actor.id}:{name}"] for name in JOINT_NAMES])
-                    assert np.abs(got - actor.joints[frame]).max() < 1e-3
-            assert errors == []
-            browser.close()
-    finally:
-        server.shutdown()
+    with serve_folder(tmp_path) as url, sync_playwright() as playwright:
+        browser = launch_chromium(playwright)
+        page = browser.new_page()
+        errors = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto(f"{url}/index.html")
+        page.wait_for_function("window.sample || window.loadError", timeout=30000)
+        assert page.evaluate("window.loadError || null") is None
+        assert page.evaluate("window.meshCount") == 2 * 22                # 21 sticks + a head per actor
+        for frame in (0, 7, 24):
+            positions = page.evaluate(f"window.sample({frame / scene.fps})")
+            for actor in scene.actors:
+                got = np.array([positions[f"{actor.id}:{name}"] for name in JOINT_NAMES])
+                assert np.abs(got - actor.joints[frame]).max() < 1e-3
+        assert errors == []
+        browser.close()

@@ -1,6 +1,11 @@
 """Small scenes shared by the render, export and web tests (imported, not collected: no tests here)."""
 from __future__ import annotations
 
+import functools
+import http.server
+import threading
+from contextlib import contextmanager
+
 import numpy as np
 
 from stickgen.motion import Motion, Scene, Segment
@@ -47,3 +52,20 @@ def waving(frames: int = 50, seed: int = 0) -> np.ndarray:
     angles = amplitude * np.sin(2 * np.pi * 0.7 * t + phase)
     root = np.stack([np.linspace(0, 1.5, frames), 0.95 + 0.02 * np.sin(t[:, 0, 0] * 6), np.zeros(frames)], axis=1)
     return forward_kinematics(root - rest_offsets()[0], euler_to_matrix(angles, "ZXY"), rest_offsets())
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@contextmanager
+def serve_folder(folder):
+    """Serve ``folder`` over http on a free local port (like ``python -m http.server``); yields the base URL."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0),
+                                             functools.partial(_QuietHandler, directory=str(folder)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()

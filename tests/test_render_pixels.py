@@ -40,11 +40,8 @@ def test_figure_is_drawn_where_the_camera_projects_the_joints():
 
 def _run_width(row: np.ndarray) -> int:
     """Longest run of True in a 1D mask."""
-    best = run = 0
-    for value in row:
-        run = run + 1 if value else 0
-        best = max(best, run)
-    return best
+    edges = np.flatnonzero(np.diff(np.concatenate([[0], row.astype(np.int8), [0]])))
+    return int((edges[1::2] - edges[::2]).max()) if len(edges) else 0
 
 
 def test_near_limbs_are_wider_and_cover_far_ones():

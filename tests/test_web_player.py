@@ -1,31 +1,20 @@
 """The browser player in headless Chromium (Playwright): loads, draws, scrubs, orbits, embeds, no errors."""
-import functools
-import http.server
 import io
 import shutil
-import threading
 from pathlib import Path
 
 import numpy as np
 import pytest
 from PIL import Image
-from test_render_fixtures import scene_of, standing
+from test_render_fixtures import scene_of, serve_folder, standing
 
 from stickgen import vocab
 from stickgen.motion import Scene
-from stickgen.render.web import player_html, player_iframe
+from stickgen.render.web import CHROMIUM, launch_chromium, player_html, player_iframe
 
 pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--no-first-run"]
 BLUE = np.array([31, 119, 180])
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
 
 
 @pytest.fixture(scope="module")
@@ -37,12 +26,8 @@ def site(tmp_path_factory):
     shutil.copy(ROOT / "examples" / "wave.motion", folder / "wave.motion")
     shutil.copy(ROOT / "examples" / "two_actors.motion", folder / "two_actors.motion")
     (folder / "bad.motion").write_text('{"format": "something-else"}')
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0),
-                                             functools.partial(_QuietHandler, directory=str(folder)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}", folder
-    server.shutdown()
+    with serve_folder(folder) as url:
+        yield url, folder
 
 
 @pytest.fixture(scope="module")
@@ -52,7 +37,7 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        browser = launch_chromium(playwright)
         yield browser
         browser.close()
 

@@ -45,7 +45,8 @@
       if (!Array.isArray(a.joints) || a.joints.length !== doc.num_frames)
         throw new Error("actors[" + i + "].joints: expected " + doc.num_frames + " frames");
       a.joints.forEach((f, t) => {
-        if (!Array.isArray(f) || f.length !== 22) throw new Error("actors[" + i + "].joints[" + t + "]: expected 22 joints");
+        if (!Array.isArray(f) || f.length !== 22)
+          throw new Error("actors[" + i + "].joints[" + t + "]: expected 22 joints");
       });
     });
     if (!(doc.fps > 0)) throw new Error("fps: must be positive");
@@ -184,7 +185,9 @@
   function drawEye(ctx, e, s, kind) {
     ctx.beginPath();
     if (kind === "dot") { ctx.arc(e[0], e[1], s, 0, 2 * Math.PI); ctx.fill(); return; }
-    if (kind === "arc") { ctx.arc(e[0], e[1] + 0.6 * s, 1.4 * s, 1.15 * Math.PI, 1.85 * Math.PI); ctx.stroke(); return; }
+    if (kind === "arc") {
+      ctx.arc(e[0], e[1] + 0.6 * s, 1.4 * s, 1.15 * Math.PI, 1.85 * Math.PI); ctx.stroke(); return;
+    }
     if (kind === "wide") {
       ctx.fillStyle = COLORS.headFill; ctx.arc(e[0], e[1], 1.6 * s, 0, 2 * Math.PI); ctx.fill(); ctx.stroke();
       ctx.fillStyle = COLORS.face; ctx.beginPath(); ctx.arc(e[0], e[1], 0.75 * s, 0, 2 * Math.PI); ctx.fill(); return;
@@ -199,7 +202,8 @@
     if (face.mouth === "smile" || face.mouth === "frown") {
       const bulge = Math.max(0.45 * halfW, halfH), smile = face.mouth === "smile";
       const cy = smile ? m[1] - 0.5 * bulge : m[1] + 0.5 * bulge;
-      ctx.ellipse(m[0], cy, halfW, bulge, 0, smile ? 0.05 * Math.PI : 1.05 * Math.PI, smile ? 0.95 * Math.PI : 1.95 * Math.PI);
+      const from = smile ? 0.05 * Math.PI : 1.05 * Math.PI;
+      ctx.ellipse(m[0], cy, halfW, bulge, 0, from, from + 0.9 * Math.PI);
       if (face.open > 0.15) { ctx.closePath(); ctx.fill(); } else ctx.stroke();
       return;
     }
@@ -228,7 +232,10 @@
       drawShadow(ctx, view, j, scale);
       const pts = j.map((p) => view.project(p));
       if (Math.min(...j.map((p) => view.depth(p))) <= NEAR) return;
-      for (let c = 1; c < 22; c++) items.push({ depth: 0.5 * (pts[c][2] + pts[PARENTS[c]][2]), i, a: pts[PARENTS[c]], b: pts[c] });
+      for (let c = 1; c < 22; c++) {
+        const p = PARENTS[c];
+        items.push({ depth: 0.5 * (pts[c][2] + pts[p][2]), i, a: pts[p], b: pts[c] });
+      }
       const up = unit(sub(j[J.head], j[J.neck]));
       const center = add(j[J.head], mul(up, HEAD_LIFT * scale));
       items.push({ depth: view.depth(center), i, head: center, joints: j });
@@ -260,7 +267,8 @@
     '<select class="sg-speed" aria-label="speed"><option value="0.25">0.25x</option><option value="0.5">0.5x</option>' +
     '<option value="1" selected>1x</option><option value="2">2x</option></select>' +
     '<label class="sg-loop-label"><input class="sg-loop" type="checkbox" checked> loop</label>' +
-    '<label class="sg-file-label">open<input class="sg-file" type="file" accept=".motion,.json,application/json"></label>' +
+    '<label class="sg-file-label">open' +
+    '<input class="sg-file" type="file" accept=".motion,.json,application/json"></label>' +
     "</div>";
 
   function create(root) {
@@ -294,7 +302,11 @@
         return fetch(url).then((r) => { if (!r.ok) throw new Error(url + ": HTTP " + r.status); return r.json(); })
           .then((doc) => this.load(doc)).catch((err) => this.fail(err));
       },
-      fail(err) { const m = $(".sg-message"); m.textContent = "Cannot play this file: " + err.message; m.hidden = false; },
+      fail(err) {
+        const m = $(".sg-message");
+        m.textContent = "Cannot play this file: " + err.message;
+        m.hidden = false;
+      },
       play() { if (this.doc) { this.playing = true; $(".sg-play").textContent = "Pause"; } },
       pause() { this.playing = false; $(".sg-play").textContent = "Play"; },
       seek(frame) { if (this.doc) { this.frame = clamp(frame, 0, this.doc.num_frames - 1); this.draw(); } },
@@ -321,7 +333,8 @@
         const dt = last === null ? 0 : Math.min((now - last) / 1000, 0.25);
         let f = player.frame + dt * player.doc.fps * player.speed;
         if (f > player.doc.num_frames - 1) {
-          if (player.loop) f = f % (player.doc.num_frames - 1 || 1); else { f = player.doc.num_frames - 1; player.pause(); }
+          if (player.loop) f = f % (player.doc.num_frames - 1 || 1);
+          else { f = player.doc.num_frames - 1; player.pause(); }
         }
         player.frame = f;
         player.draw();
@@ -347,7 +360,10 @@
     // orbit and zoom: mouse, wheel, one-finger drag, two-finger pinch
     const pointers = new Map();
     let pinch = null;
-    canvas.addEventListener("pointerdown", (e) => { canvas.setPointerCapture(e.pointerId); pointers.set(e.pointerId, [e.clientX, e.clientY]); });
+    canvas.addEventListener("pointerdown", (e) => {
+      canvas.setPointerCapture(e.pointerId);
+      pointers.set(e.pointerId, [e.clientX, e.clientY]);
+    });
     canvas.addEventListener("pointerup", (e) => { pointers.delete(e.pointerId); pinch = null; });
     canvas.addEventListener("pointercancel", (e) => { pointers.delete(e.pointerId); pinch = null; });
     canvas.addEventListener("pointermove", (e) => {

@@ -10,6 +10,9 @@ import html
 from pathlib import Path
 
 WEB_DIR = Path(__file__).resolve().parents[2] / "web"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--no-first-run")
 
 
 def _asset(name: str) -> str:
@@ -28,7 +31,8 @@ def player_html(scene, autoplay: bool = True, decimals: int = 4, height: str = "
     """A complete HTML document that plays ``scene`` (joints rounded to ``decimals``, 4 = 0.1 mm)."""
     motion = _inline_script(scene.to_json(decimals).strip())
     return ("<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><link rel=\"icon\" href=\"data:,\"><title>Stick-Gen player</title>"
+            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+            "<link rel=\"icon\" href=\"data:,\"><title>Stick-Gen player</title>"
             f"<style>{_asset('player.css')}\nhtml, body {{ margin: 0; height: 100%; }} "
             f"#player {{ height: {height}; }}</style></head><body><div id=\"player\"></div>"
             f"<script>window.STICKGEN_MOTION = {motion};\nwindow.STICKGEN_AUTOPLAY = {str(autoplay).lower()};</script>"
@@ -40,3 +44,8 @@ def player_iframe(scene, height: int = 480, **kwargs) -> str:
     """An ``<iframe srcdoc=...>`` element holding :func:`player_html` (``height`` in pixels)."""
     return (f'<iframe srcdoc="{html.escape(player_html(scene, **kwargs), quote=True)}" '
             f'style="width: 100%; height: {int(height)}px; border: 0;" sandbox="allow-scripts"></iframe>')
+
+
+def launch_chromium(playwright):
+    """Headless system Chromium through Playwright (never a downloaded browser), for tests and benchmarks."""
+    return playwright.chromium.launch(executable_path=CHROMIUM, args=list(CHROMIUM_FLAGS))
