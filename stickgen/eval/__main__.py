@@ -13,7 +13,7 @@ import time
 from datetime import datetime, timezone
 from pathlib import Path
 
-DEFAULT_DATA = os.environ.get("STICKGEN_DATA", "data/stickgen-dataset")
+DEFAULT_DATA = os.environ.get("STICKGEN_DATA", "data/dataset")
 DEFAULT_EVALUATOR = "models/stickgen-evaluator"
 
 
