@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from fractions import Fraction
 from pathlib import Path
@@ -78,18 +78,37 @@ def write_mp4(frames: Iterable[np.ndarray], path: Path, fps: float) -> Path:
     return path
 
 
-def write_gif(frames: Iterable[np.ndarray], path: Path, fps: float) -> Path:
-    """A looping GIF with one shared palette (no dithering: flat colours compress small)."""
-    images = [Image.fromarray(f) for f in frames]
-    if not images:
+def gif_palette(samples: list[np.ndarray]) -> Image.Image:
+    """One palette (a ``P`` image of ``GIF_COLORS - 1`` colours) for a whole GIF, from a few sample frames
+    ``[H, W, 3]``; the last index is kept for transparency."""
+    return Image.fromarray(np.concatenate(samples, axis=0)).quantize(GIF_COLORS - 1,
+                                                                    method=Image.Quantize.MEDIANCUT)
+
+
+def _gif_frames(frames: Iterable[np.ndarray], palette: Image.Image) -> Iterator[Image.Image]:
+    """Quantize without dithering (flat colours compress small); pixels unchanged since the previous
+    frame become transparent, so each frame stores only what moved."""
+    colors = palette.getpalette()[:3 * (GIF_COLORS - 1)]
+    colors += [0] * (3 * (GIF_COLORS - 1) - len(colors)) + [0, 0, 0]
+    previous = None
+    for frame in frames:
+        indices = np.asarray(Image.fromarray(frame).quantize(palette=palette, dither=Image.Dither.NONE))
+        shown = indices if previous is None else np.where(indices == previous, GIF_COLORS - 1, indices)
+        previous = indices
+        image = Image.fromarray(shown.astype(np.uint8), "P")
+        image.putpalette(colors)
+        yield image
+
+
+def write_gif(frames: Iterable[np.ndarray], path: Path, fps: float, palette: Image.Image) -> Path:
+    """A looping GIF in one shared ``palette`` (see :func:`gif_palette`), written as frames arrive."""
+    images = _gif_frames(frames, palette)
+    first = next(images, None)
+    if first is None:
         raise ValueError("no frames to encode")
-    probe = Image.fromarray(np.concatenate([np.asarray(images[i]) for i in
-                                            np.linspace(0, len(images) - 1, 4).astype(int)], axis=0))
-    palette = probe.quantize(GIF_COLORS, method=Image.Quantize.MEDIANCUT)
-    quantized = [im.quantize(palette=palette, dither=Image.Dither.NONE) for im in images]
     with _atomic_target(path) as tmp:
-        quantized[0].save(tmp, format="GIF", save_all=True, append_images=quantized[1:], loop=0,
-                          duration=int(round(1000 / fps)), disposal=1, optimize=False)
+        first.save(tmp, format="GIF", save_all=True, append_images=images, loop=0, duration=int(round(1000 / fps)),
+                   disposal=1, transparency=GIF_COLORS - 1, optimize=False)
     return path
 
 
@@ -122,7 +141,10 @@ def render(scene, path: str | os.PathLike, style: str = "normal", size: tuple[in
     if kind == "mp4":
         return write_mp4(frames, Path(path), rate)
     if kind == "gif":
-        return write_gif(frames, Path(path), rate)
+        samples = np.linspace(0, len(indices) - 1, 4).round().astype(int)
+        palette = gif_palette(list(render_frames(scene, style, size, camera_move,
+                                                 frames=[indices[i] for i in samples], seed=seed)))
+        return write_gif(frames, Path(path), rate, palette)
     return write_png_sequence(frames, path)
 
 
