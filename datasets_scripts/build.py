@@ -155,15 +155,34 @@ def build_shard(out: Path, shard: int, motions: int, seed: int, config: curate.C
     clips = [from_synthetic(g, f"syn-{seed}-{shard:05d}-{i:04d}") for i, g in enumerate(generated)]
     rows, report = process_motions(clips, rng, config)
     folder = _shard_dir(out, shard)
+    folder.mkdir(parents=True, exist_ok=True)
     counts = {}
     for split in SPLITS:
         chosen = [to_row(r) for r in rows if split_of(r.group) == split]
         counts[split] = len(chosen)
         if chosen:  # an empty saved dataset cannot be loaded back
-            _to_dataset(chosen).save_to_disk(str(folder / split))
+            _write_arrow(chosen, folder / f"{split}.arrow")
     summary = {"shard": shard, "motions": motions, "rows": counts, "report": report.to_dict()}
     (folder / "done.json").write_text(json.dumps(summary) + "\n")
     return summary
+
+
+def _columns(rows: list[dict]) -> dict[str, list]:
+    from .rows import dataset_features
+
+    return {k: [r[k] for r in rows] for k in dataset_features()}
+
+
+def _write_arrow(rows: list[dict], path: Path) -> None:
+    """Rows to one Arrow file with the contract's features."""
+    from datasets.arrow_writer import ArrowWriter
+
+    from .rows import dataset_features, rows_to_table
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with ArrowWriter(features=dataset_features(), path=str(path)) as writer:
+        writer.write_table(rows_to_table(rows))
+        writer.finalize()
 
 
 def _to_dataset(rows: list[dict]):
@@ -171,8 +190,7 @@ def _to_dataset(rows: list[dict]):
 
     from .rows import dataset_features
 
-    features = dataset_features()
-    return datasets.Dataset.from_dict({k: [r[k] for r in rows] for k in features}, features=features)
+    return datasets.Dataset.from_dict(_columns(rows), features=dataset_features())
 
 
 def _build_shard_star(args):
@@ -210,7 +228,7 @@ def build(num_samples: int, out: str | Path, workers: int = 1, seed: int = 0,
         report.add(clip.source, clip.action_ids, curate.check_clip(metrics, config), keep_anyway=True)
     splits = {}
     for split in SPLITS:
-        parts = [datasets.load_from_disk(str(_shard_dir(out, s["shard"]) / split))
+        parts = [datasets.Dataset.from_file(str(_shard_dir(out, s["shard"]) / f"{split}.arrow"))
                  for s in summaries if s["rows"][split]]
         if split == "test":
             parts.append(_to_dataset([to_row(c) for c in real]))

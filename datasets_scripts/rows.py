@@ -68,6 +68,39 @@ def dataset_features():
     })
 
 
+def _nested_list(arrays: list[np.ndarray], dtype: str):
+    """Arrays ``[T_i, *inner]`` -> one Arrow list-of-lists array (a row per array), zero-copy offsets."""
+    import pyarrow as pa
+
+    flat = np.concatenate([np.asarray(a, dtype=dtype).reshape(-1) for a in arrays]) if arrays else np.zeros(0, dtype)
+    values = pa.array(flat)
+    for size in reversed(np.asarray(arrays[0]).shape[1:] if arrays else ()):
+        values = pa.ListArray.from_arrays(pa.array(np.arange(len(values) // size + 1, dtype=np.int32) * size), values)
+    offsets = np.concatenate([[0], np.cumsum([len(a) for a in arrays])]).astype(np.int32)
+    return pa.ListArray.from_arrays(pa.array(offsets), values)
+
+
+def rows_to_table(rows: list[dict[str, Any]]):
+    """Rows (from :func:`to_row`) -> a ``pyarrow.Table`` with the contract's schema, built from the
+    numpy buffers directly (``Dataset.from_dict`` walks every nested value in Python)."""
+    import pyarrow as pa
+
+    features = dataset_features()
+    schema = features.arrow_schema
+    columns = []
+    for name in features:
+        values = [r[name] for r in rows]
+        kind = schema.field(name).type
+        if isinstance(kind, pa.ExtensionType):
+            storage = _nested_list(values, "float32")
+            columns.append(pa.ExtensionArray.from_storage(kind, storage.cast(kind.storage_type)))
+        elif pa.types.is_list(kind) and not pa.types.is_string(kind.value_type):
+            columns.append(_nested_list(values, kind.value_type.to_pandas_dtype()).cast(kind))
+        else:
+            columns.append(pa.array(values, type=kind))
+    return pa.Table.from_arrays(columns, schema=schema)
+
+
 def root_velocity(joints: np.ndarray, fps: float) -> np.ndarray:
     """Pelvis velocity (central differences, m/s): ``[T, 22, 3] -> [T, 3]`` (zeros for one frame)."""
     pelvis = np.asarray(joints, dtype=np.float64)[:, 0]

@@ -159,3 +159,16 @@ def test_real_generator_rows_when_available(tmp_path, monkeypatch):
     for row in rows:
         joints = np.asarray(row["joints"])
         assert joints[..., 1].min() > -0.021 and len(set(row["texts"])) >= 3
+
+
+def test_arrow_table_matches_from_dict(tmp_path):
+    rng = np.random.default_rng(0)
+    rows = [build.to_row(c) for c in build.process_motions(
+        [build.from_synthetic(g, f"t-{i}") for i, g in enumerate(fake_generate(rng, 3))], rng,
+        build.curate.CurationConfig())[0]]
+    build._write_arrow(rows, tmp_path / "x.arrow")
+    fast, slow = datasets.Dataset.from_file(str(tmp_path / "x.arrow")), build._to_dataset(rows)
+    assert fast.features == slow.features == dataset_features() and len(fast) == len(slow) == 12
+    for a, b in zip(fast, slow):
+        for key in a:
+            assert np.array_equal(np.asarray(a[key]), np.asarray(b[key])), key

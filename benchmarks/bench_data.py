@@ -1,0 +1,81 @@
+"""Data throughput: generated 10 s clips per second, the curation rejection rate, and dataset rows per second.
+
+Usage: python benchmarks/bench_data.py [--clips 400] [--workers 2] [--rows 2000]
+Prints a table and writes benchmarks/results/bench_data.json. Targets (issue #4): at least 200 clips per
+second on 2 cores with under 5% rejected by curation.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # datasets_scripts is not installed
+
+from datasets_scripts import build, curate, synthetic  # noqa: E402
+
+RESULTS = Path(__file__).parent / "results" / "bench_data.json"
+
+
+def generation(clips: int, workers: int, seed: int = 0) -> dict:
+    """Generate ``clips`` 10 s clips, then curate them exactly as the build does."""
+    start = time.perf_counter()
+    made = list(synthetic.generate_many(clips, seed=seed, workers=workers, max_duration=10.0, min_duration=10.0))
+    seconds = time.perf_counter() - start
+    report = curate.CurationReport()
+    dropped = 0
+    start = time.perf_counter()
+    for i, clip in enumerate(made):
+        data = build.from_synthetic(clip, f"bench-{i}")
+        _, clip_report = build.process_motions([data], np.random.default_rng(i), curate.CurationConfig())
+        dropped += sum(clip_report.dropped.values()) > 0
+        report.merge(clip_report)
+    curation_seconds = time.perf_counter() - start
+    frames = sum(c.num_frames for c in made)
+    return {"clips": clips, "workers": workers, "frames": frames, "generate_s": seconds,
+            "clips_per_s": clips / seconds, "rejected": dropped, "rejection_rate": dropped / clips,
+            "curate_describe_augment_s": curation_seconds, "reasons": dict(report.reasons)}
+
+
+def dataset_build(rows: int, workers: int) -> dict:
+    """Time the whole build (generate, curate, describe, augment x4, write shards, assemble)."""
+    with tempfile.TemporaryDirectory() as out:
+        start = time.perf_counter()
+        dataset = build.build(rows, Path(out) / "ds", workers=workers, seed=0)
+        seconds = time.perf_counter() - start
+        total = sum(len(split) for split in dataset.values())
+    return {"rows_requested": rows, "rows": total, "build_s": seconds, "rows_per_s": total / seconds}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--clips", type=int, default=400)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--rows", type=int, default=2000, help="synthetic rows for the end-to-end build (0: skip)")
+    args = parser.parse_args(argv)
+    gen = generation(args.clips, args.workers)
+    result = {"machine": {"cpus": os.cpu_count(), "python": platform.python_version()}, "generation": gen}
+    print(f"| measure | value |\n|---|---:|\n| 10 s clips generated | {gen['clips']} ({gen['workers']} workers) |")
+    print(f"| clips per second | {gen['clips_per_s']:.1f} (target >= 200) |")
+    print(f"| rejected by curation | {gen['rejected']} ({100 * gen['rejection_rate']:.2f}%, target < 5%) |")
+    print(f"| curate + describe + augment, 1 process | {gen['curate_describe_augment_s']:.1f} s |")
+    if args.rows:
+        built = dataset_build(args.rows, args.workers)
+        result["build"] = built
+        print(f"| end-to-end build | {built['rows']} rows in {built['build_s']:.1f} s = {built['rows_per_s']:.0f} rows/s |")
+    if gen["reasons"]:
+        print("rejection reasons:", gen["reasons"])
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps(result, indent=1) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
