@@ -32,8 +32,8 @@ from .features import (CONTACTS, FEATURE_DIM, FeatureStats, canonical_transform,
                        to_canonical)
 from .motion import Motion, Scene
 from .physics import postprocess
-from .placement import place_actor
-from .skeleton import resample, rotate_y
+from .placement import align_to_keyframes, place_actor
+from .skeleton import bone_lengths, resample, rotate_y
 
 MODEL_INDEX = "model_index.json"
 
@@ -178,9 +178,7 @@ class StickGenPipeline:
 
         items = list(prompt_or_plan) if isinstance(prompt_or_plan, (list, tuple)) else [prompt_or_plan]
         plans = [self._to_plan(item, duration, fps) for item in items]
-        if generator is None:
-            seed = int(np.random.SeedSequence().entropy % 2**31) if seed is None else int(seed)
-            generator = torch.Generator().manual_seed(seed)
+        generator, seed = _generator(seed, generator)
         model_fps = self.planner.config.fps
         results: dict[int, tuple[list[np.ndarray], list[np.ndarray]]] = {}
         with torch.inference_mode():
@@ -209,6 +207,46 @@ class StickGenPipeline:
                     "steps": num_inference_steps, "guidance_scale": guidance_scale, "backend": self.backend}
             scenes.append(Scene(motions, fps=plan.fps, camera=plan.camera, objects=plan.objects, meta=meta))
         return scenes if isinstance(prompt_or_plan, (list, tuple)) else scenes[0]
+
+    def edit(self, joints: np.ndarray, text: str, action_ids: np.ndarray, keep_frames: np.ndarray | None = None,
+             keep_joints: Sequence[int] = (), seed: int | None = None, num_inference_steps: int = 10,
+             guidance_scale: float = 2.5, generator=None) -> np.ndarray:
+        """Regenerate a world clip around what is kept: in-betweening and joint/trajectory constraints.
+
+        joints ``[T, 22, 3]`` at the model's frame rate, ``T <= max_frames``; action_ids ``[T]``;
+        keep_frames ``[T]`` bool (frames reproduced as given); keep_joints: joints whose channels are
+        kept over the whole clip (``0`` keeps the root trajectory). Returns the post-processed world
+        clip ``[T, 22, 3]``; kept features are reproduced exactly, and the root path is bent to meet the
+        kept frames (:func:`stickgen.placement.align_to_keyframes`), before post-processing.
+        """
+        import torch
+
+        from .features import joint_channels
+
+        joints = np.asarray(joints, dtype=np.float64)
+        config = self.planner.config
+        length = len(joints)
+        if length > config.max_frames:
+            raise ValueError(f"edit works on one window: {length} frames > max_frames {config.max_frames}")
+        frame_mask = np.zeros(length, bool) if keep_frames is None else np.asarray(keep_frames, bool)
+        if frame_mask.shape != (length,) or np.shape(action_ids) != (length,):
+            raise ValueError(f"keep_frames and action_ids must have shape [{length}]")
+        channel_mask = np.repeat(frame_mask[:, None], FEATURE_DIM, axis=1)
+        channel_mask[:, joint_channels(keep_joints)] = True
+        known = self.feature_stats.normalize(encode(joints, config.fps))[None]
+        generator, _ = _generator(seed, generator)
+        inputs = dict(text=torch.as_tensor(self.text_encoder.encode([text])),
+                      actions=torch.as_tensor(np.asarray(action_ids, dtype=np.int64)[None]),
+                      cameras=torch.zeros(1, dtype=torch.long))
+        with torch.inference_mode():
+            pose = self._plan_and_refine(inputs, known, frame_mask[None], channel_mask[None], None, generator,
+                                         num_inference_steps, guidance_scale)
+        features = self.feature_stats.denormalize(pose[0].numpy().astype(np.float64))
+        origin, heading = canonical_transform(joints)
+        world = rotate_y(decode(features, config.fps), heading) + origin
+        world = align_to_keyframes(world, joints, frame_mask)
+        lengths = np.median(bone_lengths(joints), axis=0)  # the given actor's skeleton
+        return postprocess(world, config.fps, features[:, CONTACTS] > 0.5, lengths)
 
     def _to_plan(self, item: Any, duration: float, fps: float) -> ScenePlan:
         if isinstance(item, ScenePlan):
@@ -260,10 +298,6 @@ class StickGenPipeline:
     def _windows(self, inputs: dict, partner: np.ndarray | None, generator, steps: int,
                  guidance: float) -> tuple[list[np.ndarray], list[np.ndarray]]:
         """Plan (and refine) window by window; returns canonical joints and contacts per actor."""
-        import torch
-
-        from .models.modeling_refiner import denoise
-
         config = self.planner.config
         size, overlap = config.max_frames, config.window_overlap
         b, total = inputs["actions"].shape
@@ -280,32 +314,58 @@ class StickGenPipeline:
                     known[i, :known_count] = self.feature_stats.normalize(
                         encode(joints[i, start:start + known_count], config.fps, contacts[i, start:start + known_count]))
                 frames.append(canonical_transform(joints[i, start:]) if known_count else (np.zeros(3), 0.0))
-            known_mask = torch.zeros(b, length)
-            known_mask[:, :known_count] = 1
-            known_t = torch.as_tensor(known)
+            frame_mask = np.zeros((b, length), bool)
+            frame_mask[:, :known_count] = True
             window_partner = np.zeros((b, length, 66), np.float32)
             if partner is not None:
                 for i, (origin, heading) in enumerate(frames):
                     window_partner[i] = to_canonical(partner[i, start:end], origin, heading).reshape(length, -1)
-            plan_inputs = dict(
-                text_embeds=inputs["text"], action_ids=inputs["actions"][:, start:end],
-                attention_mask=torch.ones(b, length, dtype=torch.bool), camera_ids=inputs["cameras"],
-                known_features=known_t, known_mask=known_mask,
-                partner_joints=torch.as_tensor(window_partner),
-                has_partner=torch.as_tensor([partner is not None and bool(np.any(p)) for p in window_partner]),
-            )
-            pose = self._plan_fn(plan_inputs).float()
-            mask = known_mask[..., None]
-            pose = pose * (1 - mask) + known_t * mask
-            if steps > 0:
-                pose = denoise(self._denoise_fn, self.scheduler, pose, inputs["text"], steps, guidance,
-                               generator, known=known_t, known_mask=mask)
+            inputs_now = dict(inputs, actions=inputs["actions"][:, start:end])
+            pose = self._plan_and_refine(inputs_now, known, frame_mask, frame_mask[..., None], window_partner,
+                                         generator, steps, guidance)
             features = self.feature_stats.denormalize(pose.numpy().astype(np.float64))
             for i, (origin, heading) in enumerate(frames):
                 window_joints = rotate_y(decode(features[i], config.fps), heading) + origin
                 joints[i, start + known_count:end] = window_joints[known_count:]
                 contacts[i, start + known_count:end] = features[i, known_count:, CONTACTS] > 0.5
         return list(joints), list(contacts)
+
+    def _plan_and_refine(self, inputs: dict, known: np.ndarray, frame_mask: np.ndarray, channel_mask: np.ndarray,
+                         partner: np.ndarray | None, generator, steps: int, guidance: float):
+        """One window through planner and refiner: normalised features ``[B, T, 137]`` (a tensor).
+
+        ``known [B, T, 137]`` normalised features kept exactly where ``channel_mask`` (broadcastable) is
+        set; ``frame_mask [B, T]`` marks fully known frames for the planner; ``partner [B, T, 66]``.
+        """
+        import torch
+
+        from .models.modeling_refiner import denoise
+
+        b, length = inputs["actions"].shape
+        known_t = torch.as_tensor(known, dtype=torch.float32)
+        mask = torch.as_tensor(np.broadcast_to(channel_mask, known.shape).astype(np.float32))
+        partner = np.zeros((b, length, 66), np.float32) if partner is None else partner
+        pose = self._plan_fn(dict(
+            text_embeds=inputs["text"], action_ids=inputs["actions"],
+            attention_mask=torch.ones(b, length, dtype=torch.bool), camera_ids=inputs["cameras"],
+            known_features=known_t, known_mask=torch.as_tensor(frame_mask, dtype=torch.float32),
+            partner_joints=torch.as_tensor(partner, dtype=torch.float32),
+            has_partner=torch.as_tensor(np.any(partner != 0, axis=(1, 2)), dtype=torch.float32))).float()
+        pose = pose * (1 - mask) + known_t * mask
+        if steps > 0:
+            pose = denoise(self._denoise_fn, self.scheduler, pose, inputs["text"], steps, guidance, generator,
+                           known=known_t, known_mask=mask)
+        return pose
+
+
+def _generator(seed: int | None, generator):
+    """``(generator, seed)``: the given generator, or one seeded with ``seed`` (a fresh random seed if None)."""
+    import torch
+
+    if generator is not None:
+        return generator, seed
+    seed = int(np.random.SeedSequence().entropy % 2**31) if seed is None else int(seed)
+    return torch.Generator().manual_seed(seed), seed
 
 
 def window_starts(total: int, size: int, overlap: int) -> list[int]:

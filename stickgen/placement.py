@@ -74,3 +74,24 @@ def place(joints: np.ndarray, start_position=(0.0, 0.0), facing: float = 0.0,
 def place_actor(joints: np.ndarray, plan) -> np.ndarray:
     """:func:`place` with an ``ActorPlan``'s ``start_position``, ``facing`` and ``path``."""
     return place(joints, plan.start_position, plan.facing, plan.path)
+
+
+def align_to_keyframes(joints: np.ndarray, reference: np.ndarray, keyframes: np.ndarray) -> np.ndarray:
+    """Bend a clip's root path so that it meets ``reference`` at ``keyframes``: all ``[T, 22, 3]``, ``[T]`` bool.
+
+    Generated in-betweens integrate their own velocities, so the frames after a gap drift from the
+    given ones; the heading and pelvis x/z errors at the keyframes are interpolated linearly over the
+    frames between them (held constant outside) and removed, each frame turning about its own pelvis.
+    """
+    joints = np.asarray(joints, dtype=np.float64)
+    keys = np.flatnonzero(keyframes)
+    if len(keys) == 0:
+        return joints.copy()
+    frames = np.arange(len(joints))
+    turn = np.unwrap(np.angle(np.exp(1j * (heading_angles(reference[keys]) - heading_angles(joints[keys])))))
+    pelvis = joints[:, 0] * np.array([1.0, 0.0, 1.0])
+    out = rotate_y(joints - pelvis[:, None], np.interp(frames, keys, turn)[:, None]) + pelvis[:, None]
+    for axis in (0, 2):
+        error = reference[keys, 0, axis] - out[keys, 0, axis]
+        out[..., axis] += np.interp(frames, keys, error)[:, None]
+    return out

@@ -98,3 +98,14 @@ def test_path_is_followed_by_arc_length_facing_the_tangent():
     np.testing.assert_allclose(S.bone_lengths(world), S.bone_lengths(clip), atol=1e-9)
     with pytest.raises(ValueError, match="waypoint"):
         L.place(clip, (0.0, 0.0), 0.0, np.array([[0.0, 0.0]]))
+
+
+def test_align_to_keyframes_meets_the_reference_and_bends_between():
+    reference = walking_forward(50, 2.0)
+    drifted = S.rotate_y(reference, 0.3) + np.array([0.5, 0.0, -0.2])  # same motion, turned and shifted
+    keys = np.zeros(50, bool)
+    keys[[0, 49]] = True
+    out = L.align_to_keyframes(drifted, reference, keys)
+    np.testing.assert_allclose(out[keys], reference[keys], atol=1e-9)
+    np.testing.assert_allclose(S.bone_lengths(out), S.bone_lengths(reference), atol=1e-9)
+    np.testing.assert_array_equal(L.align_to_keyframes(drifted, reference, np.zeros(50, bool)), drifted)
