@@ -10,7 +10,7 @@ from .footsteps import smoothstep
 from .track import Track
 
 #: postures a step can start or end in
-POSTURES = ("stand", "crouch", "sit_chair", "sit_ground", "kneel", "lie", "air")
+POSTURES = ("stand", "crouch", "sit_chair", "sit_ground", "kneel", "lie", "air", "all_fours")
 
 
 @dataclass

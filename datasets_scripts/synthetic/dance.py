@@ -16,7 +16,7 @@ STYLES = ("bounce", "twist", "disco", "sway", "spin", "step_touch")
 
 
 def _arms(ctx: StepContext, track: Track, main: np.ndarray, other: np.ndarray) -> None:
-    track.hands = blend_hands(track.hands, side_hands(ctx.main, main, other) * ctx.body.scale, smoothstep(ctx.t / 0.4))
+    track.hands = blend_hands(track.hands, side_hands(ctx.main, main, other) * ctx.body.scale, smoothstep(ctx.t / 0.6))
     track.elbow_poles[:] = [[1.0, -0.6, -0.2], [-1.0, -0.6, -0.2]]
 
 

@@ -162,3 +162,21 @@ def world_to_chest(track: Track, body: Body, points: np.ndarray) -> np.ndarray:
     if points.ndim == 2:
         return np.einsum("tji,tj->ti", rot, points - origin)
     return np.einsum("tji,tkj->tki", rot, points - origin[:, None])
+
+
+def assemble_above_ground(track: Track, body: Body, margin: float = 0.0) -> np.ndarray:
+    """``assemble``, then where a knee, hand or any upper-body joint dips below the ground the pelvis is
+    raised by the (smoothed) depth and the frame solved again. Feet never dip: their targets are lifted."""
+    joints = assemble(track, body)
+    upper = [j for j in range(22) if j not in (J["left_ankle"], J["right_ankle"], J["left_foot"], J["right_foot"])]
+    depth = np.maximum(margin - joints[:, upper, 1].min(axis=1), 0.0)
+    if not depth.any():
+        return joints
+    width = 4
+    padded = np.pad(depth, width, mode="edge")
+    widened = np.max(np.lib.stride_tricks.sliding_window_view(padded, 2 * width + 1), axis=1)
+    padded = np.pad(widened, width, mode="edge")
+    lift = np.convolve(padded, np.ones(2 * width + 1) / (2 * width + 1), mode="valid")
+    raised = track.copy()
+    raised.root[:, 1] += lift * 1.2
+    return assemble(raised, body)

@@ -27,9 +27,10 @@ KEYS = {
     "lie": ((0.0, 0.10, None), -np.pi / 2 + 0.05, 0.0, ((0.22, -0.48, 0.02), (-0.22, -0.48, 0.02))),
 }
 #: forward lean (rad) added mid-way through a change into / out of each posture
-LEAN = {"stand": 0.0, "crouch": 0.2, "sit_chair": 0.45, "sit_ground": 0.5, "kneel": 0.25, "lie": 0.2}
+LEAN = {"stand": 0.0, "crouch": 0.2, "sit_chair": 0.45, "sit_ground": 0.5, "kneel": 0.25, "lie": 0.2, "all_fours": 0.0,
+        "air": 0.0}
 #: seconds each change takes at tempo 1
-CHANGE_TIME = {"crouch": 0.8, "sit_chair": 1.3, "sit_ground": 1.6, "kneel": 1.3, "lie": 1.2, "stand": 1.2}
+CHANGE_TIME = {"crouch": 0.8, "sit_chair": 1.3, "sit_ground": 1.6, "kneel": 1.3, "lie": 1.2, "stand": 1.4}
 SEAT_HEIGHT = 0.45
 
 
@@ -70,6 +71,7 @@ def key_pose(body: Body, state: Track, posture: str, params: dict, kneel_side: i
         out.contacts[0] = [True, True, False, False]
         out.knee_poles[0] = [[0.1, 0.0, 1.0], [-0.1, 0.0, 1.0]]
     out.root[0] = anchor + rotate_y(np.array([x, y, z]) * s, heading)
+    out.feet[0, :, 1] = body.ankle_height
     out.pelvis_tilt[0, 0], out.torso[0, 0] = pitch, torso
     out.hands[0] = np.array(hands) * s
     out.foot_yaw[0] = heading

@@ -11,7 +11,8 @@ import numpy as np
 
 from .body import Body
 from .context import StepContext, StepResult
-from . import arms, combat, interactions, sports
+from . import arms, combat, cycles, interactions, sports
+from .crawl import crawling
 from .dance import dance
 from .idle import idle
 from .jump import celebrate, jump, shooting
@@ -21,7 +22,7 @@ from .track import Track
 
 GAIT_ACTIONS = frozenset({"walk", "run", "sprint", "dribbling", "running_bases"})
 SEATED = ("stand", "sit_chair", "sit_ground", "kneel")
-ANY = ("stand", "crouch", "sit_chair", "sit_ground", "kneel", "lie", "air")
+ANY = ("stand", "crouch", "sit_chair", "sit_ground", "kneel", "lie", "air", "all_fours")
 
 IMPLEMENTATIONS: dict[str, Callable[[StepContext], StepResult]] = {"idle": idle}
 ALLOWED_POSTURES: dict[str, tuple[str, ...]] = {"idle": ANY}
@@ -38,9 +39,10 @@ register("kneel", kneel, ANY)
 register("lie_down", lie_down, ANY)
 for _name, _function in arms.ACTIONS.items():
     register(_name, _function, SEATED)
-for _name, _function in {**combat.ACTIONS, **sports.ACTIONS, **interactions.ACTIONS}.items():
+for _name, _function in {**combat.ACTIONS, **sports.ACTIONS, **interactions.ACTIONS, **cycles.ACTIONS}.items():
     register(_name, _function)
 register("dance", dance)
+register("crawling", crawling)
 register("jump", jump)
 register("celebrate", celebrate)
 register("shooting", shooting)

@@ -18,7 +18,7 @@ from . import params as params_mod
 from .body import Body
 from .context import StepContext, StepResult
 from .gait import GaitPiece, locomotion
-from .kinematics import assemble
+from .kinematics import assemble_above_ground
 from .posture import CHANGE_TIME, route
 from .registry import ALLOWED_POSTURES, GAIT_ACTIONS, IMPLEMENTATIONS, finish_gait_piece
 from .spec import ActionStep, ClipSpec, SyntheticClip
@@ -116,8 +116,8 @@ def _expression_ids(spec: ClipSpec, counts: list[int]) -> np.ndarray:
 
 
 def _finish(spec: ClipSpec, body: Body, track: Track, labels: list, speech: list, partner) -> SyntheticClip:
-    joints = assemble(track, body)
-    partner_joints = assemble(partner[0], partner[1]) if partner is not None else None
+    joints = assemble_above_ground(track, body)
+    partner_joints = assemble_above_ground(partner[0], partner[1]) if partner is not None else None
     contacts = track.contacts.copy()
     if spec.mirror:
         joints = mirror(joints)
