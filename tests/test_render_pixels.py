@@ -1,7 +1,7 @@
 """The renderer judged by its pixels: placement, depth order, widths, styles, faces, speech, orbit."""
 import numpy as np
 import pytest
-from test_render_fixtures import BLUE, RED, face_camera, scene_of, standing, talking_scene
+from test_render_fixtures import BLUE, RED, face_camera, scene_of, standing, talking_scene, waving
 
 from stickgen import vocab
 from stickgen.motion import Segment
@@ -149,3 +149,16 @@ def test_render_frames_rejects_bad_arguments():
         list(render_frames(scene, style="fancy"))
     with pytest.raises(ValueError, match="size must be"):
         list(render_frames(scene, size=(4, 4)))
+
+
+def test_still_camera_shortcut_draws_the_same_frames():
+    from stickgen.render.frames import draw_frame, plan_scene
+
+    scene = scene_of(waving(30), standing(30, x=1.5, z=-1.0))
+    for style in vocab.RENDER_STYLES:
+        fast = plan_scene(scene, style, (160, 120))
+        full = plan_scene(scene, style, (160, 120))
+        full.regions = None
+        assert fast.regions is not None
+        for t in range(0, 30, 4):
+            np.testing.assert_array_equal(draw_frame(fast, t), draw_frame(full, t))

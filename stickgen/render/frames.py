@@ -2,7 +2,8 @@
 depth order (painter's algorithm: far strokes first, so near limbs cover far ones).
 
 Frames are drawn ``SUPERSAMPLE`` times larger with Pillow and box-filtered down, which anti-aliases
-every stroke.
+every stroke. With a still camera the floor is drawn once and each frame redraws and filters only the
+box around the actors.
 """
 from __future__ import annotations
 
@@ -43,6 +44,11 @@ class _Plan:
     grid: np.ndarray
     grid_valid: np.ndarray
     seed: int
+    static_floor: bool
+    regions: np.ndarray | None = None           # [T, 4] canvas boxes that hold everything drawn per frame
+    small_background: Image.Image | None = None
+    work: Image.Image | None = None             # the canvas reused from frame to frame
+    dirty: tuple[int, int, int, int] | None = None
 
 
 def check_size(size: tuple[int, int]) -> tuple[int, int]:
@@ -73,14 +79,38 @@ def plan_scene(scene, style: str | Style = "normal", size: tuple[int, int] = (51
                      hex_to_rgb(scene.actor_color(i))) for i, m in enumerate(scene.actors)]
     center = np.mean([m.joints[:, 0, [0, 2]].mean(axis=0) for m in scene.actors], axis=0)
     grid, grid_valid = ground_grid(path, canvas, center)
-    return _Plan(style, size, canvas, path, actors, _gradient(style.sky_top, style.sky_bottom, canvas),
-                 path.horizon_y(canvas), grid, grid_valid, seed)
+    plan = _Plan(style, size, canvas, path, actors, _gradient(style.sky_top, style.sky_bottom, canvas),
+                 path.horizon_y(canvas), grid, grid_valid, seed, static_floor=False)
+    if all(np.ptp(v, axis=0).max() == 0 for v in (path.positions, path.targets, path.fovs)):
+        _draw_floor(ImageDraw.Draw(plan.background), plan, 0)   # a still camera: draw the floor once,
+        plan.static_floor = True                                 # and redraw only around the actors
+        plan.regions = _actor_regions(plan)
+        plan.small_background = plan.background.reduce(SUPERSAMPLE)
+        plan.work = plan.background.copy()
+    return plan
+
+
+def _actor_regions(plan: _Plan) -> np.ndarray:
+    """Per frame, the canvas box ``[x0, y0, x1, y1]`` (multiples of ``SUPERSAMPLE``) that covers every
+    stroke, head and shadow of every actor: ``[T, 4]`` int."""
+    reach = 0.5 * max(p.width for p in plan.style.passes) + 3 * max(p.jitter for p in plan.style.passes)
+    low, high = np.full((len(plan.path), 2), np.inf), np.full((len(plan.path), 2), -np.inf)
+    for actor in plan.actors:
+        g = actor.geometry
+        pad = (g.width.max(axis=1) * reach + 2 * SUPERSAMPLE)[:, None]
+        head = (g.head_radius[:, None] + pad)
+        low = np.minimum.reduce([low, g.xy.min(axis=1) - pad, g.head_xy - head, g.shadow.min(axis=(1, 2))])
+        high = np.maximum.reduce([high, g.xy.max(axis=1) + pad, g.head_xy + head, g.shadow.max(axis=(1, 2))])
+    limit = np.array(plan.canvas)
+    low = np.clip(np.floor(low / SUPERSAMPLE) * SUPERSAMPLE, 0, limit)
+    high = np.clip(np.ceil(high / SUPERSAMPLE) * SUPERSAMPLE, low, limit)
+    return np.concatenate([low, high], axis=1).astype(int)
 
 
 # ----------------------------------------------------------------------------- per frame
 
 
-def _draw_ground(canvas: ImageDraw.ImageDraw, plan: _Plan, t: int) -> None:
+def _draw_floor(canvas: ImageDraw.ImageDraw, plan: _Plan, t: int) -> None:
     style, (width, height) = plan.style, plan.canvas
     horizon = float(np.clip(plan.horizon[t], -1, height + 1))
     if horizon < height:
@@ -89,6 +119,10 @@ def _draw_ground(canvas: ImageDraw.ImageDraw, plan: _Plan, t: int) -> None:
     for (a, b), ok in zip(plan.grid[t], plan.grid_valid[t]):
         if ok:
             canvas.line([tuple(a), tuple(b)], fill=style.grid, width=line)
+
+
+def _draw_shadows(canvas: ImageDraw.ImageDraw, plan: _Plan, t: int) -> None:
+    style = plan.style
     for actor in plan.actors:
         strength = actor.geometry.shadow_strength[t]
         if strength > 0.02:
@@ -137,9 +171,17 @@ def _face(canvas: ImageDraw.ImageDraw, plan: _Plan, actor: _Actor, t: int, color
 
 def draw_frame(plan: _Plan, t: int) -> np.ndarray:
     """Frame ``t`` of a planned scene: ``[H, W, 3]`` uint8."""
-    image = plan.background.copy()
+    if plan.regions is None:
+        image = plan.background.copy()
+    else:
+        image = plan.work
+        if plan.dirty is not None:
+            image.paste(plan.background.crop(plan.dirty), plan.dirty[:2])
+        plan.dirty = tuple(int(v) for v in plan.regions[t])
     canvas = ImageDraw.Draw(image)
-    _draw_ground(canvas, plan, t)
+    if not plan.static_floor:
+        _draw_floor(canvas, plan, t)
+    _draw_shadows(canvas, plan, t)
     rng = np.random.default_rng((plan.seed, t // SKETCH_REDRAW_FRAMES))
     items = []
     for k, actor in enumerate(plan.actors):
@@ -164,9 +206,13 @@ def draw_frame(plan: _Plan, t: int) -> np.ndarray:
             _head(canvas, actor, t, color, passes, style.head_fill if final else None)
             if final:
                 _face(canvas, plan, actor, t, color)
-    if SUPERSAMPLE > 1:
-        image = image.reduce(SUPERSAMPLE)
-    return np.asarray(image)
+    if plan.regions is None:
+        return np.asarray(image.reduce(SUPERSAMPLE))
+    x0, y0, x1, y1 = plan.dirty
+    out = plan.small_background.copy()
+    if x1 > x0 and y1 > y0:
+        out.paste(image.crop(plan.dirty).reduce(SUPERSAMPLE), (x0 // SUPERSAMPLE, y0 // SUPERSAMPLE))
+    return np.asarray(out)
 
 
 def render_frames(scene, style: str | Style = "normal", size: tuple[int, int] = (512, 512), camera_move=None,
