@@ -16,6 +16,13 @@ PLANNER_PRESETS: dict[str, tuple[int, int, int, int]] = {
 MINILM = "sentence-transformers/all-MiniLM-L6-v2"
 
 
+def preset_fields(presets: dict[str, tuple[int, int, int, int]], name: str) -> dict[str, int]:
+    """``d_model``, ``num_layers``, ``num_heads``, ``ffn_dim`` of a named preset; ``KeyError`` naming the choices."""
+    if name not in presets:
+        raise KeyError(f"unknown preset {name!r}; expected one of: {', '.join(presets)}")
+    return dict(zip(("d_model", "num_layers", "num_heads", "ffn_dim"), presets[name]))
+
+
 class StickGenConfig(PretrainedConfig):
     """Configuration of :class:`StickGenPlanner`.
 
@@ -50,7 +57,4 @@ class StickGenConfig(PretrainedConfig):
     @classmethod
     def from_preset(cls, name: str, **overrides) -> StickGenConfig:
         """``small`` / ``medium`` / ``large`` with optional field overrides."""
-        if name not in PLANNER_PRESETS:
-            raise KeyError(f"unknown preset {name!r}; expected one of: {', '.join(PLANNER_PRESETS)}")
-        d, layers, heads, ffn = PLANNER_PRESETS[name]
-        return cls(**{"d_model": d, "num_layers": layers, "num_heads": heads, "ffn_dim": ffn, **overrides})
+        return cls(**{**preset_fields(PLANNER_PRESETS, name), **overrides})

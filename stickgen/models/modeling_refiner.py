@@ -20,6 +20,7 @@ from diffusers.configuration_utils import register_to_config
 from diffusers.utils import BaseOutput
 from torch import nn
 
+from .configuration_stickgen import preset_fields
 from .modeling_stickgen import Transformer
 
 #: preset name -> (d_model, num_layers, num_heads, ffn_dim)
@@ -66,10 +67,8 @@ class StickGenRefiner(ModelMixin, ConfigMixin):
 
     @classmethod
     def from_preset(cls, name: str, **overrides) -> StickGenRefiner:
-        if name not in REFINER_PRESETS:
-            raise KeyError(f"unknown preset {name!r}; expected one of: {', '.join(REFINER_PRESETS)}")
-        d, layers, heads, ffn = REFINER_PRESETS[name]
-        return cls(**{"d_model": d, "num_layers": layers, "num_heads": heads, "ffn_dim": ffn, **overrides})
+        """``small`` / ``medium`` / ``large`` (sized to go with the planner preset of that name)."""
+        return cls(**{**preset_fields(REFINER_PRESETS, name), **overrides})
 
     def forward(self, sample: torch.Tensor, timestep: torch.Tensor, condition: torch.Tensor,
                 text_embeds: torch.Tensor, condition_mask: torch.Tensor | None = None,
