@@ -140,7 +140,8 @@ MOUTH_SHAPES: tuple[str, ...] = ("closed", "smile", "frown", "open", "wide_open"
 
 @dataclass(frozen=True)
 class Expression:
-    """A facial expression: eyes, brows (degrees, + raises the outer ends), mouth and openness 0..1."""
+    """A facial expression: eyes, brows (degrees, + lifts the inner ends as in surprise or worry, - knits
+    them down toward the nose as in anger), mouth and openness 0..1."""
 
     name: str
     eye_type: str
@@ -152,7 +153,7 @@ class Expression:
 EXPRESSIONS: tuple[Expression, ...] = (
     Expression("neutral", "dot", 0.0, "closed", 0.0),
     Expression("happy", "arc", 10.0, "smile", 0.2),
-    Expression("sad", "dot", -20.0, "frown", 0.1),
+    Expression("sad", "dot", 20.0, "frown", 0.1),
     Expression("surprised", "wide", 25.0, "small_o", 0.7),
     Expression("angry", "narrow", -25.0, "frown", 0.3),
     Expression("excited", "wide", 15.0, "wide_open", 0.8),

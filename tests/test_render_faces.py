@@ -13,12 +13,12 @@ def _track(fps=25, frames=60, **tracks):
 
 
 def test_transition_takes_0_3_s_and_switches_shapes_half_way():
-    face = _track(expressions=[Segment(0, 30, "sad"), Segment(30, 60, "surprised")])
-    sad, surprised = vocab.expression_info("sad"), vocab.expression_info("surprised")
-    assert face.brows[29] == sad.eyebrow_angle
+    face = _track(expressions=[Segment(0, 30, "angry"), Segment(30, 60, "surprised")])
+    angry, surprised = vocab.expression_info("angry"), vocab.expression_info("surprised")
+    assert face.brows[29] == angry.eyebrow_angle
     assert face.brows[37:].tolist() == [surprised.eyebrow_angle] * 23          # 0.3 s = 7.5 frames later
     assert np.all(np.diff(face.brows[29:38]) > 0)                              # interpolates monotonically
-    assert face.openness[33] == pytest.approx((sad.mouth_openness + surprised.mouth_openness) / 2, abs=0.15)
+    assert face.openness[33] == pytest.approx((angry.mouth_openness + surprised.mouth_openness) / 2, abs=0.15)
     eyes = [vocab.EYE_TYPES[e] for e in face.eyes[28:40]]
     switch = 28 + eyes.index("wide")
     assert 32 <= switch <= 34                                                  # half-way through

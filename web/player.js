@@ -13,7 +13,7 @@
   const PARENTS = [-1, 0, 0, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 9, 9, 12, 13, 14, 16, 17, 18, 19];
   const J = { pelvis: 0, left_hip: 1, right_hip: 2, neck: 12, head: 15, left_shoulder: 16, right_shoulder: 17 };
   const EXPRESSIONS = {
-    neutral: ["dot", 0, "closed", 0], happy: ["arc", 10, "smile", 0.2], sad: ["dot", -20, "frown", 0.1],
+    neutral: ["dot", 0, "closed", 0], happy: ["arc", 10, "smile", 0.2], sad: ["dot", 20, "frown", 0.1],
     surprised: ["wide", 25, "small_o", 0.7], angry: ["narrow", -25, "frown", 0.3],
     excited: ["wide", 15, "wide_open", 0.8],
   };
@@ -172,8 +172,8 @@
       const e = view.project(add(center, mul(dir, radius)));
       drawEye(ctx, e, s, face.eye);
       const outward = e[0] >= faceMid[0] ? 1 : -1, half = 0.12 * radiusPx;
-      const rise = half * Math.tan((face.brow * Math.PI) / 180), by = e[1] - 0.32 * radiusPx;
-      ctx.beginPath(); ctx.moveTo(e[0] - outward * half, by + rise); ctx.lineTo(e[0] + outward * half, by - rise);
+      const rise = half * Math.tan((face.brow * Math.PI) / 180), by = e[1] - 0.32 * radiusPx - 0.5 * rise;
+      ctx.beginPath(); ctx.moveTo(e[0] - outward * half, by - rise); ctx.lineTo(e[0] + outward * half, by + rise);
       ctx.stroke();
     });
     if (mouthFacing > -0.05) {

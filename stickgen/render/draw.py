@@ -13,6 +13,7 @@ from .styles import RGB
 EYE_SIZE = 0.13       # glyph sizes relative to the head radius
 BROW_LENGTH = 0.24
 BROW_LIFT = 0.32
+BROW_RAISE = 0.5   # how much of the inner end's rise lifts the whole brow
 MOUTH_WIDTH = 0.52
 MOUTH_HEIGHT = 0.5
 
@@ -68,13 +69,14 @@ def eye(draw: ImageDraw.ImageDraw, center: np.ndarray, radius: float, eye_type: 
 
 def brow(draw: ImageDraw.ImageDraw, eye_center: np.ndarray, radius: float, angle_deg: float, outward: float,
          color: RGB, line: float) -> None:
-    """A brow above ``eye_center``; a positive ``angle_deg`` raises its outer end (``outward`` = +-1 is the
-    screen direction of the outer end)."""
+    """A brow above ``eye_center``: a positive ``angle_deg`` lifts it with the inner end up (surprise,
+    worry), a negative one knits it down toward the nose (anger); ``outward`` = +-1 is the screen
+    direction of the outer end."""
     half = 0.5 * BROW_LENGTH * radius
-    center = eye_center - (0, BROW_LIFT * radius)
     rise = half * np.tan(np.radians(angle_deg))
-    inner = center + (-outward * half, rise)
-    outer = center + (outward * half, -rise)
+    center = eye_center - (0, BROW_LIFT * radius + BROW_RAISE * rise)
+    inner = center + (-outward * half, -rise)
+    outer = center + (outward * half, rise)
     draw.line([tuple(inner), tuple(outer)], fill=color, width=max(int(round(line)), 1))
 
 
