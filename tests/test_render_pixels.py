@@ -112,6 +112,23 @@ def test_face_turns_away_with_the_head():
     assert _dark(_face_crop(frames["away"])).sum() == 0
 
 
+def test_face_shows_in_profile_when_the_figure_faces_sideways():
+    from stickgen.render.geometry import actor_geometry
+
+    scene = scene_of(standing(1), standing(1, heading=np.pi / 2), standing(1, heading=np.pi))
+    path = camera_path(scene, SIZE)
+    visible = [actor_geometry(a.joints, path, SIZE, 0.04).eyes_visible[0].sum() for a in scene.actors]
+    assert visible == [2, 1, 0]                                   # front, profile, back
+    crops = {}
+    for name, heading in (("front", 0.0), ("profile", np.pi / 2)):
+        frame = one_frame(scene_of(standing(1, heading=heading), camera=face_camera(1)), size=(128, 128))
+        crops[name] = _dark(_face_crop(frame))
+    front_x = np.nonzero(crops["front"])[1].mean()
+    profile_x = np.nonzero(crops["profile"])[1].mean()
+    assert 0 < crops["profile"].sum() < crops["front"].sum()
+    assert profile_x > front_x + 5                                # facing +x: the face slides to screen right
+
+
 @pytest.mark.parametrize("speech", vocab.SPEECH_NAMES)
 def test_mouth_openness_oscillates_at_the_speech_rate(speech):
     frames = 100
