@@ -45,6 +45,7 @@ class DataConfig:
     max_validation_rows: int = 256
     known_prefix_prob: float = 0.25  # share of windows whose first window_overlap frames are given
     stats_rows: int = 2000  # rows used for the feature normalisation statistics
+    text_cache: str | None = "runs/text_cache"  # folder caching description embeddings (None = off)
 
 
 @dataclass
@@ -155,6 +156,11 @@ def _coerce(key: str, value: Any, annotation: Any) -> Any:
             raise ConfigError(f"{key}: expected an integer, got {value!r}")
         return value
     if annotation is float:
+        if isinstance(value, str):  # YAML 1.1 reads 3e-4 (no dot) as a string
+            try:
+                value = float(value)
+            except ValueError:
+                pass
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise ConfigError(f"{key}: expected a number, got {value!r}")
         return float(value)

@@ -7,6 +7,7 @@ batch see together what one process sees.
 """
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -48,11 +49,27 @@ def select_rows(split: Any, min_quality: float | None = None, keep_sources: Sequ
     return split
 
 
-def text_table(splits: Sequence[Any], encoder: Any, batch_size: int = 256) -> dict[str, np.ndarray]:
-    """Embedding ``[dim]`` of every distinct description in ``splits`` (the ``texts`` column)."""
+def text_table(splits: Sequence[Any], encoder: Any, cache_dir: str | Path | None = None,
+               batch_size: int = 256) -> dict[str, np.ndarray]:
+    """Embedding ``[dim]`` of every distinct description in ``splits`` (the ``texts`` column).
+
+    With ``cache_dir`` the table is stored there under a hash of the encoder name and the texts, so
+    later runs (another stage, a resume) skip the encoding.
+    """
     texts = sorted({t for split in splits for row in split["texts"] for t in row})
+    cache = None
+    if cache_dir is not None:
+        key = hashlib.sha1("\n".join([encoder.name, *texts]).encode()).hexdigest()[:16]
+        cache = Path(cache_dir) / f"texts-{key}.npy"
+        if cache.exists():
+            return dict(zip(texts, np.load(cache)))
     vectors = encoder.encode(texts, batch_size=batch_size) if texts else np.zeros((0, encoder.dim))
-    return dict(zip(texts, vectors.astype(np.float32)))
+    vectors = vectors.astype(np.float32)
+    if cache is not None:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        np.save(cache.with_suffix(".tmp.npy"), vectors)
+        cache.with_suffix(".tmp.npy").replace(cache)
+    return dict(zip(texts, vectors))
 
 
 def crop_row(row: dict[str, Any], start: int, length: int) -> dict[str, Any]:

@@ -5,7 +5,7 @@ so a batch split across processes or micro-batches averages to the same number. 
 
 ==========================  ===============================================================
 ``feature``                 MSE of the normalised features (pose head)
-``root_position``           MSE of the canonical pelvis position (m)
+``root_position``           Huber loss of the canonical pelvis position (m; far walks stay bounded)
 ``root_velocity``           MSE of the pelvis velocity (m/s)
 ``action``                  per-frame action cross-entropy
 ``contact``                 foot-contact BCE plus MSE of the four foot heights (m)
@@ -97,7 +97,8 @@ def planner_losses(output: Any, batch: dict[str, torch.Tensor], mean: torch.Tens
     targets = head_targets(batch)
     terms: dict[str, torch.Tensor] = {
         "feature": clip_mean((output.pose - targets["pose"]).pow(2), mask),
-        "root_position": clip_mean((output.root_position - targets["root_position"]).pow(2), mask),
+        "root_position": clip_mean(F.huber_loss(output.root_position, targets["root_position"], reduction="none"),
+                                   mask),
         "root_velocity": clip_mean((output.root_velocity - targets["root_velocity"]).pow(2), mask),
         "action": clip_mean(F.cross_entropy(output.action_logits.transpose(1, 2), targets["action_logits"],
                                             reduction="none"), mask),

@@ -114,7 +114,7 @@ class Trainer:
             raise config_module.ConfigError(f"data.crop_frames: must be <= the planner window "
                                             f"({planner_config.max_frames}), got {cfg.data.crop_frames}")
         self.pipe, self.fps = pipe, float(planner_config.fps)
-        texts = text_table([train] + ([validation] if validation is not None else []), encoder)
+        texts = text_table([train] + ([validation] if validation is not None else []), encoder, cfg.data.text_cache)
         window = dict(stats=pipe.feature_stats, crop_frames=cfg.data.crop_frames,
                       known_frames=planner_config.window_overlap, seed=cfg.run.seed)
         self.train_rows = WindowSource(train, texts, known_prefix_prob=cfg.data.known_prefix_prob, **window)

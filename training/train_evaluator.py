@@ -30,21 +30,41 @@ SAME_TEXT_COSINE = 0.9
 
 def _load_split(dataset: Any, split: str, max_rows: int | None, seed: int) -> list[dict[str, Any]]:
     """Rows of ``split`` as dicts with evaluator features, step action labels and texts."""
-    table = dataset[split]
+    table = dataset[split].with_format("numpy")
     indices = np.arange(len(table))
     if max_rows is not None and len(indices) > max_rows:
         indices = np.sort(np.random.default_rng(seed).choice(indices, max_rows, replace=False))
     rows = []
     for i in indices:
         row = table[int(i)]
-        feats = clip_features(np.asarray(row["joints"]), row["fps"])
+        feats = clip_features(np.asarray(row["joints"]), int(row["fps"]))
         actions = np.asarray(row["action_ids"], dtype=np.int64)
         if len(actions) != len(feats):  # another frame rate: nearest frame
             actions = actions[np.minimum(np.arange(len(feats)) * len(actions) // len(feats), len(actions) - 1)]
         centres = np.minimum(np.arange(0, len(feats), DOWNSAMPLE) + DOWNSAMPLE // 2, len(feats) - 1)
         rows.append({"features": feats, "step_actions": actions[centres], "actions": actions,
-                     "texts": list(row["texts"]), "joints": np.asarray(row["joints"]), "fps": row["fps"]})
+                     "texts": [str(t) for t in row["texts"]], "joints": np.asarray(row["joints"]),
+                     "fps": int(row["fps"])})
     return rows
+
+
+def _sentence_vectors(model: MotionTextEvaluator, texts: list[str], cache_dir: str | Path | None) -> np.ndarray:
+    """``[N, text_dim]`` sentence embeddings of ``texts``, reusing ``cache_dir/text_cache.npz`` when given."""
+    cached: dict[str, np.ndarray] = {}
+    path = Path(cache_dir, "text_cache.npz") if cache_dir is not None else None
+    if path is not None and path.is_file():
+        with np.load(path) as archive:
+            if str(archive["encoder"]) == model.config.text_encoder:
+                cached = dict(zip(archive["texts"].tolist(), archive["vectors"]))
+    missing = [t for t in texts if t not in cached]
+    if missing:
+        cached.update(zip(missing, model.sentence_encoder.encode(missing, batch_size=128)))
+        if path is not None:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            names = sorted(cached)
+            np.savez(path, encoder=model.config.text_encoder, texts=np.array(names),
+                     vectors=np.stack([cached[t] for t in names]).astype(np.float32))
+    return np.stack([cached[t] for t in texts])
 
 
 def _batch_loss(model: MotionTextEvaluator, rows: list[dict], text_vectors: torch.Tensor,
@@ -81,9 +101,11 @@ def validate(model: MotionTextEvaluator, rows: list[dict], seed: int = 0) -> dic
 
 def train(dataset: Any, out: str | Path, config: EvaluatorConfig | None = None, epochs: int = 30,
           batch_size: int = 64, lr: float = 1e-3, max_rows: int | None = None, max_minutes: float = 10.0,
-          action_weight: float = 0.5, seed: int = 0, log=print) -> dict[str, Any]:
+          action_weight: float = 0.5, seed: int = 0, cache_dir: str | Path | None = None,
+          log=print) -> dict[str, Any]:
     """Train on ``dataset["train"]`` (a DatasetDict or a folder saved with save_to_disk), save the
-    evaluator to ``out`` and return the training log (also written to ``out/training_log.json``)."""
+    evaluator to ``out`` and return the training log (also written to ``out/training_log.json``).
+    ``cache_dir`` keeps the sentence embeddings between runs (text encoding dominates on a CPU)."""
     if isinstance(dataset, (str, Path)):
         from datasets import load_from_disk
 
@@ -97,9 +119,8 @@ def train(dataset: Any, out: str | Path, config: EvaluatorConfig | None = None, 
     model = MotionTextEvaluator(config or EvaluatorConfig(), features.FeatureStats.from_features(r["features"] for r in rows))
     texts = sorted({t for r in rows for t in r["texts"]})
     log(f"train rows {len(rows)}, distinct texts {len(texts)}; encoding texts ...")
-    vectors = model.sentence_encoder.encode(texts, batch_size=128)
+    vectors = torch.from_numpy(_sentence_vectors(model, texts, cache_dir)).float()
     text_index = {t: i for i, t in enumerate(texts)}
-    vectors = torch.from_numpy(vectors).float()
     optimizer = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=1e-4)
     history = []
     for epoch in range(epochs):
@@ -147,9 +168,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--max-rows", type=int, default=None, help="train on a random subset of this many rows")
     parser.add_argument("--max-minutes", type=float, default=10.0)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--cache-dir", default="runs/evaluator", help="where sentence embeddings are cached")
     args = parser.parse_args(argv)
     train(args.dataset, args.out, epochs=args.epochs, batch_size=args.batch_size, lr=args.lr,
-          max_rows=args.max_rows, max_minutes=args.max_minutes, seed=args.seed)
+          max_rows=args.max_rows, max_minutes=args.max_minutes, seed=args.seed, cache_dir=args.cache_dir)
     return 0
 
 
