@@ -18,6 +18,7 @@ from .paths import SAMPLE, Path, direction, from_curvature, piece_curvature
 from .track import Track
 
 G = 9.81
+STOP_HOLD = 0.6  # seconds at rest at the end of a gait that stops
 BODY_OFFSETS = {"backwards": np.pi, "sideways_left": -np.pi / 2, "sideways_right": np.pi / 2}
 
 
@@ -68,8 +69,8 @@ def _profiles(pieces: list[GaitPiece], fps: int, start: bool, stop: bool) -> dic
     speed = _moving_average(each(lambda p: p.speed), window)
     if start:
         speed *= smoothstep(t / (0.5 + 0.15 * pieces[0].speed))
-    if stop:
-        speed *= smoothstep((t[-1] - t) / (0.5 + 0.15 * pieces[-1].speed))
+    if stop:  # at rest for the last STOP_HOLD s, leaving time to bring the feet together
+        speed *= smoothstep((t[-1] - STOP_HOLD - t) / (0.5 + 0.15 * pieces[-1].speed))
     run = _moving_average(each(lambda p: float(p.kind == "run")), window)
     scale = each(lambda p: p.params["cadence"] / float(cadence(p.kind, np.array(p.speed))))
     return {"t": t, "speed": speed, "run": run, "cadence_scale": _moving_average(scale, window),
@@ -141,7 +142,7 @@ def locomotion(body: Body, state: Track, pieces: list[GaitPiece], fps: int, star
             if start and land[i] < t[0]:  # a step taken before the clip: the state's plant stands for it
                 feet[foot][0].end = max(lift_time[i], t[0])
                 continue
-            if stop and land[i] > t[-1] - 0.04:
+            if stop and land[i] > t[-1] - STOP_HOLD - 0.2:
                 break
             left = np.array([np.cos(heading[i]), -np.sin(heading[i])])
             ground = xz[i] + left * side * width[i] / 2 - direction(heading[i]) * 0.03 * body.scale
@@ -176,18 +177,19 @@ def _close_feet(feet: dict, end_xz: np.ndarray, end_heading: float, body: Body, 
     """Bring both feet side by side at the end point with one last short step each where needed."""
     left = np.array([np.cos(end_heading), -np.sin(end_heading)])
     order = sorted((0, 1), key=lambda f: feet[f][-1].start)
-    busy_until = max(feet[0][-1].start, feet[1][-1].start)
+    busy_until = max(feet[0][-1].start, feet[1][-1].start, 0.0)
     for foot in order:
         side = 1.0 if foot == 0 else -1.0
         ground = end_xz + left * side * width / 2 - direction(end_heading) * 0.03 * body.scale
         target = np.array([ground[0], body.ankle_height, ground[1]])
-        if np.linalg.norm(feet[foot][-1].position - target) < 0.04:
+        last = feet[foot][-1]
+        if np.linalg.norm(last.position - target) < 0.04:
             continue
-        lift = max(busy_until + 0.05, feet[foot][-1].start + 0.1)
-        land = min(lift + 0.4, t_end - 0.2)
-        if land - lift < 0.12:
-            continue
-        feet[foot][-1].end = lift
+        # a foot already due to lift goes then; one standing still waits for the other to land
+        lift = last.end if np.isfinite(last.end) else max(busy_until + 0.02, last.start + 0.1, 0.05)
+        land = min(max(lift + 0.25, busy_until + 0.1), t_end - 0.05)
+        lift = min(lift, land - 0.15)
+        last.end = lift
         feet[foot].append(Plant(land, np.inf, target, end_heading + side * 0.06, lift=0.06))
         busy_until = land
 

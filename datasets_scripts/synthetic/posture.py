@@ -65,16 +65,17 @@ def key_pose(body: Body, state: Track, posture: str, params: dict, kneel_side: i
         y = body.pelvis_height / s - 0.005
     elif posture == "sit_chair":
         y = params.get("seat_height", SEAT_HEIGHT) / s + 0.09
-    elif posture == "lie":
-        z = -(0.08 + 0.97 * body.leg / s)
+    out.root[0] = anchor + rotate_y(np.array([x, y, z if z is not None else -(0.08 + 0.92 * body.leg / s)]) * s, heading)
+    out.feet[0, :, 1] = body.ankle_height
+    if posture == "lie":  # legs straight out from the hips, heels on the ground, toes up
+        for foot, side in ((0, 1.0), (1, -1.0)):
+            out.feet[0, foot] = out.root[0] + rotate_y(np.array([0.10 * side * s, 0.0, 0.08 * s + 0.92 * body.leg]), heading)
+            out.feet[0, foot, 1] = body.ankle_height
+        out.foot_yaw[0] = heading
         out.foot_pitch[:] = -1.1
         out.contacts[0] = [True, True, False, False]
-        out.knee_poles[0] = [[0.1, 0.0, 1.0], [-0.1, 0.0, 1.0]]
-    out.root[0] = anchor + rotate_y(np.array([x, y, z]) * s, heading)
-    out.feet[0, :, 1] = body.ankle_height
     out.pelvis_tilt[0, 0], out.torso[0, 0] = pitch, torso
     out.hands[0] = np.array(hands) * s
-    out.foot_yaw[0] = heading
     raised = state.feet[0, :, 1] > body.ankle_height + 0.01
     if posture == "stand" and raised.any():  # the back foot of a kneel steps up beside the front one
         back = int(np.argmax(state.feet[0, :, 1]))
