@@ -20,6 +20,8 @@ SHADOW_RINGS = (1.0, 0.72, 0.45)
 EYE_SPREAD_DEG = 28.0
 EYE_LIFT = 0.18
 MOUTH_DROP = 0.42
+#: (parent, child) joint pairs, one per drawn limb segment
+BONES: tuple[tuple[int, int], ...] = tuple((PARENTS[j], j) for j in range(1, len(PARENTS)))
 _CHAIN = [JOINT_INDEX[n] for n in ("left_hip", "left_knee", "left_ankle", "spine1", "spine2", "spine3",
                                      "neck", "head")]
 
@@ -150,5 +152,3 @@ def clip_to_rect(segments: np.ndarray, size: tuple[int, int]) -> tuple[np.ndarra
     clipped = np.stack([a + d * low[..., None], a + d * high[..., None]], axis=-2)
     return clipped, low <= high
 
-
-BONES: tuple[tuple[int, int], ...] = tuple((PARENTS[j], j) for j in range(1, len(PARENTS)))
