@@ -47,6 +47,13 @@ class _Pipelines:
                 self._loaded[model] = load_pipeline(model)
             return self._loaded[model]
 
+    def preload(self, model: str) -> None:
+        """Load ``model`` and its text encoder ahead of the first request (errors wait for that request)."""
+        try:
+            self.get(model).text_encoder.encode(["a person stands still"])
+        except (FileNotFoundError, OSError, ValueError):
+            pass
+
 
 def model_choices() -> list[str]:
     """The default model plus every pipeline folder under ``models/`` next to it."""
@@ -150,8 +157,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--port", type=int, default=int(os.environ.get("GRADIO_SERVER_PORT", "7860")))
     args = parser.parse_args(argv)
     OUTPUT_ROOT.mkdir(parents=True, exist_ok=True)
-    build_app(args.model).launch(server_name=args.host, server_port=args.port, share=False,
-                                 allowed_paths=[str(OUTPUT_ROOT)], footer_links=["api"])
+    pipelines = _Pipelines()
+    threading.Thread(target=pipelines.preload, args=(args.model or default_model(),), daemon=True).start()
+    build_app(args.model, pipelines).launch(server_name=args.host, server_port=args.port, share=False,
+                                            allowed_paths=[str(OUTPUT_ROOT)], footer_links=["api"])
 
 
 if __name__ == "__main__":
