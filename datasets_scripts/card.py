@@ -111,7 +111,7 @@ keeps jumps falling at g. Warped and scaled rows get freshly generated descripti
 Every generated motion is measured for non-finite values, bone stretch (> 1%), ground penetration
 (> 2 cm), foot skating (share of contact frames whose foot moves faster than 0.1 m/s > 10%) and a
 whole-body jerk spike; failures are dropped and counted below, nothing is dropped silently.
-Overall rejection rate: {100 * report.rejection_rate("synthetic"):.2f}% of synthetic motions (counted per action).
+Rejection rate: {100 * report.rejection_rate("synthetic"):.2f}% of generated motions.
 
 {report.to_markdown()}
 

@@ -124,19 +124,21 @@ class CurationReport:
     dropped: Counter = field(default_factory=Counter)  # key "source/action"
     reasons: Counter = field(default_factory=Counter)  # key "source/reason", dropped clips
     flagged: Counter = field(default_factory=Counter)  # key "source/reason", kept anyway (real clips)
+    clips: Counter = field(default_factory=Counter)  # key "source/kept" or "source/dropped", one per clip
 
     def add(self, source: str, action_ids: np.ndarray, reasons: list[str], keep_anyway: bool = False) -> None:
         """Count one clip under each action it contains. ``keep_anyway`` (real clips, the reference of
         realism) keeps a clip that fails a check and counts its reasons as flagged."""
         actions = {vocab.ACTION_NAMES[int(a)] for a in np.unique(action_ids)}
         target = self.dropped if reasons and not keep_anyway else self.kept
+        self.clips[f"{source}/{'dropped' if target is self.dropped else 'kept'}"] += 1
         for action in actions:
             target[f"{source}/{action}"] += 1
         for reason in reasons:
             (self.flagged if keep_anyway else self.reasons)[f"{source}/{reason}"] += 1
 
     def merge(self, other: CurationReport) -> None:
-        for name in ("kept", "dropped", "reasons", "flagged"):
+        for name in ("kept", "dropped", "reasons", "flagged", "clips"):
             getattr(self, name).update(getattr(other, name))
 
     def to_dict(self) -> dict:
@@ -144,18 +146,19 @@ class CurationReport:
 
     @classmethod
     def from_dict(cls, doc: dict) -> CurationReport:
-        return cls(**{k: Counter(doc.get(k, {})) for k in ("kept", "dropped", "reasons", "flagged")})
+        return cls(**{f.name: Counter(doc.get(f.name, {})) for f in fields(cls)})
 
     def rejection_rate(self, source: str | None = None) -> float:
-        """Dropped share of action-clip counts, overall or for one source."""
-        def total(counter):
-            return sum(v for k, v in counter.items() if source is None or k.startswith(source + "/"))
-        kept, dropped = total(self.kept), total(self.dropped)
-        return dropped / max(kept + dropped, 1)
+        """Share of clips dropped, overall or for one source."""
+        def total(outcome):
+            return sum(v for k, v in self.clips.items() if k.endswith("/" + outcome)
+                       and (source is None or k.startswith(source + "/")))
+        return total("dropped") / max(total("kept") + total("dropped"), 1)
 
     def to_markdown(self) -> str:
         keys = sorted(set(self.kept) | set(self.dropped))
-        lines = ["| source/action | kept | dropped |", "|---|---:|---:|"]
+        lines = [f"Clips: {dict(sorted(self.clips.items()))}; a clip counts once under each action it contains.", "",
+                 "| source/action | kept | dropped |", "|---|---:|---:|"]
         lines += [f"| {k} | {self.kept[k]} | {self.dropped[k]} |" for k in keys]
         lines += ["", "| source/reason | clips |", "|---|---:|"]
         lines += [f"| {k} | {v} |" for k, v in sorted(self.reasons.items())] or ["| (none) | 0 |"]

@@ -79,7 +79,8 @@ def test_report_counts_per_action_source_and_reason():
     assert report.dropped == {"synthetic/walk": 1}
     assert report.reasons == {"synthetic/jerk": 1, "synthetic/nan": 1}
     assert report.flagged == {"deepmimic/foot_skate": 1}
-    assert report.rejection_rate("synthetic") == pytest.approx(1 / 3)
+    assert report.rejection_rate("synthetic") == pytest.approx(1 / 2)
+    assert report.clips == {"synthetic/kept": 1, "synthetic/dropped": 1, "deepmimic/kept": 1}
     again = curate.CurationReport.from_dict(report.to_dict())
     again.merge(report)
     assert again.dropped["synthetic/walk"] == 2 and "| synthetic/walk | 1 | 1 |" in report.to_markdown()

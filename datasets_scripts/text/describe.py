@@ -9,6 +9,7 @@ Public: :class:`Step`, :func:`steps_from_labels`, :func:`describe_clip`.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -55,6 +56,19 @@ SPEED_WORDS = {  # action -> (slow below, fast above, slow words, fast words)
 ENERGY_WORDS = (("gently", "softly", "calmly", "lazily", "half-heartedly"),
                 ("energetically", "vigorously", "enthusiastically", "with gusto", "with lots of energy"))
 POSTURE_ENERGY_WORDS = (("slowly", "carefully", "wearily"), ("quickly", "swiftly", "abruptly"))
+ACTION_ENERGY_WORDS = {  # actions whose low/high energy reads as volume rather than vigour
+    "talk": (("quietly", "softly"), ("loudly", "animatedly")), "shout": ((), ("loudly", "at the top of {pos} lungs")),
+    "whisper": ((), ()), "sing": (("softly", "quietly"), ("loudly", "with feeling")),
+    "cry": (("quietly", "softly"), ("loudly", "uncontrollably")), "laugh": (("quietly", "softly"), ("loudly", "heartily")),
+}
+DANCE_STYLES = {  # style -> verb phrases that replace the generic dance synonyms
+    "bounce": ("bounce to the beat", "dance with bouncy knees"), "twist": ("do the twist", "dance the twist"),
+    "disco": ("dance disco style", "do a disco dance"),
+    "sway": ("sway with {pos} arms overhead", "dance with {pos} arms raised"),
+    "spin": ("spin in place", "turn around on the spot to the music"),
+    "step_touch": ("dance from side to side", "step from side to side to the beat"),
+}
+TURNING_DANCE = ("spin around", "twirl around")
 MOODS = {  # expression -> (adjectives for the subject, adverbs, trailing phrases)
     "happy": (("happy", "cheerful", "smiling"), ("happily", "cheerfully"), ("with a smile", "looking pleased")),
     "sad": (("sad", "gloomy", "downcast"), ("sadly", "glumly"), ("looking sad", "with a heavy heart")),
@@ -108,16 +122,18 @@ def _path_phrase(rng, facts: dict) -> str:
     return _pick(rng, ("forward", "straight ahead", "in a straight line", "ahead", ""))
 
 
-def _energy_word(rng, params: dict, family: str) -> str:
+def _energy_word(rng, params: dict, action: str) -> str:
     energy = params.get("energy")
+    family = vocab.action_info(action).family
     if family == "idle":
         return ""
     if isinstance(energy, str):
         energy = {"low": 0.2, "calm": 0.2, "high": 0.9, "energetic": 0.9}.get(energy, 0.5)
     if energy is None or 0.35 <= float(energy) <= 0.7:
         return ""
-    words = POSTURE_ENERGY_WORDS if family == "posture" else ENERGY_WORDS
-    return _pick(rng, words[int(float(energy) > 0.7)])
+    words = ACTION_ENERGY_WORDS.get(action, POSTURE_ENERGY_WORDS if family == "posture" else ENERGY_WORDS)
+    options = words[int(float(energy) > 0.7)]
+    return _pick(rng, options) if options else ""
 
 
 def _hand_phrase(rng, action: str, params: dict, subject: Subject) -> str:
@@ -140,7 +156,7 @@ def _manner(rng, step: Step, facts: dict) -> str:
         if facts["speed"] > fast:
             return _pick(rng, fast_words)
         return ""
-    return _energy_word(rng, step.params, vocab.action_info(step.action).family)
+    return _energy_word(rng, step.params, step.action)
 
 
 def _complement(rng, step: Step, facts: dict, subject: Subject) -> str:
@@ -156,22 +172,30 @@ def _complement(rng, step: Step, facts: dict, subject: Subject) -> str:
         return _pick(rng, ("on the ground", "on the floor") if facts["pelvis_end"] < 0.3 else ("on a chair", "on a seat"))
     if step.action == "lie_down":
         return _pick(rng, ("on the ground", "flat on the floor", ""))
-    if step.action == "dance" and step.params.get("style"):
-        style = str(step.params["style"]).replace("_", " ")
-        return _pick(rng, (f"in a {style} style", f"to a {style} beat"))
     return _hand_phrase(rng, step.action, step.params, subject)
+
+
+def _action_phrases(rng, step: Step) -> tuple[str, ...]:
+    """Verb phrases for a step: a known dance style has its own, otherwise the vocabulary's synonyms."""
+    style = step.params.get("style") if step.action == "dance" else None
+    if style in DANCE_STYLES and rng.random() < 0.7:
+        return DANCE_STYLES[style]
+    phrases = verb_phrases(step.action)
+    if style is not None and style != "spin":
+        phrases = tuple(p for p in phrases if p not in TURNING_DANCE)
+    return phrases
 
 
 def _verb_phrase(rng, step: Step, facts: dict, subject: Subject, partner: str) -> tuple[str, str]:
     """``(adverb before the verb, base-form verb phrase)`` for a step, modifiers in a random order."""
-    phrase = _pick(rng, verb_phrases(step.action)).format(pos=subject.possessive, partner=partner)
-    complement = _complement(rng, step, facts, subject)
-    manner = _manner(rng, step, facts) if "fast" not in phrase and rng.random() < 0.7 else ""
+    phrase = _pick(rng, _action_phrases(rng, step)).format(pos=subject.possessive, partner=partner)
+    complement = _complement(rng, step, facts, subject).format(pos=subject.possessive)
+    manner = _manner(rng, step, facts).format(pos=subject.possessive) if "fast" not in phrase and rng.random() < 0.7 else ""
     places = ("ground", "floor")
     if complement and (complement.split()[-1] in phrase or " up" in phrase or "around" in phrase
                        or (any(p in phrase for p in places) and any(p in complement for p in places))):
         complement = ""  # "lies on the ground on the ground", "spins around in place"
-    if complement.startswith("with ") and manner.startswith("with "):
+    if re.match(r"with \w+ (left|right) ", complement) and manner.startswith("with "):
         complement = "using" + complement[4:]
     if manner.endswith("ly") and " " not in manner and rng.random() < 0.4:
         return manner, " ".join(p for p in (phrase, complement) if p)
