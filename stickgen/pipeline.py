@@ -193,10 +193,11 @@ class StickGenPipeline:
             taken[plan.num_frames] += len(plan.actors)
             motions = []
             for actor, clip, touch in zip(plan.actors, joints[first:], contacts[first:]):
-                if plan.fps != model_fps:
-                    at = np.minimum(np.arange(plan.num_frames), int(round((len(clip) - 1) * plan.fps / model_fps)))
-                    clip = resample(clip, model_fps, plan.fps)[at]
-                    touch = touch[np.minimum(np.round(at * model_fps / plan.fps).astype(int), len(touch) - 1)]
+                if plan.fps != model_fps:  # back to the plan's clock, exactly num_frames long
+                    clip = resample(clip, model_fps, plan.fps)
+                    clip = clip[np.minimum(np.arange(plan.num_frames), len(clip) - 1)]
+                    source = np.round(np.arange(plan.num_frames) * model_fps / plan.fps).astype(int)
+                    touch = touch[np.minimum(source, len(touch) - 1)]
                 clip = postprocess(place_actor(clip, actor), plan.fps, touch)
                 motions.append(Motion(clip, id=actor.id, name=actor.name, color=actor.color,
                                       actions=actor.action_segments(), expressions=actor.expressions or None,
@@ -288,9 +289,7 @@ class StickGenPipeline:
         for i, (actor, k) in enumerate(zip(actors, partners)):
             if k is None:
                 continue
-            other = actors[k]
-            world = rotate_y(joints[k], other.facing)
-            world[..., [0, 2]] += np.asarray(other.start_position)
+            world = place_actor(joints[k], actors[k])
             start = np.array([actor.start_position[0], 0.0, actor.start_position[1]])
             out[i] = to_canonical(world, start, actor.facing)
         return out
