@@ -42,15 +42,18 @@ class _Pipelines:
         self._lock = threading.Lock()
 
     def get(self, model: str):
+        """The pipeline of ``model`` with its text encoder loaded (lazy loading is not thread-safe)."""
         with self._lock:
             if model not in self._loaded:
-                self._loaded[model] = load_pipeline(model)
+                pipe = load_pipeline(model)
+                pipe.text_encoder.encode(["a person stands still"])
+                self._loaded[model] = pipe
             return self._loaded[model]
 
     def preload(self, model: str) -> None:
-        """Load ``model`` and its text encoder ahead of the first request (errors wait for that request)."""
+        """Load ``model`` ahead of the first request (an error is left for that request to report)."""
         try:
-            self.get(model).text_encoder.encode(["a person stands still"])
+            self.get(model)
         except (FileNotFoundError, OSError, ValueError):
             pass
 
