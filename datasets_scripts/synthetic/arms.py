@@ -128,13 +128,16 @@ def typing(ctx: StepContext) -> StepResult:
 
 
 def looking_around(ctx: StepContext) -> StepResult:
-    """Head and chest turn left and right (up to ~80 degrees), pausing at each side."""
+    """Head and chest turn left and right (up to ~100 degrees together), pausing at each side; with
+    params "shade" a hand shades the eyes."""
     t, rate = ctx.t, float(ctx.params.get("tempo", 0.3))
     sweep = np.clip(1.4 * np.sin(2 * np.pi * rate * t + ctx.rng.uniform(0, np.pi)), -1.0, 1.0)
-    turn = (0.7 + 0.4 * ctx.energy) * sweep * smoothstep(t / 0.5)
-    track = _overlay(ctx, _const(ctx, REST_MAIN + [0.0, 0.02, 0.02]), _const(ctx, REST_OTHER + [0.0, 0.02, 0.02]))
-    track.torso[:, 2] += 0.35 * turn
-    track.head[:, 1] += 0.65 * turn
+    turn = (0.8 + 0.4 * ctx.energy) * sweep * smoothstep(t / 0.5)
+    shade = ctx.params.setdefault("shade", bool(ctx.rng.random() < 0.5))
+    main = _const(ctx, [-0.05, 0.14, 0.16] if shade else REST_MAIN + [0.0, 0.02, 0.02])
+    track = _overlay(ctx, main, _const(ctx, REST_OTHER + [0.0, 0.02, 0.02]), main_pole=(-1.0, -0.3, 0.0))
+    track.torso[:, 2] += 0.45 * turn
+    track.head[:, 1] += 0.6 * turn
     track.head[:, 0] += -0.1 + 0.1 * smooth_noise(ctx.rng, t, 0.2)
     return StepResult(track, ctx.posture)
 

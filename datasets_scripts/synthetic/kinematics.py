@@ -22,14 +22,22 @@ def rotation(yaw: np.ndarray, pitch: np.ndarray, roll: np.ndarray) -> np.ndarray
 
     Pitch + tips the local +y toward +z (leaning forward); roll + tips +y toward -x (to the right).
     """
+    yaw, pitch, roll = np.broadcast_arrays(yaw, pitch, roll)
     cy, sy = np.cos(yaw), np.sin(yaw)
     cp, sp = np.cos(pitch), np.sin(pitch)
     cr, sr = np.cos(roll), np.sin(roll)
-    return np.stack([
-        np.stack([cy * cr + sy * sp * sr, -cy * sr + sy * sp * cr, sy * cp], axis=-1),
-        np.stack([cp * sr, cp * cr, -sp], axis=-1),
-        np.stack([-sy * cr + cy * sp * sr, sy * sr + cy * sp * cr, cy * cp], axis=-1),
-    ], axis=-2)
+    out = np.empty(yaw.shape + (3, 3))
+    sp_sr, sp_cr = sp * sr, sp * cr
+    out[..., 0, 0] = cy * cr + sy * sp_sr
+    out[..., 0, 1] = -cy * sr + sy * sp_cr
+    out[..., 0, 2] = sy * cp
+    out[..., 1, 0] = cp * sr
+    out[..., 1, 1] = cp * cr
+    out[..., 1, 2] = -sp
+    out[..., 2, 0] = -sy * cr + cy * sp_sr
+    out[..., 2, 1] = sy * sr + cy * sp_cr
+    out[..., 2, 2] = cy * cp
+    return out
 
 
 def apply(rot: np.ndarray, vectors: np.ndarray) -> np.ndarray:
