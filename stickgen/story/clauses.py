@@ -90,6 +90,8 @@ def split_clauses(prompt: str) -> tuple[list[Clause], list[str]]:
 
     def flush(next_relation: str, sentence_end: bool = False) -> None:
         nonlocal current, relation, new_sentence
+        if not current and relation == "sim" and sentence_end and clauses:  # "... and waves at the same time."
+            clauses[-1].relation = "sim"
         if current:
             clauses.append(Clause([w.lower() for w in current], current, relation, new_sentence))
             relation, new_sentence = next_relation, sentence_end
@@ -111,7 +113,7 @@ def split_clauses(prompt: str) -> tuple[list[Clause], list[str]]:
         else:
             current.append(tokens[i])
         i += 1
-    flush("and")
+    flush("and", sentence_end=True)
     return _merge_compound_subjects(clauses), quotes
 
 

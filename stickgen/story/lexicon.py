@@ -124,7 +124,7 @@ ORDINALS = {"first": 0, "second": 1, "third": 2, "fourth": 3, "fifth": 4, "other
 SEQUENCE_WORDS = ("and then", "after that", "afterwards", "after which", "then", "next", "finally", "later",
                   "eventually", "once done", "before", "and finally")
 #: simultaneity words: the next clause happens during the previous one
-SIMULTANEOUS_WORDS = ("at the same time", "meanwhile", "while", "whilst", "as", "during")
+SIMULTANEOUS_WORDS = ("at the same time", "simultaneously", "meanwhile", "while", "whilst", "as", "during")
 #: linking verbs that carry an emotion or manner but no action ("she is happy")
 COPULAS = {"be", "is", "are", "look", "seem", "feel", "become", "get", "appear", "start", "begin", "keep",
            "continue", "try", "stop"}
