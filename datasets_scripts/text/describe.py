@@ -73,7 +73,7 @@ MOODS = {  # expression -> (adjectives for the subject, adverbs, trailing phrase
     "happy": (("happy", "cheerful", "smiling"), ("happily", "cheerfully"), ("with a smile", "looking pleased")),
     "sad": (("sad", "gloomy", "downcast"), ("sadly", "glumly"), ("looking sad", "with a heavy heart")),
     "angry": (("angry", "furious", "annoyed"), ("angrily", "furiously"), ("looking angry", "in a rage")),
-    "surprised": (("surprised", "startled", "astonished"), ("in surprise",), ("looking surprised", "wide-eyed")),
+    "surprised": (("surprised", "startled", "astonished"), ("suddenly", "abruptly"), ("looking surprised", "wide-eyed")),
     "excited": (("excited", "thrilled", "eager"), ("excitedly", "eagerly"), ("full of excitement", "looking thrilled")),
 }
 
@@ -192,7 +192,7 @@ def _verb_phrase(rng, step: Step, facts: dict, subject: Subject, partner: str) -
     complement = _complement(rng, step, facts, subject).format(pos=subject.possessive)
     manner = _manner(rng, step, facts).format(pos=subject.possessive) if "fast" not in phrase and rng.random() < 0.7 else ""
     places = ("ground", "floor")
-    if complement and (complement.split()[-1] in phrase or " up" in phrase or "around" in phrase
+    if complement and (complement.split()[-1] in phrase or " up" in phrase or "around" in phrase or "allow" in phrase
                        or (any(p in phrase for p in places) and any(p in complement for p in places))):
         complement = ""  # "lies on the ground on the ground", "spins around in place"
     if re.match(r"with \w+ (left|right) ", complement) and manner.startswith("with "):
@@ -216,15 +216,28 @@ def _ing(vp: tuple[str, str]) -> str:
     return " ".join(p for p in (vp[0], gerund(vp[1])) if p)
 
 
+def _with_mood(rng, noun: str, vps: list[tuple[str, str]], mood: tuple | None) -> tuple[str, list]:
+    """Put the mood in one place: an adjective on the subject, an adverb on the first verb, or a
+    trailing phrase after the last one."""
+    if mood is None:
+        return noun, vps
+    places = [p for p, fits in (("adjective", noun.startswith(("a ", "an "))), ("adverb", not vps[0][0] and not re.search(r"ly\b", vps[0][1])),
+                                ("trailing", "while " not in vps[-1][1])) if fits]
+    place = _pick(rng, places) if places else None
+    if place == "adjective":
+        adjective = _pick(rng, mood[0])
+        return f"{'an' if adjective[0] in 'aeiou' else 'a'} {adjective} {noun.split(' ', 1)[1]}", vps
+    if place == "adverb":
+        return noun, [(_pick(rng, mood[1]), vps[0][1])] + vps[1:]
+    if place == "trailing":
+        trailing = [m for m in mood[2] if not (m.startswith("with ") and " with " in vps[-1][1])] or mood[2][-1:]
+        return noun, vps[:-1] + [(vps[-1][0], f"{vps[-1][1]} {_pick(rng, trailing)}")]
+    return noun, vps
+
+
 def _sentence(rng, subject: Subject, vps: list[tuple[str, str]], mood: tuple | None) -> str:
     """Join the steps' verb phrases behind a subject with a randomly chosen sequence shape."""
-    noun = subject.noun
-    if mood is not None and (rng.random() < 0.5 or "while " in vps[-1][1]):
-        adjective = _pick(rng, mood[0])
-        article = "an" if adjective[0] in "aeiou" else "a"
-        noun = f"{article} {adjective} {noun.split(' ', 1)[1]}" if noun.startswith(("a ", "an ")) else noun
-    elif mood is not None:
-        vps = vps[:-1] + [(vps[-1][0], f"{vps[-1][1]} {_pick(rng, mood[2])}")]
+    noun, vps = _with_mood(rng, subject.noun, vps, mood)
     pron = subject.pronoun
     says = [_says(subject, vp) for vp in vps]
     then = [_says(subject, vp, as_pronoun=True) for vp in vps]  # after the pronoun
