@@ -172,3 +172,14 @@ def test_arrow_table_matches_from_dict(tmp_path):
     for a, b in zip(fast, slow):
         for key in a:
             assert np.array_equal(np.asarray(a[key]), np.asarray(b[key])), key
+
+
+@pytest.mark.parametrize("mirror", [False, True])
+def test_text_names_the_hand_the_generated_clip_raises(mirror):
+    synthetic = pytest.importorskip("datasets_scripts.synthetic")
+    clip = synthetic.generate(synthetic.ClipSpec([synthetic.ActionStep("wave", 3.0, {"handedness": "right"})],
+                                                 seed=1, mirror=mirror))
+    wrists = clip.joints[:, [skeleton.JOINT_INDEX["left_wrist"], skeleton.JOINT_INDEX["right_wrist"]], 1].max(axis=0)
+    raised = "left" if wrists[0] > wrists[1] else "right"
+    texts = build.describe(build.from_synthetic(clip, "w"), seed=0).texts
+    assert all(f"{raised} hand" in t for t in texts) and raised == ("left" if mirror else "right")
