@@ -198,7 +198,7 @@ def _build_shard_star(args):
 
 
 def build(num_samples: int, out: str | Path, workers: int = 1, seed: int = 0,
-          config: curate.CurationConfig = curate.CurationConfig(), real_dir: Path = REAL_DIR,
+          config: curate.CurationConfig = curate.DEFAULT_CONFIG, real_dir: Path = REAL_DIR,
           keep_shards: bool = False, card: Path | None = None):
     """Build and save the DatasetDict at ``out``; returns it. See the module docstring."""
     import datasets

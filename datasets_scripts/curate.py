@@ -44,6 +44,8 @@ class CurationConfig:
         return cls(**values)
 
 
+DEFAULT_CONFIG = CurationConfig()
+
 # ----------------------------------------------------------------------------- metrics
 
 
@@ -71,7 +73,7 @@ def jerk(joints: np.ndarray, fps: float) -> float:
     return float(np.linalg.norm(third, axis=-1).mean(axis=1).max())
 
 
-def clip_metrics(joints: np.ndarray, contacts: np.ndarray, fps: float, config: CurationConfig = CurationConfig()) -> dict:
+def clip_metrics(joints: np.ndarray, contacts: np.ndarray, fps: float, config: CurationConfig = DEFAULT_CONFIG) -> dict:
     """Everything the checks look at, for one actor ``joints: [T, 22, 3]``, ``contacts: [T, 4]``."""
     joints = np.asarray(joints, dtype=np.float64)
     finite = bool(np.all(np.isfinite(joints)))
@@ -86,7 +88,7 @@ def clip_metrics(joints: np.ndarray, contacts: np.ndarray, fps: float, config: C
             "skate_ratio": skate_ratio(joints, contacts, fps, config.skate_speed), "jerk": jerk(joints, fps)}
 
 
-def check_clip(metrics: dict, config: CurationConfig = CurationConfig()) -> list[str]:
+def check_clip(metrics: dict, config: CurationConfig = DEFAULT_CONFIG) -> list[str]:
     """Reasons to drop a clip (empty list: keep)."""
     if not metrics["finite"]:
         return ["nan"]
@@ -104,7 +106,7 @@ def check_clip(metrics: dict, config: CurationConfig = CurationConfig()) -> list
     return reasons
 
 
-def quality_score(metrics: dict, config: CurationConfig = CurationConfig()) -> float:
+def quality_score(metrics: dict, config: CurationConfig = DEFAULT_CONFIG) -> float:
     """1 for a clean clip, falling toward 0 as each measure nears its threshold (product of factors)."""
     if check_clip(metrics, config):
         return 0.0
