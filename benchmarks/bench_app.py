@@ -31,18 +31,18 @@ PROMPT = "two friends walk toward each other and shake hands"
 
 
 def model_folder(requested: str | None) -> tuple[str, bool]:
-    """(folder, trained): the requested/default model, else a random small pipeline in a temp folder."""
+    """(folder, made here): the requested/default model, else a random small pipeline in a temp folder."""
     from stickgen.generate_cli import default_model, shared_text_encoder
 
     folder = requested or default_model()
     if (Path(folder) / "model_index.json").exists():
-        return folder, True
+        return folder, False
     from stickgen.pipeline import StickGenPipeline
     from stickgen.text import MINILM
 
     target = Path(tempfile.mkdtemp(prefix="bench-app-")) / "stickgen-small-random"
     StickGenPipeline.from_preset("small", shared_text_encoder(MINILM), seed=0).save_pretrained(target)
-    return str(target), False
+    return str(target), True
 
 
 def free_port() -> int:
@@ -146,10 +146,10 @@ def main() -> None:
     parser.add_argument("--duration", type=float, default=10.0)
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
-    model, trained = model_folder(args.model)
+    model, random_init = model_folder(args.model)
     results = {"cold_start": cold_start(model), "prompt_to_mp4": prompt_to_mp4(model, args.runs, args.duration),
                "concurrent": concurrent_latency(model, args.users, args.requests, args.duration)}
-    results["setup"] = {"model": model, "trained": trained, "prompt": PROMPT, "duration_s": args.duration,
+    results["setup"] = {"model": model, "random_init_here": random_init, "prompt": PROMPT, "duration_s": args.duration,
                         "users": args.users, "requests_per_user": args.requests, "cpus": os.cpu_count(),
                         "load_average_1min": os.getloadavg()[0], "python": platform.python_version(),
                         "machine": platform.machine()}
@@ -161,7 +161,7 @@ def main() -> None:
             (f"{args.users} users: p95", results["concurrent"]["p95_s"])]
     for name, value in rows:
         print(f"{name:<34}{value:>10.2f}")
-    print(f"(model {'trained' if trained else 'random-initialised small'}; {os.cpu_count()} CPUs; "
+    print(f"(model {'random-initialised small (none found)' if random_init else model}; {os.cpu_count()} CPUs; "
           f"1-min load average {results['setup']['load_average_1min']:.1f})")
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(results, indent=2) + "\n")

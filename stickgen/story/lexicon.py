@@ -189,7 +189,7 @@ JOINED_PHRASES = {"back and forth": "back_and_forth", "to and fro": "to_and_fro"
 TURN_PHRASES = {"turn around": 180.0, "turn back": 180.0, "turn left": 90.0, "turn right": -90.0,
                 "turn to the left": 90.0, "turn to the right": -90.0, "spin around": 360.0}
 UNITS = {"meter": 1.0, "metre": 1.0, "m": 1.0, "step": 0.7, "pace": 0.7, "yard": 0.91, "foot": 0.3,
-         "feet": 0.3, "lap": None}
+         "feet": 0.3}
 SECONDS = {"second": 1.0, "sec": 1.0, "s": 1.0, "minute": 60.0}
 
 # ----------------------------------------------------------------------------- emotion, speech, film

@@ -18,16 +18,16 @@ from .. import vocab
 from . import lexicon as lx
 from .cast import Cast
 from .clauses import Clause, match_actions, split_clauses
-from .schema import (CameraMove, Layout, SceneObject, Script, ScriptError, ScriptScene, SpeechLine, TimedAction,
-                     TimedExpression)
+from .schema import Script, ScriptError
 
 #: maps a clause no synonym names ("does a cartwheel") to an action name, or None when nothing fits
 Matcher = Callable[[str], "str | None"]
 
 MOVING = set(lx.ACTION_SPEED)
 INTERACTIONS = {a.name for a in vocab.ACTIONS if a.actors == 2}
-SPEECH_ACTIONS = {"talk", "shout", "whisper", "sing"}
-TARGET_WORDS = ("toward", "towards", "to", "at", "with", "after", "up to", "over to", "past", "around")
+#: words before a character that the mover heads for, and words that only say whom the action addresses
+HEADING_FOR = {"toward", "towards", "to", "after", "approach", "approaches", "chase", "chases"}
+ADDRESSING = {"at", "with", "around", "past"}
 EMPTY_PROMPT = "prompt: empty; describe who does what, for example 'a man walks forward, then waves'"
 NO_ACTION = "nobody does anything recognisable in {!r}; using a person standing still"
 
@@ -205,14 +205,13 @@ class _Story:
                 step.manner.append(phrase.replace("_", " "))
                 break
         for k, word in enumerate(free):
-            if word in ("toward", "towards", "to", "after", "approach", "approaches", "chase", "chases") or \
-                    word in ("at", "with", "around", "past"):
+            if word in HEADING_FOR or word in ADDRESSING:
                 hits, _ = self.cast.reference(free[k + 1:], cased[k + 1:])
                 hits = [h for h in hits if h not in self.cast.subject]
                 if hits:
                     step.target = hits[0]
                     self.cast.mention(hits[:1])
-                    if word not in ("at", "with", "around", "past"):
+                    if word in HEADING_FOR:
                         step.direction = "toward"
                         step.manner.append(f"toward {self.cast.members[hits[0]].character.name}")
                     break
@@ -226,9 +225,8 @@ class _Story:
             if unit in lx.SECONDS:
                 step.seconds = value * lx.SECONDS[unit]
             elif unit == "lap":
-                step.direction, step.distance = "circle", None
+                step.direction = "circle"
                 step.manner.append(f"{free[k]} laps")
-                step.seconds = step.seconds
             elif unit in lx.UNITS:
                 step.distance = value * lx.UNITS[unit]
                 step.manner.append(f"{free[k]} {free[k + 1]}")
