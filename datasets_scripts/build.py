@@ -121,26 +121,46 @@ def describe(clip: DataClip, seed: int) -> DataClip:
     return clip.with_(texts=texts)
 
 
+def partner_view(clip: DataClip) -> DataClip:
+    """The other actor of a two-actor clip as a row of its own (same group, actors swapped). It takes
+    part in the two-actor step and waits (idle) through the others; its contacts come from its joints,
+    its face is neutral, it is silent and its handedness is unknown."""
+    partner = clip.partner_joints
+    together = np.array([vocab.ACTIONS[int(a)].actors == 2 for a in clip.action_ids])
+    steps = [Step(s.action if vocab.action_info(s.action).actors == 2 else "idle", s.start, s.end,
+                  {k: v for k, v in s.params.items() if k != "handedness"}) for s in clip.steps]
+    return clip.with_(id=f"{clip.id}p", joints=partner, partner_joints=clip.joints, steps=steps,
+                      action_ids=np.where(together, clip.action_ids, vocab.action_id("idle")),
+                      contacts=skeleton.foot_contacts(partner, clip.fps), expression_ids=np.zeros_like(clip.expression_ids),
+                      speech_ids=np.full_like(clip.speech_ids, -1), height=estimate_height(partner))
+
+
 def process_motions(clips: list[DataClip], rng: np.random.Generator,
                     config: curate.CurationConfig) -> tuple[list[DataClip], curate.CurationReport]:
-    """Curate, describe and augment source motions: the kept rows (4 per kept motion) and the report."""
+    """Curate, describe and augment source motions: the kept rows (4 per kept actor; both actors of
+    a two-actor motion) and the report."""
     report = curate.CurationReport()
     rows = []
     for clip in clips:
         metrics = curate.clip_metrics(clip.joints, clip.contacts, clip.fps, config)
+        if clip.partner_joints is not None:
+            metrics["actor_gap"] = curate.actor_gap(clip.joints, clip.partner_joints)
         reasons = curate.check_clip(metrics, config)
+        actors = [(clip, metrics)]
         if clip.partner_joints is not None and not reasons:
-            partner = curate.clip_metrics(clip.partner_joints, skeleton.foot_contacts(clip.partner_joints, clip.fps),
-                                          clip.fps, config)
-            reasons = [f"partner_{r}" for r in curate.check_clip(partner, config) if r != "foot_skate"]
+            other = partner_view(clip)
+            other_metrics = curate.clip_metrics(other.joints, other.contacts, clip.fps, config)
+            reasons = [f"partner_{r}" for r in curate.check_clip(other_metrics, config) if r != "foot_skate"]
+            actors.append((other, other_metrics))
         report.add(clip.source, clip.action_ids, reasons)
         if reasons:
             continue
-        clip = describe(clip.with_(quality=curate.quality_score(metrics, config)), int(rng.integers(2**31)))
-        for variant in augment.augment_four(clip, rng):
-            if variant.augmentation.startswith(("speed", "scale")):
-                variant = describe(variant, int(rng.integers(2**31)))
-            rows.append(variant)
+        for actor, actor_metrics in actors:
+            actor = describe(actor.with_(quality=curate.quality_score(actor_metrics, config)), int(rng.integers(2**31)))
+            for variant in augment.augment_four(actor, rng):
+                if variant.augmentation.startswith(("speed", "scale")):
+                    variant = describe(variant, int(rng.integers(2**31)))
+                rows.append(variant)
     return rows, report
 
 

@@ -1,7 +1,8 @@
 """Curation: measure every clip, drop the broken ones with a stated reason, score the rest.
 
 Checks (thresholds in :class:`CurationConfig`, overridable from a YAML file): non-finite values,
-rigid bones, ground penetration, foot skating while in contact, jerk, and a minimum length. Every
+rigid bones, ground penetration, foot skating while in contact, jerk, a minimum length, and for
+two-actor clips the two bodies passing through each other. Every
 dropped clip is counted per reason, per action and per source in a :class:`CurationReport`; nothing
 is dropped silently.
 
@@ -30,6 +31,7 @@ class CurationConfig:
     skate_speed: float = 0.10  # m/s, horizontal, for a foot joint labelled in contact
     max_jerk: float = 4000.0  # m/s^3, worst frame of the body's mean jerk (real clips reach 2800)
     min_frames: int = 25
+    min_actor_gap: float = 0.20  # metres between the two actors' torsos (a hug keeps about 0.33)
 
     @classmethod
     def from_yaml(cls, path: str | Path) -> CurationConfig:
@@ -73,6 +75,16 @@ def jerk(joints: np.ndarray, fps: float) -> float:
     return float(np.linalg.norm(third, axis=-1).mean(axis=1).max())
 
 
+TORSO = tuple(skeleton.JOINT_INDEX[n] for n in ("pelvis", "spine1", "spine2", "spine3"))
+
+
+def actor_gap(joints: np.ndarray, partner: np.ndarray) -> float:
+    """Closest horizontal distance between the two actors' torso joints over the clip (m):
+    ``[T, 22, 3]`` twice -> float. Bodies closer than a hug walk through each other."""
+    torso = np.asarray(joints)[:, TORSO][:, :, None, [0, 2]] - np.asarray(partner)[:, TORSO][:, None, :, [0, 2]]
+    return float(np.linalg.norm(torso, axis=-1).min())
+
+
 def clip_metrics(joints: np.ndarray, contacts: np.ndarray, fps: float, config: CurationConfig = DEFAULT_CONFIG) -> dict:
     """Everything the checks look at, for one actor ``joints: [T, 22, 3]``, ``contacts: [T, 4]``."""
     joints = np.asarray(joints, dtype=np.float64)
@@ -103,6 +115,8 @@ def check_clip(metrics: dict, config: CurationConfig = DEFAULT_CONFIG) -> list[s
         reasons.append("foot_skate")
     if metrics["jerk"] > config.max_jerk:
         reasons.append("jerk")
+    if metrics.get("actor_gap", np.inf) < config.min_actor_gap:
+        reasons.append("actors_overlap")
     return reasons
 
 

@@ -62,7 +62,14 @@ def test_build_follows_the_row_contract(small_build, tmp_path):
         assert len(set(row["texts"])) >= 3 and row["fps"] == 25 and 0 <= row["quality"] <= 1
         assert row["has_partner"] == bool(np.abs(row["partner_joints"]).sum() > 0)
     synthetic = [r for r in rows if r["source"] == "synthetic"]
-    assert len(synthetic) == 40  # 10 motions x 4 variants, none dropped
+    partnered = {r["group"] for r in synthetic if r["has_partner"]}
+    assert partnered and len(synthetic) == 4 * (10 + len(partnered))  # 4 variants per actor, none dropped
+    by_id = {r["id"]: r for r in synthetic}
+    for group in partnered:  # each actor of a pair is a row, with the other as its partner
+        actor, other = by_id[f"{group}-0"], by_id[f"{group}p-0"]
+        assert np.array_equal(actor["joints"], other["partner_joints"])
+        assert np.array_equal(other["joints"], actor["partner_joints"])
+        assert other["action_ids"] == actor["action_ids"] and set(other["speech_ids"]) == {-1}
     assert {r["augmentation"] for r in synthetic} >= {"none", "mirror", "scale+heading"}
     groups = {}
     for name, split in dataset.items():
@@ -168,7 +175,7 @@ def test_arrow_table_matches_from_dict(tmp_path):
         build.curate.CurationConfig())[0]]
     build._write_arrow(rows, tmp_path / "x.arrow")
     fast, slow = datasets.Dataset.from_file(str(tmp_path / "x.arrow")), build._to_dataset(rows)
-    assert fast.features == slow.features == dataset_features() and len(fast) == len(slow) == 12
+    assert fast.features == slow.features == dataset_features() and len(fast) == len(slow) == len(rows) >= 12
     for a, b in zip(fast, slow):
         for key in a:
             assert np.array_equal(np.asarray(a[key]), np.asarray(b[key])), key

@@ -149,3 +149,13 @@ def test_row_contract_and_errors():
     bad.action_ids = bad.action_ids[:-1]
     with pytest.raises(ValueError, match="action_ids"):
         to_row(bad)
+
+
+def test_actors_walking_through_each_other_are_dropped():
+    joints = standing()
+    partner = skeleton.rotate_y(joints, np.pi) + np.array([0.0, 0.0, 0.6])  # facing each other, 0.6 m apart
+    assert curate.actor_gap(joints, partner) == pytest.approx(0.58, abs=0.03)
+    crossing = partner - np.linspace(0, 1.2, 50)[:, None, None] * np.array([0.0, 0.0, 1.0])
+    metrics = curate.clip_metrics(joints, np.ones((50, 4)), FPS)
+    metrics["actor_gap"] = curate.actor_gap(joints, crossing)
+    assert metrics["actor_gap"] < 0.05 and curate.check_clip(metrics) == ["actors_overlap"]
