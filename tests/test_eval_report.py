@@ -128,3 +128,25 @@ def test_split_keeps_groups_apart_and_real_clips_in_the_cases():
     assert not {groups[i] for i in reference} & {groups[i] for i in evaluation}
     assert set(real) <= set(evaluation) and len(real) == 5 and len(evaluation) == 10
     assert len(reference) == 12  # half of the 25 synthetic groups (real clips are never reference)
+
+
+def test_pipeline_system_batches_by_length_and_scores_refusals_as_still_clips():
+    from stickgen.motion import Motion, Scene
+    from stickgen.eval.systems import PipelineSystem
+
+    calls = []
+
+    def fake_pipe(inputs, duration, seed, num_inference_steps, guidance_scale, fps):
+        calls.append((len(inputs), duration))
+        if any("bad" in text for text in inputs):
+            raise ValueError("cannot parse")
+        return [Scene([Motion(toy_clip("walk", int(round(duration * fps))))]) for _ in inputs]
+
+    system = PipelineSystem(fake_pipe, steps=0, batch_size=2)
+    cases = [_case("walk", "good", 50), _case("walk", "bad", 50), _case("walk", "good", 40)]
+    clips = system(cases)
+    assert [len(c) for c in clips] == [50, 50, 40]
+    assert system.failures == ["c"] and np.ptp(clips[1], axis=0).max() == 0.0  # refused -> motionless
+    assert calls == [(1, 1.6), (2, 2.0), (1, 2.0), (1, 2.0)]
+    with pytest.raises(ValueError, match="conditioning"):
+        PipelineSystem(fake_pipe, conditioning="script")

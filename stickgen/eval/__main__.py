@@ -28,7 +28,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--mm-texts", type=int, default=10, help="texts for MultiModality (0 skips it)")
     parser.add_argument("--mm-generations", type=int, default=30)
     parser.add_argument("--reference-rows", type=int, default=1000, help="held-out test clips for FID")
-    parser.add_argument("--retrieval-rows", type=int, default=4000, help="train rows indexed by the retrieval baseline")
+    parser.add_argument("--retrieval-rows", type=int, default=2000, help="train rows indexed by the retrieval baseline")
     parser.add_argument("--steps", type=int, default=10, help="refiner DDIM steps of the full pipeline")
     parser.add_argument("--guidance-scale", type=float, default=2.5)
     parser.add_argument("--conditioning", choices=("text", "plan"), default="text",

@@ -136,6 +136,8 @@ def evaluate(dataset: Any, evaluator, systems: dict[str, Callable], settings: Ev
         tick = time.perf_counter()
         clips = system(cases, settings.seed)
         row = score_system(clips, cases, text_emb, reference_emb, evaluator, settings)
+        if hasattr(system, "failures"):
+            row["refused_cases"] = list(system.failures)
         embeddings = row.pop("_embeddings")
         if name == REAL:
             real_emb = embeddings[[i for i, c in enumerate(cases) if c.source != "synthetic"]]
