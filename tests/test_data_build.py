@@ -69,7 +69,9 @@ def test_build_follows_the_row_contract(small_build, tmp_path):
         actor, other = by_id[f"{group}-0"], by_id[f"{group}p-0"]
         assert np.array_equal(actor["joints"], other["partner_joints"])
         assert np.array_equal(other["joints"], actor["partner_joints"])
-        assert other["action_ids"] == actor["action_ids"] and set(other["speech_ids"]) == {-1}
+        idle = vocab.action_id("idle")  # the fixture pairs single-actor actions: the partner waits
+        assert other["action_ids"] == [a if vocab.ACTIONS[a].actors == 2 else idle for a in actor["action_ids"]]
+        assert set(other["speech_ids"]) == {-1}
     assert {r["augmentation"] for r in synthetic} >= {"none", "mirror", "scale+heading"}
     groups = {}
     for name, split in dataset.items():
