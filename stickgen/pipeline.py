@@ -180,17 +180,18 @@ class StickGenPipeline:
         plans = [self._to_plan(item, duration, fps) for item in items]
         generator, seed = _generator(seed, generator)
         model_fps = self.planner.config.fps
-        results: dict[int, tuple[list[np.ndarray], list[np.ndarray]]] = {}
+        clock = lambda plan: (plan.num_frames, plan.fps)  # noqa: E731  plans sharing it share a batch
+        results: dict[tuple, tuple[list[np.ndarray], list[np.ndarray]]] = {}
         with torch.inference_mode():
-            for n in sorted({plan.num_frames for plan in plans}):
-                same = [plan for plan in plans if plan.num_frames == n]
-                results[n] = self._generate(same, generator, num_inference_steps, guidance_scale)
+            for key in sorted({clock(plan) for plan in plans}):
+                same = [plan for plan in plans if clock(plan) == key]
+                results[key] = self._generate(same, generator, num_inference_steps, guidance_scale)
         taken = dict.fromkeys(results, 0)
         scenes = []
         for plan, item in zip(plans, items):
-            joints, contacts = results[plan.num_frames]
-            first = taken[plan.num_frames]
-            taken[plan.num_frames] += len(plan.actors)
+            joints, contacts = results[clock(plan)]
+            first = taken[clock(plan)]
+            taken[clock(plan)] += len(plan.actors)
             motions = []
             for actor, clip, touch in zip(plan.actors, joints[first:], contacts[first:]):
                 if plan.fps != model_fps:  # back to the plan's clock, exactly num_frames long
@@ -260,7 +261,7 @@ class StickGenPipeline:
 
     def _generate(self, plans: list[ScenePlan], generator, steps: int,
                   guidance: float) -> tuple[list[np.ndarray], list[np.ndarray]]:
-        """Canonical joints ``[T, 22, 3]`` and contacts ``[T, 4]`` of every actor of ``plans`` (same length).
+        """Canonical joints ``[T, 22, 3]`` and contacts ``[T, 4]`` of every actor of ``plans`` (same length and fps).
 
         Runs at the model's frame rate. Actors with a partner get a second pass conditioned on the
         partner's planner-only first pass.
