@@ -83,7 +83,7 @@ def _pick(rng: np.random.Generator, options):
 
 
 def _measure(joints: np.ndarray, step: Step, fps: float) -> dict:
-    """Speed (m/s), turn (deg, + = left), body-frame travel and final pelvis height of a step."""
+    """Speed (m/s), turn (deg, + = left), body-frame travel, final pelvis height and pelvis rise of a step."""
     seg = joints[step.start:max(step.end, step.start + 2)]
     pelvis = seg[:, 0]
     flat = pelvis[-1] - pelvis[0]
@@ -96,9 +96,8 @@ def _measure(joints: np.ndarray, step: Step, fps: float) -> dict:
         travel = ("forward" if local[2] > 0 else "backwards") if abs(local[2]) >= abs(local[0]) else (
             "left" if local[0] > 0 else "right")
     return {"speed": float(np.linalg.norm(np.diff(pelvis[:, [0, 2]], axis=0), axis=1).sum() / seconds),
-            "turn": float(np.degrees(heading[-1] - heading[0])), "travel": travel, "distance": distance,
-            "pelvis_end": float(pelvis[-1, 1]), "rise": float(pelvis[:, 1].max() - pelvis[0, 1]),
-            "seconds": seconds}
+            "turn": float(np.degrees(heading[-1] - heading[0])), "travel": travel,
+            "pelvis_end": float(pelvis[-1, 1]), "rise": float(pelvis[:, 1].max() - pelvis[0, 1])}
 
 
 def _path_phrase(rng, facts: dict) -> str:
@@ -189,7 +188,7 @@ def _action_phrases(rng, step: Step) -> tuple[str, ...]:
 def _verb_phrase(rng, step: Step, facts: dict, subject: Subject, partner: str) -> tuple[str, str]:
     """``(adverb before the verb, base-form verb phrase)`` for a step, modifiers in a random order."""
     phrase = _pick(rng, _action_phrases(rng, step)).format(pos=subject.possessive, partner=partner)
-    complement = _complement(rng, step, facts, subject).format(pos=subject.possessive)
+    complement = _complement(rng, step, facts, subject)
     manner = _manner(rng, step, facts).format(pos=subject.possessive) if "fast" not in phrase and rng.random() < 0.7 else ""
     places = ("ground", "floor")
     if complement and (complement.split()[-1] in phrase or " up" in phrase or "around" in phrase or "allow" in phrase
