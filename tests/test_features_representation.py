@@ -116,3 +116,30 @@ def test_collate_pads_and_masks_and_feeds_the_planner():
         if head != "action_logits":
             assert prediction.shape == target.shape, head
 
+
+
+def contract_dataset(lengths=(30, 45)):
+    """A datasets.Dataset with the row contract's column types."""
+    import datasets
+
+    features = datasets.Features({
+        "id": datasets.Value("string"), "fps": datasets.Value("int32"), "has_partner": datasets.Value("bool"),
+        "joints": datasets.Array3D(shape=(None, 22, 3), dtype="float32"),
+        "partner_joints": datasets.Array3D(shape=(None, 22, 3), dtype="float32"),
+        "contacts": datasets.Array2D(shape=(None, 4), dtype="float32"),
+        "root_velocity": datasets.Array2D(shape=(None, 3), dtype="float32"),
+        "action_ids": datasets.Sequence(datasets.Value("int16")),
+    })
+    rows = [dict(make_row(n, n), id=f"c{n}") for n in lengths]
+    return datasets.Dataset.from_list([{k: r[k] for k in features} for r in rows], features=features)
+
+
+def test_stats_and_examples_from_a_contract_dataset():
+    ds = contract_dataset()
+    stats = F.FeatureStats.from_dataset(ds)
+    direct = F.FeatureStats.from_features(F.encode(np.asarray(ds[i]["joints"]), 25, np.asarray(ds[i]["contacts"]))
+                                          for i in range(2))
+    np.testing.assert_allclose(stats.mean, direct.mean)
+    example = F.example_from_row(ds[1], stats)
+    assert example["features"].shape == (45, 137) and example["action_ids"].dtype == np.int64
+    assert not example["has_partner"] and np.all(example["partner_joints"] == 0)
