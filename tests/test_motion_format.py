@@ -75,6 +75,13 @@ def test_scene_built_in_code_saves_rounded(tmp_path):
     loaded = Scene.load(path)
     np.testing.assert_allclose(loaded.actors[0].joints, joints, atol=5e-5)
     assert path.stat().st_size < 150_000
+    assert path.stat().st_mode & 0o777 == 0o666 & ~_current_umask()  # not mkstemp's private 0600
+
+
+def _current_umask():
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def broken(mutate):
