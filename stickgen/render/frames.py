@@ -23,6 +23,7 @@ SUPERSAMPLE = 2
 SHADOW_SHADES = (0.3, 0.6, 1.0)
 FAR_SHADE_DEPTH = 0.3      # metres behind the actor's middle where far limbs reach full shade
 SKETCH_REDRAW_FRAMES = 3   # sketch strokes are "redrawn" (new wobble) every this many frames
+SHADE_LEVELS = 32          # far-limb shading is quantized (and its colours cached)
 
 
 @dataclass
@@ -30,6 +31,12 @@ class _Actor:
     geometry: ActorGeometry
     face: FaceTrack
     color: RGB
+
+    def __post_init__(self) -> None:
+        depth = self.geometry.depth
+        parents, children = zip(*BONES)
+        self.bone_depth = (0.5 * (depth[:, parents] + depth[:, children])).tolist()   # [T][21]
+        self.middle = np.median(depth, axis=1).tolist()                                # [T]
 
 
 @dataclass
@@ -134,12 +141,13 @@ def _limb(canvas: ImageDraw.ImageDraw, actor: _Actor, t: int, bone: tuple[int, i
           passes: tuple[StrokePass, ...], taper: float, rng: np.random.Generator) -> None:
     g = actor.geometry
     parent, child = bone
+    w_a, w_b = float(g.width[t, parent]), float(g.width[t, child])
     for p in passes:
-        a, b = g.xy[t, parent].copy(), g.xy[t, child].copy()
+        a, b = g.xy[t, parent], g.xy[t, child]
         if p.jitter:
-            a += rng.normal(0.0, p.jitter * g.width[t, parent], 2)
-            b += rng.normal(0.0, p.jitter * g.width[t, child], 2)
-        glyphs.stroke(canvas, a, b, g.width[t, parent] * p.width, g.width[t, child] * p.width * taper,
+            a = a + rng.normal(0.0, p.jitter * w_a, 2)
+            b = b + rng.normal(0.0, p.jitter * w_b, 2)
+        glyphs.stroke(canvas, a.tolist(), b.tolist(), w_a * p.width, w_b * p.width * taper,
                       mix(color, p.mix_to, p.mix))
 
 
@@ -188,8 +196,8 @@ def draw_frame(plan: _Plan, t: int) -> np.ndarray:
         g = actor.geometry
         if not g.visible[t]:
             continue
-        middle = float(np.median(g.depth[t]))
-        items += [(0.5 * (g.depth[t, a] + g.depth[t, b]), middle, k, (a, b)) for a, b in BONES]
+        middle = actor.middle[t]
+        items += [(depth, middle, k, bone) for depth, bone in zip(actor.bone_depth[t], BONES)]
         items.append((float(g.head_depth[t]), middle, k, None))
     items.sort(key=lambda item: -item[0])
     style = plan.style
@@ -198,8 +206,8 @@ def draw_frame(plan: _Plan, t: int) -> np.ndarray:
     for passes, final in ((glow, False), (body, True)):
         for depth, middle, k, bone in items if passes else ():
             actor = plan.actors[k]
-            shade = style.far_shade * float(np.clip((depth - middle) / FAR_SHADE_DEPTH, 0.0, 1.0))
-            color = mix(actor.color, style.ground, shade)
+            shade = style.far_shade * min(max((depth - middle) / FAR_SHADE_DEPTH, 0.0), 1.0)
+            color = mix(actor.color, style.ground, round(shade * SHADE_LEVELS) / SHADE_LEVELS)
             if bone is not None:
                 _limb(canvas, actor, t, bone, color, passes, style.taper, rng)
                 continue

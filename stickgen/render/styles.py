@@ -8,6 +8,7 @@ child end; neon's wide dim ``glow`` passes, drawn under every figure, and a thin
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .. import vocab
 
@@ -74,6 +75,7 @@ def get_style(name: str | Style) -> Style:
     return STYLES[name]
 
 
+@lru_cache(maxsize=4096)
 def mix(a: RGB, b: RGB, t: float) -> RGB:
     """``a`` moved toward ``b`` by ``t`` (0..1)."""
     return tuple(int(round(x + (y - x) * t)) for x, y in zip(a, b))
