@@ -199,3 +199,25 @@ def test_clauses_lemmas_and_synonym_matching():
 def test_long_prompts_cap_the_cast_and_stay_valid():
     script = parse_prompt("twenty people dance", 5.0)
     assert len(script.characters) == 12 and "at most 12" in script.warnings[0]
+
+
+def test_limbs_are_kept_for_the_text_encoder_and_are_no_direction():
+    script = parse_prompt("The woman kicks with her right leg, then punches with her left hand. "
+                          "A man raises both arms.", 10.0)
+    kick, punch = actions_of(script, "Woman")
+    assert (kick.action, kick.manner, kick.direction) == ("kick", "with the right leg", None)
+    assert (punch.action, punch.manner, punch.direction) == ("punch", "with the left hand", None)
+    assert [(a.action, a.manner) for a in actions_of(script, "Man")][0] == ("celebrate", "with both arms")
+
+
+def test_possessive_relatives_one_of_them_and_step_counts():
+    hug = parse_prompt("A girl runs to her mother and hugs her.", 10.0)
+    assert [c.name for c in hug.characters] == ["Girl", "Mother"]
+    run = actions_of(hug, "Girl")[0]
+    assert (run.action, run.direction, run.target) == ("run", "toward", "Mother")
+    assert {a.partner for a in hug.scenes[0].actions if a.action == "hug"} == {"Girl", "Mother"}
+    fall = timeline(parse_prompt("Two boxers fight, then one of them falls down.", 10.0))
+    assert [a for a, _, _ in fall["Boxer 1"]] == ["fight", "lie_down"]
+    assert [a for a, _, _ in fall["Boxer 2"]] == ["fight", "idle"]
+    steps = actions_of(parse_prompt("A person turns left and walks five steps.", 6.0), "Person")
+    assert [(a.action, a.distance, a.turn, a.manner) for a in steps] == [("walk", 3.5, 90.0, "five steps")]

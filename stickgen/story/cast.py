@@ -112,7 +112,8 @@ class Cast:
         (indices, words used); a new name or noun ("a woman") creates a character."""
         if not words:
             return [], 0
-        if words[0] in ("him", "her", "them", "he", "she", "it", "they"):
+        possessive_noun = len(words) > 1 and lx.lemma(words[1]) in lx.ACTOR_NOUNS  # "her mother"
+        if words[0] in ("him", "her", "them", "he", "she", "it", "they") and not possessive_noun:
             word = {"him": "he", "her": "she", "them": "they"}.get(words[0], words[0])
             return self.pronoun(word, exclude=self.subject if exclude_subject else ()), 1
         if words[:2] == ["each", "other"] or words[:2] == ["one", "another"]:
@@ -148,6 +149,9 @@ class Cast:
             k += 1
         if k >= len(words):
             return None, 0
+        if words[k:k + 3] in (["one", "of", "them"], ["one", "of", "the"]) and len(self.subject) > 1:
+            used = k + 3 + (words[k + 2] == "the" and k + 3 < len(words))  # "one of (the boxers)"
+            return self.subject[:1], used
         if words[k] in lx.PRONOUNS and words[k] not in ("her", "him", "them"):
             used = k + 1
             if words[k] in ("both", "all", "each") and words[used:used + 2] == ["of", "them"]:

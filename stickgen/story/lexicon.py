@@ -186,6 +186,9 @@ DIRECTIONS = (
 #: phrases whose inner "and" must not split a clause, and their joined token
 JOINED_PHRASES = {"back and forth": "back_and_forth", "to and fro": "to_and_fro", "up and down": "up_and_down",
                   "hand in hand": "hand_in_hand", "rock and roll": "rock_and_roll"}
+#: "with her left hand", "right leg": which limb an action uses, kept for the text encoder
+LIMB_PATTERN = (r"(?:with )?(?:his |her |their |the |a |one )?(?:(left|right|both) )?"
+                r"(hand|hands|arm|arms|leg|legs|foot|feet|fist|fists|knee|knees)\b")
 TURN_PHRASES = {"turn around": 180.0, "turn back": 180.0, "turn left": 90.0, "turn right": -90.0,
                 "turn to the left": 90.0, "turn to the right": -90.0, "spin around": 360.0}
 UNITS = {"meter": 1.0, "metre": 1.0, "m": 1.0, "step": 0.7, "pace": 0.7, "yard": 0.91, "foot": 0.3,

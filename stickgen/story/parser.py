@@ -156,10 +156,13 @@ class _Story:
     # ------------------------------------------------------------------ predicate
 
     def _predicate(self, words: list[str], cased: list[str], subject: list[int], beat: int, merged: bool) -> None:
-        matches = match_actions(words)
+        units = {k + 1 for k, w in enumerate(words[:-1]) if _is_number(w) and
+                 (lx.lemma(words[k + 1]) in lx.UNITS or lx.lemma(words[k + 1]) in lx.SECONDS)}
+        matches = match_actions([w if k not in units else "" for k, w in enumerate(words)])
         used = {k for a, b, _ in matches for k in range(a, b)}
         free = [w if k not in used else "" for k, w in enumerate(words)]
         template = Step(actor=-1, beat=beat, action=None)
+        free = self._limbs(words, free, template)
         self._manner(free, template)
         self._direction(free, cased, template)
         self._numbers(free, template)
@@ -181,6 +184,16 @@ class _Story:
             step = Step(**{**template.__dict__, "actor": actor, "manner": list(template.manner)})
             self._settle(step, actions or [None], subject, standing_up="up" in words)
             self._place(step, merged)
+
+    def _limbs(self, words: list[str], free: list[str], step: Step) -> list[str]:
+        """Keep "with the left hand" for the text encoder; ``free`` without those words (they say no
+        direction)."""
+        text = " ".join(words)
+        for match in re.finditer(lx.LIMB_PATTERN, text):
+            side, limb = match.groups()
+            step.manner.append(f"with {'both' if side == 'both' else 'the ' + side if side else 'the'} {limb}")
+        blanked = re.sub(lx.LIMB_PATTERN, lambda m: " ".join("_" for _ in m.group(0).split()), text).split(" ")
+        return ["" if mark == "_" else word for mark, word in zip(blanked, free)]
 
     def _manner(self, free: list[str], step: Step) -> None:
         for word in free:
@@ -218,7 +231,7 @@ class _Story:
 
     def _numbers(self, free: list[str], step: Step) -> None:
         for k in range(len(free) - 1):
-            if not free[k] or not (free[k].replace(".", "", 1).isdigit() or free[k] in lx.NUMBER_WORDS):
+            if not _is_number(free[k]):
                 continue
             value = float(free[k]) if free[k][0].isdigit() else float(lx.NUMBER_WORDS[free[k]])
             unit = lx.lemma(free[k + 1])
@@ -318,6 +331,10 @@ class _Story:
         self.steps.append(Step(step.partner, step.beat, step.action, manner=list(step.manner),
                                energy=step.energy, partner=step.actor, emotion=step.emotion))
         self.cast.mention([step.partner])
+
+
+def _is_number(word: str) -> bool:
+    return bool(word) and (word.replace(".", "", 1).isdigit() or (word in lx.NUMBER_WORDS and word not in ("a", "an")))
 
 
 def parse_prompt(prompt: str, duration: float = 10.0, matcher: Matcher | None = None) -> Script:
