@@ -98,10 +98,11 @@ def test_running_has_flight_phases_with_a_ballistic_pelvis(action, low, high):
     airborne = ~clip.contacts.any(axis=1)
     assert airborne.mean() > 0.1, "both feet leave the ground"
     pelvis_y = clip.joints[:, 0, 1]
-    accel = np.diff(pelvis_y, 2) * clip.fps ** 2
-    inner = airborne[1:-1] & airborne[:-2] & airborne[2:]
-    assert inner.sum() > 5
-    np.testing.assert_allclose(accel[inner], -G, atol=0.05)
+    accel = np.diff(pelvis_y, 2) * clip.fps ** 2  # accel[i] is frame i + 1
+    # take-off and touch-down fall between frames: the first and last airborne frames mix stance and flight
+    flight = np.convolve(airborne, np.ones(5), "same") == 5
+    assert flight.sum() > 5
+    np.testing.assert_allclose(accel[flight[1:-1]], -G, atol=0.05)
     lean = skeleton.heading_angles(clip.joints)  # facing the way it runs
     assert np.abs(lean).max() < 0.25
     steps = len(landings(clip, 0)) + len(landings(clip, 1))
@@ -162,13 +163,17 @@ def test_jump_airtime_matches_the_ballistic_pelvis(height, distance):
     frames = np.nonzero(airborne)[0]
     assert len(frames) and np.all(np.diff(frames) == 1), "one flight"
     pelvis_y = clip.joints[:, 0, 1]
-    inner = frames[1:-1]
+    inner = frames[2:-2]  # the frames either end straddle take-off and touch-down
     np.testing.assert_allclose(np.diff(pelvis_y, 2)[inner - 1] * clip.fps ** 2, -G, atol=0.05)
-    # airtime from the contacts against the one a pelvis rise of `height` implies (contacts lose a frame each end)
-    airtime = (len(frames) + 2) / clip.fps
-    assert airtime == pytest.approx(2 * np.sqrt(2 * height / G), abs=3 / clip.fps)
-    apex = pelvis_y[frames].max() - pelvis_y[frames[0] - 1]
-    assert apex == pytest.approx(height, abs=0.06)
+    # airtime from the contacts against the one a pelvis rise of `height` implies; the feet push off and
+    # land fast, so each end loses about a frame of contact to the at-rest rule
+    flight = 2 * np.sqrt(2 * height / G)
+    assert len(frames) / clip.fps == pytest.approx(flight, abs=3 / clip.fps)
+    # the pelvis spends the ballistic flight time above its take-off height, and peaks `height` over it
+    apex = pelvis_y[frames].max()
+    above = np.count_nonzero(pelvis_y >= apex - height) / clip.fps
+    assert above == pytest.approx(flight, abs=1.5 / clip.fps)
+    assert pelvis_y[frames[0] - 1] < apex - height < pelvis_y[frames[1]] + 0.01
     travelled = clip.joints[-1, 0, 2] - clip.joints[0, 0, 2]
     assert travelled == pytest.approx(distance, abs=0.08)
     crouch = pelvis_y[: frames[0]].min()

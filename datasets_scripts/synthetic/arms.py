@@ -153,14 +153,16 @@ def cry(ctx: StepContext) -> StepResult:
 
 
 def laugh(ctx: StepContext) -> StepResult:
-    """Head back, chest shaking at ~4 Hz in bursts, hands on the belly."""
+    """Bursts of laughter: head thrown back, then doubling over with the hands on the belly, the chest
+    shaking at ~4.5 Hz throughout."""
     t = ctx.t
-    burst = 0.5 + 0.5 * np.sin(2 * np.pi * _rate(ctx, 0.4) * t)
-    shake = burst * np.sin(2 * np.pi * 4.5 * t)
-    main = np.array([-0.10, -0.36, 0.20]) + np.outer(shake, [0.0, 0.015, 0.0])
+    cycle = np.sin(2 * np.pi * _rate(ctx, 0.3) * t)
+    shake = (0.6 + 0.4 * np.abs(cycle)) * np.sin(2 * np.pi * 4.5 * t)
+    bend = np.clip(cycle, 0.0, 1.0) * (0.35 + 0.35 * ctx.energy)
+    main = np.array([-0.10, -0.36, 0.20]) + np.outer(shake, [0.0, 0.02, 0.0]) + np.outer(bend, [0.0, -0.1, 0.05])
     track = _overlay(ctx, main, main * np.array([-1.0, 1.0, 1.0]))
-    track.torso[:, 0] += -0.12 * burst + 0.04 * ctx.energy * shake
-    track.head[:, 0] += -0.3 * burst
+    track.torso[:, 0] += -0.15 * np.clip(-cycle, 0.0, 1.0) + bend + 0.05 * shake
+    track.head[:, 0] += -0.35 * np.clip(-cycle, 0.0, 1.0)
     return StepResult(track, ctx.posture)
 
 

@@ -8,7 +8,7 @@ import numpy as np
 from stickgen.skeleton import rotate_y
 
 from .context import StepContext, StepResult
-from .footsteps import Plant, erode, foot_trajectory
+from .footsteps import Plant, foot_trajectory
 from .kinematics import world_to_chest
 from .posture import change
 from .track import concat
@@ -67,7 +67,7 @@ def crawling(ctx: StepContext) -> StepResult:
     track.foot_pitch[:] = FOOT_PITCH
     track.knee_poles[:] = [[0.1, 0.0, 1.0], [-0.1, 0.0, 1.0]]
     planted = np.stack([limbs["left_knee"][3][:, 0], limbs["right_knee"][3][:, 0]], 1)
-    track.contacts = erode(np.concatenate([planted, planted], 1))
+    track.contacts = np.concatenate([planted, planted], 1)
     wrists = np.stack([limbs["left_hand"][0], limbs["right_hand"][0]], 1)
     track.hands = world_to_chest(track, body, wrists)
     track.elbow_poles[:] = [[0.3, 0.0, -1.0], [-0.3, 0.0, -1.0]]

@@ -57,7 +57,9 @@ def foot_trajectory(times: np.ndarray, plants: list[Plant], foot_vector: np.ndar
 
     ``foot_vector [3]``: the foot's rest ankle-to-toe vector. Contacts are (ankle, toe): the ankle is
     planted while the heel is down, the toe while the forefoot is down; neither moves while planted.
-    Plants must be in time order and not overlap. Before the first plant the foot holds it.
+    Plants must be in time order and not overlap. Before the first plant the foot holds it. A swing
+    eases out of and into its plants (minimum-jerk timing for travel, lift and pitch alike), so the
+    foot barely moves in the frame after lifting and the frame before landing.
     """
     starts = np.array([p.start for p in plants])
     ends = np.array([p.end for p in plants])
@@ -71,22 +73,25 @@ def foot_trajectory(times: np.ndarray, plants: list[Plant], foot_vector: np.ndar
     # stance: heel strike at the start, heel-off roll about the toe at the end
     heel_off, toe_off = attr("heel_off"), attr("toe_off")
     strike_time, strike = attr("heel_strike"), attr("strike")
-    roll = np.where(heel_off[k] > 0, smoothstep((times - (ends[k] - heel_off[k])) / np.maximum(heel_off[k], 1e-6)), 0.0)
+    rolls = (heel_off[k] > 0) & (k < len(plants) - 1)  # the last plant stays flat: no step follows it
+    roll = np.where(rolls, smoothstep((times - (ends[k] - heel_off[k])) / np.maximum(heel_off[k], 1e-6)), 0.0)
     flat = np.where(strike_time[k] > 0, smoothstep((times - starts[k]) / np.maximum(strike_time[k], 1e-6)), 1.0)
     stance_pitch = toe_off[k] * roll - strike[k] * (1.0 - flat) * (strike_time[k] > 0)
     toe_planted = positions[k] + rotated_foot(yaws[k], np.zeros_like(times), foot_vector)
     stance_ankle = np.where((roll > 0)[:, None],
                             toe_planted - rotated_foot(yaws[k], stance_pitch, foot_vector), positions[k])
     # swing: from the rolled-off foot to the next plant's toe-up landing, on a minimum-jerk arc
-    u = np.where(swinging, (times - ends[k]) / np.maximum(starts[nxt] - ends[k], 1e-6), 0.0)
+    gap = np.where(swinging, starts[nxt] - ends[k], 1.0)
+    u = np.where(swinging, np.clip((times - np.where(swinging, ends[k], 0.0)) / np.maximum(gap, 1e-6), 0, 1), 0.0)
     lift, kick = attr("lift")[nxt], attr("kick")[nxt]
     w = minimum_jerk(u ** (1.0 + 2.0 * kick))
     lift_pitch = toe_off[k] * (heel_off[k] > 0)
     land_pitch = -strike[nxt] * (strike_time[nxt] > 0)
     off_ankle = toe_planted - rotated_foot(yaws[k], lift_pitch, foot_vector)
     swing_ankle = off_ankle + (positions[nxt] - off_ankle) * w[:, None]
-    swing_ankle[:, 1] += lift * np.sin(np.pi * u) ** 2
-    swing_pitch = lift_pitch * (1.0 - w) + land_pitch * w + np.minimum(0.4, 2.0 * lift) * np.sin(np.pi * u) * (1 - u)
+    eased = minimum_jerk(u)
+    swing_ankle[:, 1] += lift * np.sin(np.pi * eased) ** 2
+    swing_pitch = lift_pitch * (1.0 - w) + land_pitch * w + np.minimum(0.4, 2.0 * lift) * np.sin(np.pi * eased) * (1 - eased)
     ankle = np.where(swinging[:, None], swing_ankle, stance_ankle)
     pitch = np.where(swinging, swing_pitch, stance_pitch)
     yaw = yaws[k] + (yaws[nxt] - yaws[k]) * np.where(swinging, w, 0.0)
@@ -102,17 +107,8 @@ def feet_from_plants(times: np.ndarray, left: list[Plant], right: list[Plant],
     """
     la, ly, lp, lc = foot_trajectory(times, left, foot_vectors[0])
     ra, ry, rp, rc = foot_trajectory(times, right, foot_vectors[1])
-    contacts = erode(np.stack([lc[:, 0], rc[:, 0], lc[:, 1], rc[:, 1]], axis=1))
+    contacts = np.stack([lc[:, 0], rc[:, 0], lc[:, 1], rc[:, 1]], axis=1)
     return np.stack([la, ra], 1), np.stack([ly, ry], 1), np.stack([lp, rp], 1), contacts
-
-
-def erode(planted: np.ndarray) -> np.ndarray:
-    """Contacts ``[T, k]`` from planted flags: a joint counts as in contact only when it is also planted one
-    frame before and after, so any velocity estimate (central differences too) there is exactly zero."""
-    contacts = planted.copy()
-    contacts[1:] &= planted[:-1]
-    contacts[:-1] &= planted[1:]
-    return contacts
 
 
 def step_to(plants: list[Plant], lift_time: float, land_time: float, position: np.ndarray, yaw: float,
@@ -145,4 +141,3 @@ def apply_steps(track, body, times: np.ndarray, moves: list[tuple]) -> None:
             feet[moved, foot], yaw[moved, foot], pitch[moved, foot]
         for column in (foot, foot + 2):
             track.contacts[moved, column] = contacts[moved, column]
-    track.contacts[:] = erode(track.contacts)

@@ -151,8 +151,8 @@ def locomotion(body: Body, state: Track, pieces: list[GaitPiece], fps: int, star
                           float(heading[i] + side * 0.06),
                           lift=0.16 + 0.05 * speed.max() if run else 0.04 + 0.02 * speed.max(),
                           kick=0.35 if run else 0.0, heel_off=(0.5 if run else 0.4) * stance[i],
-                          toe_off=0.6 if run else 0.45, heel_strike=min(0.1, 0.25 * stance[i]),
-                          strike=0.1 if run else 0.25)
+                          toe_off=0.6 if run else 0.45, heel_strike=0.0 if run else min(0.1, 0.25 * stance[i]),
+                          strike=0.0 if run else 0.25)  # runners land on the forefoot, walkers on the heel
             if feet[foot]:
                 previous = feet[foot][-1]
                 previous.end = float(np.clip(land[i] - swing[i], previous.start, min(previous.end, land[i] - 0.1)))
@@ -168,7 +168,7 @@ def locomotion(body: Body, state: Track, pieces: list[GaitPiece], fps: int, star
                     body, t[-1], pieces[-1].params.get("step_width", 0.12))
     ankles, foot_yaw, foot_pitch, contacts = feet_from_plants(t, feet[0], feet[1], body.foot_vectors)
     body_xz, body_theta = path.at(arc)
-    track = _upper_body(body, prof, phase, lead, body_xz, body_theta, ankles, land, lift_time, step_kind)
+    track = _upper_body(body, prof, phase, lead, body_xz, body_theta, ankles, feet)
     track.feet, track.foot_yaw, track.foot_pitch, track.contacts = ankles, foot_yaw, foot_pitch, contacts
     return track, phase
 
@@ -187,7 +187,7 @@ def _close_feet(feet: dict, end_xz: np.ndarray, end_heading: float, body: Body, 
             continue
         # a foot already due to lift goes then; one standing still waits for the other to land
         lift = last.end if np.isfinite(last.end) else max(busy_until + 0.02, last.start + 0.1, 0.05)
-        land = min(max(lift + 0.25, busy_until + 0.1), t_end - 0.05)
+        land = min(max(lift + 0.25, busy_until + 0.1), t_end - 0.25)
         lift = min(lift, land - 0.15)
         last.end = lift
         feet[foot].append(Plant(land, np.inf, target, end_heading + side * 0.06, lift=0.06))
@@ -195,7 +195,7 @@ def _close_feet(feet: dict, end_xz: np.ndarray, end_heading: float, body: Body, 
 
 
 def _upper_body(body: Body, prof: dict, phase: np.ndarray, lead: int, xz: np.ndarray, theta: np.ndarray,
-                ankles: np.ndarray, land: np.ndarray, lift_time: np.ndarray, step_kind: np.ndarray) -> Track:
+                ankles: np.ndarray, feet: dict) -> Track:
     """Pelvis (sway, bob, ballistic flight), lean, counter-rotation and arm swing from the feet."""
     s = body.scale
     t, speed, run = prof["t"], prof["speed"], prof["run"]
@@ -205,11 +205,14 @@ def _upper_body(body: Body, prof: dict, phase: np.ndarray, lead: int, xz: np.nda
     forward = direction(heading)
     step = np.floor(phase).astype(int)
     stance_side = np.where((step + lead) % 2 == 0, 1.0, -1.0)
-    sway = 0.025 * s * np.clip(1.0 - speed / 3.0, 0.0, 1.0) * stance_side * np.sin(np.pi * (phase - step))
+    moving = np.clip(speed / 0.5, 0.0, 1.0)  # no sway or bob once the gait has come to rest
+    sway = 0.025 * s * moving * np.clip(1.0 - speed / 3.0, 0.0, 1.0) * stance_side * np.sin(np.pi * (phase - step))
     root = np.zeros((frames, 3))
     root[:, [0, 2]] = xz + left * sway[:, None]
-    walk_y = body.pelvis_height - (0.015 + 0.012 * speed) * s + (0.01 + 0.012 * np.minimum(speed, 2.0)) * s * np.cos(2 * np.pi * (phase - 0.64))
-    root[:, 1] = walk_y * (1 - run) + _running_pelvis(body, t, land, lift_time, step_kind, speed) * run
+    bob = (0.01 + 0.012 * np.minimum(speed, 2.0)) * s * moving * np.cos(2 * np.pi * (phase - 0.64))
+    walk_y = body.pelvis_height - (0.015 + 0.012 * speed) * s + bob
+    ceiling = _ceiling(body, root[:, [0, 2]], heading, ankles)
+    root[:, 1] = walk_y * (1 - run) + _running_pelvis(body, t, feet, ceiling) * run
     # arm swing opposite the legs, counter-rotation of pelvis and chest
     reach = np.einsum("tk,tk->t", ankles[:, 1, [0, 2]] - ankles[:, 0, [0, 2]], forward)
     stride = np.maximum(speed / np.maximum(prof["steps_per_s"], 0.5), 0.15)
@@ -237,18 +240,46 @@ def _upper_body(body: Body, prof: dict, phase: np.ndarray, lead: int, xz: np.nda
         contacts=np.ones((frames, 4), dtype=bool))
 
 
-def _running_pelvis(body: Body, t: np.ndarray, land: np.ndarray, lift_time: np.ndarray,
-                    step_kind: np.ndarray, speed: np.ndarray) -> np.ndarray:
-    """Pelvis height ``[T]`` of a run: a sine dip in stance, a ballistic arc (g) in each flight."""
+def _running_pelvis(body: Body, t: np.ndarray, feet: dict, ceiling: np.ndarray) -> np.ndarray:
+    """Pelvis height ``[T]`` of a run: exact ballistic arcs (g) between take-off and touch-down, joined
+    through each stance by a cubic that matches both velocities (the knee bend). Touch-down and
+    take-off heights are capped by ``ceiling [T, 2]`` (the highest pelvis each foot can reach)."""
     base = body.pelvis_height - 0.05 * body.scale
-    k = np.clip(np.searchsorted(land, t, side="right") - 1, 0, len(land) - 2)
-    t_land, t_lift, t_next = land[k], lift_time[k], land[k + 1]
-    flight = np.maximum(t_next - t_lift, 0.0)
-    previous_flight = np.maximum(land[k] - lift_time[np.maximum(k - 1, 0)], 0.0)
-    contact = np.maximum(t_lift - t_land, 1e-3)
-    dip = np.minimum(G * 0.5 * (flight + previous_flight) * contact / (2 * np.pi), 0.09)
-    in_stance = t < t_lift
-    u = np.clip((t - t_land) / contact, 0.0, 1.0)
-    tau = t - t_lift
-    airborne = base + 0.5 * G * flight * tau - 0.5 * G * tau ** 2
-    return np.where(in_stance, base - dip * np.sin(np.pi * u), airborne)
+    stances = sorted((p.start, min(p.end, t[-1] + 1.0), foot) for foot in (0, 1) for p in feet[foot]
+                     if np.isfinite(p.start))
+    if not stances:
+        return np.full_like(t, base)
+    start = np.array([s[0] for s in stances])
+    end = np.array([s[1] for s in stances])
+    foot = np.array([s[2] for s in stances])
+    cap = lambda times: np.array([np.interp(x, t, ceiling[:, f]) for x, f in zip(times, foot)])
+    y_land = np.minimum(base, cap(start) - 0.03)
+    y_lift = np.minimum(base, cap(end) - 0.03)
+    nxt_start = np.append(start[1:], np.inf)
+    gap = np.where(np.isfinite(nxt_start), np.maximum(nxt_start - end, 0.0), 0.0)  # flight after each stance
+    y_next = np.append(y_land[1:], y_lift[-1])
+    v_off = np.where(gap > 0, (y_next - y_lift) / np.maximum(gap, 1e-6) + 0.5 * G * gap, 0.0)
+    v_on = np.concatenate([[0.0], np.where(gap[:-1] > 0, v_off[:-1] - G * gap[:-1], 0.0)])
+    stance_end = np.minimum(end, nxt_start)
+    y_end = np.where(gap > 0, y_lift, y_next)
+    k = np.clip(np.searchsorted(start, t, side="right") - 1, 0, len(start) - 1)
+    span = np.maximum(stance_end[k] - start[k], 1e-6)
+    u = np.clip((t - start[k]) / span, 0.0, 1.0)
+    h00, h10, h01, h11 = 2 * u ** 3 - 3 * u ** 2 + 1, u ** 3 - 2 * u ** 2 + u, -2 * u ** 3 + 3 * u ** 2, u ** 3 - u ** 2
+    stance = h00 * y_land[k] + h10 * span * v_on[k] + h01 * y_end[k] + h11 * span * v_off[k] * (gap[k] > 0)
+    tau = t - end[k]
+    flight = y_lift[k] + v_off[k] * tau - 0.5 * G * tau ** 2
+    out = np.where((t > end[k]) & (gap[k] > 0), flight, stance)
+    return np.where(t < start[0], y_land[0], out)
+
+
+def _ceiling(body: Body, root_xz: np.ndarray, heading: np.ndarray, ankles: np.ndarray) -> np.ndarray:
+    """Highest pelvis ``[T, 2]`` at which each hip still reaches its ankle (pelvis upright)."""
+    s = body.scale
+    left = np.stack([np.cos(heading), -np.sin(heading)], -1)
+    out = np.empty(ankles.shape[:2])
+    for foot, side in ((0, 1.0), (1, -1.0)):
+        hip = root_xz + left * side * body.hip_half_width
+        horizontal = np.linalg.norm(hip - ankles[:, foot, [0, 2]], axis=-1)
+        out[:, foot] = ankles[:, foot, 1] + 0.08 * s + np.sqrt(np.maximum((0.97 * body.leg) ** 2 - horizontal ** 2, 0.0))
+    return out

@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 
 from .context import StepContext, StepResult, smooth_noise
-from .footsteps import erode, rotated_foot, smoothstep
+from .footsteps import rotated_foot, smoothstep
 from .track import Track
 
 
@@ -47,7 +47,6 @@ def settle_feet(ctx: StepContext, track: Track) -> None:
         track.foot_pitch[:, foot] = pitch
         track.contacts[:, foot] = settled | (pitch0 <= 0.0)
         track.contacts[:, foot + 2] = settled | (pitch0 >= 0.0)
-    track.contacts[:] = erode(track.contacts)
 
 
 def idle(ctx: StepContext) -> StepResult:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from .context import StepContext, StepResult, side_hands
-from .footsteps import erode, minimum_jerk, rotated_foot, smoothstep
+from .footsteps import minimum_jerk, rotated_foot, smoothstep
 from .idle import hold
 from .track import Track, concat
 
@@ -68,7 +68,7 @@ def hop(ctx: StepContext, state: Track, height: float, distance: float, crouch: 
         out.feet[:, foot] = ankle
     out.foot_pitch[:] = toe_pitch[:, None]
     airborne = phase == 2
-    out.contacts = erode(np.stack([~airborne & (toe_pitch <= 1e-6)] * 2 + [~airborne] * 2, axis=1))
+    out.contacts = np.stack([~airborne & (toe_pitch <= 1e-6)] * 2 + [~airborne] * 2, axis=1)
     # body: lean into the crouch, arms back then forward and up
     bend = np.clip((y_stand - y) / max(crouch, 0.05), 0.0, 1.2)
     out.torso[:, 0] = 0.45 * bend

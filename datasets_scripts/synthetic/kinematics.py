@@ -90,8 +90,6 @@ def lower_pelvis_to_reach(track: Track, body: Body, pelvis_rot: np.ndarray) -> n
     """Pelvis heights ``[T]`` lowered just enough that every planted foot is within reach."""
     hips = hip_positions(track, body, pelvis_rot)
     planted = track.contacts[:, :2] | track.contacts[:, 2:]
-    planted[1:] |= planted[:-1].copy()  # contacts are eroded by a frame at each end of a stance
-    planted[:-1] |= planted[1:].copy()
     delta = track.feet - hips
     horizontal_sq = delta[..., 0] ** 2 + delta[..., 2] ** 2
     limit = track.feet[..., 1] + np.sqrt(np.maximum((body.leg * REACH * 0.995) ** 2 - horizontal_sq, 0.0))

@@ -31,7 +31,7 @@ def _choice(rng: np.random.Generator, options) -> object:
     return options[int(rng.integers(len(options)))]
 
 
-def _locomotion(action: str, rng: np.random.Generator, duration: float) -> dict:
+def _locomotion(action: str, rng: np.random.Generator, duration: float, given: dict) -> dict:
     lo, hi = LOCOMOTION_SPEED[action]
     out: dict = {"speed": float(rng.uniform(lo, hi))}
     if action == "crawling":
@@ -41,10 +41,12 @@ def _locomotion(action: str, rng: np.random.Generator, duration: float) -> dict:
         out["base_spacing"] = float(rng.uniform(6.0, 12.0))
     else:
         out["path"] = _choice(rng, WALK_PATHS if action == "walk" else RUN_PATHS)
+    out["path"] = given.get("path", out["path"])
     if out["path"] == "backwards":
         out["speed"] = float(rng.uniform(0.5, 1.1))
     if out["path"] == "sideways":
         out["speed"], out["direction"] = float(rng.uniform(0.25, 0.45)), _choice(rng, ("left", "right"))
+    out["speed"] = float(given.get("speed", out["speed"]))
     length = out["speed"] * duration
     if out["path"] == "curve":
         out["turn"] = float(rng.choice([-1, 1]) * rng.uniform(0.5, 2.0))
@@ -94,7 +96,7 @@ def realize(action: str, params: dict, rng: np.random.Generator, duration: float
     out: dict = {"energy": float(rng.uniform(0.2, 1.0)), "handedness": "right" if rng.random() < 0.8 else "left",
                  "tempo": float(rng.uniform(0.8, 1.25))}
     if action in LOCOMOTION_SPEED:
-        out.update(_locomotion(action, rng, duration))
+        out.update(_locomotion(action, rng, duration, params))
         out["start"] = bool(rng.random() < 0.5) if first else True
         out["stop"] = bool(rng.random() < 0.5) if last else True
     out.update(_action_specific(action, rng))

@@ -14,7 +14,7 @@ from stickgen.skeleton import rotate_y
 
 from .body import Body
 from .context import StepContext, StepResult
-from .footsteps import erode, minimum_jerk
+from .footsteps import minimum_jerk
 from .idle import hold
 from .track import Track, concat
 
@@ -132,7 +132,7 @@ def change(body: Body, start: Track, end: Track, frames: int, lean: float) -> Tr
         moving = (v > 0) & (v < 1)
         planted[:, [foot, foot + 2]] = np.where((v >= 1)[:, None], end.contacts[0, [foot, foot + 2]],
                                                 start.contacts[0, [foot, foot + 2]]) & ~moving[:, None]
-    out.contacts = erode(np.concatenate([start.contacts, planted]))[1:]
+    out.contacts = planted
     return out
 
 

@@ -12,7 +12,7 @@ from dataclasses import replace
 import numpy as np
 
 from stickgen import vocab
-from stickgen.skeleton import mirror
+from stickgen.skeleton import FOOT_JOINTS, mirror
 
 from . import params as params_mod
 from .body import Body
@@ -92,9 +92,6 @@ def generate(spec: ClipSpec) -> SyntheticClip:
 def _append(tracks: list, labels: list, speech: list, result: StepResult, state: Track, action: str, fps: int,
             blend: bool) -> tuple[Track, str]:
     track = crossfade(state, result.track, int(round(BLEND * fps))) if blend else result.track
-    if tracks:  # a foot counts as planted at a seam only if it is planted on both sides of it
-        seam = tracks[-1].contacts[-1] & track.contacts[0]
-        tracks[-1].contacts[-1], track.contacts[0] = seam, seam
     tracks.append(track)
     labels.append(np.full(len(track), vocab.action_id(action), dtype=np.int64))
     speech.append(result.speech if result.speech is not None else np.full(len(track), -1, dtype=np.int64))
@@ -110,6 +107,20 @@ def _place_partner(result: StepResult, before: int, total: int) -> tuple[Track, 
     return concat(parts), result.partner_body
 
 
+def at_rest(points: np.ndarray, fps: float, speed: float = 0.09) -> np.ndarray:
+    """``[T, k]`` bool: the point ``[T, k, 3]`` moves slower than ``speed`` m/s into and out of the frame.
+
+    A foot joint counts as in contact where its generator planted it and it is at rest, so every
+    finite-difference velocity at a contact frame stays under 0.1 m/s: a foot pushing off fast (a jump)
+    is not in contact on its last frame, one peeling off gently (a walk) still is.
+    """
+    still = np.linalg.norm(np.diff(points, axis=0), axis=-1) * fps < speed
+    out = np.ones(points.shape[:2], dtype=bool)
+    out[1:] &= still
+    out[:-1] &= still
+    return out
+
+
 def _expression_ids(spec: ClipSpec, counts: list[int]) -> np.ndarray:
     return np.concatenate([np.full(n, vocab.expression_id(s.params.get("expression", "neutral")), dtype=np.int64)
                            for n, s in zip(counts, spec.steps)])
@@ -118,7 +129,7 @@ def _expression_ids(spec: ClipSpec, counts: list[int]) -> np.ndarray:
 def _finish(spec: ClipSpec, body: Body, track: Track, labels: list, speech: list, partner) -> SyntheticClip:
     joints = assemble_above_ground(track, body)
     partner_joints = assemble_above_ground(partner[0], partner[1]) if partner is not None else None
-    contacts = track.contacts.copy()
+    contacts = track.contacts & at_rest(joints[:, list(FOOT_JOINTS)], spec.fps)
     if spec.mirror:
         joints = mirror(joints)
         partner_joints = mirror(partner_joints) if partner_joints is not None else None
