@@ -156,7 +156,11 @@ class Cast:
             used = k + 1
             if words[k] in ("both", "all", "each") and words[used:used + 2] == ["of", "them"]:
                 used += 2
-            return (self.pronoun(words[k]) or None), used
+            found = self.pronoun(words[k])
+            if not found and words[k] in ("he", "she"):  # "She dances." with nobody introduced yet
+                role = "man" if words[k] == "he" else "woman"
+                found = self.add_group(role, "human", lx.ACTOR_NOUNS[role][2], 1)
+            return (found or None), used
         if is_name(cased[k], words[k]):
             return self._names(clause, k)
         return self._noun_phrase(clause, k)
@@ -193,7 +197,8 @@ class Cast:
                 for i in indices if emotion else ():
                     self.emotions[i] = emotion
                 return indices, end
-            elif is_verb(word) or word in lx.KNOWN_WORDS:
+            elif word in lx.KNOWN_WORDS or (is_verb(word) and not any(  # "a karate fighter" is no verb
+                    lx.lemma(w) in lx.ACTOR_NOUNS for w in words[k + 1:k + 3])):
                 break
         if definite and ordinal is not None and self.members:
             found = self.other_than(self.subject) if ordinal == -1 else [min(ordinal, len(self.members) - 1)]

@@ -28,7 +28,7 @@ EXTRA_SYNONYMS = {
     "trudge": "walk", "shuffle": "walk", "skate": "walk", "roll": "crawling", "fist bump": "high_five", "face off": "fight_stance", "square off": "fight_stance",
     "punch the air": "celebrate", "jump for joy": "celebrate", "raise hand": "wave", "lift arm": "wave",
 }
-IGNORED_FOR_MATCH = lx.DETERMINERS | {"up", "down", "with", "at", "on", "to"}
+IGNORED_FOR_MATCH = lx.DETERMINERS | {"with", "at", "on", "to"}
 CLAUSE_BREAKS = {",", "and", "but", "so", "when", "until", "after"}
 SENTENCE_BREAKS = {".", "!", "?", ";", ":"}
 

@@ -26,7 +26,7 @@ Matcher = Callable[[str], "str | None"]
 MOVING = set(lx.ACTION_SPEED)
 INTERACTIONS = {a.name for a in vocab.ACTIONS if a.actors == 2}
 #: words before a character that the mover heads for, and words that only say whom the action addresses
-HEADING_FOR = {"toward", "towards", "to", "after", "approach", "approaches", "chase", "chases"}
+HEADING_FOR = {"toward", "towards", "to", "after", "approach", "approaches", "chase", "chases", "behind"}
 ADDRESSING = {"at", "with", "around", "past"}
 EMPTY_PROMPT = "prompt: empty; describe who does what, for example 'a man walks forward, then waves'"
 NO_ACTION = "nobody does anything recognisable in {!r}; using a person standing still"
@@ -267,6 +267,7 @@ class _Story:
     def _settle(self, step: Step, actions: list[str | None], subject: list[int], standing_up: bool) -> None:
         """Choose the step's action from the clause's actions and the actor's state; set partners."""
         action, *also = actions
+        also = [a for a in dict.fromkeys(also) if a != action]
         if action == "stand" and not standing_up and \
                 self.last_action(step.actor) not in ("sit", "kneel", "lie_down", "crawling"):
             action = "idle"
