@@ -157,9 +157,9 @@ class Cast:
             if words[k] in ("both", "all", "each") and words[used:used + 2] == ["of", "them"]:
                 used += 2
             found = self.pronoun(words[k])
-            if not found and words[k] in ("he", "she"):  # "She dances." with nobody introduced yet
-                role = "man" if words[k] == "he" else "woman"
-                found = self.add_group(role, "human", lx.ACTOR_NOUNS[role][2], 1)
+            if not found and words[k] in ("he", "she", "they"):  # "She dances." with nobody introduced yet
+                role = {"he": "man", "she": "woman", "they": "person"}[words[k]]
+                found = self.add_group(role, "human", lx.ACTOR_NOUNS[role][2], 2 if words[k] == "they" else 1)
             return (found or None), used
         if is_name(cased[k], words[k]):
             return self._names(clause, k)
