@@ -41,7 +41,7 @@ def test_jump_height_and_airtime_of_a_ballistic_body():
 def test_real_statistics_refuse_held_out_clips(monkeypatch):
     monkeypatch.setitem(calibrate.ACTIONS, "walk", (("deepmimic_walker_turn_left0",), calibrate.GAIT, 5.0, {}))
     with pytest.raises(ValueError, match="held-out"):
-        calibrate.real_statistics()
+        calibrate.real_clips()
 
 
 def test_compare_and_markdown():
