@@ -173,3 +173,16 @@ def test_plans_are_deterministic_and_accept_dicts_and_json():
             assert (u.path is None and v.path is None) or np.array_equal(u.path, v.path)
     with pytest.raises(ValueError, match="fps"):
         script_to_plan(script, fps=0)
+
+
+@pytest.mark.parametrize("prompt, actions", [
+    ("The boxer punches while his opponent dodges.", ["punch", "dodge"]),
+    ("A boy throws the ball to his friend.", ["throwing", "catching"]),
+])
+def test_opponents_and_throw_catch_pairs_face_each_other(prompt, actions):
+    a, b = plan(prompt, duration=4.0).actors
+    assert [a.action_segments()[0].label, b.action_segments()[0].label] == actions
+    toward = np.subtract(b.start_position, a.start_position)
+    toward /= np.linalg.norm(toward)
+    assert np.dot([np.sin(a.facing), np.cos(a.facing)], toward) == pytest.approx(1.0)
+    assert np.dot([np.sin(b.facing), np.cos(b.facing)], -toward) == pytest.approx(1.0)

@@ -25,6 +25,8 @@ Matcher = Callable[[str], "str | None"]
 
 MOVING = set(lx.ACTION_SPEED)
 INTERACTIONS = {a.name for a in vocab.ACTIONS if a.actors == 2}
+COMBAT = {a.name for a in vocab.ACTIONS if a.family == "combat"}
+THROWS = {"throwing", "pitching"}
 #: words before a character that the mover heads for, and words that only say whom the action addresses
 HEADING_FOR = {"toward", "towards", "to", "after", "approach", "approaches", "chase", "chases", "behind"}
 ADDRESSING = {"at", "with", "around", "past"}
@@ -320,6 +322,8 @@ class _Story:
         self.steps.append(step)
         if step.partner is not None:
             self._join_partner(step)
+        elif step.action in THROWS and step.target is not None and self.step_at(step.target, step.beat) is None:
+            self.steps.append(Step(step.target, step.beat, "catching", target=step.actor))  # "throws to Bob"
 
     def _join_partner(self, step: Step) -> None:
         """The partner of an interaction does it too, in the same beat, facing back."""
@@ -332,6 +336,13 @@ class _Story:
         self.steps.append(Step(step.partner, step.beat, step.action, manner=list(step.manner),
                                energy=step.energy, partner=step.actor, emotion=step.emotion))
         self.cast.mention([step.partner])
+
+    def face_opponents(self) -> None:
+        """Two characters doing combat moves in the same beat, neither aiming at anyone, face each other."""
+        for beat in {s.beat for s in self.steps}:
+            fighters = [s for s in self.steps if s.beat == beat and s.action in COMBAT and s.target is None]
+            if len(fighters) == 2 and fighters[0].actor != fighters[1].actor:
+                fighters[0].target, fighters[1].target = fighters[1].actor, fighters[0].actor
 
 
 def _is_number(word: str) -> bool:
@@ -354,6 +365,7 @@ def parse_prompt(prompt: str, duration: float = 10.0, matcher: Matcher | None = 
     story = _Story(quotes, matcher)
     for clause in clauses:
         story.read(clause)
+    story.face_opponents()
     for actor, turn in story.pending_turn.items():
         story.steps.append(Step(actor, story.last_beat(actor) + 1, "idle", turn=turn, manner=["turns"]))
     if not story.steps:
