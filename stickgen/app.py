@@ -115,7 +115,7 @@ def build_app(model: str | None = None, pipelines: _Pipelines | None = None):
                 with gr.Row():
                     duration = gr.Slider(1, 60, value=10, step=0.5, label="Duration (s)")
                     seed = gr.Number(value=0, precision=0, label="Seed", minimum=0)
-                    shuffle = gr.Button("🎲 Randomise seed", size="sm")
+                    shuffle = gr.Button("Randomise seed", size="sm")
                 with gr.Row():
                     variant = gr.Dropdown(choices, value=model or choices[0], label="Model",
                                           allow_custom_value=True)
