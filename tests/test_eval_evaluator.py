@@ -62,3 +62,27 @@ def test_save_and_load_round_trip(evaluator, tmp_path):
 def test_config_validation():
     with pytest.raises(ValueError, match="embed_dim"):
         EvaluatorConfig(embed_dim=0)
+
+
+class _NoTestSplit(dict):
+    """A split mapping that fails the test if anything reads the test split."""
+
+    def __getitem__(self, split):
+        assert split != "test", "the evaluator must never read the test split"
+        return super().__getitem__(split)
+
+
+def test_training_reads_only_train_and_validation(tmp_path):
+    from test_eval_toy import evaluator_trainer, toy_dataset
+
+    train = evaluator_trainer()
+    dataset = toy_dataset(train=30, validation=10, test=10, frames=40)
+    guarded = _NoTestSplit(train=dataset["train"], validation=dataset["validation"], test=dataset["test"])
+    log = train(guarded, tmp_path / "ev", EvaluatorConfig(hidden=32, embed_dim=16), epochs=1, batch_size=10,
+                cache_dir=tmp_path / "cache", log=lambda message: None)
+    assert log["train_rows"] == 30 and log["validation"]["rows"] == 10
+    assert (tmp_path / "cache" / "text_cache.npz").is_file()
+    # a second run reuses the cached sentence embeddings and gives the same model
+    again = train(guarded, tmp_path / "ev2", EvaluatorConfig(hidden=32, embed_dim=16), epochs=1, batch_size=10,
+                  cache_dir=tmp_path / "cache", log=lambda message: None)
+    assert again["history"][0]["loss"] == pytest.approx(log["history"][0]["loss"], rel=1e-5)

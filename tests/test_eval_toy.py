@@ -143,16 +143,25 @@ def test_toy_clip_rejects_unknown_action():
         toy_clip("swimming")
 
 
+def evaluator_trainer():
+    """``training.train_evaluator.train`` (the repository root, which holds training/, joins sys.path)."""
+    import sys
+
+    root = str(Path(__file__).resolve().parents[1])
+    if root not in sys.path:
+        sys.path.insert(0, root)
+    from training.train_evaluator import train
+
+    return train
+
+
 @functools.lru_cache(maxsize=1)
 def trained_toy_evaluator() -> tuple[str, str, dict]:
     """(evaluator folder, dataset folder, training log) of an evaluator trained on a toy dataset, built
     once per test session in a temporary folder (about 10 s)."""
-    import sys
-
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the repository root holds training/
     from stickgen.eval.evaluator import EvaluatorConfig
-    from training.train_evaluator import train
 
+    train = evaluator_trainer()
     folder = Path(tempfile.mkdtemp(prefix="stickgen-eval-test-"))
     atexit.register(shutil.rmtree, folder, True)
     dataset = toy_dataset(train=100, validation=40, test=80, frames=60)

@@ -28,8 +28,10 @@ from stickgen.eval.evaluator import DOWNSAMPLE, EvaluatorConfig, MotionTextEvalu
 SAME_TEXT_COSINE = 0.9
 
 
-def _load_split(dataset: Any, split: str, max_rows: int | None, seed: int) -> list[dict[str, Any]]:
-    """Rows of ``split`` as dicts with evaluator features, step action labels and texts."""
+def _load_split(dataset: Any, split: str, max_rows: int | None, seed: int,
+                keep_joints: bool = False) -> list[dict[str, Any]]:
+    """Rows of ``split`` as dicts with float32 evaluator features, step action labels and texts (and the
+    joints themselves when ``keep_joints``)."""
     table = dataset[split].with_format("numpy")
     indices = np.arange(len(table))
     if max_rows is not None and len(indices) > max_rows:
@@ -42,9 +44,9 @@ def _load_split(dataset: Any, split: str, max_rows: int | None, seed: int) -> li
         if len(actions) != len(feats):  # another frame rate: nearest frame
             actions = actions[np.minimum(np.arange(len(feats)) * len(actions) // len(feats), len(actions) - 1)]
         centres = np.minimum(np.arange(0, len(feats), DOWNSAMPLE) + DOWNSAMPLE // 2, len(feats) - 1)
-        rows.append({"features": feats, "step_actions": actions[centres], "actions": actions,
-                     "texts": [str(t) for t in row["texts"]], "joints": np.asarray(row["joints"]),
-                     "fps": int(row["fps"])})
+        rows.append({"features": feats.astype(np.float32), "step_actions": actions[centres], "actions": actions,
+                     "texts": [str(t) for t in row["texts"]], "fps": int(row["fps"]),
+                     "joints": np.asarray(row["joints"]) if keep_joints else None})
     return rows
 
 
@@ -116,7 +118,8 @@ def train(dataset: Any, out: str | Path, config: EvaluatorConfig | None = None, 
     rows = _load_split(dataset, "train", max_rows, seed)
     if len(rows) < 2:
         raise ValueError(f"the train split needs at least 2 rows, got {len(rows)}")
-    model = MotionTextEvaluator(config or EvaluatorConfig(), features.FeatureStats.from_features(r["features"] for r in rows))
+    stats = features.FeatureStats.from_features(r["features"] for r in rows)
+    model = MotionTextEvaluator(config or EvaluatorConfig(), stats)
     texts = sorted({t for r in rows for t in r["texts"]})
     log(f"train rows {len(rows)}, distinct texts {len(texts)}; encoding texts ...")
     vectors = torch.from_numpy(_sentence_vectors(model, texts, cache_dir)).float()
@@ -151,7 +154,7 @@ def train(dataset: Any, out: str | Path, config: EvaluatorConfig | None = None, 
               "settings": {"epochs": epochs, "batch_size": batch_size, "lr": lr, "max_rows": max_rows,
                            "action_weight": action_weight, "seed": seed}}
     if "validation" in dataset and len(dataset["validation"]):
-        result["validation"] = validate(model, _load_split(dataset, "validation", 2000, seed), seed)
+        result["validation"] = validate(model, _load_split(dataset, "validation", 2000, seed, keep_joints=True), seed)
         log(f"validation: {result['validation']}")
     model.save_pretrained(out)
     Path(out, "training_log.json").write_text(json.dumps(result, indent=1))
