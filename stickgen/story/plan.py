@@ -75,7 +75,7 @@ def script_to_plan(script: Script | dict | str, fps: float = 25) -> ScenePlan:
             energy=float(np.mean(energies)) if energies else 0.5, partner=partner,
             expressions=_segments(script, "expressions", "expression", character.name, fps, num_frames),
             speech=_segments(script, "speech", "type", character.name, fps, num_frames)))
-    return ScenePlan(actors, fps=fps, camera=_camera(script, actors, tracks, offset, fps, num_frames),
+    return ScenePlan(actors, fps=fps, camera=_camera(script, actors, tracks, fps, num_frames),
                      objects=_objects(script, tracks, offset) or None,
                      meta={"prompt": script.description, "title": script.title, "script": script.to_dict(),
                            "warnings": list(script.warnings)})
@@ -244,8 +244,8 @@ def _objects(script: Script, tracks: dict[str, _Track], offset: np.ndarray) -> l
     return out
 
 
-def _camera(script: Script, actors: list[ActorPlan], tracks: dict[str, _Track], offset: np.ndarray,
-            fps: float, num_frames: int) -> dict | None:
+def _camera(script: Script, actors: list[ActorPlan], tracks: dict[str, _Track], fps: float,
+            num_frames: int) -> dict | None:
     """The ``.motion`` camera object: the script's moves in frames, or a track of a far traveller."""
     ids = {a.name: a.id for a in actors}
     moves = []
