@@ -1,7 +1,7 @@
 """Foot plants and swings: where each foot stands and when, turned into per-frame ankle trajectories.
 
 A foot is either planted (world position fixed, both its foot joints in contact) or swinging from one
-plant to the next along a minimum-jerk arc, so a stance foot never moves by construction.
+plant to the next on an eased arc (it starts and ends at rest), so a stance foot never moves by construction.
 """
 from __future__ import annotations
 
@@ -14,8 +14,8 @@ import numpy as np
 class Plant:
     """A foot standing at ``position`` (ankle ``[3]``, foot flat) with yaw ``yaw`` from ``start`` to ``end`` (s).
 
-    ``lift``: peak height gained by the swing that arrives here; ``kick``: how much that swing lags
-    (a running heel kick). ``heel_off``: seconds before ``end`` during which the heel rises and the
+    ``lift``: peak height gained by the swing that arrives here (reached before mid-swing); ``kick``:
+    how much that swing's travel lags its lift (the heel kicking up behind). ``heel_off``: seconds before ``end`` during which the heel rises and the
     foot rolls about its planted toe up to ``toe_off`` rad; ``heel_strike``: seconds after ``start``
     during which the foot, landing toe-up by ``strike`` rad, flattens about its planted ankle.
     """
@@ -58,8 +58,8 @@ def foot_trajectory(times: np.ndarray, plants: list[Plant], foot_vector: np.ndar
     ``foot_vector [3]``: the foot's rest ankle-to-toe vector. Contacts are (ankle, toe): the ankle is
     planted while the heel is down, the toe while the forefoot is down; neither moves while planted.
     Plants must be in time order and not overlap. Before the first plant the foot holds it. A swing
-    eases out of and into its plants (minimum-jerk timing for travel, lift and pitch alike), so the
-    foot barely moves in the frame after lifting and the frame before landing.
+    eases out of and into its plants: travel follows a smoothstep (lagged by ``kick``), the lift a
+    sin^2 bump peaking early; both start and end at rest.
     """
     starts = np.array([p.start for p in plants])
     ends = np.array([p.end for p in plants])
@@ -84,14 +84,13 @@ def foot_trajectory(times: np.ndarray, plants: list[Plant], foot_vector: np.ndar
     gap = np.where(swinging, starts[nxt] - ends[k], 1.0)
     u = np.where(swinging, np.clip((times - np.where(swinging, ends[k], 0.0)) / np.maximum(gap, 1e-6), 0, 1), 0.0)
     lift, kick = attr("lift")[nxt], attr("kick")[nxt]
-    w = minimum_jerk(u ** (1.0 + 2.0 * kick))
+    w = smoothstep(u ** (1.0 + 2.0 * kick))
     lift_pitch = toe_off[k] * (heel_off[k] > 0)
     land_pitch = -strike[nxt] * (strike_time[nxt] > 0)
     off_ankle = toe_planted - rotated_foot(yaws[k], lift_pitch, foot_vector)
     swing_ankle = off_ankle + (positions[nxt] - off_ankle) * w[:, None]
-    eased = minimum_jerk(u)
-    swing_ankle[:, 1] += lift * np.sin(np.pi * eased) ** 2
-    swing_pitch = lift_pitch * (1.0 - w) + land_pitch * w + np.minimum(0.4, 2.0 * lift) * np.sin(np.pi * eased) * (1 - eased)
+    swing_ankle[:, 1] += lift * np.sin(np.pi * u ** 0.8) ** 2  # highest early: the heel comes up behind
+    swing_pitch = lift_pitch * (1.0 - w) + land_pitch * w + np.minimum(0.4, 2.0 * lift) * np.sin(np.pi * u) * (1 - u)
     ankle = np.where(swinging[:, None], swing_ankle, stance_ankle)
     pitch = np.where(swinging, swing_pitch, stance_pitch)
     yaw = yaws[k] + (yaws[nxt] - yaws[k]) * np.where(swinging, w, 0.0)

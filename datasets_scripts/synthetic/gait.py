@@ -35,8 +35,8 @@ class GaitPiece:
 def cadence(kind: str, speed: np.ndarray) -> np.ndarray:
     """Steps per minute for a gait at ``speed [N]`` m/s."""
     if kind == "walk":
-        return np.clip(95.0 + (speed - 0.8) * 30.0, 70.0, 135.0)
-    return np.clip(150.0 + (speed - 2.5) * 12.0, 130.0, 205.0)
+        return np.clip(90.0 + (speed - 0.8) * 32.0, 70.0, 135.0)
+    return np.clip(140.0 + (speed - 2.5) * 12.0, 125.0, 205.0)
 
 
 def stance_time(kind: str, speed: float, step_time: float) -> float:
@@ -149,7 +149,7 @@ def locomotion(body: Body, state: Track, pieces: list[GaitPiece], fps: int, star
             run = step_kind[i] == "run"
             plant = Plant(land[i], lift_time[i], np.array([ground[0], body.ankle_height, ground[1]]),
                           float(heading[i] + side * 0.06),
-                          lift=0.16 + 0.05 * speed.max() if run else 0.04 + 0.02 * speed.max(),
+                          lift=0.16 + 0.05 * speed.max() if run else 0.07 + 0.03 * speed.max(),
                           kick=0.35 if run else 0.0, heel_off=(0.5 if run else 0.4) * stance[i],
                           toe_off=0.6 if run else 0.45, heel_strike=0.0 if run else min(0.1, 0.25 * stance[i]),
                           strike=0.0 if run else 0.25)  # runners land on the forefoot, walkers on the heel
@@ -168,7 +168,8 @@ def locomotion(body: Body, state: Track, pieces: list[GaitPiece], fps: int, star
                     body, t[-1], pieces[-1].params.get("step_width", 0.12))
     ankles, foot_yaw, foot_pitch, contacts = feet_from_plants(t, feet[0], feet[1], body.foot_vectors)
     body_xz, body_theta = path.at(arc)
-    track = _upper_body(body, prof, phase, lead, body_xz, body_theta, ankles, feet)
+    right_lands = first + (1 - lead) % 2  # a phase at which the right foot lands
+    track = _upper_body(body, prof, phase - right_lands, body_xz, body_theta, ankles, feet)
     track.feet, track.foot_yaw, track.foot_pitch, track.contacts = ankles, foot_yaw, foot_pitch, contacts
     return track, phase
 
@@ -194,17 +195,19 @@ def _close_feet(feet: dict, end_xz: np.ndarray, end_heading: float, body: Body, 
         busy_until = land
 
 
-def _upper_body(body: Body, prof: dict, phase: np.ndarray, lead: int, xz: np.ndarray, theta: np.ndarray,
+def _upper_body(body: Body, prof: dict, phase: np.ndarray, xz: np.ndarray, theta: np.ndarray,
                 ankles: np.ndarray, feet: dict) -> Track:
-    """Pelvis (sway, bob, ballistic flight), lean, counter-rotation and arm swing from the feet."""
+    """Pelvis (sway, bob, ballistic flight), lean, counter-rotation and arm swing.
+
+    ``phase [T]`` counts steps with the right foot landing at even values, the left at odd ones.
+    """
     s = body.scale
     t, speed, run = prof["t"], prof["speed"], prof["run"]
     frames = len(t)
     heading = theta + prof["offset"]
     left = np.stack([np.cos(heading), -np.sin(heading)], -1)
-    forward = direction(heading)
     step = np.floor(phase).astype(int)
-    stance_side = np.where((step + lead) % 2 == 0, 1.0, -1.0)
+    stance_side = np.where(step % 2 == 0, -1.0, 1.0)  # +1 while the left foot bears the weight
     moving = np.clip(speed / 0.5, 0.0, 1.0)  # no sway or bob once the gait has come to rest
     sway = 0.025 * s * moving * np.clip(1.0 - speed / 3.0, 0.0, 1.0) * stance_side * np.sin(np.pi * (phase - step))
     root = np.zeros((frames, 3))
@@ -213,10 +216,8 @@ def _upper_body(body: Body, prof: dict, phase: np.ndarray, lead: int, xz: np.nda
     walk_y = body.pelvis_height - (0.015 + 0.012 * speed) * s + bob
     ceiling = _ceiling(body, root[:, [0, 2]], heading, ankles)
     root[:, 1] = walk_y * (1 - run) + _running_pelvis(body, t, feet, ceiling) * run
-    # arm swing opposite the legs, counter-rotation of pelvis and chest
-    reach = np.einsum("tk,tk->t", ankles[:, 1, [0, 2]] - ankles[:, 0, [0, 2]], forward)
-    stride = np.maximum(speed / np.maximum(prof["steps_per_s"], 0.5), 0.15)
-    q = np.clip(reach / stride, -1.2, 1.2)
+    # arm swing opposite the legs (left arm forward as the right foot lands), counter-rotation
+    q = np.cos(np.pi * phase) * moving
     amp = (0.10 + 0.06 * np.minimum(speed, 2.0)) * s * (1 - run) + (0.14 + 0.02 * speed) * s * run
     hands = np.empty((frames, 2, 3))
     for side, sign in ((0, 1.0), (1, -1.0)):

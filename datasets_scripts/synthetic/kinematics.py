@@ -15,6 +15,7 @@ from .body import Body
 from .track import Track
 
 REACH = 0.997  # fraction of a fully straight limb an IK target may ask for
+SOFT_KNEE = 0.985  # legs ease into full extension beyond this fraction; planted feet stay within it
 
 
 def rotation(yaw: np.ndarray, pitch: np.ndarray, roll: np.ndarray) -> np.ndarray:
@@ -50,16 +51,22 @@ def apply(rot: np.ndarray, vectors: np.ndarray) -> np.ndarray:
 
 
 def two_bone_ik(base: np.ndarray, target: np.ndarray, upper: float, lower: float,
-                pole: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+                pole: np.ndarray, soft: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
     """Place the middle joint and the end of a two-bone chain: ``base, target, pole [..., 3]``.
 
     Returns (middle, end); the end lies on the ray toward ``target`` at a reachable distance and the
-    middle joint bends toward ``pole``. Both bones keep their lengths exactly.
+    middle joint bends toward ``pole``. Both bones keep their lengths exactly. Beyond ``soft`` of the
+    full reach the distance eases exponentially into the limit instead of stopping dead, so a limb
+    straightening does not snap (targets closer than that are met exactly).
     """
     delta = target - base
     dist = np.linalg.norm(delta, axis=-1, keepdims=True)
     direction = delta / np.maximum(dist, 1e-9)
-    reach = np.clip(dist, abs(upper - lower) + 1e-4, (upper + lower) * REACH)
+    full, start = (upper + lower) * REACH, (upper + lower) * soft
+    if soft < REACH:
+        excess = np.maximum(dist - start, 0.0)
+        dist = np.where(dist > start, start + (full - start) * (1.0 - np.exp(-excess / (full - start))), dist)
+    reach = np.clip(dist, abs(upper - lower) + 1e-4, full)
     cos_a = np.clip((upper ** 2 + reach ** 2 - lower ** 2) / (2.0 * upper * reach), -1.0, 1.0)
     sin_a = np.sqrt(1.0 - cos_a ** 2)
     side = pole - np.sum(pole * direction, axis=-1, keepdims=True) * direction
@@ -92,7 +99,7 @@ def lower_pelvis_to_reach(track: Track, body: Body, pelvis_rot: np.ndarray) -> n
     planted = track.contacts[:, :2] | track.contacts[:, 2:]
     delta = track.feet - hips
     horizontal_sq = delta[..., 0] ** 2 + delta[..., 2] ** 2
-    limit = track.feet[..., 1] + np.sqrt(np.maximum((body.leg * REACH * 0.995) ** 2 - horizontal_sq, 0.0))
+    limit = track.feet[..., 1] + np.sqrt(np.maximum((body.leg * SOFT_KNEE * 0.999) ** 2 - horizontal_sq, 0.0))
     drop = np.where(planted, np.maximum(hips[..., 1] - limit, 0.0), 0.0).max(axis=1)
     if drop.any():  # widen then average: the smoothed drop is never smaller than the needed one
         width = 3
@@ -135,7 +142,7 @@ def assemble(track: Track, body: Body) -> np.ndarray:
     joints[:, [J["left_wrist"], J["right_wrist"]]] = wrists
     hips = joints[:, [J["left_hip"], J["right_hip"]]]
     feet = lift_feet_above_ground(body, track)
-    knees, ankles = two_bone_ik(hips, feet, body.thigh, body.shin, apply(rots["pelvis"], track.knee_poles))
+    knees, ankles = two_bone_ik(hips, feet, body.thigh, body.shin, apply(rots["pelvis"], track.knee_poles), SOFT_KNEE)
     joints[:, [J["left_knee"], J["right_knee"]]] = knees
     joints[:, [J["left_ankle"], J["right_ankle"]]] = ankles
     joints[:, [J["left_foot"], J["right_foot"]]] = toe_positions(body, ankles, track.foot_yaw, track.foot_pitch)

@@ -11,7 +11,7 @@ from stickgen import vocab
 
 from .gait import cadence
 
-LOCOMOTION_SPEED = {"walk": (0.8, 1.8), "run": (2.5, 4.5), "sprint": (5.0, 6.5), "dribbling": (1.8, 3.0),
+LOCOMOTION_SPEED = {"walk": (0.8, 1.8), "run": (2.8, 5.0), "sprint": (5.0, 6.5), "dribbling": (1.8, 3.0),
                     "running_bases": (3.5, 6.0), "crawling": (0.25, 0.5)}
 GAIT_KIND = {"walk": "walk", "run": "run", "sprint": "run", "dribbling": "run", "running_bases": "run"}
 WALK_PATHS = ("straight", "straight", "curve", "circle", "waypoints", "backwards", "sideways")
@@ -60,7 +60,7 @@ def _locomotion(action: str, rng: np.random.Generator, duration: float, given: d
     if action in GAIT_KIND:
         kind = GAIT_KIND[action]
         rate = float(cadence(kind, np.array(out["speed"])) * rng.uniform(0.95, 1.05))
-        out["cadence"] = float(np.clip(rate, 95, 125) if kind == "walk" else np.clip(rate, 150, 200))
+        out["cadence"] = float(np.clip(rate, 95, 125) if kind == "walk" else np.clip(rate, 145, 200))
         out["step_width"] = float(rng.uniform(0.08, 0.16) if kind == "walk" else rng.uniform(0.03, 0.09))
         if out["path"] == "sideways":
             out["step_width"] = float(rng.uniform(0.25, 0.35))
@@ -78,7 +78,7 @@ def _action_specific(action: str, rng: np.random.Generator) -> dict:
         return {"knee": _choice(rng, ("left", "right"))}
     if action in ("jump", "celebrate", "shooting"):
         count = {"jump": (1, 3), "celebrate": (1, 4), "shooting": (1, 2)}[action]
-        return {"jump_height": u(0.15, 0.45) if action == "jump" else u(0.08, 0.25),
+        return {"jump_height": u(0.12, 0.38) if action == "jump" else u(0.08, 0.25),
                 "distance": u(0.0, 1.2) if action == "jump" else 0.0, "count": int(rng.integers(*count))}
     if action == "dance":
         return {"style": _choice(rng, DANCE_STYLES), "tempo": u(1.6, 2.2)}
