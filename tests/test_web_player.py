@@ -165,3 +165,30 @@ def test_player_vocabulary_matches_python(page):
     from stickgen.skeleton import PARENTS
 
     assert page.evaluate("StickGenPlayer.PARENTS") == list(PARENTS)
+
+
+def test_player_draws_expressions_and_speech(page):
+    from stickgen.motion import Segment
+
+    frames = 6 * 20
+    scene = scene_of(standing(frames), expressions=[Segment(20 * i, 20 * i + 20, n)
+                                                    for i, n in enumerate(vocab.EXPRESSION_NAMES)],
+                     speech=[Segment(100, 120, "talk")])
+    page.set_content(player_html(scene, autoplay=False))
+    page.wait_for_function("window.stickgenPlayer && stickgenPlayer.doc !== null")
+    page.evaluate("stickgenPlayer.orbit.target = [0, 1.63, 0]; stickgenPlayer.orbit.distance = 0.8; "
+                  "stickgenPlayer.orbit.pitch = 0")
+
+    def face(frame):
+        scrub(page, frame)
+        pixels = canvas_pixels(page)
+        h, w = pixels.shape[:2]
+        return pixels[h // 4:3 * h // 4, w // 4:3 * w // 4]
+
+    faces = [face(20 * i + 15) for i in range(5)]                       # after each 0.3 s transition
+    for i in range(len(faces)):
+        for k in range(i + 1, len(faces)):
+            assert np.abs(faces[i] - faces[k]).mean() > 0.5
+    dark = [(face(f).sum(-1) < 200).sum() for f in range(100, 108)]      # talk: 8 Hz at 25 fps
+    assert dark[0] < max(dark) and len(set(dark)) > 2                      # the mouth opens and closes
+    assert page.errors == []
