@@ -132,3 +132,21 @@ def test_rotation_conversions_round_trip():
     offsets = actor_offsets(joints)
     rebuilt = forward_kinematics(joints[:, 0] - offsets[0], solve_rotations(joints, offsets), offsets)
     np.testing.assert_allclose(rebuilt, joints, atol=1e-9)
+
+
+def test_loose_clips_export_their_best_fit_and_warn(tmp_path, caplog):
+    from stickgen.export import fit_to_skeleton
+    from stickgen.skeleton import make_rigid
+
+    clip = make_rigid(waving(30) + np.random.default_rng(1).normal(0, 0.004, (30, 22, 3)))  # rigid bones,
+    fitted = fit_to_skeleton(clip)                                                          # jittery hips
+    assert 1 * MM < np.abs(fitted - clip).max() < 60 * MM
+    np.testing.assert_allclose(fit_to_skeleton(fitted), fitted, atol=1e-9)                  # a fixed point
+    with caplog.at_level("WARNING", logger="stickgen.export"):
+        (path,) = export(scene_of(clip), tmp_path / "loose.bvh")
+    assert "deviates by up to" in caplog.text
+    assert np.abs(read_bvh(path).smpl22() - fitted).max() < MM                              # holds the fit
+    caplog.clear()
+    with caplog.at_level("WARNING", logger="stickgen.export"):
+        export(scene_of(fitted), tmp_path / "fitted.glb")
+    assert caplog.text == ""

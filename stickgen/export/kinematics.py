@@ -116,6 +116,18 @@ def solve_rotations(joints: np.ndarray, offsets: np.ndarray) -> np.ndarray:
     return local
 
 
+def fit_to_skeleton(joints: np.ndarray) -> np.ndarray:
+    """The closest clip a joint-rotation file (BVH, glTF) can hold exactly: ``[T, 22, 3] -> [T, 22, 3]``.
+
+    Rebuilds the clip by forward kinematics from :func:`solve_rotations` on :func:`actor_offsets`: bone
+    lengths and the hip and collar triangles become constant. A clip that already has rigid bones and
+    triangles comes back unchanged (to float precision); exporting the result round-trips exactly.
+    """
+    joints = np.asarray(joints, dtype=np.float64)
+    offsets = actor_offsets(joints)
+    return forward_kinematics(joints[:, 0] - offsets[0], solve_rotations(joints, offsets), offsets)
+
+
 # ----------------------------------------------------------------------------- conversions
 
 
