@@ -68,7 +68,7 @@ def throw_punches(ctx: StepContext, track: Track, main_starts: list[float], lead
 
 def punch(ctx: StepContext) -> StepResult:
     track = stance_track(ctx)
-    rate = (1.2 + 1.2 * ctx.energy) * float(ctx.params.get("tempo", 1.0))
+    rate = (1.5 + 1.5 * ctx.energy) * float(ctx.params.get("tempo", 1.0))
     starts = np.arange(0.5, ctx.duration - 0.35, 1.0 / rate)
     hands = ctx.rng.random(len(starts)) < 0.55
     throw_punches(ctx, track, list(starts[hands]), list(starts[~hands]))
@@ -88,7 +88,7 @@ def kick(ctx: StepContext) -> StepResult:
     forward = _local(ctx, [0.0, 0.0, 1.0]) / s
     lifted = np.zeros(len(t), dtype=bool)
     for start in starts:
-        keys = [start, start + 0.25 * period, start + 0.45 * period, start + 0.7 * period, start + period]
+        keys = [start, start + 0.3 * period, start + 0.42 * period, start + 0.6 * period, start + period]
         reach = keyed(t, keys, [[0, 0, 0], [0, 0.40, 0.35], [0, height, 0.95], [0, 0.40, 0.35], [0, 0, 0]])
         inside = (t > keys[0]) & (t < keys[-1])
         world = reach[:, 2:3] * forward * s + np.outer(reach[:, 1], [0.0, s, 0.0])

@@ -21,7 +21,7 @@ def _homes(ctx: StepContext) -> tuple[np.ndarray, np.ndarray, float]:
     """Knee and hand ground points in the body frame (``[2, 3]`` each) and the pelvis height."""
     s, body = ctx.body.scale, ctx.body
     hip_drop, hip_back = 0.08 * s * np.cos(PELVIS_PITCH), 0.08 * s * np.sin(PELVIS_PITCH)
-    ahead = 0.25 * s  # knees a little ahead of the hips: thighs slant forward, the pelvis sits low
+    ahead = 0.30 * s  # knees a little ahead of the hips: thighs slant forward, the pelvis sits low
     knees = np.array([[0.09 * s, 0.05 * s, ahead - hip_back], [-0.09 * s, 0.05 * s, ahead - hip_back]])
     hands = np.array([[0.17 * s, 0.03 * s, 0.50 * s], [-0.17 * s, 0.03 * s, 0.50 * s]])
     return knees, hands, 0.05 * s + hip_drop + np.sqrt(body.thigh ** 2 - ahead ** 2)

@@ -27,9 +27,9 @@ def _left(track: Track) -> np.ndarray:
 def bounce(ctx: StepContext, track: Track, beat: np.ndarray) -> None:
     s = ctx.body.scale
     track.root[:, 1] -= s * (0.02 + 0.03 * ctx.energy) * (0.5 + 0.5 * np.cos(2 * np.pi * beat))
-    pump = np.sin(np.pi * beat)
-    _arms(ctx, track, np.stack([-0.25 + 0 * pump, -0.15 + 0.2 * pump, 0.2 + 0 * pump], -1),
-          np.stack([0.25 + 0 * pump, -0.15 - 0.2 * pump, 0.2 + 0 * pump], -1))
+    pump = (0.15 + 0.15 * ctx.energy) * np.sin(2 * np.pi * beat)  # fists pumped on every beat
+    _arms(ctx, track, np.stack([-0.25 + 0 * pump, -0.1 + pump, 0.25 + 0 * pump], -1),
+          np.stack([0.25 + 0 * pump, -0.1 - pump, 0.25 + 0 * pump], -1))
     track.head[:, 0] += 0.12 * np.sin(2 * np.pi * beat)
 
 
@@ -38,14 +38,14 @@ def twist(ctx: StepContext, track: Track, beat: np.ndarray) -> None:
     track.heading += turn
     track.torso[:, 2] -= 1.3 * turn
     track.root[:, 1] -= s * (0.07 + 0.02 * np.cos(2 * np.pi * beat))
-    swing = np.sin(np.pi * beat)
-    _arms(ctx, track, np.stack([-0.25 + 0 * swing, -0.25 + 0 * swing, 0.15 + 0.12 * swing], -1),
-          np.stack([0.25 + 0 * swing, -0.25 + 0 * swing, 0.15 - 0.12 * swing], -1))
+    swing = (0.1 + 0.1 * ctx.energy) * np.sin(2 * np.pi * beat)
+    _arms(ctx, track, np.stack([-0.25 + 0 * swing, -0.25 + 0 * swing, 0.15 + swing], -1),
+          np.stack([0.25 + 0 * swing, -0.25 + 0 * swing, 0.15 - swing], -1))
 
 
 def disco(ctx: StepContext, track: Track, beat: np.ndarray) -> None:
     s = ctx.body.scale
-    up = 0.5 + 0.5 * np.cos(np.pi * beat)
+    up = 0.5 + 0.5 * np.cos(2 * np.pi * beat)  # up on the beat, down across in between
     main = np.stack([-0.35 + 0.5 * (1 - up), -0.45 + 0.9 * up, 0.22 + 0 * up], -1)
     _arms(ctx, track, main, np.repeat([[0.24, -0.33, -0.06]], len(beat), 0))
     hip = 0.05 * s * np.sin(np.pi * beat)

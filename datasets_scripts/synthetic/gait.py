@@ -218,7 +218,7 @@ def _upper_body(body: Body, prof: dict, phase: np.ndarray, xz: np.ndarray, theta
     root[:, 1] = walk_y * (1 - run) + _running_pelvis(body, t, feet, ceiling) * run
     # arm swing opposite the legs (left arm forward as the right foot lands), counter-rotation
     q = np.cos(np.pi * phase) * moving
-    amp = (0.10 + 0.06 * np.minimum(speed, 2.0)) * s * (1 - run) + (0.14 + 0.02 * speed) * s * run
+    amp = (0.10 + 0.06 * np.minimum(speed, 2.0)) * s * (1 - run) + (0.18 + 0.03 * speed) * s * run
     hands = np.empty((frames, 2, 3))
     for side, sign in ((0, 1.0), (1, -1.0)):
         swing = sign * q * amp

@@ -78,7 +78,7 @@ def _action_specific(action: str, rng: np.random.Generator) -> dict:
         return {"knee": _choice(rng, ("left", "right"))}
     if action in ("jump", "celebrate", "shooting"):
         count = {"jump": (1, 3), "celebrate": (1, 4), "shooting": (1, 2)}[action]
-        return {"jump_height": u(0.12, 0.38) if action == "jump" else u(0.08, 0.25),
+        return {"jump_height": u(0.18, 0.38) if action == "jump" else u(0.08, 0.25),
                 "distance": u(0.0, 1.2) if action == "jump" else 0.0, "count": int(rng.integers(*count))}
     if action == "dance":
         return {"style": _choice(rng, DANCE_STYLES), "tempo": u(1.6, 2.2)}
