@@ -5,6 +5,8 @@
   a warped flight would no longer fall at g.
 - ``scale``: body and path scaled by s with time stretched by sqrt(s) (dynamic similarity, so a jump
   still falls at g); the new height stays within 1.4-1.95 m.
+- warped and scaled clips stay 1-10 s long. Resampling fast motion can dip a swinging foot below the
+  ground, so the build curates every variant again.
 - ``heading``: rotated about +y and shifted on the ground.
 
 :func:`augment_four` makes the four variants of a clip (none, mirror, speed or heading, scale).
@@ -23,6 +25,7 @@ from .text.grammar import swap_left_right
 
 SPEED_RANGE = (0.8, 1.2)
 HEIGHT_RANGE = (1.4, 1.95)
+DURATION_RANGE = (1.0, 10.0)  # seconds; warped and scaled clips stay as long as generated ones may be
 SCALE_RANGE = (0.85, 1.15)
 SHIFT = 2.0  # metres, heading augmentation moves the clip up to this far
 MIRRORED_CONTACTS = [1, 0, 3, 2]  # FOOT_JOINTS: left_ankle, right_ankle, left_foot, right_foot
@@ -92,18 +95,30 @@ def _random_heading(clip: DataClip, rng: np.random.Generator) -> DataClip:
     return heading(clip, float(rng.uniform(-math.pi, math.pi)), tuple(rng.uniform(-SHIFT, SHIFT, 2)))
 
 
-def scale_factor(height: float, rng: np.random.Generator) -> float:
-    """A random scale in SCALE_RANGE that keeps ``height * factor`` inside HEIGHT_RANGE."""
-    low = max(SCALE_RANGE[0], HEIGHT_RANGE[0] / height)
-    high = min(SCALE_RANGE[1], HEIGHT_RANGE[1] / height)
+def _bounded_uniform(rng: np.random.Generator, low: float, high: float) -> float:
     return float(rng.uniform(low, high)) if low < high else 1.0
+
+
+def speed_factor(clip: DataClip, rng: np.random.Generator) -> float:
+    """A random factor in SPEED_RANGE that keeps the warped clip within DURATION_RANGE seconds."""
+    seconds = (clip.num_frames - 1) / clip.fps
+    return _bounded_uniform(rng, max(SPEED_RANGE[0], seconds / DURATION_RANGE[1]),
+                            min(SPEED_RANGE[1], seconds / DURATION_RANGE[0]))
+
+
+def scale_factor(clip: DataClip, rng: np.random.Generator) -> float:
+    """A random scale in SCALE_RANGE that keeps the height inside HEIGHT_RANGE and, with time
+    stretched by sqrt(scale), the length inside DURATION_RANGE."""
+    seconds = max((clip.num_frames - 1) / clip.fps, 1e-6)
+    low = max(SCALE_RANGE[0], HEIGHT_RANGE[0] / clip.height, (DURATION_RANGE[0] / seconds) ** 2)
+    high = min(SCALE_RANGE[1], HEIGHT_RANGE[1] / clip.height, (DURATION_RANGE[1] / seconds) ** 2)
+    return _bounded_uniform(rng, low, high)
 
 
 def augment_four(clip: DataClip, rng: np.random.Generator) -> list[DataClip]:
     """The clip and three variants: mirror; speed+heading (heading alone with flight); scale+heading.
     Ids get the suffixes -0..-3; the texts of warped and scaled variants are to be re-described."""
-    warped = _random_heading(clip, rng) if has_flight(clip) else _random_heading(
-        speed(clip, float(rng.uniform(*SPEED_RANGE))), rng)
-    scaled = _random_heading(scale(clip, scale_factor(clip.height, rng)), rng)
+    warped = _random_heading(clip, rng) if has_flight(clip) else _random_heading(speed(clip, speed_factor(clip, rng)), rng)
+    scaled = _random_heading(scale(clip, scale_factor(clip, rng)), rng)
     variants = [clip, mirror(clip), warped, scaled]
     return [v.with_(id=f"{clip.id}-{i}") for i, v in enumerate(variants)]

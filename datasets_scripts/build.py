@@ -138,7 +138,8 @@ def partner_view(clip: DataClip) -> DataClip:
 def process_motions(clips: list[DataClip], rng: np.random.Generator,
                     config: curate.CurationConfig) -> tuple[list[DataClip], curate.CurationReport]:
     """Curate, describe and augment source motions: the kept rows (4 per kept actor; both actors of
-    a two-actor motion) and the report."""
+    a two-actor motion) and the report. Resampled variants are curated again (a fast swinging foot can
+    dip through the floor between frames); a failing variant is dropped and counted."""
     report = curate.CurationReport()
     rows = []
     for clip in clips:
@@ -159,6 +160,11 @@ def process_motions(clips: list[DataClip], rng: np.random.Generator,
             actor = describe(actor.with_(quality=curate.quality_score(actor_metrics, config)), int(rng.integers(2**31)))
             for variant in augment.augment_four(actor, rng):
                 if variant.augmentation.startswith(("speed", "scale")):
+                    variant_reasons = curate.check_clip(
+                        curate.clip_metrics(variant.joints, variant.contacts, variant.fps, config), config)
+                    if variant_reasons:
+                        report.add_variant_drop(variant.source, variant.augmentation, variant_reasons)
+                        continue
                     variant = describe(variant, int(rng.integers(2**31)))
                 rows.append(variant)
     return rows, report

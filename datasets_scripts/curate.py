@@ -141,6 +141,7 @@ class CurationReport:
     reasons: Counter = field(default_factory=Counter)  # key "source/reason", dropped clips
     flagged: Counter = field(default_factory=Counter)  # key "source/reason", kept anyway (real clips)
     clips: Counter = field(default_factory=Counter)  # key "source/kept" or "source/dropped", one per clip
+    variants: Counter = field(default_factory=Counter)  # key "source/augmentation/reason", dropped variants
 
     def add(self, source: str, action_ids: np.ndarray, reasons: list[str], keep_anyway: bool = False) -> None:
         """Count one clip under each action it contains. ``keep_anyway`` (real clips, the reference of
@@ -153,8 +154,13 @@ class CurationReport:
         for reason in reasons:
             (self.flagged if keep_anyway else self.reasons)[f"{source}/{reason}"] += 1
 
+    def add_variant_drop(self, source: str, augmentation: str, reasons: list[str]) -> None:
+        """Count an augmented variant dropped because it failed a check its source clip passed."""
+        for reason in reasons:
+            self.variants[f"{source}/{augmentation}/{reason}"] += 1
+
     def merge(self, other: CurationReport) -> None:
-        for name in ("kept", "dropped", "reasons", "flagged", "clips"):
+        for name in ("kept", "dropped", "reasons", "flagged", "clips", "variants"):
             getattr(self, name).update(getattr(other, name))
 
     def to_dict(self) -> dict:
@@ -178,6 +184,10 @@ class CurationReport:
         lines += [f"| {k} | {self.kept[k]} | {self.dropped[k]} |" for k in keys]
         lines += ["", "| source/reason | clips |", "|---|---:|"]
         lines += [f"| {k} | {v} |" for k, v in sorted(self.reasons.items())] or ["| (none) | 0 |"]
+        if self.variants:
+            lines += ["", "Augmented variants dropped (their source clip was kept):", "",
+                      "| source/augmentation/reason | variants |", "|---|---:|"]
+            lines += [f"| {k} | {v} |" for k, v in sorted(self.variants.items())]
         if self.flagged:
             lines += ["", "Kept although a check failed (real clips):", "", "| source/reason | clips |", "|---|---:|"]
             lines += [f"| {k} | {v} |" for k, v in sorted(self.flagged.items())]

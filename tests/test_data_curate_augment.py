@@ -120,7 +120,11 @@ def test_scale_keeps_gravity_and_height_limits():
     lengths = skeleton.bone_lengths(scaled.joints)
     assert np.allclose(lengths, skeleton.bone_lengths(skeleton.rest_pose()) * 1.12, atol=1e-6)
     rng = np.random.default_rng(0)
-    assert all(1.4 <= 1.9 * augment.scale_factor(1.9, rng) <= 1.95 for _ in range(50))
+    tall = clip_of(standing(226)).with_(height=1.9)  # 9 s: sqrt(scale) may stretch it to 10 s at most
+    for _ in range(50):
+        factor = augment.scale_factor(tall, rng)
+        assert 1.4 <= 1.9 * factor <= 1.95 and 9.0 * np.sqrt(factor) <= 10.0 + 1e-9
+        assert 1.0 <= 9.0 / augment.speed_factor(tall, rng) <= 10.0 + 1e-9
 
 
 def test_heading_and_augment_four():
