@@ -100,7 +100,9 @@ and are never augmented.
 Each kept synthetic motion gives four rows: itself, its mirror image (texts swap left and right), a
 speed change of +-20% (only for clips without airborne frames, since time-warping a flight would break
 gravity; those get a heading change instead) and a body scale with time stretched by sqrt(scale), which
-keeps jumps falling at g. Warped and scaled rows get freshly generated descriptions.
+keeps jumps falling at g; warped and scaled copies stay 1-10 s long, are curated again (resampling can
+dip a fast foot through the floor) and get freshly generated descriptions. Both actors of a two-actor
+motion are rows, each with the other as its partner.
 
 ## Fields
 
