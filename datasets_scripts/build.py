@@ -3,8 +3,10 @@
     python -m datasets_scripts.build --num-samples N --out DIR [--workers K] [--seed S]
         [--curation-config FILE.yaml] [--push-to-hub REPO]
 
-``N`` is the number of synthetic rows wanted: N/4 motions are generated, curated, and each kept
-motion becomes four rows (itself, its mirror, a speed- or heading-, and a scale-augmented copy). The
+``N`` is about the number of synthetic rows wanted: N/4 motions are generated and curated, and each
+actor of a kept motion becomes four rows (itself, its mirror, a speed- or heading-, and a
+scale-augmented copy; two-actor motions give rows for both actors, and a warped or scaled copy that
+fails curation is dropped and counted). The
 real clips of ``data/real`` are added to the test split unaugmented. Work is cut into shards of
 ``SHARD_MOTIONS`` motions, each written under ``DIR/_shards`` as soon as it is done, so a rerun skips
 finished shards; a shard depends only on (seed, shard index), so the result does not depend on
@@ -291,7 +293,7 @@ def push_to_hub(dataset, repo: str, token: str | None = None, card: Path | None 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--num-samples", type=int, required=True, help="synthetic rows (N/4 motions x 4 variants)")
+    parser.add_argument("--num-samples", type=int, required=True, help="about N synthetic rows: N/4 generated motions, 4 rows per actor")
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--seed", type=int, default=0)
