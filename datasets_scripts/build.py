@@ -6,10 +6,9 @@
 ``N`` is about the number of synthetic rows wanted: N/4 motions are generated and curated, and each
 actor of a kept motion becomes four rows (itself, its mirror, a speed- or heading-, and a
 scale-augmented copy; two-actor motions give rows for both actors, and a warped or scaled copy that
-fails curation is dropped and counted). The
-real clips of ``data/real`` are added to the test split unaugmented. Work is cut into shards of
-``SHARD_MOTIONS`` motions, each written under ``DIR/_shards`` as soon as it is done, so a rerun skips
-finished shards; a shard depends only on (seed, shard index), so the result does not depend on
+fails curation is dropped and counted). The real clips of ``data/real`` are added to the test split
+unaugmented. Work is cut into shards of ``SHARD_MOTIONS`` motions, each written under ``DIR/_shards``
+as soon as it is done, so a rerun skips finished shards; a shard depends only on (seed, shard index), so the result does not depend on
 ``--workers``. Splits are by motion group (90/5/5 by a hash of the group id). The result is a
 ``datasets.DatasetDict`` saved with ``save_to_disk(DIR)``, a curation report and the dataset card.
 """
