@@ -8,13 +8,16 @@ actor of a kept motion becomes four rows (itself, its mirror, a speed- or headin
 scale-augmented copy; two-actor motions give rows for both actors, and a warped or scaled copy that
 fails curation is dropped and counted). The real clips of ``data/real`` are added to the test split
 unaugmented. Work is cut into shards of ``SHARD_MOTIONS`` motions, each written under ``DIR/_shards``
-as soon as it is done, so a rerun skips finished shards; a shard depends only on (seed, shard index), so the result does not depend on
+as soon as it is done, so a rerun skips finished shards (those made with the same seed and curation
+settings) and a finished build with the same settings is returned as it is (delete DIR to rebuild after
+changing the generator); a shard depends only on (seed, shard index), so the result does not depend on
 ``--workers``. Splits are by motion group (90/5/5 by a hash of the group id). The result is a
 ``datasets.DatasetDict`` saved with ``save_to_disk(DIR)``, a curation report and the dataset card.
 """
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import hashlib
 import json
 import math
@@ -32,6 +35,7 @@ from .rows import DataClip, estimate_height, to_row
 from .text.describe import Step, describe_clip, steps_from_labels
 
 SHARD_MOTIONS = 250
+FORMAT_VERSION = 1  # of the rows this builder writes; a finished build with another version is rebuilt
 SPLITS = ("train", "validation", "test")
 REAL_DIR = Path(__file__).resolve().parent.parent / "data" / "real"
 MIN_SECONDS, MAX_SECONDS = 1.0, 10.0
@@ -189,7 +193,7 @@ def build_shard(out: Path, shard: int, motions: int, seed: int, config: curate.C
         counts[split] = len(chosen)
         if chosen:  # an empty saved dataset cannot be loaded back
             _write_arrow(chosen, folder / f"{split}.arrow")
-    summary = {"shard": shard, "motions": motions, "rows": counts, "report": report.to_dict()}
+    summary = {"shard": shard, "rows": counts, "report": report.to_dict(), **_recipe(motions, seed, config)}
     (folder / "done.json").write_text(json.dumps(summary) + "\n")
     return summary
 
@@ -220,6 +224,17 @@ def _to_dataset(rows: list[dict]):
     return datasets.Dataset.from_dict(_columns(rows), features=dataset_features())
 
 
+def _recipe(motions: int, seed: int, config: curate.CurationConfig) -> dict:
+    """What a shard's content depends on; a finished shard is reused only when its recipe matches."""
+    return {"motions": motions, "seed": seed, "config": dataclasses.asdict(config)}
+
+
+def _finished(out: Path, shard: int, motions: int, seed: int, config: curate.CurationConfig) -> bool:
+    done = _shard_dir(out, shard) / "done.json"
+    return done.exists() and {k: v for k, v in json.loads(done.read_text()).items()
+                              if k in ("motions", "seed", "config")} == _recipe(motions, seed, config)
+
+
 def _build_shard_star(args):
     return build_shard(*args)
 
@@ -234,9 +249,12 @@ def build(num_samples: int, out: str | Path, workers: int = 1, seed: int = 0,
     if num_samples < 4:
         raise ValueError(f"--num-samples must be at least 4 (one motion and its 3 variants), got {num_samples}")
     out = Path(out)
+    recipe = {"num_samples": num_samples, "seed": seed, "config": dataclasses.asdict(config), "version": FORMAT_VERSION}
+    if (out / "build.json").exists() and json.loads((out / "build.json").read_text()) == recipe:
+        return datasets.load_from_disk(str(out))  # already built with these settings
     motions = math.ceil(num_samples / 4)
     shards = [(i, min(SHARD_MOTIONS, motions - i * SHARD_MOTIONS)) for i in range(math.ceil(motions / SHARD_MOTIONS))]
-    todo = [(out, i, n, seed, config) for i, n in shards if not (_shard_dir(out, i) / "done.json").exists()]
+    todo = [(out, i, n, seed, config) for i, n in shards if not _finished(out, i, n, seed, config)]
     with tqdm(total=motions, initial=motions - sum(t[2] for t in todo), unit="motion", desc="building") as bar:
         if workers > 1 and len(todo) > 1:
             with multiprocessing.get_context("fork").Pool(workers) as pool:
@@ -261,6 +279,7 @@ def build(num_samples: int, out: str | Path, workers: int = 1, seed: int = 0,
             parts.append(_to_dataset([to_row(c) for c in real]))
         splits[split] = datasets.concatenate_datasets(parts) if parts else _to_dataset([])
     dataset = datasets.DatasetDict(_fill_validation(splits))
+    shutil.rmtree(out / "dataset_dict.tmp", ignore_errors=True)  # left by an interrupted run
     dataset.save_to_disk(str(out / "dataset_dict.tmp"))
     for split in SPLITS:  # swap the finished folders in only after the whole save succeeded
         shutil.rmtree(out / split, ignore_errors=True)
@@ -273,6 +292,7 @@ def build(num_samples: int, out: str | Path, workers: int = 1, seed: int = 0,
     for path in (out / "README.md", card):
         if path is not None:
             write_card(dataset, report, path, command=f"--num-samples {num_samples} --seed {seed}")
+    (out / "build.json").write_text(json.dumps(recipe) + "\n")
     if not keep_shards:
         shutil.rmtree(out / "_shards")
     return datasets.load_from_disk(str(out))

@@ -110,8 +110,12 @@ def test_resume_skips_finished_shards(small_build, tmp_path, monkeypatch):
     def refuse(rng, count):
         raise AssertionError("a finished shard was generated again")
     monkeypatch.setattr(build, "_generate_synthetic", refuse)
+    (tmp_path / "ds" / "build.json").unlink()  # as if the run had stopped after its shards
     again = small_build(tmp_path / "ds", keep_shards=True)
     assert again["train"]["id"] == first["train"]["id"]
+    assert small_build(tmp_path / "ds")["train"]["id"] == first["train"]["id"]  # finished: nothing rebuilt
+    with pytest.raises(AssertionError, match="generated again"):  # another seed must not reuse the shards
+        small_build(tmp_path / "ds", seed=9, keep_shards=True)
 
 
 def test_bad_arguments(tmp_path):
