@@ -20,6 +20,9 @@ AFTER_LOW = {"sit": ("stand", "idle", "talk", "eating", "drinking", "reading", "
                      "looking_around", "whisper", "sing", "clap", "point"),
              "kneel": ("stand", "idle", "talk", "looking_around", "cry", "wave", "point"),
              "lie_down": ("stand", "idle", "cry", "laugh", "talk")}
+#: after a two-actor action the partner still stands in front: nothing that travels or strides forward
+AFTER_PAIR = ("idle", "talk", "wave", "laugh", "cry", "clap", "point", "looking_around", "sing", "shout", "whisper",
+              "celebrate", "sit", "kneel", "drinking", "eating", "reading")
 STEP_WEIGHTS = (0.45, 0.3, 0.15, 0.1)  # one, two, three or four actions
 
 
@@ -30,7 +33,7 @@ def _available() -> list[str]:
 def _next_action(rng: np.random.Generator, previous: str, pool: list[str], has_pair: bool, last: bool) -> str:
     options = [a for a in AFTER_LOW.get(previous, pool) if a in pool and a != previous]
     if has_pair:
-        options = [a for a in options if vocab.action_info(a).actors == 1]
+        options = [a for a in options if a in AFTER_PAIR]
     if not last:
         options = [a for a in options if a not in FINAL_ONLY]
     return options[int(rng.integers(len(options)))] if options else "idle"
@@ -40,7 +43,8 @@ def sample_spec(rng: np.random.Generator, max_duration: float = 10.0, min_durati
     """A random clip: 1-4 actions (every implemented action can open a clip), 1-10 s, random body.
 
     Sequences follow what a body can do next (after "sit" comes standing up or something done seated;
-    climbing, swimming and flying only end a clip; at most one two-actor action).
+    climbing, swimming and flying only end a clip; at most one two-actor action, and after it nothing
+    that would carry the actor through the partner standing in front).
     """
     if not 0.5 <= min_duration <= max_duration:
         raise ValueError(f"need 0.5 <= min_duration <= max_duration, got {min_duration}, {max_duration}")
@@ -52,11 +56,16 @@ def sample_spec(rng: np.random.Generator, max_duration: float = 10.0, min_durati
     while len(actions) < count and actions[-1] not in FINAL_ONLY:
         has_pair = any(vocab.action_info(a).actors == 2 for a in actions)
         actions.append(_next_action(rng, actions[-1], pool, has_pair, len(actions) == count - 1))
+    pairs = [i for i, a in enumerate(actions) if vocab.action_info(a).actors == 2]
+    if pairs and any(a not in AFTER_PAIR and a != "walk" for a in actions[:pairs[0]]):
+        actions = actions[pairs[0]:]  # the partner stands there from the start: nothing may cross its spot
     minimum = [MIN_STEP.get(a, 1.0) for a in actions]
     while len(actions) > 1 and sum(minimum) > duration:
         actions.pop(), minimum.pop()
     duration = max(duration, min(sum(minimum), max_duration))
     share = rng.dirichlet(np.full(len(actions), 3.0)) * (duration - sum(minimum))
-    steps = [ActionStep(a, round(float(m + x), 2)) for a, m, x in zip(actions, minimum, share)]
+    approach = {"path": "straight"} if pairs else {}  # a walk up to a partner comes straight at it
+    steps = [ActionStep(a, round(float(m + x), 2), dict(approach) if a == "walk" else {})
+             for a, m, x in zip(actions, minimum, share)]
     return ClipSpec(steps=steps, height=float(rng.uniform(MIN_HEIGHT, MAX_HEIGHT)), seed=int(rng.integers(2 ** 31)),
                     mirror=bool(rng.random() < 0.5))
