@@ -36,10 +36,11 @@ JOINTS: tuple[tuple[str, str | None, str, int], ...] = (
 FRAME_WIDTH = 44
 
 #: each smpl22 joint as (DeepMimic link, point in that link's frame in URDF units); the URDF's joint
-#: origins give the points at (0, 0, 0); the others are placed on the collision shapes' axes
+#: origins give the points at (0, 0, 0); the others are placed on the collision shapes' axes. The
+#: DeepMimic root sits on the line between the hips, smpl22's pelvis above it: the root body's centre.
 SMPL_POINTS: dict[str, tuple[str, tuple[float, float, float]]] = {
-    "pelvis": ("root", (0.0, 0.0, 0.0)), "left_hip": ("left_hip", (0.0, 0.0, 0.0)),
-    "right_hip": ("right_hip", (0.0, 0.0, 0.0)), "spine1": ("root", (0.0, 0.40, 0.0)),
+    "pelvis": ("root", (0.0, 0.28, 0.0)), "left_hip": ("left_hip", (0.0, 0.0, 0.0)),
+    "right_hip": ("right_hip", (0.0, 0.0, 0.0)), "spine1": ("root", (0.0, 0.60, 0.0)),
     "left_knee": ("left_knee", (0.0, 0.0, 0.0)), "right_knee": ("right_knee", (0.0, 0.0, 0.0)),
     "spine2": ("chest", (0.0, 0.0, 0.0)), "left_ankle": ("left_ankle", (0.0, 0.0, 0.0)),
     "right_ankle": ("right_ankle", (0.0, 0.0, 0.0)), "spine3": ("chest", (0.0, 0.28, 0.0)),
