@@ -186,3 +186,14 @@ def test_opponents_and_throw_catch_pairs_face_each_other(prompt, actions):
     toward /= np.linalg.norm(toward)
     assert np.dot([np.sin(a.facing), np.cos(a.facing)], toward) == pytest.approx(1.0)
     assert np.dot([np.sin(b.facing), np.cos(b.facing)], -toward) == pytest.approx(1.0)
+
+
+def test_after_a_high_five_they_walk_apart_and_circles_turn_both_ways():
+    a, b = plan("two people high five and then walk away from each other").actors
+    assert a.facing == pytest.approx(np.pi / 2) and b.facing == pytest.approx(-np.pi / 2)  # face to face first
+    assert a.path[-1][0] < a.start_position[0] - 5 and b.path[-1][0] > b.start_position[0] + 5  # then apart
+    for prompt, side in (("someone walks in a clockwise circle", -1), ("someone walks counterclockwise", 1)):
+        actor = plan(prompt).actors[0]
+        first = actor.path[0] - np.array(actor.start_position)
+        # heading 0 faces +z; a left turn (counter-clockwise from above) drifts toward +x
+        assert np.sign(first[0]) == side and first[1] > 0

@@ -17,7 +17,8 @@ from . import lexicon as lx
 EXTRA_SYNONYMS = {
     "jog": "run", "skip": "jump", "tiptoe": "walk", "sneak": "walk", "limp": "walk", "stagger": "walk",
     "head toward": "walk", "head towards": "walk", "move": "walk", "stop": "idle", "halt": "idle", "freeze": "idle",
-    "salute": "wave", "raise both arm": "celebrate", "raise both hand": "celebrate", "raise arm": "wave", "come": "walk", "approach": "walk", "leave": "walk", "cross": "walk",
+    "salute": "wave", "pick up": "fielding", "bend down": "fielding", "bend over": "fielding",
+    "reach down": "fielding", "raise both arm": "celebrate", "raise both hand": "celebrate", "raise arm": "wave", "come": "walk", "approach": "walk", "leave": "walk", "cross": "walk",
     "enter": "walk", "exit": "walk", "arrive": "walk", "return": "walk", "chase": "run", "flee": "run",
     "run away": "run", "flip": "jump", "backflip": "jump", "somersault": "jump", "jumping jack": "jump",
     "cartwheel": "dance", "kiss": "hug", "swing": "batting", "crouch": "kneel", "squat": "kneel",

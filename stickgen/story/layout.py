@@ -44,8 +44,8 @@ def segment(position: np.ndarray, heading: float, direction: str | None, length:
         return np.zeros((0, 2)), heading
     if direction == "backward":
         return (position - length * unit(heading))[None], heading
-    if direction == "circle":
-        return _arc(position, heading, length)
+    if direction in ("circle", "circle_right"):
+        return _arc(position, heading, length, 1.0 if direction == "circle" else -1.0)
     if direction == "bases":
         return _diamond(position, heading, length), heading
     if direction == "back_and_forth":
@@ -55,13 +55,14 @@ def segment(position: np.ndarray, heading: float, direction: str | None, length:
     return (position + length * unit(heading))[None], heading
 
 
-def _arc(position: np.ndarray, heading: float, length: float) -> tuple[np.ndarray, float]:
-    """A left-turning circle (several laps if long) starting along ``heading``."""
+def _arc(position: np.ndarray, heading: float, length: float, side: float) -> tuple[np.ndarray, float]:
+    """A circle (several laps if long) starting along ``heading``, turning left (``side`` 1: counter-
+    clockwise seen from above) or right (-1: clockwise)."""
     radius = float(np.clip(length / (2 * np.pi), MIN_CIRCLE_RADIUS, MAX_CIRCLE_RADIUS))
-    center = position + radius * unit(heading + np.pi / 2)
-    sweep = length / radius
-    angles = np.linspace(0.0, sweep, max(2, int(np.ceil(sweep / 0.25)) + 1))[1:]
-    start_angle = heading - np.pi / 2  # direction from the centre to the start, as a heading
+    center = position + radius * unit(heading + side * np.pi / 2)
+    sweep = side * length / radius
+    angles = np.linspace(0.0, sweep, max(2, int(np.ceil(abs(sweep) / 0.25)) + 1))[1:]
+    start_angle = heading - side * np.pi / 2  # direction from the centre to the start, as a heading
     points = center + radius * np.stack([np.sin(start_angle + angles), np.cos(start_angle + angles)], axis=1)
     return points, heading + sweep
 

@@ -287,7 +287,7 @@ class _Story:
             step.turn = self.pending_turn.pop(step.actor)
         if step.direction == "backward" and "back" in step.manner:  # "walks back": return, facing the way
             step.turn, step.direction = step.turn or 180.0, "forward"
-        if step.direction == "converge" and len(subject) == 2:
+        if step.direction in ("converge", "diverge") and len(subject) == 2:
             step.target = subject[1 - subject.index(step.actor)]
         if action in INTERACTIONS:
             step.partner = self._partner(step, subject)

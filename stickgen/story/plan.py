@@ -61,9 +61,11 @@ def script_to_plan(script: Script | dict | str, fps: float = 25) -> ScenePlan:
         timeline, track = timelines[character.name], tracks[character.name]
         points = np.array(track.points).reshape(-1, 2) - offset
         start = track.start - offset
-        straight = geo.is_straight_ray(start, points)
+        ray = geo.heading_of(points[-1] - start) if len(points) else track.heading
+        turned_from_partner = track.anchored and abs(np.angle(np.exp(1j * (ray - track.heading)))) > 0.5
+        use_path = len(points) > 0 and (not geo.is_straight_ray(start, points) or turned_from_partner)
         backward = all(a.direction == "backward" for a in timeline if a.action in lx.ACTION_SPEED)
-        facing = track.heading if not straight or not len(points) or backward else geo.heading_of(points[-1] - start)
+        facing = track.heading if use_path or backward else ray
         moving = [a.speed for a in timeline if a.speed]
         energies = [a.energy for a in timeline if a.energy is not None]
         partner = next((names.index(a.partner) for a in timeline if a.partner), None)
@@ -71,7 +73,7 @@ def script_to_plan(script: Script | dict | str, fps: float = 25) -> ScenePlan:
             id=f"a{i}", text=actor_text(timeline, names), action_ids=_frame_ids(timeline, num_frames, fps),
             name=character.name, color=character.color or PALETTE[i % len(PALETTE)],
             start_position=(float(start[0]), float(start[1])), facing=float(facing),
-            path=None if straight or not len(points) else points, speed=max(moving) if moving else None,
+            path=points if use_path else None, speed=max(moving) if moving else None,
             energy=float(np.mean(energies)) if energies else 0.5, partner=partner,
             expressions=_segments(script, "expressions", "expression", character.name, fps, num_frames),
             speech=_segments(script, "speech", "type", character.name, fps, num_frames)))
@@ -215,7 +217,11 @@ def _walk(track: _Track, timeline: list[TimedAction], tracks: dict[str, _Track],
             towards = tracks[action.target].start - position
             heading = geo.heading_of(towards)
             length, direction = min(length, max(np.linalg.norm(towards) - STOP_SHORT, 0.0)), "forward"
-        if not track.points:
+        elif direction == "diverge" and action.target in tracks:
+            away = position - tracks[action.target].start
+            heading = geo.heading_of(away) if np.linalg.norm(away) > 1e-6 else heading + np.pi
+            direction = "forward"
+        if not track.points and not track.anchored:  # the first move sets the facing, unless a partner does
             track.heading = geo.start_heading(heading, direction)
         points, heading = geo.segment(position, heading, direction, length)
         track.points += list(points)

@@ -19,8 +19,8 @@ from typing import Any
 from .. import vocab
 
 CHARACTER_TYPES = ("human", "robot", "child", "animal")
-DIRECTIONS = ("forward", "backward", "left", "right", "across", "camera", "away", "circle", "bases",
-              "back_and_forth", "zigzag", "in_place", "converge", "diverge", "toward")
+DIRECTIONS = ("forward", "backward", "left", "right", "across", "camera", "away", "circle", "circle_right",
+              "bases", "back_and_forth", "zigzag", "in_place", "converge", "diverge", "toward")
 MAX_DURATION = 600.0
 MAX_CHARACTERS = 16
 
