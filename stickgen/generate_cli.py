@@ -23,7 +23,8 @@ RENDERED = (".mp4", ".gif", ".png")
 EXPORTED = (".motion", ".bvh", ".glb", ".gltf")
 SUFFIXES = RENDERED + EXPORTED + (".json",)
 DEFAULT_MODEL = Path(__file__).resolve().parent.parent / "models" / "stickgen-small"
-TRAIN_HINT = "python -m training.train --config training/configs/small.yaml --output models/stickgen-small"
+TRAIN_HINT = ("python -m training.train --config small --set run.out=runs/small, then copy runs/small/model "
+              "to models/stickgen-small or pass --model runs/small/model")
 
 
 class UsageError(ValueError):
