@@ -69,6 +69,12 @@ DANCE_STYLES = {  # style -> verb phrases that replace the generic dance synonym
     "step_touch": ("dance from side to side", "step from side to side to the beat"),
 }
 TURNING_DANCE = ("spin around", "twirl around")
+SPEECH_GESTURES = {  # what the body does while speaking, as the vocabulary describes each speech action
+    "talk": ("while gesturing with {pos} hands", "with small hand gestures", "while moving {pos} hands"),
+    "shout": ("while waving {pos} arms", "while leaning forward", "with wide arm gestures"),
+    "whisper": ("with a hand near {pos} mouth", "while leaning in", "behind {pos} hand"),
+    "sing": ("while sweeping {pos} arms", "with open arms", "while swaying {pos} arms"),
+}
 MOODS = {  # expression -> (adjectives for the subject, adverbs, trailing phrases)
     "happy": (("happy", "cheerful", "smiling"), ("happily", "cheerfully"), ("with a smile", "looking pleased")),
     "sad": (("sad", "gloomy", "downcast"), ("sadly", "glumly"), ("looking sad", "with a heavy heart")),
@@ -171,6 +177,8 @@ def _complement(rng, step: Step, facts: dict, subject: Subject) -> str:
         return _pick(rng, ("on the ground", "on the floor") if facts["pelvis_end"] < 0.3 else ("on a chair", "on a seat"))
     if step.action == "lie_down":
         return _pick(rng, ("on the ground", "flat on the floor", ""))
+    if step.action in SPEECH_GESTURES and rng.random() < 0.6:
+        return _pick(rng, SPEECH_GESTURES[step.action])
     return _hand_phrase(rng, step.action, step.params, subject)
 
 
@@ -188,7 +196,7 @@ def _action_phrases(rng, step: Step) -> tuple[str, ...]:
 def _verb_phrase(rng, step: Step, facts: dict, subject: Subject, partner: str) -> tuple[str, str]:
     """``(adverb before the verb, base-form verb phrase)`` for a step, modifiers in a random order."""
     phrase = _pick(rng, _action_phrases(rng, step)).format(pos=subject.possessive, partner=partner)
-    complement = _complement(rng, step, facts, subject)
+    complement = _complement(rng, step, facts, subject).format(pos=subject.possessive)
     manner = _manner(rng, step, facts).format(pos=subject.possessive) if "fast" not in phrase and rng.random() < 0.7 else ""
     places = ("ground", "floor")
     if complement and (complement.split()[-1] in phrase or " up" in phrase or "around" in phrase or "allow" in phrase
