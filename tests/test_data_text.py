@@ -100,3 +100,10 @@ def test_steps_from_labels_and_errors():
         describe_clip(walking_clip(), [])
     with pytest.raises(KeyError):
         describe_clip(walking_clip(), [Step("moonwalk", 0, 10)])
+
+
+def test_speech_actions_describe_their_gestures():
+    joints = walking_clip(frames=75, speed=0.0)
+    texts = [t for s in range(10) for t in describe_clip(joints, [Step("shout", 0, 75)], seed=s)]
+    assert sum("while" in t for t in texts) >= 5
+    assert all(re.search(r"shout|yell|scream|call|holler", t) for t in texts)
