@@ -23,8 +23,7 @@ RENDERED = (".mp4", ".gif", ".png")
 EXPORTED = (".motion", ".bvh", ".glb", ".gltf")
 SUFFIXES = RENDERED + EXPORTED + (".json",)
 DEFAULT_MODEL = Path(__file__).resolve().parent.parent / "models" / "stickgen-small"
-TRAIN_HINT = ("python -m training.train --config small --set run.out=runs/small, then copy runs/small/model "
-              "to models/stickgen-small or pass --model runs/small/model")
+TRAIN_HINT = "python -m training.train --config small --set run.out=runs/small"
 
 
 class UsageError(ValueError):
@@ -57,8 +56,9 @@ def load_pipeline(model: str | None = None, text_encoder=None):
     folder = Path(model).expanduser()
     hub_id = not folder.exists() and re.fullmatch(r"[\w.-]+/[\w.-]+", model) is not None
     if not hub_id and not (folder / "model_index.json").exists():
-        raise FileNotFoundError(f"no Stick-Gen model at {model}; train the small model with `{TRAIN_HINT}`, "
-                                f"or pass --model PATH_OR_HUB_ID (or set STICKGEN_MODEL)")
+        raise FileNotFoundError(f"no Stick-Gen model at {model}; train the small model with `{TRAIN_HINT}` and "
+                                f"copy runs/small/model to {DEFAULT_MODEL.relative_to(DEFAULT_MODEL.parents[1])}, or "
+                                f"pass --model PATH_OR_HUB_ID (or set STICKGEN_MODEL)")
     from .pipeline import StickGenPipeline
 
     if text_encoder is None and not hub_id:
