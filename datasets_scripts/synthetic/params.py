@@ -68,7 +68,7 @@ def _locomotion(action: str, rng: np.random.Generator, duration: float, given: d
     return out
 
 
-def _action_specific(action: str, rng: np.random.Generator) -> dict:
+def _action_specific(action: str, rng: np.random.Generator, duration: float) -> dict:
     u = lambda lo, hi: float(rng.uniform(lo, hi))
     if action == "sit":
         return {"height_target": _choice(rng, ("ground", "chair")), "seat_height": u(0.40, 0.50)}
@@ -76,10 +76,10 @@ def _action_specific(action: str, rng: np.random.Generator) -> dict:
         return {"from": _choice(rng, ("ground", "chair", "crouch", "kneel"))}
     if action == "kneel":
         return {"knee": _choice(rng, ("left", "right"))}
-    if action in ("jump", "celebrate", "shooting"):
-        count = {"jump": (1, 3), "celebrate": (1, 4), "shooting": (1, 2)}[action]
+    if action in ("jump", "celebrate", "shooting"):  # as many jumps as fit, with a breather between
+        count = max(1, min(6, int(duration / rng.uniform(1.4, 2.6))))
         return {"jump_height": u(0.18, 0.38) if action == "jump" else u(0.08, 0.25),
-                "distance": u(0.0, 1.2) if action == "jump" else 0.0, "count": int(rng.integers(*count))}
+                "distance": u(0.0, 1.2) if action == "jump" else 0.0, "count": count}
     if action == "dance":
         return {"style": _choice(rng, DANCE_STYLES), "tempo": u(1.6, 2.2)}
     if action == "point":
@@ -99,7 +99,7 @@ def realize(action: str, params: dict, rng: np.random.Generator, duration: float
         out.update(_locomotion(action, rng, duration, params))
         out["start"] = bool(rng.random() < 0.5) if first else True
         out["stop"] = bool(rng.random() < 0.5) if last else True
-    out.update(_action_specific(action, rng))
+    out.update(_action_specific(action, rng, duration))
     if action in vocab.SPEECH_NAMES:
         out["speech"] = action
         out["expression"] = _choice(rng, SPEECH_EXPRESSIONS[action])

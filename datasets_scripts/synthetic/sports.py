@@ -3,6 +3,8 @@ lift), catching, fielding a ground ball and kicking a ball. Each motion is key-f
 frame; steps are real foot plants, so the standing foot never slides."""
 from __future__ import annotations
 
+from typing import Callable
+
 import numpy as np
 
 from stickgen.skeleton import rotate_y
@@ -10,7 +12,7 @@ from stickgen.skeleton import rotate_y
 from .context import StepContext, StepResult, keyed, side_hands
 from .footsteps import apply_steps, smoothstep
 from .idle import hold
-from .track import blend_hands
+from .track import blend_hands, concat
 from .kinematics import world_to_chest
 
 
@@ -105,10 +107,11 @@ def fielding(ctx: StepContext) -> StepResult:
     """Feet wide, crouch low with both hands on the ground ahead, scoop the ball up to the chest, rise."""
     track = hold(ctx, sway=0.0)
     t, s = ctx.t, ctx.body.scale
-    apply_steps(track, ctx.body, t, [(0, 0.05, 0.3, _local(ctx, [0.12, 0.0, 0.0]), 0.05),
-                                     (1, 0.3, 0.55, _local(ctx, [-0.12, 0.0, 0.0]), 0.05)])
-    down, scoop = 0.8, max(1.2, ctx.duration - 0.6)
-    depth = keyed(t, [0.2, down, scoop, scoop + 0.5], [0.0, 1.0, 1.0, 0.2])
+    if np.linalg.norm((ctx.state.feet[0, 0] - ctx.state.feet[0, 1])[[0, 2]]) < 0.3 * s:  # not yet wide
+        apply_steps(track, ctx.body, t, [(0, 0.05, 0.3, _local(ctx, [0.12, 0.0, 0.0]), 0.05),
+                                         (1, 0.3, 0.55, _local(ctx, [-0.12, 0.0, 0.0]), 0.05)])
+    down, scoop = 0.8, max(1.2, ctx.duration - 0.9)
+    depth = keyed(t, [0.2, down, scoop, scoop + 0.6], [0.0, 1.0, 1.0, 0.0])
     track.root[:, 1] -= 0.42 * s * depth
     track.root -= np.outer(depth, _local(ctx, [0.0, 0.0, 0.12]))
     track.pelvis_tilt[:, 0] += 0.6 * depth
@@ -119,7 +122,7 @@ def fielding(ctx: StepContext) -> StepResult:
     glove = world_to_chest(track, ctx.body, np.repeat(ground[None], ctx.frames, 0)) / s
     reach = keyed(t, [0.2, down, scoop, scoop + 0.5], [0.0, 1.0, 1.0, 0.0])[:, None]
     chest = np.array([-0.05, -0.15, 0.22])
-    main = chest + (glove * [1.0, 1.0, 1.0] + [-0.06, 0.0, 0.0] - chest) * reach
+    main = chest + (glove + [-0.06, 0.0, 0.0] - chest) * reach
     other = chest * [-1, 1, 1] + (glove + [0.06, 0.0, 0.0] - chest * [-1, 1, 1]) * reach
     if ctx.main == 0:  # side_hands mirrors for a left hand; the glove target is already in world terms
         main, other = main * [-1, 1, 1], other * [-1, 1, 1]
@@ -161,5 +164,24 @@ def kicking(ctx: StepContext) -> StepResult:
     return StepResult(track, "stand")
 
 
-ACTIONS = {"pitching": pitching, "throwing": throwing, "batting": batting, "catching": catching,
-           "fielding": fielding, "kicking": kicking}
+def repeated(once: Callable[[StepContext], StepResult], cycle: float) -> Callable[[StepContext], StepResult]:
+    """An action done again and again while the step lasts: each take is ``cycle`` s (the last one takes
+    what is left) and starts from where the previous one ended; params "count" records the takes."""
+    def run(ctx: StepContext) -> StepResult:
+        frames = int(cycle / float(ctx.params.get("tempo", 1.0)) * ctx.fps)
+        parts, state, used = [], ctx.state, 0
+        while used < ctx.frames:
+            left = ctx.frames - used
+            take = left if left < frames + ctx.fps else frames
+            sub = StepContext(ctx.body, state, "stand", take, ctx.fps, ctx.params, ctx.rng, first=ctx.first and not used)
+            parts.append(once(sub).track)
+            state, used = parts[-1].frame(take - 1), used + take
+        ctx.params["count"] = len(parts)
+        return StepResult(concat(parts), "stand")
+
+    run.__doc__ = once.__doc__
+    return run
+
+
+ACTIONS = {"pitching": repeated(pitching, 2.4), "throwing": repeated(throwing, 2.2), "batting": repeated(batting, 2.2),
+           "catching": repeated(catching, 1.9), "fielding": repeated(fielding, 2.8), "kicking": repeated(kicking, 2.0)}
