@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .context import StepContext, StepResult, keyed, side_hands, smooth_noise, speech_ids
+from .context import StepContext, StepResult, side_hands, smooth_noise, speech_ids
 from .footsteps import smoothstep
 from .idle import hold
 from .track import blend_hands

@@ -79,10 +79,6 @@ class Body:
     def hip_half_width(self) -> float:
         return float(self.rest[J["left_hip"], 0])
 
-    @property
-    def shoulder_half_width(self) -> float:
-        return float(self.rest[J["left_shoulder"], 0])
-
     @cached_property
     def foot_vectors(self) -> np.ndarray:
         """Ankle-to-toe vector of each foot at rest ``[2, 3]`` (left, right)."""

@@ -6,12 +6,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .body import Body
-from .footsteps import smoothstep
 from .track import Track
-
-#: postures a step can start or end in
-POSTURES = ("stand", "crouch", "sit_chair", "sit_ground", "kneel", "lie", "air", "all_fours")
-
 
 @dataclass
 class StepContext:
@@ -57,11 +52,6 @@ class StepResult:
     speech: np.ndarray | None = None
     partner: Track | None = None
     partner_body: Body | None = None
-
-
-def envelope(t: np.ndarray, duration: float, ramp: float = 0.35) -> np.ndarray:
-    """1 inside the step, easing in over ``ramp`` s at the start and out at the end ``[T]``."""
-    return smoothstep(t / ramp) * smoothstep((duration - t) / ramp)
 
 
 def smooth_noise(rng: np.random.Generator, t: np.ndarray, hz: float, shape: tuple = ()) -> np.ndarray:

@@ -12,7 +12,6 @@ from .footsteps import apply_steps, minimum_jerk, smoothstep
 from .idle import hold
 from .track import Track, blend_hands
 
-STYLES = ("bounce", "twist", "disco", "sway", "spin", "step_touch")
 
 
 def _arms(ctx: StepContext, track: Track, main: np.ndarray, other: np.ndarray) -> None:

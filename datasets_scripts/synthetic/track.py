@@ -6,7 +6,7 @@ y up, z forward. Index 0 of every ``[T, 2, ...]`` field is the left limb, 1 the 
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, fields
 
 import numpy as np
 
@@ -59,9 +59,6 @@ class Track:
 
     def slice(self, start: int, end: int) -> Track:
         return Track(**{f.name: getattr(self, f.name)[start:end].copy() for f in fields(self)})
-
-    def with_changes(self, **changes: np.ndarray) -> Track:
-        return replace(self, **changes)
 
 
 def concat(tracks: list[Track]) -> Track:
