@@ -118,7 +118,8 @@ def dodge(ctx: StepContext) -> StepResult:
         if ctx.duration > 1.6:
             moves.append((foot, back, back + 0.3, _local(ctx, [-0.35 * sign, 0.0, 0.0]), 0.06))
         apply_steps(track, ctx.body, t, moves)
-        shift = keyed(t, [0.1, 0.4, back, back + 0.35], [0.0, 0.22 * sign, 0.22 * sign, 0.0 if len(moves) > 1 else 0.22 * sign])
+        settled = 0.0 if len(moves) > 1 else 0.22 * sign  # stepped back, or still out to the side
+        shift = keyed(t, [0.1, 0.4, back, back + 0.35], [0.0, 0.22 * sign, 0.22 * sign, settled])
         track.root += np.outer(shift, _local(ctx, [1.0, 0.0, 0.0]))
         track.torso[:, 1] += -0.35 * shift / 0.22
     drop = keyed(t, [0.05, 0.35, back, back + 0.4], [0.0, 1.0, 1.0, 0.0])

@@ -15,7 +15,8 @@ class Plant:
     """A foot standing at ``position`` (ankle ``[3]``, foot flat) with yaw ``yaw`` from ``start`` to ``end`` (s).
 
     ``lift``: peak height gained by the swing that arrives here (reached before mid-swing); ``kick``:
-    how much that swing's travel lags its lift (the heel kicking up behind). ``heel_off``: seconds before ``end`` during which the heel rises and the
+    how much that swing's travel lags its lift (the heel kicking up behind). ``heel_off``: seconds
+    before ``end`` during which the heel rises and the
     foot rolls about its planted toe up to ``toe_off`` rad; ``heel_strike``: seconds after ``start``
     during which the foot, landing toe-up by ``strike`` rad, flattens about its planted ankle.
     """

@@ -164,8 +164,9 @@ def locomotion(body: Body, state: Track, pieces: list[GaitPiece], fps: int, star
         trailing = (index[first_step] - first + lead + 1) % 2
         feet[trailing][0].end = max(feet[trailing][0].end, land[first_step] + 0.05)
     if stop:
-        _close_feet(feet, path.at(np.array([arc[-1]]))[0][0], float(path.at(np.array([arc[-1]]))[1][0] + prof["offset"][-1]),
-                    body, t[-1], pieces[-1].params.get("step_width", 0.12))
+        end_xz, end_theta = path.at(np.array([arc[-1]]))
+        _close_feet(feet, end_xz[0], float(end_theta[0] + prof["offset"][-1]), body, t[-1],
+                    pieces[-1].params.get("step_width", 0.12))
     ankles, foot_yaw, foot_pitch, contacts = feet_from_plants(t, feet[0], feet[1], body.foot_vectors)
     body_xz, body_theta = path.at(arc)
     right_lands = first + (1 - lead) % 2  # a phase at which the right foot lands

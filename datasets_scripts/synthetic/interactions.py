@@ -48,7 +48,8 @@ def handshake(ctx: StepContext) -> StepResult:
     ground, forward, left = _ground(ctx)
     d = ctx.params["distance"]
     height = 0.62 * min(ctx.body.height, other.body.height)
-    pump = 0.04 * np.sin(2 * np.pi * 2.5 * ctx.t) * keyed(ctx.t, [0.8, 1.0, ctx.duration - 0.8, ctx.duration - 0.6], [0, 1, 1, 0])
+    shaking = keyed(ctx.t, [0.8, 1.0, ctx.duration - 0.8, ctx.duration - 0.6], [0, 1, 1, 0])
+    pump = 0.04 * np.sin(2 * np.pi * 2.5 * ctx.t) * shaking
     meet = ground + forward * d / 2 - left * 0.03 + np.outer(height + pump, [0.0, 1.0, 0.0])
     grip = keyed(ctx.t, [0.1, 0.8, ctx.duration - 0.6, ctx.duration - 0.05], [0.0, 1.0, 1.0, 0.0])
     for track in (ours, theirs):

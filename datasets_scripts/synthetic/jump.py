@@ -74,10 +74,11 @@ def hop(ctx: StepContext, state: Track, height: float, distance: float, crouch: 
     out.torso[:, 0] = 0.45 * bend
     out.pelvis_tilt[:, 0] = 0.25 * bend
     out.head[:, 0] = -0.3 * bend
+    lowering = 1.2 * (1 - smoothstep((t - edges[3]) / (t_absorb + t_recover)))
     swing = np.select([phase == 0, phase == 1, phase == 2], [-smoothstep(tau / t_crouch),
-                      -1 + 2.2 * smoothstep(tau / t_push), np.full_like(t, 1.2)], 1.2 * (1 - smoothstep((t - edges[3]) / (t_absorb + t_recover))))
+                      -1 + 2.2 * smoothstep(tau / t_push), np.full_like(t, 1.2)], lowering)
     for side, sign in ((0, 1.0), (1, -1.0)):
-        out.hands[:, side] = np.stack([np.full_like(t, sign * 0.2 * s), (-0.45 + 0.25 * np.maximum(swing, 0)) * s * np.ones_like(t),
+        out.hands[:, side] = np.stack([np.full_like(t, sign * 0.2 * s), (-0.45 + 0.25 * np.maximum(swing, 0)) * s,
                                        0.04 * s + 0.3 * s * swing], -1)
     return out
 

@@ -32,6 +32,8 @@ LEAN = {"stand": 0.0, "crouch": 0.2, "sit_chair": 0.45, "sit_ground": 0.5, "knee
 #: seconds each change takes at tempo 1
 CHANGE_TIME = {"crouch": 0.8, "sit_chair": 1.3, "sit_ground": 1.6, "kneel": 1.3, "lie": 1.2, "stand": 1.4}
 SEAT_HEIGHT = 0.45
+#: params "from" of "stand" -> the posture it rises from
+START_POSTURES = {"ground": "sit_ground", "chair": "sit_chair", "crouch": "crouch", "kneel": "kneel"}
 
 
 def _anchor(state: Track, posture: str, kneel_side: int, scale: float) -> np.ndarray:
@@ -192,7 +194,7 @@ def stand(ctx: StepContext) -> StepResult:
     named by params "from" (held briefly) and rises from it."""
     if ctx.posture != "stand":
         return StepResult(*move_to(ctx, "stand"))
-    low = {"ground": "sit_ground", "chair": "sit_chair", "crouch": "crouch", "kneel": "kneel"}[ctx.params.get("from", "crouch")]
+    low = START_POSTURES[ctx.params.get("from", "crouch")]
     if not ctx.first:  # mid-clip and on its feet: get down first, then rise
         down = int(0.45 * ctx.frames)
         first, posture = move_to(StepContext(ctx.body, ctx.state, "stand", down, ctx.fps, ctx.params, ctx.rng), low)

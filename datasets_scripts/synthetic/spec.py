@@ -74,8 +74,10 @@ class SyntheticClip:
 
     joints: ``[T, 22, 3]``; partner_joints: ``[T, 22, 3]`` or None (the second actor of a two-actor
     step, same world frame); action_ids, expression_ids, speech_ids: ``[T]`` int64 vocab ids (speech
-    -1 = silent); contacts: ``[T, 4]`` bool in ``skeleton.FOOT_JOINTS`` order, from the generator's own
-    stance phases; spec: the input spec with every realised parameter filled in.
+    -1 = silent); contacts: ``[T, 4]`` bool in ``skeleton.FOOT_JOINTS`` order: the joint is planted by
+    the generator's own stance phase (not re-detected) and at rest there (under 0.09 m/s into and out of
+    the frame, so a foot pushing off fast loses its last contact frame); spec: the input spec with
+    every realised parameter filled in (params describe the motion before ``mirror``).
     """
 
     spec: ClipSpec

@@ -155,7 +155,8 @@ def kicking(ctx: StepContext) -> StepResult:
     near[:-1] |= swing[1:]
     track.contacts[near, kicker] = False
     track.contacts[near, kicker + 2] = False
-    track.root += np.outer(keyed(t, [0.15 * k, plant, down, down + 0.4 * k], [0.0, 0.3, 0.35, 0.4]), _local(ctx, [0.0, 0.0, 1.0]))
+    advance = keyed(t, [0.15 * k, plant, down, down + 0.4 * k], [0.0, 0.3, 0.35, 0.4])
+    track.root += np.outer(advance, _local(ctx, [0.0, 0.0, 1.0]))
     track.torso[:, 0] += keyed(t, [plant, strike, follow, down], [0.15, 0.0, -0.2, 0.0])
     track.head[:, 0] += 0.35 * keyed(t, [0.1, plant, follow, down], [0.0, 1.0, 0.5, 0.0])
     arm_out = keyed(t, [0.1, plant, follow, down + 0.3], [0.0, 1.0, 1.0, 0.0])[:, None]
