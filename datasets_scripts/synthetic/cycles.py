@@ -150,7 +150,9 @@ def climbing(ctx: StepContext) -> StepResult:
     on_ground = np.stack([limbs["left_foot"][0][:, 1], limbs["right_foot"][0][:, 1]], 1) < body.ankle_height + 0.01
     planted = np.stack([limbs["left_foot"][3][:, 0], limbs["right_foot"][3][:, 0]], 1) & on_ground
     track.contacts = np.concatenate([planted, planted], 1)
-    feet_y = np.convolve(np.pad(track.feet[:, :, 1].mean(1), (12, 12), mode="edge"), np.ones(25) / 25, "valid")
+    window = ctx.fps  # the body rises smoothly: a one-second average of the feet's height
+    feet_y = np.convolve(np.pad(track.feet[:, :, 1].mean(1), (window // 2, window - 1 - window // 2), mode="edge"),
+                         np.ones(window) / window, "valid")
     track.root = np.repeat((ground + forward * 0.02 * s)[None], ctx.frames, 0)
     track.root[:, 1] = feet_y - body.ankle_height + body.pelvis_height - 0.10 * s
     track.heading[:] = heading

@@ -76,6 +76,8 @@ def _action_specific(action: str, rng: np.random.Generator, duration: float) -> 
         return {"from": _choice(rng, ("ground", "chair", "crouch", "kneel"))}
     if action == "kneel":
         return {"knee": _choice(rng, ("left", "right"))}
+    if action == "lie_down":  # "collapse": the same way down, twice as fast
+        return {"style": _choice(rng, ("careful", "careful", "collapse"))}
     if action in ("jump", "celebrate", "shooting"):  # as many jumps as fit, with a breather between
         count = max(1, min(6, int(duration / rng.uniform(1.4, 2.6))))
         return {"jump_height": u(0.18, 0.38) if action == "jump" else u(0.08, 0.25),

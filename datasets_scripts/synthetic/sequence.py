@@ -18,6 +18,7 @@ from . import params as params_mod
 from .body import Body
 from .context import StepContext, StepResult
 from .gait import GaitPiece, locomotion
+from .idle import hold
 from .kinematics import assemble_above_ground
 from .posture import CHANGE_TIME, route
 from .registry import ALLOWED_POSTURES, GAIT_ACTIONS, IMPLEMENTATIONS, finish_gait_piece
@@ -83,7 +84,7 @@ def generate(spec: ClipSpec) -> SyntheticClip:
         ctx = StepContext(body, state, posture, frames, spec.fps, step.params, rng, first=not tracks)
         result = IMPLEMENTATIONS[step.action](ctx)
         if result.partner is not None:
-            partner = _place_partner(result, sum(len(t) for t in tracks), sum(counts))
+            partner = _place_partner(result, sum(len(t) for t in tracks), sum(counts), spec.fps, rng)
         state, posture = _append(tracks, labels, speech, result, state, step.action, spec.fps, len(tracks) > 0)
         i += 1
     return _finish(spec, body, concat(tracks), labels, speech, partner)
@@ -98,13 +99,20 @@ def _append(tracks: list, labels: list, speech: list, result: StepResult, state:
     return track.frame(len(track) - 1), result.posture
 
 
-def _place_partner(result: StepResult, before: int, total: int) -> tuple[Track, Body]:
-    """The partner for the whole clip: standing still before and after its step."""
-    track = result.partner
+def _place_partner(result: StepResult, before: int, total: int, fps: int,
+                   rng: np.random.Generator) -> tuple[Track, Body]:
+    """The partner for the whole clip: standing (breathing, shifting weight) before and after its step."""
+    track, body = result.partner, result.partner_body
     after = total - before - len(track)
-    parts = ([track.frame(0).repeat(before)] if before else []) + [track] + \
-        ([track.frame(len(track) - 1).repeat(after)] if after > 0 else [])
-    return concat(parts), result.partner_body
+    waiting = lambda frame, frames: hold(StepContext(body, frame, "stand", frames, fps, {}, rng))
+    blend = int(round(BLEND * fps))
+    parts = [track]
+    if before:
+        parts.insert(0, waiting(track.frame(0), before))
+        parts[1] = crossfade(parts[0].frame(before - 1), track, blend)
+    if after > 0:
+        parts.append(crossfade(track.frame(len(track) - 1), waiting(track.frame(len(track) - 1), after), blend))
+    return concat(parts), body
 
 
 def at_rest(points: np.ndarray, fps: float, speed: float = 0.09) -> np.ndarray:
