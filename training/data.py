@@ -8,6 +8,7 @@ batch see together what one process sees.
 from __future__ import annotations
 
 import hashlib
+import os
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -53,23 +54,27 @@ def text_table(splits: Sequence[Any], encoder: Any, cache_dir: str | Path | None
                batch_size: int = 256) -> dict[str, np.ndarray]:
     """Embedding ``[dim]`` of every distinct description in ``splits`` (the ``texts`` column).
 
-    With ``cache_dir`` the table is stored there under a hash of the encoder name and the texts, so
-    later runs (another stage, a resume) skip the encoding.
+    With ``cache_dir``, embeddings are kept in ``texts-<encoder hash>.npz`` there; only descriptions
+    not yet in it are encoded, so later runs (another stage, a resume) skip the encoding.
     """
     texts = sorted({t for split in splits for row in split["texts"] for t in row})
+    known: dict[str, np.ndarray] = {}
     cache = None
     if cache_dir is not None:
-        key = hashlib.sha1("\n".join([encoder.name, *texts]).encode()).hexdigest()[:16]
-        cache = Path(cache_dir) / f"texts-{key}.npy"
+        cache = Path(cache_dir) / f"texts-{hashlib.sha1(encoder.name.encode()).hexdigest()[:12]}.npz"
         if cache.exists():
-            return dict(zip(texts, np.load(cache)))
-    vectors = encoder.encode(texts, batch_size=batch_size) if texts else np.zeros((0, encoder.dim))
-    vectors = vectors.astype(np.float32)
-    if cache is not None:
-        cache.parent.mkdir(parents=True, exist_ok=True)
-        np.save(cache.with_suffix(".tmp.npy"), vectors)
-        cache.with_suffix(".tmp.npy").replace(cache)
-    return dict(zip(texts, vectors))
+            with np.load(cache) as stored:
+                known = dict(zip(stored["texts"].tolist(), stored["vectors"]))
+    missing = [t for t in texts if t not in known]
+    if missing:
+        known.update(zip(missing, encoder.encode(missing, batch_size=batch_size).astype(np.float32)))
+        if cache is not None:
+            cache.parent.mkdir(parents=True, exist_ok=True)
+            partial = cache.with_name(cache.stem + f".{os.getpid()}.tmp.npz")
+            names = sorted(known)
+            np.savez(partial, texts=np.array(names), vectors=np.stack([known[t] for t in names]))
+            partial.replace(cache)
+    return {t: known[t] for t in texts}
 
 
 def crop_row(row: dict[str, Any], start: int, length: int) -> dict[str, Any]:
