@@ -99,3 +99,30 @@ def test_mirror_flag_mirrors_joints_and_swaps_contacts():
 def test_bad_input_is_rejected_with_a_clear_error(build, message):
     with pytest.raises((ValueError, KeyError), match=message):
         build()
+
+
+def test_to_scene_keeps_labels_and_validates(tmp_path):
+    from datasets_scripts.synthetic.scene import to_scene
+    from stickgen.motion import Scene
+
+    clip = generate(ClipSpec([ActionStep("walk", 2.0, {"path": "straight"}), ActionStep("hug", 2.0),
+                              ActionStep("talk", 2.0)], seed=6))
+    path = to_scene(clip).save(tmp_path / "clip.motion")
+    scene = Scene.load(path)
+    actor, partner = scene.actors
+    np.testing.assert_array_equal(actor.frame_labels("actions"), clip.action_ids)
+    np.testing.assert_array_equal(actor.frame_labels("speech"), clip.speech_ids)
+    np.testing.assert_allclose(partner.joints, clip.partner_joints)
+    assert [s.label for s in partner.actions] == ["hug"]
+
+
+def test_nothing_travels_through_the_partner():
+    from datasets_scripts.synthetic.sampling import AFTER_PAIR
+
+    rng = np.random.default_rng(3)
+    for _ in range(1500):
+        actions = [s.action for s in sample_spec(rng).steps]
+        pairs = [i for i, a in enumerate(actions) if vocab.action_info(a).actors == 2]
+        if pairs:
+            assert all(a in AFTER_PAIR for a in actions[pairs[0] + 1:])
+            assert all(a in AFTER_PAIR or a == "walk" for a in actions[:pairs[0]])
