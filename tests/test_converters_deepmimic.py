@@ -119,3 +119,15 @@ def test_real_walk_has_a_human_gait():
     speed = np.linalg.norm(pelvis[-1, [0, 2]] - pelvis[0, [0, 2]]) / ((len(joints) - 1) / 25)
     assert 0.8 < speed < 1.6 and 0.75 < pelvis[:, 1].mean() < 0.95
     assert pelvis[-1, 2] > 3.0  # forward is +z
+
+
+def test_fetch_table_labels_and_segments():
+    from datasets_scripts import fetch_real
+    from stickgen import vocab
+
+    for clip in fetch_real.CLIPS:
+        starts = [start for start, _ in clip.labels]
+        assert starts[0] == 0 and starts == sorted(starts) and all(a in vocab.ACTION_NAMES for _, a in clip.labels)
+        assert len(set(clip.texts)) >= 3
+    segments = fetch_real._segments(((0, "idle"), (0.5, "jump")), 101)
+    assert [(s.start, s.end, s.label) for s in segments] == [(0, 50, "idle"), (50, 101, "jump")]
