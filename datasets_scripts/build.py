@@ -320,14 +320,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--real-dir", type=Path, default=REAL_DIR)
     parser.add_argument("--keep-shards", action="store_true")
     parser.add_argument("--card", type=Path, help="also write the dataset card here (e.g. datasets_scripts/DATASET_CARD.md)")
-    parser.add_argument("--push-to-hub", metavar="REPO")
+    parser.add_argument("--push-to-hub", metavar="REPO", help="upload to this Hub dataset repo (token: HF_TOKEN or login)")
+    parser.add_argument("--private", action="store_true", help="with --push-to-hub: create the repo private")
     args = parser.parse_args(argv)
     config = curate.CurationConfig.from_yaml(args.curation_config) if args.curation_config else curate.CurationConfig()
     dataset = build(args.num_samples, args.out, args.workers, args.seed, config, args.real_dir, args.keep_shards,
                     args.card)
     print({split: len(ds) for split, ds in dataset.items()})
     if args.push_to_hub:
-        push_to_hub(dataset, args.push_to_hub, card=args.out / "README.md")
+        push_to_hub(dataset, args.push_to_hub, card=args.out / "README.md", private=args.private)
     return 0
 
 
