@@ -16,6 +16,7 @@ from .track import Track
 
 REACH = 0.997  # fraction of a fully straight limb an IK target may ask for
 SOFT_KNEE = 0.985  # legs ease into full extension beyond this fraction; planted feet stay within it
+SOFT_ELBOW = 0.95  # arms likewise (a hand target is never a hard constraint)
 
 
 def rotation(yaw: np.ndarray, pitch: np.ndarray, roll: np.ndarray) -> np.ndarray:
@@ -137,7 +138,7 @@ def assemble(track: Track, body: Body) -> np.ndarray:
     shoulders = joints[:, [J["left_shoulder"], J["right_shoulder"]]]
     wrists_target = shoulders.mean(axis=1, keepdims=True) + apply(chest, track.hands)
     elbows, wrists = two_bone_ik(shoulders, wrists_target, body.upper_arm, body.forearm,
-                                 apply(chest, track.elbow_poles))
+                                 apply(chest, track.elbow_poles), SOFT_ELBOW)
     joints[:, [J["left_elbow"], J["right_elbow"]]] = elbows
     joints[:, [J["left_wrist"], J["right_wrist"]]] = wrists
     hips = joints[:, [J["left_hip"], J["right_hip"]]]
