@@ -198,3 +198,11 @@ def test_text_names_the_hand_the_generated_clip_raises(mirror):
     raised = "left" if wrists[0] > wrists[1] else "right"
     texts = build.describe(build.from_synthetic(clip, "w"), seed=0).texts
     assert all(f"{raised} hand" in t for t in texts) and raised == ("left" if mirror else "right")
+
+
+def test_cli_builds_and_pushes(small_build, tmp_path, monkeypatch):
+    pushed = []
+    monkeypatch.setattr(build, "push_to_hub", lambda dataset, repo, **k: pushed.append((len(dataset["test"]), repo, k)))
+    assert build.main(["--num-samples", "8", "--out", str(tmp_path / "ds"), "--push-to-hub", "me/motion", "--private"]) == 0
+    assert pushed[0][1] == "me/motion" and pushed[0][2]["private"] and pushed[0][2]["card"].name == "README.md"
+    assert pushed[0][0] >= 21  # the real clips are in test
