@@ -26,7 +26,7 @@ def _left(track: Track) -> np.ndarray:
 def bounce(ctx: StepContext, track: Track, beat: np.ndarray) -> None:
     s = ctx.body.scale
     track.root[:, 1] -= s * (0.02 + 0.03 * ctx.energy) * (0.5 + 0.5 * np.cos(2 * np.pi * beat))
-    pump = (0.15 + 0.15 * ctx.energy) * np.sin(2 * np.pi * beat)  # fists pumped on every beat
+    pump = (0.2 + 0.2 * ctx.energy) * np.sin(2 * np.pi * beat)  # fists pumped on every beat
     _arms(ctx, track, np.stack([-0.25 + 0 * pump, -0.1 + pump, 0.25 + 0 * pump], -1),
           np.stack([0.25 + 0 * pump, -0.1 - pump, 0.25 + 0 * pump], -1))
     track.head[:, 0] += 0.12 * np.sin(2 * np.pi * beat)
@@ -37,7 +37,7 @@ def twist(ctx: StepContext, track: Track, beat: np.ndarray) -> None:
     track.heading += turn
     track.torso[:, 2] -= 1.3 * turn
     track.root[:, 1] -= s * (0.07 + 0.02 * np.cos(2 * np.pi * beat))
-    swing = (0.1 + 0.1 * ctx.energy) * np.sin(2 * np.pi * beat)
+    swing = (0.15 + 0.15 * ctx.energy) * np.sin(2 * np.pi * beat)
     _arms(ctx, track, np.stack([-0.25 + 0 * swing, -0.25 + 0 * swing, 0.15 + swing], -1),
           np.stack([0.25 + 0 * swing, -0.25 + 0 * swing, 0.15 - swing], -1))
 
@@ -57,8 +57,9 @@ def sway(ctx: StepContext, track: Track, beat: np.ndarray) -> None:
     s, side = ctx.body.scale, np.sin(np.pi * beat / 2)
     track.root += (0.05 * s * side)[:, None] * _left(track)
     track.torso[:, 1] += -0.12 * side
-    _arms(ctx, track, np.stack([-0.15 + 0.15 * side, 0.45 + 0 * side, 0.05 + 0 * side], -1),
-          np.stack([0.15 + 0.15 * side, 0.45 + 0 * side, 0.05 + 0 * side], -1))
+    wave = 0.08 * np.sin(2 * np.pi * beat)  # hands flick on the beat
+    _arms(ctx, track, np.stack([-0.15 + 0.15 * side, 0.45 + wave, 0.05 + 0 * side], -1),
+          np.stack([0.15 + 0.15 * side, 0.45 - wave, 0.05 + 0 * side], -1))
 
 
 def spin(ctx: StepContext, track: Track, beat: np.ndarray) -> None:

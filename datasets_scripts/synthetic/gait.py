@@ -36,7 +36,7 @@ def cadence(kind: str, speed: np.ndarray) -> np.ndarray:
     """Steps per minute for a gait at ``speed [N]`` m/s."""
     if kind == "walk":
         return np.clip(90.0 + (speed - 0.8) * 32.0, 70.0, 135.0)
-    return np.clip(140.0 + (speed - 2.5) * 12.0, 125.0, 205.0)
+    return np.clip(135.0 + (speed - 2.5) * 12.0, 125.0, 205.0)
 
 
 def stance_time(kind: str, speed: float, step_time: float) -> float:
