@@ -81,7 +81,7 @@ def kick(ctx: StepContext) -> StepResult:
     track = stance_track(ctx, bounce=0.3)
     s, t, foot = ctx.body.scale, ctx.t, ctx.main
     height = 0.55 + 0.4 * ctx.energy
-    period = (0.8 - 0.25 * ctx.energy) / float(ctx.params.get("tempo", 1.0))
+    period = (0.85 - 0.2 * ctx.energy) / float(ctx.params.get("tempo", 1.0))
     starts = np.arange(0.55, ctx.duration - period + 0.1, period + 0.3)[:3]
     ctx.params["count"] = int(len(starts))
     base = track.feet[:, foot].copy()

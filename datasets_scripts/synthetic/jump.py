@@ -86,18 +86,19 @@ def hop(ctx: StepContext, state: Track, height: float, distance: float, crouch: 
 def _hops(ctx: StepContext, height: float, distance: float, crouch: float, count: int, tempo: float) -> tuple[Track, int]:
     """As many of ``count`` hops as fit in the step, then the rest held; returns (track, hops made)."""
     parts, used, state, made = [], 0, ctx.state, 0
+    while height > 0.05 and len(hop(ctx, state, height, distance, crouch, tempo)) > ctx.frames:
+        height, distance, crouch = 0.8 * height, 0.8 * distance, 0.8 * crouch  # a short step: a smaller jump
+    ctx.params["jump_height"], ctx.params["distance"] = height, distance
     for _ in range(count):
         part = hop(ctx, state, height, distance, crouch, tempo)
-        if used + len(part) > ctx.frames and made > 0:
+        if used + len(part) > ctx.frames:  # never end a step in the air
             break
         parts.append(part)
         used += len(part)
         state, made = part.frame(len(part) - 1), made + 1
-    track = concat(parts)
-    if len(track) < ctx.frames:
-        rest = StepContext(ctx.body, state, "stand", ctx.frames - len(track), ctx.fps, ctx.params, ctx.rng)
-        track = concat([track, hold(rest)])
-    return track.slice(0, ctx.frames), made
+    if used < ctx.frames:
+        parts.append(hold(StepContext(ctx.body, state, "stand", ctx.frames - used, ctx.fps, ctx.params, ctx.rng)))
+    return concat(parts), made
 
 
 def jump(ctx: StepContext) -> StepResult:

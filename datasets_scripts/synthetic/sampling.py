@@ -9,7 +9,7 @@ from .registry import GAIT_ACTIONS, IMPLEMENTATIONS
 from .spec import MAX_HEIGHT, MIN_HEIGHT, ActionStep, ClipSpec
 
 #: shortest sensible duration (s) of a step, by action
-MIN_STEP = {"sit": 1.8, "lie_down": 2.6, "kneel": 1.4, "stand": 1.6, "jump": 1.2, "pitching": 1.6, "batting": 1.6,
+MIN_STEP = {"sit": 1.8, "lie_down": 2.6, "kneel": 1.4, "stand": 2.6, "jump": 1.2, "pitching": 1.6, "batting": 1.6,
             "throwing": 1.4, "kicking": 1.4, "shooting": 1.4, "celebrate": 1.4, "handshake": 2.0, "hug": 2.0,
             "high_five": 1.6, "fight": 2.0, "climbing": 2.0, "swimming": 2.0, "flying": 2.0, "dance": 2.0,
             "running_bases": 2.5, "crawling": 2.0, "fielding": 1.6, "catching": 1.2}
@@ -53,9 +53,11 @@ def sample_spec(rng: np.random.Generator, max_duration: float = 10.0, min_durati
         float(rng.uniform(min_duration + 0.6 * (max_duration - min_duration), max_duration))
     count = int(rng.choice(len(STEP_WEIGHTS), p=STEP_WEIGHTS)) + 1
     actions = [pool[int(rng.integers(len(pool)))]]
+    low = actions[0] if actions[0] in AFTER_LOW else None  # the posture lasts until a "stand"
     while len(actions) < count and actions[-1] not in FINAL_ONLY:
         has_pair = any(vocab.action_info(a).actors == 2 for a in actions)
-        actions.append(_next_action(rng, actions[-1], pool, has_pair, len(actions) == count - 1))
+        actions.append(_next_action(rng, low or actions[-1], pool, has_pair, len(actions) == count - 1))
+        low = actions[-1] if actions[-1] in AFTER_LOW else (None if actions[-1] == "stand" else low)
     pairs = [i for i, a in enumerate(actions) if vocab.action_info(a).actors == 2]
     if pairs and any(a not in AFTER_PAIR and a != "walk" for a in actions[:pairs[0]]):
         actions = actions[pairs[0]:]  # the partner stands there from the start: nothing may cross its spot
