@@ -6,7 +6,7 @@ import numpy as np
 
 from stickgen.skeleton import rotate_y
 
-from .context import StepContext, StepResult, keyed, side_hands
+from .context import StepContext, StepResult, keyed, repeated, side_hands
 from .footsteps import apply_steps, smoothstep
 from .idle import hold
 from .track import Track, blend_hands
@@ -132,4 +132,4 @@ def dodge(ctx: StepContext) -> StepResult:
     return StepResult(track, "stand")
 
 
-ACTIONS = {"fight_stance": fight_stance, "punch": punch, "kick": kick, "dodge": dodge}
+ACTIONS = {"fight_stance": fight_stance, "punch": punch, "kick": kick, "dodge": repeated(dodge, 1.8)}

@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Callable
 
 import numpy as np
 
 from .body import Body
-from .track import Track
+from .track import Track, concat
 
 @dataclass
 class StepContext:
@@ -104,3 +105,22 @@ def speech_ids(rng: np.random.Generator, t: np.ndarray, kind: str) -> np.ndarray
         out[(t >= clock) & (t < clock + length)] = vocab.speech_id(kind)
         clock += length + float(rng.uniform(0.2, 0.8))
     return out
+
+
+def repeated(once: Callable[[StepContext], StepResult], cycle: float) -> Callable[[StepContext], StepResult]:
+    """An action done again and again while the step lasts: each take is ``cycle`` s (the last one takes
+    what is left) and starts from where the previous one ended; params "count" records the takes."""
+    def run(ctx: StepContext) -> StepResult:
+        frames = int(cycle / float(ctx.params.get("tempo", 1.0)) * ctx.fps)
+        parts, state, used = [], ctx.state, 0
+        while used < ctx.frames:
+            left = ctx.frames - used
+            take = left if left < frames + ctx.fps else frames
+            sub = StepContext(ctx.body, state, "stand", take, ctx.fps, ctx.params, ctx.rng, first=ctx.first and not used)
+            parts.append(once(sub).track)
+            state, used = parts[-1].frame(take - 1), used + take
+        ctx.params["count"] = len(parts)
+        return StepResult(concat(parts), "stand")
+
+    run.__doc__ = once.__doc__
+    return run

@@ -64,6 +64,7 @@ def sway(ctx: StepContext, track: Track, beat: np.ndarray) -> None:
 
 def spin(ctx: StepContext, track: Track, beat: np.ndarray) -> None:
     """Turn once (twice if there is time) on small steps around the pelvis, arms out, then bounce."""
+    bounce(ctx, track, beat)
     s, t, h0 = ctx.body.scale, ctx.t, float(ctx.state.heading[0])
     turns = 2 if ctx.duration > 4.5 else 1
     length = min(1.6 * turns, 0.8 * ctx.duration)
@@ -82,10 +83,9 @@ def spin(ctx: StepContext, track: Track, beat: np.ndarray) -> None:
     apply_steps(track, ctx.body, t, moves)
     ahead = rotate_y(np.tile([0.0, 0.0, 0.03 * s], (len(t), 1)), track.heading)
     track.root[:, [0, 2]] = centre[[0, 2]] + ahead[:, [0, 2]]
-    out = smoothstep(t / 0.3) * (1 - smoothstep((t - length) / 0.4))
-    arms = np.stack([-0.45 * out - 0.21 * (1 - out), -0.05 * out - 0.5 * (1 - out), 0.05 + 0 * out], -1)
-    _arms(ctx, track, arms, arms * [-1.0, 1.0, 1.0])
-    track.root[:, 1] -= s * 0.03 * (t > length) * (0.5 + 0.5 * np.cos(2 * np.pi * beat))
+    out = smoothstep(t / 0.3) * (1 - smoothstep((t - length) / 0.4))  # arms out while turning
+    wide = np.array([[0.45, -0.05, 0.05], [-0.45, -0.05, 0.05]]) * s
+    track.hands = blend_hands(track.hands, np.broadcast_to(wide, track.hands.shape), out)
 
 
 def step_touch(ctx: StepContext, track: Track, beat: np.ndarray) -> None:

@@ -3,16 +3,14 @@ lift), catching, fielding a ground ball and kicking a ball. Each motion is key-f
 frame; steps are real foot plants, so the standing foot never slides."""
 from __future__ import annotations
 
-from typing import Callable
-
 import numpy as np
 
 from stickgen.skeleton import rotate_y
 
-from .context import StepContext, StepResult, keyed, side_hands
+from .context import StepContext, StepResult, keyed, repeated, side_hands
 from .footsteps import apply_steps, smoothstep
 from .idle import hold
-from .track import blend_hands, concat
+from .track import blend_hands
 from .kinematics import world_to_chest
 
 
@@ -163,25 +161,6 @@ def kicking(ctx: StepContext) -> StepResult:
     _hands(ctx, track, np.array([-0.21, -0.5, 0.04]) + arm_out * [-0.15, 0.15, -0.1],
            np.array([0.21, -0.5, 0.04]) + arm_out * [0.2, 0.25, 0.1])
     return StepResult(track, "stand")
-
-
-def repeated(once: Callable[[StepContext], StepResult], cycle: float) -> Callable[[StepContext], StepResult]:
-    """An action done again and again while the step lasts: each take is ``cycle`` s (the last one takes
-    what is left) and starts from where the previous one ended; params "count" records the takes."""
-    def run(ctx: StepContext) -> StepResult:
-        frames = int(cycle / float(ctx.params.get("tempo", 1.0)) * ctx.fps)
-        parts, state, used = [], ctx.state, 0
-        while used < ctx.frames:
-            left = ctx.frames - used
-            take = left if left < frames + ctx.fps else frames
-            sub = StepContext(ctx.body, state, "stand", take, ctx.fps, ctx.params, ctx.rng, first=ctx.first and not used)
-            parts.append(once(sub).track)
-            state, used = parts[-1].frame(take - 1), used + take
-        ctx.params["count"] = len(parts)
-        return StepResult(concat(parts), "stand")
-
-    run.__doc__ = once.__doc__
-    return run
 
 
 ACTIONS = {"pitching": repeated(pitching, 2.4), "throwing": repeated(throwing, 2.2), "batting": repeated(batting, 2.2),
