@@ -26,6 +26,8 @@ SHOWN = {"stand": [ActionStep("stand", 3.0, {"from": "ground"})],
          "typing": [ActionStep("sit", 2.0, {"height_target": "chair"}), ActionStep("typing", 3.0)],
          "running_bases": [ActionStep("running_bases", 8.0, {"base_spacing": 6.0})],
          "dance": [ActionStep("dance", 4.0, {"style": "spin"})]}
+#: how far each family is turned toward the camera: gestures three-quarter, the rest side-on
+FACING = {"arms": 0.6, "speech": 0.6, "idle": 0.6, "interaction": np.pi / 2, "dance": 0.6}
 DURATION = {"walk": 5.0, "run": 4.0, "sprint": 4.0, "lie_down": 4.0, "climbing": 5.0, "crawling": 5.0}
 
 
@@ -35,8 +37,9 @@ def render_action(action: str, out: Path, frames: int, seed: int) -> Path:
     from stickgen.render.outputs import contact_sheet
 
     scene = to_scene(clip)
-    for actor in scene.actors:  # turn the clip a quarter so the default front camera sees it side-on
-        actor.joints = rotate_y(actor.joints, np.pi / 2)
+    turn = FACING.get(vocab.action_info(action).family, np.pi / 2)
+    for actor in scene.actors:  # turn the clip so the default front camera sees it side-on or three-quarter
+        actor.joints = rotate_y(actor.joints, turn)
     pair = len(scene.actors) > 1  # two actors: a fixed shot that frames both
     return contact_sheet(scene, out / f"{action}.png", num_frames=frames, size=(260, 240) if pair else (200, 240),
                          camera_move=None if pair else "track")
