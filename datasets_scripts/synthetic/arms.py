@@ -28,7 +28,7 @@ def _overlay(ctx: StepContext, main: np.ndarray, other: np.ndarray, main_pole=(-
     target = side_hands(ctx.main, main, other) * ctx.body.scale
     track.hands = blend_hands(track.hands, target, ease)
     poles = side_hands(ctx.main, np.array(main_pole)[None], np.array(other_pole)[None])
-    track.elbow_poles[:] = poles
+    track.elbow_poles = track.elbow_poles * (1 - ease[:, None, None]) + poles * ease[:, None, None]
     return track
 
 
