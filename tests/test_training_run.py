@@ -1,0 +1,186 @@
+"""Short real training runs on the toy dataset: loss goes down, resume is exact, SFT/LoRA/refiner stages.
+
+Tiny models (d_model 32) and a 12-description toy dataset keep each run to a few seconds.
+"""
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+from safetensors.torch import load_file
+
+from training.config import load_config
+from training.toy_data import toy_dataset
+from training.train import Trainer, latest_checkpoint
+
+TINY = {"d_model": 32, "num_layers": 1, "num_heads": 2, "ffn_dim": 64, "max_frames": 48, "window_overlap": 8}
+TINY_REFINER = {"d_model": 32, "num_layers": 1, "num_heads": 2, "ffn_dim": 64}
+
+
+@pytest.fixture(scope="module")
+def toy_path(tmp_path_factory):
+    path = tmp_path_factory.mktemp("toy") / "dataset"
+    toy_dataset(train=24, validation=8, seed=0, frames=(40, 70)).save_to_disk(str(path))
+    return path
+
+
+def tiny_config(toy_path, out, *overrides, name="small"):
+    values = {"data": {"path": str(toy_path), "crop_frames": 40, "stats_rows": 24,
+                       "text_cache": str(Path(out).parent / "text_cache")},
+              "model": {"planner": dict(TINY), "refiner": dict(TINY_REFINER)},
+              "optim": {"micro_batch_size": 4, "warmup_steps": 2, "max_steps": 6, "lr": 3e-3},
+              "run": {"out": str(out), "log_every": 1, "eval_every": 3, "checkpoint_every": 3,
+                      "tensorboard": False, "patience": 0, "mixed_precision": "no"}}
+    return load_config(name, list(overrides), values=values)
+
+
+def planner_weights(folder):
+    return load_file(str(Path(folder) / "planner" / "model.safetensors"))
+
+
+def logged(out, split, metric):
+    rows = [line.split(",") for line in (Path(out) / "metrics.csv").read_text().splitlines()[1:]]
+    return [float(r[3]) for r in rows if r[1] == split and r[2] == metric]
+
+
+@pytest.fixture(scope="module")
+def pretrained(toy_path, tmp_path_factory):
+    out = tmp_path_factory.mktemp("pretrain") / "run"
+    result = Trainer(tiny_config(toy_path, out, "optim.max_steps=40", "run.eval_every=10",
+                                 "run.log_every=5", "run.checkpoint_every=20")).fit()
+    return out, result
+
+
+def test_short_run_lowers_the_loss(pretrained):
+    out, result = pretrained
+    assert result["step"] == 40 and result["stopped"] == "max_steps"
+    train = logged(out, "train", "loss")
+    validation = logged(out, "validation", "loss")
+    assert train[-1] < 0.7 * train[0], train
+    assert min(validation) < validation[0] and result["best_validation_loss"] == pytest.approx(min(validation), rel=1e-5)
+    assert logged(out, "validation", "action_accuracy")[-1] > logged(out, "validation", "action_accuracy")[0]
+    summary = json.loads((out / "model" / "training_summary.json").read_text())
+    assert summary["stage"] == "planner" and summary["train_rows"] == 24
+    saved = load_config(out / "model" / "training_config.yaml")
+    assert saved.optim.max_steps == 40 and saved.model.planner == TINY
+
+
+def test_pipeline_folder_generates(pretrained):
+    from stickgen.pipeline import StickGenPipeline, plan_from_actions
+
+    pipe = StickGenPipeline.from_pretrained(pretrained[0] / "model")
+    scene = pipe(plan_from_actions(["walk"], "a person does a walk", duration=3.0), seed=1,
+                 num_inference_steps=2)
+    joints = scene.actors[0].joints
+    assert joints.shape == (75, 22, 3) and np.isfinite(joints).all()
+
+
+def test_resume_ends_where_an_uninterrupted_run_ends(toy_path, tmp_path):
+    straight = tmp_path / "straight"
+    Trainer(tiny_config(toy_path, straight)).fit()
+    parted = tmp_path / "parted"
+    first = Trainer(tiny_config(toy_path, parted)).fit(stop_after=4)  # checkpoint at 3 and at the stop (4)
+    assert first["stopped"] == "stop_after" and first["step"] == 4
+    checkpoint = parted / "checkpoints" / "step_3"
+    assert checkpoint.exists()
+    resumed = Trainer(tiny_config(toy_path, parted)).fit(resume=checkpoint)  # redo step 4 from step 3
+    assert resumed["step"] == 6 and latest_checkpoint(parted).name == "step_6"
+    a, b = planner_weights(straight / "model"), planner_weights(parted / "model")
+    for key in a:
+        torch.testing.assert_close(a[key], b[key], rtol=0, atol=0)
+    assert logged(straight, "train", "loss") == logged(parted, "train", "loss")
+
+
+def test_resume_refuses_another_config(toy_path, tmp_path):
+    out = tmp_path / "run"
+    Trainer(tiny_config(toy_path, out, "optim.max_steps=3")).fit()
+    with pytest.raises(ValueError, match="optim/lr"):
+        Trainer(tiny_config(toy_path, out, "optim.max_steps=3", "optim.lr=0.01")).fit(resume=latest_checkpoint(out))
+
+
+def test_sft_starts_from_the_pretrained_weights_on_the_subset(pretrained, toy_path, tmp_path):
+    base = pretrained[0] / "model"
+    config = tiny_config(toy_path, tmp_path / "sft", "run.stage=sft", f"run.init_from={base}",
+                         "data.min_quality=0.6", "optim.max_steps=3", name="sft_small")
+    trainer = Trainer(config)
+    quality = np.asarray(toy_dataset(train=24, validation=8, seed=0, frames=(40, 70))["train"]["quality"])
+    assert len(trainer.train_rows) == int((quality >= 0.6).sum()) < 24
+    start = {k: v.detach().clone() for k, v in trainer.pipe.planner.state_dict().items()}
+    for key, value in planner_weights(base).items():
+        torch.testing.assert_close(start[key], value)
+    np.testing.assert_array_equal(trainer.pipe.feature_stats.mean,
+                                  json.loads((base / "feature_stats.json").read_text())["mean"])
+    trainer.fit()
+    tuned = planner_weights(tmp_path / "sft" / "model")
+    assert any(not torch.equal(tuned[k], start[k]) for k in tuned)
+
+
+def test_lora_adapters_save_load_and_switch(pretrained, toy_path, tmp_path):
+    from stickgen.pipeline import StickGenPipeline
+
+    base = pretrained[0] / "model"
+    adapters = {}
+    for name, lr in (("calm", "1e-3"), ("wild", "3e-2")):
+        out = tmp_path / name
+        Trainer(tiny_config(toy_path, out, "run.stage=lora", f"run.init_from={base}", f"lora.adapter_name={name}",
+                            f"optim.lr={lr}", "optim.max_steps=4", "lora.r=4", name="lora_small")).fit()
+        assert (out / "model" / name / "adapter_config.json").exists() or (out / "model" / "adapter_config.json").exists()
+        adapters[name] = out / "model" / name if (out / "model" / name).exists() else out / "model"
+    untouched = planner_weights(base)
+    pipe = StickGenPipeline.from_pretrained(base)
+    inputs = dict(text_embeds=torch.randn(1, 384), action_ids=torch.ones(1, 20, dtype=torch.long))
+    with torch.no_grad():
+        plain = pipe.planner(**inputs).pose
+        for name, path in adapters.items():
+            pipe.load_lora(path, adapter_name=name)
+        outputs = {}
+        for name in adapters:
+            pipe.set_adapter(name)
+            outputs[name] = pipe.planner(**inputs).pose
+        pipe.set_adapter("calm")
+        again = pipe.planner(**inputs).pose
+    assert not torch.allclose(outputs["calm"], plain) and not torch.allclose(outputs["calm"], outputs["wild"])
+    torch.testing.assert_close(again, outputs["calm"])
+    base_now = pipe.planner.get_base_model().state_dict()
+    for key, value in untouched.items():  # the base stayed frozen (LoRA-wrapped layers keep it in base_layer)
+        wrapped = key.replace(".weight", ".base_layer.weight")
+        torch.testing.assert_close(base_now[key] if key in base_now else base_now[wrapped], value)
+
+
+def test_refiner_stage_trains_only_the_refiner(pretrained, toy_path, tmp_path):
+    base = pretrained[0] / "model"
+    out = tmp_path / "refiner"
+    Trainer(tiny_config(toy_path, out, "run.stage=refiner", f"run.init_from={base}", "optim.max_steps=12",
+                        "run.eval_every=4", name="refiner_small")).fit()
+    for key, value in planner_weights(base).items():
+        torch.testing.assert_close(planner_weights(out / "model")[key], value)
+    before = load_file(str(base / "refiner" / "diffusion_pytorch_model.safetensors"))
+    after = load_file(str(out / "model" / "refiner" / "diffusion_pytorch_model.safetensors"))
+    assert any(not torch.equal(before[k], after[k]) for k in before)
+    denoise = logged(out, "train", "denoise")
+    assert np.mean(denoise[-4:]) < np.mean(denoise[:4])
+
+
+@pytest.mark.slow
+def test_two_processes_match_one_process_with_the_same_global_batch(toy_path, tmp_path):
+    def run(out, processes, micro):
+        sets = [f"--set=data.path={toy_path}", "--set=data.crop_frames=40", "--set=data.stats_rows=24",
+                f"--set=data.text_cache={tmp_path / 'cache'}", f"--set=model.planner={json.dumps(TINY)}",
+                f"--set=model.refiner={json.dumps(TINY_REFINER)}", f"--set=optim.micro_batch_size={micro}",
+                "--set=optim.max_steps=6", "--set=optim.warmup_steps=2", "--set=run.eval_every=3",
+                "--set=run.log_every=1", "--set=run.tensorboard=false", f"--set=run.out={out}"]
+        launcher = [sys.executable, "-m", "accelerate.commands.launch", "--multi_gpu", "--num_processes",
+                    str(processes), "--num_machines", "1", "--mixed_precision", "no", "--dynamo_backend", "no",
+                    "--main_process_port", "29533"] if processes > 1 else [sys.executable]
+        subprocess.run(launcher + ["-m", "training.train", "--config", "small", *sets], check=True,
+                       cwd=Path(__file__).resolve().parent.parent, capture_output=True)
+        return planner_weights(out / "model")
+
+    one, two = run(tmp_path / "one", 1, 4), run(tmp_path / "two", 2, 2)
+    for key in one:
+        torch.testing.assert_close(two[key], one[key], rtol=1e-4, atol=1e-5)
+    assert logged(tmp_path / "one", "validation", "loss") == pytest.approx(
+        logged(tmp_path / "two", "validation", "loss"), rel=1e-4)
