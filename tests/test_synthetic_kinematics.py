@@ -328,3 +328,13 @@ def test_sequences_blend_without_popping_or_sliding(steps):
         assert step[window, :16].max() < 5.0, "no body joint jumps at a seam"
     labels = [vocab.ACTION_NAMES[i] for i in clip.action_ids[np.r_[0, seams + 1]]]
     assert [s for s in labels if s != "stand" or steps[-1][0] == "stand"][-1] == steps[-1][0]
+
+
+@pytest.mark.parametrize("action", ["batting", "fielding", "dodge", "catching", "punch", "dance"])
+def test_repeated_actions_stay_in_place(action):
+    clip = make((action, 9.0, {"tempo": 1.25}), seed=4)
+    feet = clip.joints[:, [J["left_ankle"], J["right_ankle"]]]
+    assert np.linalg.norm(feet[:, 0] - feet[:, 1], axis=-1).max() < 0.7, "the stance does not spread"
+    assert np.linalg.norm(clip.joints[:, 0, [0, 2]] - clip.joints[0, 0, [0, 2]], axis=-1).max() < 0.8
+    if action in ("batting", "fielding", "catching", "dodge"):
+        assert clip.spec.steps[0].params["count"] >= 3

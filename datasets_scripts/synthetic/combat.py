@@ -110,12 +110,12 @@ def dodge(ctx: StepContext) -> StepResult:
     side = ctx.params.setdefault("direction", "left" if ctx.rng.random() < 0.5 else "right")
     style = ctx.params.setdefault("style", "sidestep" if ctx.rng.random() < 0.6 else "duck")
     sign = 1.0 if side == "left" else -1.0
-    back = max(0.9, ctx.duration - 0.7)
+    back = max(0.6 * ctx.duration, ctx.duration - 0.7)  # when the body comes back
     moves = []
     if style == "sidestep":
         foot = 0 if side == "left" else 1
         moves = [(foot, 0.1, 0.35, _local(ctx, [0.35 * sign, 0.0, 0.0]), 0.06)]
-        if ctx.duration > 1.6:
+        if back + 0.35 <= ctx.duration:  # time to step back in
             moves.append((foot, back, back + 0.3, _local(ctx, [-0.35 * sign, 0.0, 0.0]), 0.06))
         apply_steps(track, ctx.body, t, moves)
         settled = 0.0 if len(moves) > 1 else 0.22 * sign  # stepped back, or still out to the side

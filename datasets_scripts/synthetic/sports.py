@@ -23,6 +23,11 @@ def _sign(ctx: StepContext) -> float:
     return 1.0 if ctx.main == 1 else -1.0
 
 
+def _stance_width(ctx: StepContext) -> float:
+    """Ground distance between the state's ankles (m)."""
+    return float(np.linalg.norm((ctx.state.feet[0, 0] - ctx.state.feet[0, 1])[[0, 2]]))
+
+
 def _hands(ctx: StepContext, track, main: np.ndarray, other: np.ndarray, ease: float = 0.3) -> None:
     track.hands = blend_hands(track.hands, side_hands(ctx.main, main, other) * ctx.body.scale, smoothstep(ctx.t / ease))
 
@@ -42,7 +47,7 @@ def overhand(ctx: StepContext, stride: float, knee_lift: bool) -> StepResult:
     apply_steps(track, ctx.body, t, moves)
     shift = keyed(t, [lift, land, follow, follow + 0.4 * k], [0.0, 0.6, 0.75, 1.0 if len(moves) > 1 else 0.75])
     track.root += np.outer(shift * stride, _local(ctx, [0.0, 0.0, 1.0]))
-    track.root[:, 1] -= 0.08 * s * keyed(t, [lift, land, follow, follow + 0.5 * k], [0.0, 1.0, 1.0, 0.0])
+    track.root[:, 1] -= 0.05 * s * keyed(t, [lift, land, follow, follow + 0.5 * k], [0.0, 1.0, 1.0, 0.0])
     main = keyed(t, [0, set_, lift, land, release, follow], [[-0.21, -0.5, 0.04], [-0.05, -0.1, 0.25], [-0.05, -0.08, 0.22],
                                                            [-0.40, 0.20, -0.30], [-0.15, 0.20, 0.45], [0.15, -0.40, 0.30]])
     other = keyed(t, [0, set_, lift, land, release, follow], [[0.21, -0.5, 0.04], [0.05, -0.1, 0.25], [0.05, -0.08, 0.22],
@@ -56,7 +61,7 @@ def overhand(ctx: StepContext, stride: float, knee_lift: bool) -> StepResult:
 
 
 def pitching(ctx: StepContext) -> StepResult:
-    return overhand(ctx, stride=0.75, knee_lift=True)
+    return overhand(ctx, stride=0.70, knee_lift=True)
 
 
 def throwing(ctx: StepContext) -> StepResult:
@@ -70,7 +75,8 @@ def batting(ctx: StepContext) -> StepResult:
     k = 1.0 / float(ctx.params.get("tempo", 1.0))
     lead = 1 - ctx.main
     load, stride, swing, finish = 0.5 * k, 0.8 * k, 1.0 * k, 1.35 * k
-    apply_steps(track, ctx.body, t, [(lead, load, stride, _local(ctx, [0.25 * sign, 0.0, 0.02]), 0.07)])
+    if _stance_width(ctx) < 0.3 * ctx.body.scale:  # the first swing strides out; later ones keep the stance
+        apply_steps(track, ctx.body, t, [(lead, load, stride, _local(ctx, [0.25 * sign, 0.0, 0.02]), 0.07)])
     track.root += np.outer(keyed(t, [load, stride, finish], [0.0, 0.08, 0.1]) * sign, _local(ctx, [1.0, 0.0, 0.0]))
     track.root[:, 1] -= 0.06 * s * smoothstep(t / 0.4)
     grip = keyed(t, [0, 0.35 * k, load, stride, swing, finish],
@@ -105,7 +111,7 @@ def fielding(ctx: StepContext) -> StepResult:
     """Feet wide, crouch low with both hands on the ground ahead, scoop the ball up to the chest, rise."""
     track = hold(ctx, sway=0.0)
     t, s = ctx.t, ctx.body.scale
-    if np.linalg.norm((ctx.state.feet[0, 0] - ctx.state.feet[0, 1])[[0, 2]]) < 0.3 * s:  # not yet wide
+    if _stance_width(ctx) < 0.3 * s:  # not yet wide
         apply_steps(track, ctx.body, t, [(0, 0.05, 0.3, _local(ctx, [0.12, 0.0, 0.0]), 0.05),
                                          (1, 0.3, 0.55, _local(ctx, [-0.12, 0.0, 0.0]), 0.05)])
     down, scoop = 0.8, max(1.2, ctx.duration - 0.9)
