@@ -45,6 +45,8 @@ STATE_FILE = "trainer_state.json"
 CONFIG_FILE = "training_config.yaml"
 SUMMARY_FILE = "training_summary.json"
 METRICS_FILE = "metrics.csv"
+#: settings that only decide when a run stops or how it reports; a resumed run may change them
+RESUME_MAY_CHANGE = ("run/max_minutes", "run/log_every", "run/tensorboard", "run/keep_checkpoints")
 
 
 def lr_factor(step: int, warmup_steps: int, max_steps: int, min_ratio: float) -> float:
@@ -266,9 +268,9 @@ class Trainer:
         return folder
 
     def load_checkpoint(self, folder: Path) -> None:
-        saved = config_module.load_config(folder / CONFIG_FILE)
-        if saved.to_dict() != self.config.to_dict():
-            differing = sorted(k for k, v in _flat(self.config.to_dict()).items() if _flat(saved.to_dict()).get(k) != v)
+        saved, current = _flat(config_module.load_config(folder / CONFIG_FILE).to_dict()), _flat(self.config.to_dict())
+        differing = sorted(k for k, v in current.items() if saved.get(k) != v and k not in RESUME_MAY_CHANGE)
+        if differing:
             raise config_module.ConfigError(f"--resume: the checkpoint was made with another config "
                                             f"(differs in {', '.join(differing)})")
         self.accelerator.load_state(str(folder))

