@@ -28,7 +28,7 @@ def _run_report(pipeline, out, suites: str) -> dict:
     evaluator, data, _ = trained_toy_evaluator()
     rc = main(["--model", str(pipeline), "--out", str(out), "--data", data, "--evaluator", evaluator,
                "--num-cases", "40", "--mm-texts", "3", "--mm-generations", "2", "--steps", "2",
-               "--suites", suites, "--retrieval-rows", "60"])
+               "--suites", suites, "--retrieval-rows", "60", "--cache-dir", str(out / "cache")])
     assert rc == 0
     return json.loads((out / "report.json").read_text())
 
@@ -101,7 +101,7 @@ def test_baselines_retrieve_by_text_and_average_by_action():
 
     train = load_from_disk(data)["train"]
     encoder = MotionTextEvaluator.from_pretrained(evaluator_folder).sentence_encoder
-    retrieval = RetrievalBaseline(train, encoder, max_rows=30)
+    retrieval = RetrievalBaseline(train, encoder, max_rows=30, cache_dir=None)
     (clip,) = retrieval([_case("wave", "somebody is waving their hand at a friend")])
     owner = next(i for i in range(30) if np.allclose(np.asarray(train[i]["joints"]), clip))
     assert train[owner]["action_ids"][0] == vocab.action_id("wave")
@@ -150,3 +150,28 @@ def test_pipeline_system_batches_by_length_and_scores_refusals_as_still_clips():
     assert calls == [(1, 1.6), (2, 2.0), (1, 2.0), (1, 2.0)]
     with pytest.raises(ValueError, match="conditioning"):
         PipelineSystem(fake_pipe, conditioning="script")
+
+
+def test_sentence_vector_cache_round_trip(tmp_path):
+    from stickgen.eval.text_cache import cached_sentence_vectors
+
+    class CountingEncoder:
+        name, dim = "toy-encoder", 2
+
+        def __init__(self):
+            self.seen = []
+
+        def encode(self, texts, batch_size=128):
+            self.seen += texts
+            return np.array([[len(t), 1.0] for t in texts], np.float32)
+
+    first = CountingEncoder()
+    vectors = cached_sentence_vectors(first, ["a", "bb", "a"], tmp_path)
+    assert vectors.tolist() == [[1, 1], [2, 1], [1, 1]] and first.seen == ["a", "bb"]
+    second = CountingEncoder()
+    assert cached_sentence_vectors(second, ["bb", "ccc"], tmp_path).tolist() == [[2, 1], [3, 1]]
+    assert second.seen == ["ccc"]  # "bb" came from the cache
+    other = CountingEncoder()
+    other.name = "another-encoder"
+    cached_sentence_vectors(other, ["bb"], tmp_path)
+    assert other.seen == ["bb"]  # a cache of another encoder is not used

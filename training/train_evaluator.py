@@ -23,6 +23,8 @@ from torch import nn
 from stickgen import features
 from stickgen.eval import metrics
 from stickgen.eval.evaluator import DOWNSAMPLE, EvaluatorConfig, MotionTextEvaluator, clip_features, motion_batch
+from stickgen.eval.systems import sample_rows
+from stickgen.eval.text_cache import cached_sentence_vectors
 
 #: two different rows whose descriptions are at least this similar are not used as each other's negatives
 SAME_TEXT_COSINE = 0.9
@@ -33,11 +35,8 @@ def _load_split(dataset: Any, split: str, max_rows: int | None, seed: int,
     """Rows of ``split`` as dicts with float32 evaluator features, step action labels and texts (and the
     joints themselves when ``keep_joints``)."""
     table = dataset[split].with_format("numpy")
-    indices = np.arange(len(table))
-    if max_rows is not None and len(indices) > max_rows:
-        indices = np.sort(np.random.default_rng(seed).choice(indices, max_rows, replace=False))
     rows = []
-    for i in indices:
+    for i in sample_rows(len(table), max_rows, seed):
         row = table[int(i)]
         feats = clip_features(np.asarray(row["joints"]), int(row["fps"]))
         actions = np.asarray(row["action_ids"], dtype=np.int64)
@@ -48,25 +47,6 @@ def _load_split(dataset: Any, split: str, max_rows: int | None, seed: int,
                      "texts": [str(t) for t in row["texts"]], "fps": int(row["fps"]),
                      "joints": np.asarray(row["joints"]) if keep_joints else None})
     return rows
-
-
-def _sentence_vectors(model: MotionTextEvaluator, texts: list[str], cache_dir: str | Path | None) -> np.ndarray:
-    """``[N, text_dim]`` sentence embeddings of ``texts``, reusing ``cache_dir/text_cache.npz`` when given."""
-    cached: dict[str, np.ndarray] = {}
-    path = Path(cache_dir, "text_cache.npz") if cache_dir is not None else None
-    if path is not None and path.is_file():
-        with np.load(path) as archive:
-            if str(archive["encoder"]) == model.config.text_encoder:
-                cached = dict(zip(archive["texts"].tolist(), archive["vectors"]))
-    missing = [t for t in texts if t not in cached]
-    if missing:
-        cached.update(zip(missing, model.sentence_encoder.encode(missing, batch_size=128)))
-        if path is not None:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            names = sorted(cached)
-            np.savez(path, encoder=model.config.text_encoder, texts=np.array(names),
-                     vectors=np.stack([cached[t] for t in names]).astype(np.float32))
-    return np.stack([cached[t] for t in texts])
 
 
 def _batch_loss(model: MotionTextEvaluator, rows: list[dict], text_vectors: torch.Tensor,
@@ -122,7 +102,7 @@ def train(dataset: Any, out: str | Path, config: EvaluatorConfig | None = None, 
     model = MotionTextEvaluator(config or EvaluatorConfig(), stats)
     texts = sorted({t for r in rows for t in r["texts"]})
     log(f"train rows {len(rows)}, distinct texts {len(texts)}; encoding texts ...")
-    vectors = torch.from_numpy(_sentence_vectors(model, texts, cache_dir)).float()
+    vectors = torch.from_numpy(cached_sentence_vectors(model.sentence_encoder, texts, cache_dir)).float()
     text_index = {t: i for i, t in enumerate(texts)}
     optimizer = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=1e-4)
     history = []

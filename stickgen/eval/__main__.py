@@ -28,7 +28,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--mm-texts", type=int, default=10, help="texts for MultiModality (0 skips it)")
     parser.add_argument("--mm-generations", type=int, default=30)
     parser.add_argument("--reference-rows", type=int, default=1000, help="held-out test clips for FID")
-    parser.add_argument("--retrieval-rows", type=int, default=2000, help="train rows indexed by the retrieval baseline")
+    parser.add_argument("--retrieval-rows", type=int, default=6000, help="train rows indexed by the retrieval baseline")
+    parser.add_argument("--cache-dir", default="runs/evaluator",
+                        help="sentence-embedding cache shared with training/train_evaluator.py")
     parser.add_argument("--steps", type=int, default=10, help="refiner DDIM steps of the full pipeline")
     parser.add_argument("--guidance-scale", type=float, default=2.5)
     parser.add_argument("--conditioning", choices=("text", "plan"), default="text",
@@ -71,7 +73,7 @@ def main(argv: list[str] | None = None) -> int:
         report.PIPELINE: PipelineSystem(pipe, args.steps, args.guidance_scale, args.conditioning),
         report.PLANNER: PipelineSystem(pipe, 0, args.guidance_scale, args.conditioning),
         report.RETRIEVAL: RetrievalBaseline(dataset["train"], evaluator.sentence_encoder, args.retrieval_rows,
-                                            args.seed),
+                                            args.seed, args.cache_dir),
         report.MEAN_MOTION: MeanMotionBaseline(dataset["train"], seed=args.seed),
     }
     suites = None

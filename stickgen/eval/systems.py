@@ -47,6 +47,14 @@ def cases_from_split(split: Any, indices: Sequence[int], seed: int) -> list[Eval
     return cases
 
 
+def sample_rows(count: int, max_rows: int | None, seed: int) -> np.ndarray:
+    """Sorted row indices: all ``count`` rows, or ``max_rows`` of them drawn without replacement by
+    ``seed`` (the evaluator's training and the retrieval baseline draw the same rows)."""
+    if max_rows is None or count <= max_rows:
+        return np.arange(count)
+    return np.sort(np.random.default_rng(seed).choice(count, max_rows, replace=False))
+
+
 def real_motions(cases: list[EvalCase], seed: int = 0) -> list[np.ndarray]:
     return [c.joints for c in cases]
 
@@ -105,19 +113,20 @@ class PipelineSystem:
 class RetrievalBaseline:
     """Nearest neighbour by text: the training clip whose description is most similar (cosine of the
     sentence embeddings) to the case's text. ``train`` is the training split; ``max_rows`` caps how
-    many of its rows (all their descriptions) are indexed."""
+    many of its rows (all their descriptions) are indexed; ``cache_dir`` keeps their embeddings
+    (stickgen.eval.text_cache)."""
 
-    def __init__(self, train: Any, encoder, max_rows: int = 2000, seed: int = 0):
-        rows = np.arange(len(train))
-        if len(rows) > max_rows:
-            rows = np.sort(np.random.default_rng(seed).choice(rows, max_rows, replace=False))
+    def __init__(self, train: Any, encoder, max_rows: int | None = 6000, seed: int = 0,
+                 cache_dir: str | None = None):
+        from .text_cache import cached_sentence_vectors
+
+        rows = sample_rows(len(train), max_rows, seed)
         texts, owners = [], []
-        for i in rows:
-            for text in train[int(i)]["texts"]:
-                texts.append(text)
-                owners.append(int(i))
+        for i, row_texts in zip(rows, train.select(rows)["texts"]):
+            texts += list(row_texts)
+            owners += [int(i)] * len(row_texts)
         self.train, self.encoder, self.owners = train, encoder, np.array(owners)
-        self.vectors = encoder.encode(texts, batch_size=128)
+        self.vectors = cached_sentence_vectors(encoder, texts, cache_dir)
 
     def __call__(self, cases: list[EvalCase], seed: int = 0) -> list[np.ndarray]:
         queries = self.encoder.encode([c.text for c in cases])
@@ -129,10 +138,8 @@ class MeanMotionBaseline:
     """Per action, the mean local pose, pelvis height and pelvis velocity over the training frames with
     that label; a case's clip strings them together along its per-frame actions."""
 
-    def __init__(self, train: Any, max_rows: int = 2000, seed: int = 0):
-        rows = np.arange(len(train))
-        if len(rows) > max_rows:
-            rows = np.sort(np.random.default_rng(seed).choice(rows, max_rows, replace=False))
+    def __init__(self, train: Any, max_rows: int | None = 2000, seed: int = 0):
+        rows = sample_rows(len(train), max_rows, seed)
         sums = np.zeros((len(vocab.ACTIONS), features.FEATURE_DIM))
         counts = np.zeros(len(vocab.ACTIONS))
         for i in rows:
