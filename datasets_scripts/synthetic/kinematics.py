@@ -15,7 +15,7 @@ from .body import Body
 from .track import Track
 
 REACH = 0.997  # fraction of a fully straight limb an IK target may ask for
-SOFT_KNEE = 0.985  # legs ease into full extension beyond this fraction; planted feet stay within it
+SOFT_KNEE = 0.992  # legs ease into full extension beyond this fraction; planted feet stay within it
 SOFT_ELBOW = 0.95  # arms likewise (a hand target is never a hard constraint)
 
 
