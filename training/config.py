@@ -22,6 +22,7 @@ import yaml
 CONFIG_DIR = Path(__file__).parent / "configs"
 STAGES = ("planner", "sft", "lora", "refiner")
 MIXED_PRECISION = ("no", "bf16", "fp16", "auto")
+SCALAR_TYPES = {bool: "true or false", int: "an integer", float: "a number", str: "a string"}
 
 
 class ConfigError(ValueError):
@@ -147,27 +148,16 @@ def _coerce(key: str, value: Any, annotation: Any) -> Any:
         if not isinstance(value, dict):
             raise ConfigError(f"{key}: expected a mapping, got {value!r}")
         return dict(value)
-    if annotation is bool:
-        if not isinstance(value, bool):
-            raise ConfigError(f"{key}: expected true or false, got {value!r}")
-        return value
-    if annotation is int:
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise ConfigError(f"{key}: expected an integer, got {value!r}")
-        return value
-    if annotation is float:
-        if isinstance(value, str):  # YAML 1.1 reads 3e-4 (no dot) as a string
-            try:
-                value = float(value)
-            except ValueError:
-                pass
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise ConfigError(f"{key}: expected a number, got {value!r}")
-        return float(value)
-    if annotation is str:
-        if not isinstance(value, str):
-            raise ConfigError(f"{key}: expected a string, got {value!r}")
-        return value
+    if annotation is float and isinstance(value, str):  # YAML 1.1 reads 3e-4 (no dot) as a string
+        try:
+            value = float(value)
+        except ValueError:
+            pass
+    if annotation in SCALAR_TYPES:
+        accepted = (int, float) if annotation is float else annotation
+        if isinstance(value, bool) is not (annotation is bool) or not isinstance(value, accepted):
+            raise ConfigError(f"{key}: expected {SCALAR_TYPES[annotation]}, got {value!r}")
+        return float(value) if annotation is float else value
     raise ConfigError(f"{key}: unsupported type {annotation}")
 
 

@@ -85,18 +85,11 @@ def toy_rows(count: int, seed: int, frames: tuple[int, int] = (50, 90), prefix: 
 
 def toy_dataset(train: int = 24, validation: int = 8, seed: int = 0, frames: tuple[int, int] = (50, 90)) -> Any:
     """A ``datasets.DatasetDict`` with ``train`` and ``validation`` splits of toy rows."""
-    from datasets import Array2D, Array3D, Dataset, DatasetDict, Features, Sequence, Value
+    from datasets import Dataset, DatasetDict
 
-    features = Features({
-        "id": Value("string"), "group": Value("string"), "source": Value("string"),
-        "augmentation": Value("string"), "texts": Sequence(Value("string")), "fps": Value("int32"),
-        "num_frames": Value("int32"), "joints": Array3D(shape=(None, 22, 3), dtype="float32"),
-        "partner_joints": Array3D(shape=(None, 22, 3), dtype="float32"), "has_partner": Value("bool"),
-        "action_ids": Sequence(Value("int16")), "expression_ids": Sequence(Value("int8")),
-        "speech_ids": Sequence(Value("int8")), "contacts": Array2D(shape=(None, 4), dtype="float32"),
-        "root_velocity": Array2D(shape=(None, 3), dtype="float32"), "height": Value("float32"),
-        "speed": Value("float32"), "quality": Value("float32"),
-    })
+    from datasets_scripts.rows import dataset_features
+
+    features = dataset_features()
 
     def split(count: int, split_seed: int, prefix: str) -> Any:
         return Dataset.from_list(toy_rows(count, split_seed, frames, prefix), features=features)
