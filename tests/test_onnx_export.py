@@ -65,3 +65,11 @@ def test_onnx_backend_needs_exported_files(tmp_path):
     pipe.save_pretrained(tmp_path)
     with pytest.raises(FileNotFoundError, match="export_pipeline"):
         StickGenPipeline.from_pretrained(tmp_path, backend="onnx", text_encoder=pipe.text_encoder)
+
+
+@pytest.mark.slow
+def test_small_preset_exports_within_1e4(tmp_path):
+    pipe = StickGenPipeline.from_preset("small", TextEncoder())
+    pipe.save_pretrained(tmp_path)
+    report = export_pipeline(tmp_path)
+    assert report["planner_max_abs_diff"] < 1e-4 and report["refiner_max_abs_diff"] < 1e-4

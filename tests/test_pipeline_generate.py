@@ -185,3 +185,12 @@ def test_edit_keeps_given_frames_and_the_root_trajectory(pipe):
         pipe.edit(np.zeros((101, 22, 3)), "x", np.ones(101, int))
     with pytest.raises(ValueError, match="shape"):
         pipe.edit(clip, "walks", actions, keep_frames=keep[:5])
+
+
+@pytest.mark.slow
+def test_small_preset_makes_a_60_second_scene(encoder):
+    pipe = StickGenPipeline.from_preset("small", encoder)
+    scene = pipe(plan_from_actions([("walk", 30.0), ("dance", 30.0)], "walks then dances"), seed=0)
+    joints = scene.actors[0].joints
+    assert scene.num_frames == 1500 and np.isfinite(joints).all()
+    assert S.bone_lengths(joints).std(axis=0).max() < 1e-9 and joints[..., 1].min() >= -1e-9
