@@ -65,8 +65,10 @@ def rotate_y(points: torch.Tensor, angle: torch.Tensor) -> torch.Tensor:
 def decode(features: torch.Tensor, fps: float) -> tuple[torch.Tensor, torch.Tensor]:
     """Differentiable :func:`stickgen.features.decode`: ``[B, T, 137]`` (denormalised) -> canonical
     ``joints [B, T, 22, 3]`` and ``heading [B, T]``."""
-    heading = torch.cumsum(features[..., HEADING_VELOCITY.start], dim=-1) / fps
-    velocity = features[..., ROOT_VELOCITY]
+    moving = torch.ones(features.shape[-2], 1, dtype=features.dtype, device=features.device)
+    moving[0] = 0.0  # frame 0 is the origin by definition, as in stickgen.features.root_trajectory
+    heading = torch.cumsum(features[..., HEADING_VELOCITY.start] * moving[:, 0], dim=-1) / fps
+    velocity = features[..., ROOT_VELOCITY] * moving
     velocity = torch.stack([velocity[..., 0], torch.zeros_like(velocity[..., 0]), velocity[..., 1]], dim=-1)
     root = torch.cumsum(rotate_y(velocity, heading), dim=-2) / fps
     local = features[..., LOCAL_POSITIONS].reshape(*features.shape[:-1], NUM_JOINTS - 1, 3)
