@@ -1,6 +1,6 @@
 """Train the evaluator (stickgen.eval.evaluator) on the dataset's TRAIN split only.
 
-    python -m training.train_evaluator --dataset data/stickgen --out models/stickgen-evaluator
+    python -m training.train_evaluator --dataset data/dataset --out models/stickgen-evaluator
 
 Contrastive (symmetric InfoNCE between a clip and one of its descriptions, negatives that share a
 near-identical description masked out) plus per-step action cross-entropy. The validation split is

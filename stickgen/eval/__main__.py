@@ -68,13 +68,14 @@ def main(argv: list[str] | None = None) -> int:
                                    seed=args.seed, steps=args.steps, guidance_scale=args.guidance_scale,
                                    conditioning=args.conditioning)
     log("indexing the training split for the baselines")
+    train = dataset["train"].with_format("numpy")
     systems = {
         report.REAL: real_motions,
         report.PIPELINE: PipelineSystem(pipe, args.steps, args.guidance_scale, args.conditioning),
         report.PLANNER: PipelineSystem(pipe, 0, args.guidance_scale, args.conditioning),
-        report.RETRIEVAL: RetrievalBaseline(dataset["train"], evaluator.sentence_encoder, args.retrieval_rows,
-                                            args.seed, args.cache_dir),
-        report.MEAN_MOTION: MeanMotionBaseline(dataset["train"], seed=args.seed),
+        report.RETRIEVAL: RetrievalBaseline(train, evaluator.sentence_encoder, args.retrieval_rows, args.seed,
+                                            args.cache_dir),
+        report.MEAN_MOTION: MeanMotionBaseline(train, seed=args.seed),
     }
     suites = None
     if args.suites != "none":

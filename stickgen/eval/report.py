@@ -119,7 +119,7 @@ def evaluate(dataset: Any, evaluator, systems: dict[str, Callable], settings: Ev
     include. Returns the report dict (numbers only; see :func:`write_report`).
     """
     started = time.perf_counter()
-    test = dataset["test"]
+    test = dataset["test"].with_format("numpy")  # rows as arrays: several times faster than lists
     reference_rows, eval_rows, real_rows = split_test(test, settings)
     cases = cases_from_split(test, eval_rows, settings.seed)
     real_cases = [c for c in cases if c.source != "synthetic"]
