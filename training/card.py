@@ -17,6 +17,7 @@ import math
 import os
 import platform
 import re
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -72,8 +73,9 @@ def _stage_lines(run: Path) -> list[str]:
     summary = json.loads((run / "model" / "training_summary.json").read_text())
     config = yaml.safe_load((run / "model" / "training_config.yaml").read_text())
     validation = summary.get("validation") or {}
+    command = re.sub(r"^\S*training/train\.py", "python -m training.train", summary["command"])
     lines = [f"### Stage `{summary['stage']}` ({run})", "",
-             f"- command: `{summary['command'] or 'python -m training.train'}` "
+             f"- command: `{command}` "
              f"(resolved config saved as `training_config_{summary['stage']}.yaml` in this folder)",
              f"- steps: {summary['step']} of {config['optim']['max_steps']} "
              f"(global batch {config['optim']['micro_batch_size'] * config['optim']['grad_accum'] * summary['processes']}"
@@ -88,18 +90,32 @@ def _stage_lines(run: Path) -> list[str]:
     return lines + [""]
 
 
-def _report_section(report: Path) -> list[str]:
+def _report_section(report: Path, command: str | None) -> list[str]:
     doc = json.loads((report / "report.json").read_text())
     failed = [c["check"] for c in doc.get("quality_bar", []) if c.get("passed") is False]
     verdict = ("**The quality bar is not met**: " + "; ".join(failed) + "." if failed
                else "All measured quality-bar checks pass.")
     body = (report / "report.md").read_text().split("\n", 1)[1]  # drop the report's own title
     body = re.sub(r"^## ", "### ", body, flags=re.M)
-    return ["## Evaluation", "", f"Produced by `python -m stickgen.eval --model <this folder> --out {report}` "
-            f"(full report: `{report}/report.md`).", "", verdict, "", body.strip(), ""]
+    command = command or f"python -m stickgen.eval --model {doc.get('meta', {}).get('model')} --out {report}"
+    return ["## Evaluation", "", f"Produced by `{command}` (full report: `{report}/report.md`).", "", verdict, "",
+            body.strip(), ""]
 
 
-def build_card(model: Path, runs: list[Path], report: Path | None, dataset: Path | None) -> str:
+def collect_stage_files(model: Path, runs: list[Path]) -> None:
+    """Copy each stage's ``training_config.yaml``/``training_summary.json`` into ``model`` with the stage
+    name appended (``training_config_planner.yaml`` ...), replacing the unsuffixed copies."""
+    for run in runs:
+        stage = json.loads((run / "model" / "training_summary.json").read_text())["stage"]
+        for name in ("training_config.yaml", "training_summary.json"):
+            stem, suffix = name.split(".")
+            shutil.copyfile(run / "model" / name, model / f"{stem}_{stage}.{suffix}")
+    for name in ("training_config.yaml", "training_summary.json"):
+        (model / name).unlink(missing_ok=True)
+
+
+def build_card(model: Path, runs: list[Path], report: Path | None, dataset: Path | None,
+               eval_command: str | None = None) -> str:
     summaries = [json.loads((r / "model" / "training_summary.json").read_text()) for r in runs]
     total_minutes = sum(s["elapsed_s"] for s in summaries) / 60
     front = {"license": "apache-2.0", "library_name": "stickgen", "pipeline_tag": "text-to-3d", "tags": TAGS,
@@ -144,7 +160,7 @@ def build_card(model: Path, runs: list[Path], report: Path | None, dataset: Path
                   "Made with `python -m training.plot " + " ".join(f"{r}/metrics.csv" for r in runs)
                   + f" --out {model}/training_curve.png`.", ""]
     if report is not None:
-        lines += _report_section(report)
+        lines += _report_section(report, eval_command)
     lines += ["## Limitations", "",
               "- Trained for well under an hour on two shared CPU cores on procedural motion; expect stiff, "
               "template-like movement, and actions that the evaluation marks as weak.",
@@ -160,9 +176,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=Path, nargs="+", required=True, help="run.out folders of each stage, in order")
     parser.add_argument("--report", type=Path, help="folder with report.json and report.md of python -m stickgen.eval")
     parser.add_argument("--dataset", type=Path, help="the DatasetDict folder the stages trained on")
+    parser.add_argument("--eval-command", help="the exact evaluation command that wrote --report (quoted in the card)")
     parser.add_argument("--out", type=Path, required=True)
     args = parser.parse_args(argv)
-    card = build_card(args.model, args.runs, args.report, args.dataset)
+    collect_stage_files(args.model, args.runs)
+    card = build_card(args.model, args.runs, args.report, args.dataset, args.eval_command)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(card)
     (args.model / "README.md").write_text(card)

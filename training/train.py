@@ -293,7 +293,7 @@ class Trainer:
                        "train_rows": len(self.train_rows), "trainable_parameters": self.num_trainable,
                        "processes": acc.num_processes, "device": str(acc.device),
                        "mixed_precision": acc.mixed_precision, "torch": torch.__version__,
-                       "command": " ".join(sys.argv)}
+                       "command": " ".join(["python -m training.train", *sys.argv[1:]])}
             (folder / CONFIG_FILE).write_text(self.config.to_yaml())
             (folder / SUMMARY_FILE).write_text(json.dumps(summary, indent=1) + "\n")
         acc.wait_for_everyone()
