@@ -184,3 +184,28 @@ def test_two_processes_match_one_process_with_the_same_global_batch(toy_path, tm
         torch.testing.assert_close(two[key], one[key], rtol=1e-4, atol=1e-5)
     assert logged(tmp_path / "one", "validation", "loss") == pytest.approx(
         logged(tmp_path / "two", "validation", "loss"), rel=1e-4)
+
+
+def test_model_card_quotes_the_run_files(pretrained, tmp_path):
+    import shutil
+
+    from training.card import build_card, collect_stage_files
+
+    out, result = pretrained
+    ship = tmp_path / "ship"
+    shutil.copytree(out / "model", ship)
+    report = tmp_path / "report"
+    report.mkdir()
+    (report / "report.json").write_text(json.dumps({"quality_bar": [{"check": "FID below baselines", "passed": False},
+                                                                     {"check": "bones", "passed": True}],
+                                                    "meta": {"model": str(ship)}}))
+    (report / "report.md").write_text("# Stick-Gen evaluation report\n\n## Text-motion metrics\n\n| FID | 1.5 |\n")
+    collect_stage_files(ship, [out])
+    card = build_card(ship, [out], report, None, "python -m stickgen.eval --model ship --out report")
+    assert card.startswith("---\nlicense: apache-2.0\n") and "pipeline_tag:" in card
+    assert "steps: 40 of 40" in card and "training rows: 24" in card
+    planner_params = sum(v.numel() for v in planner_weights(ship).values())
+    assert f"planner: {planner_params:,} parameters" in card
+    assert "**The quality bar is not met**: FID below baselines." in card
+    assert "### Text-motion metrics" in card and "`python -m stickgen.eval --model ship --out report`" in card
+    assert (ship / "training_config_planner.yaml").exists() and not (ship / "training_config.yaml").exists()
