@@ -84,6 +84,10 @@ def score_system(clips: list[np.ndarray], cases: list[EvalCase], text_emb: np.nd
     out["fid"] = metrics.frechet_distance(motion_emb, reference_emb)
     out["diversity"] = metrics.diversity(motion_emb, seed=settings.seed)
     out["action_accuracy"] = metrics.action_accuracy(labels, predicted)
+    real = [i for i, c in enumerate(cases) if c.source != "synthetic"]
+    if real:
+        out["action_accuracy_real_texts"] = metrics.action_accuracy([labels[i] for i in real],
+                                                                    [predicted[i] for i in real])
     measures = [physics_metrics.clip_measures(c, fps) for c in clips]
     out.update({name: float(np.mean([m[name] for m in measures])) for name in SUMMARY_MEASURES})
     out["critic_flag_rate"] = float(np.mean([bool(critique(c, fps)) for c in clips]))
