@@ -7,6 +7,7 @@ is selectable for users who are online (or have it cached). Embeddings are the e
 """
 from __future__ import annotations
 
+import threading
 from collections import OrderedDict
 from typing import Any, Sequence
 
@@ -16,6 +17,9 @@ MINILM = "sentence-transformers/all-MiniLM-L6-v2"
 BGE_LARGE = "BAAI/bge-large-en-v1.5"
 #: encoder name -> embedding dimension
 ENCODER_DIMS: dict[str, int] = {MINILM: 384, BGE_LARGE: 1024}
+#: held while any encoder loads its weights: concurrent loads (even of two encoders) share
+#: transformers' global meta-device initialisation and fail with "Cannot copy out of meta tensor"
+_LOAD_LOCK = threading.Lock()
 
 
 class TextEncoderMismatchError(ValueError):
@@ -40,7 +44,11 @@ def _local_folder(name: str) -> str:
 
 
 class TextEncoder:
-    """Batch sentence encoder with an in-memory LRU cache: ``encode(texts) -> [N, dim]`` float32, unit norm."""
+    """Batch sentence encoder with an in-memory LRU cache: ``encode(texts) -> [N, dim]`` float32, unit norm.
+
+    Thread-safe: the first use loads the model once however many threads ask at the same time, and
+    encoding (tokenizer, cache) runs one call at a time per encoder.
+    """
 
     def __init__(self, name: str = MINILM, device: str = "cpu", cache_size: int = 4096):
         if name not in ENCODER_DIMS:
@@ -48,24 +56,35 @@ class TextEncoder:
         self.name, self.dim, self.device, self.cache_size = name, ENCODER_DIMS[name], device, cache_size
         self._model = None
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._lock = threading.Lock()
 
     @property
     def model(self):
-        """The sentence-transformers model, loaded on first use."""
+        """The sentence-transformers model, loaded on first use (once, even from several threads)."""
         if self._model is None:
-            from sentence_transformers import SentenceTransformer
-
-            self._model = SentenceTransformer(_local_folder(self.name), device=self.device)
-            got = self._model.get_embedding_dimension()
-            if got != self.dim:
-                raise TextEncoderMismatchError(f"{self.name} produced {got}-d embeddings, expected {self.dim}")
+            with _LOAD_LOCK:
+                if self._model is None:
+                    self._model = self._load()
         return self._model
+
+    def _load(self):
+        from sentence_transformers import SentenceTransformer
+
+        model = SentenceTransformer(_local_folder(self.name), device=self.device)
+        got = model.get_embedding_dimension()
+        if got != self.dim:
+            raise TextEncoderMismatchError(f"{self.name} produced {got}-d embeddings, expected {self.dim}")
+        return model
 
     def encode(self, texts: str | Sequence[str], batch_size: int = 64) -> np.ndarray:
         """``texts`` (one string or N strings) -> ``[N, dim]`` float32 L2-normalised embeddings."""
         texts = [texts] if isinstance(texts, str) else list(texts)
         if not all(isinstance(t, str) for t in texts):
             raise TypeError("texts must be strings")
+        with self._lock:
+            return self._encode(texts, batch_size)
+
+    def _encode(self, texts: list[str], batch_size: int) -> np.ndarray:
         missing = list(dict.fromkeys(t for t in texts if t not in self._cache))
         if missing:
             vectors = self.model.encode(missing, batch_size=batch_size, convert_to_numpy=True,
@@ -80,7 +99,8 @@ class TextEncoder:
         return out
 
     def clear_cache(self) -> None:
-        self._cache.clear()
+        with self._lock:
+            self._cache.clear()
 
     def check(self, model_encoder: str, model_dim: int) -> None:
         """Refuse to condition a model trained with another encoder (see :func:`check_encoder`)."""
