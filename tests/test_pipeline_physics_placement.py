@@ -86,7 +86,7 @@ def test_place_without_path_turns_and_moves():
 def test_path_is_followed_by_arc_length_facing_the_tangent():
     clip = walking_forward()
     path = np.array([[2.0, 0.0], [2.0, 2.0]])
-    world = L.place(clip, (0.0, 0.0), 0.0, path)
+    world = L.place(clip, (0.0, 0.0), np.pi / 2, path)  # the plan faces along its first leg
     pelvis = world[:, 0, [0, 2]]
     on_first = np.abs(pelvis[:, 1]) < 1e-9
     on_second = np.abs(pelvis[:, 0] - 2.0) < 1e-9

@@ -1,0 +1,60 @@
+"""Path following keeps the clip's heading relative to its travel (backwards, sideways) and the plan's
+facing until the actor has moved (an interaction before walking away)."""
+import numpy as np
+import pytest
+
+from stickgen import placement as L
+from stickgen import skeleton as S
+from stickgen.conditioning import ActorPlan
+
+
+def wrap(angle):
+    return np.angle(np.exp(1j * np.asarray(angle)))
+
+
+def travelling(direction, frames=100, distance=4.0, still=0):
+    """Rest pose facing +z whose pelvis stays put for ``still`` frames, then moves ``distance`` m toward
+    ``direction`` (a heading) at constant speed: ``[still + frames, 22, 3]``."""
+    clip = np.broadcast_to(S.rest_pose(), (still + frames, 22, 3)).copy()
+    s = np.concatenate([np.zeros(still), np.linspace(0.0, distance, frames)])
+    clip[..., 0] += (s * np.sin(direction))[:, None]
+    clip[..., 2] += (s * np.cos(direction))[:, None]
+    return clip
+
+
+@pytest.mark.parametrize("travel", [np.pi, np.pi / 2, -np.pi / 2, 0.0],
+                         ids=["backwards", "sideways_left", "sideways_right", "forwards"])
+def test_heading_keeps_its_offset_from_the_travel_direction_along_a_bent_path(travel):
+    path = np.array([[2.0, 0.0], [2.0, 2.0]])  # +x for 2 m, then +z
+    facing = wrap(np.pi / 2 - travel)  # what the plan says at frame 0: the clip's heading on the first leg
+    world = L.place_actor(travelling(travel), ActorPlan("a", "walk", np.ones(100), facing=facing, path=path))
+    pelvis, heading = world[:, 0, [0, 2]], S.heading_angles(world)
+    assert np.all((np.abs(pelvis[:, 1]) < 1e-9) | (np.abs(pelvis[:, 0] - 2.0) < 1e-9))  # on the path
+    np.testing.assert_allclose(pelvis[-1], [2.0, 2.0], atol=1e-9)
+    first, second = pelvis[:, 0] < 1.7, pelvis[:, 1] > 0.3
+    np.testing.assert_allclose(wrap(heading[first] - (np.pi / 2 - travel)), 0.0, atol=1e-6)
+    np.testing.assert_allclose(wrap(heading[second] - (0.0 - travel)), 0.0, atol=1e-6)
+    assert np.abs(wrap(np.diff(heading))).max() < 0.2  # turns smoothly at the corner
+
+
+def test_interaction_before_walking_away_faces_the_partner_until_the_actor_moves():
+    clip = travelling(0.0, frames=50, distance=3.0, still=50)  # high five for 2 s, then walk ahead
+    plan = ActorPlan("a", "a person gives a high five, then walks away", np.ones(100), start_position=(0.0, 0.0),
+                     facing=np.pi / 2, path=np.array([[-3.0, 0.0]]))  # partner at +x, walks off toward -x
+    world = L.place_actor(clip, plan)
+    heading = S.heading_angles(world)
+    travelled = np.abs(world[:, 0, 0])
+    assert np.all(travelled[:50] < 1e-9)
+    np.testing.assert_allclose(heading[travelled < L.HOLD_DISTANCE], np.pi / 2, atol=1e-9)
+    np.testing.assert_allclose(wrap(heading[travelled > L.HOLD_DISTANCE + L.BLEND_DISTANCE] + np.pi / 2), 0.0,
+                               atol=1e-6)
+    steps = np.abs(wrap(np.diff(heading)))
+    assert steps.max() < np.pi / 4 and np.count_nonzero(steps > 1e-6) >= 4  # blended over frames, no pop
+    np.testing.assert_allclose(world[-1, 0, [0, 2]], [-3.0, 0.0], atol=1e-9)
+
+
+def test_a_clip_that_never_moves_keeps_the_plan_facing_at_the_start():
+    clip = travelling(0.0, frames=30, distance=0.0)
+    world = L.place(clip, (1.0, -1.0), 0.7, np.array([[3.0, 2.0]]))
+    np.testing.assert_allclose(S.heading_angles(world), 0.7, atol=1e-9)
+    np.testing.assert_allclose(world[:, 0, [0, 2]], np.broadcast_to([1.0, -1.0], (30, 2)), atol=1e-9)
