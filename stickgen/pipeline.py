@@ -34,6 +34,7 @@ from .motion import Motion, Scene
 from .physics import postprocess
 from .placement import align_to_keyframes, place_actor
 from .skeleton import bone_lengths, resample, rotate_y
+from .text import MINILM
 
 MODEL_INDEX = "model_index.json"
 
@@ -256,8 +257,20 @@ class StickGenPipeline:
         from . import story
 
         if isinstance(item, str):
-            return story.plan_from_prompt(item, duration=duration, fps=fps)
+            return story.plan_from_prompt(item, duration=duration, fps=fps, matcher=self._story_matcher())
         return story.script_to_plan(item, fps=fps)
+
+    def _story_matcher(self):
+        """The story parser's embedding matcher on this pipeline's own MiniLM, so a process loads one.
+
+        A pipeline conditioned on another encoder leaves the parser its default (``"embedding"``: its
+        shared MiniLM, which its similarity threshold is tuned for).
+        """
+        if getattr(self.text_encoder, "name", None) != MINILM:
+            return "embedding"
+        from .story.similarity import embedding_matcher
+
+        return embedding_matcher(self.text_encoder)
 
     def _generate(self, plans: list[ScenePlan], generator, steps: int,
                   guidance: float) -> tuple[list[np.ndarray], list[np.ndarray]]:

@@ -108,16 +108,39 @@ def test_batched_prompts_and_other_frame_rates(pipe):
 def test_prompt_and_script_go_through_the_story_engine(pipe, monkeypatch):
     calls = []
     story = types.ModuleType("stickgen.story")
-    story.plan_from_prompt = lambda prompt, duration, fps: calls.append((prompt, duration, fps)) or \
-        plan_from_actions(["walk"], prompt, duration=duration, fps=fps)
+    story.plan_from_prompt = lambda prompt, duration, fps, matcher: calls.append((prompt, duration, fps, matcher)) \
+        or plan_from_actions(["walk"], prompt, duration=duration, fps=fps)
     story.script_to_plan = lambda script, fps: calls.append((script["title"], fps)) or \
         plan_from_actions(["clap"], "claps", duration=1.0, fps=fps)
+    similarity = types.ModuleType("stickgen.story.similarity")
+    similarity.embedding_matcher = lambda encoder: ("matcher on", encoder)
     monkeypatch.setitem(sys.modules, "stickgen.story", story)
+    monkeypatch.setitem(sys.modules, "stickgen.story.similarity", similarity)
     monkeypatch.setattr("stickgen.story", story, raising=False)
     scene = pipe("a man walks", duration=2.0, seed=1)
-    assert calls[0] == ("a man walks", 2.0, 25) and scene.num_frames == 50 and scene.meta["prompt"] == "a man walks"
+    assert calls[0] == ("a man walks", 2.0, 25, ("matcher on", pipe.text_encoder))  # the pipeline's own MiniLM
+    assert scene.num_frames == 50 and scene.meta["prompt"] == "a man walks"
     scene = pipe({"title": "clapping"}, seed=1, fps=20)
     assert calls[1] == ("clapping", 20) and scene.num_frames == 20
+
+
+def test_prompt_parsing_matches_clauses_with_the_pipelines_encoder_not_a_second_minilm(pipe, monkeypatch):
+    from stickgen.story import similarity
+
+    def second_minilm():
+        raise AssertionError("the story engine loaded its own MiniLM")
+
+    monkeypatch.setattr(similarity, "_shared_encoder", second_minilm)
+    encoded = []
+    encode = pipe.text_encoder.encode
+    monkeypatch.setattr(pipe.text_encoder, "encode", lambda texts, **kw: encoded.append(texts) or encode(texts, **kw))
+    scene = pipe("a woman pirouettes gracefully", duration=1.0, seed=2)  # no synonym: the matcher decides
+    assert scene.num_frames == 25
+    assert ["a person pirouettes gracefully"] in encoded
+    assert similarity.action_sentences()[0] in encoded
+    bge = StickGenPipeline.from_preset("small", TextEncoder(BGE_LARGE), planner_overrides=TINY_PLANNER,
+                                       refiner_overrides=TINY_REFINER)
+    assert bge._story_matcher() == "embedding"  # the parser's MiniLM, whose threshold it is tuned for
 
 
 def test_save_and_load_round_trip_gives_identical_scenes(pipe, encoder, tmp_path):
