@@ -6,8 +6,8 @@ the clip's own travelled distance (the arc length of its pelvis on the ground) i
 waypoints: at each frame the pelvis sits at that arc length on the polyline and the body is turned by
 the angle between the path's (smoothed) tangent and the clip's own direction of travel there, so the
 clip's trajectory bends onto the path while its heading keeps its offset from the travel direction
-(a backwards walk keeps facing against the path, a sidestep across it). Until the pelvis has travelled
-``HOLD_DISTANCE`` along the path the body keeps the plan's ``facing`` (an actor that high-fives and then
+(a backwards walk keeps facing against the path, a sidestep across it). Until the pelvis is
+``HOLD_DISTANCE`` away from its start the body keeps the plan's ``facing`` (an actor that high-fives and then
 walks away faces the partner first), then it blends to the path over ``BLEND_DISTANCE``. Feet are
 planted again afterwards by :func:`stickgen.physics.postprocess`, which the pipeline runs on the placed clip.
 """
@@ -17,7 +17,7 @@ import numpy as np
 
 from .skeleton import heading_angles, rotate_y
 
-HOLD_DISTANCE = 0.1  # metres travelled along a path before the body leaves the plan's facing
+HOLD_DISTANCE = 0.1  # metres the pelvis must get from its start before the body leaves the plan's facing
 BLEND_DISTANCE = 0.4  # metres over which it then turns (smoothstep) to the path-derived heading
 
 
@@ -40,10 +40,58 @@ def _clean_polyline(start: np.ndarray, path: np.ndarray) -> np.ndarray:
     return np.array(points)
 
 
-def _heading_between(polyline: np.ndarray, behind: np.ndarray, ahead: np.ndarray) -> np.ndarray:
-    """Headings ``[T]`` along ``polyline: [K, 2]`` from arc length ``behind: [T]`` to ``ahead: [T]``."""
-    tangent = _point_at(polyline, ahead) - _point_at(polyline, behind)
-    return np.arctan2(tangent[:, 0], tangent[:, 1])
+def _chord(polyline: np.ndarray, behind: np.ndarray, ahead: np.ndarray) -> np.ndarray:
+    """Ground vectors ``[T, 2]`` along ``polyline: [K, 2]`` from arc length ``behind: [T]`` to ``ahead: [T]``."""
+    return _point_at(polyline, ahead) - _point_at(polyline, behind)
+
+
+def _heading(vectors: np.ndarray) -> np.ndarray:
+    return np.arctan2(vectors[:, 0], vectors[:, 1])
+
+
+def _reversals(polyline: np.ndarray, smoothing: float, step: float = 0.05) -> np.ndarray:
+    """Arc lengths ``[R]`` where ``polyline: [K, 2]`` turns back: the chords ``smoothing`` metres before and
+    after a point (each at least half that long, so not swaying on the spot) make more than 120 degrees;
+    the middle of each such stretch."""
+    total = float(np.linalg.norm(np.diff(polyline, axis=0), axis=1).sum())
+    grid = np.arange(0.0, total, step)
+    ahead = _chord(polyline, grid, np.minimum(grid + smoothing, total))
+    behind = _chord(polyline, np.maximum(grid - smoothing, 0.0), grid)
+    a, b = np.linalg.norm(ahead, axis=1), np.linalg.norm(behind, axis=1)
+    turning = (np.sum(ahead * behind, axis=1) < -0.5 * a * b) & (np.minimum(a, b) > smoothing / 2)
+    edges = np.flatnonzero(np.diff(np.concatenate([[0], turning.astype(int), [0]])))
+    return (grid[edges[::2]] + grid[edges[1::2] - 1]) / 2
+
+
+def _match_reversals(s: np.ndarray, clip_turns: np.ndarray, path_turns: np.ndarray) -> np.ndarray:
+    """Path arc lengths ``[T]`` for the clip's ``s: [T]``, stretched piecewise so the clip turns back where
+    the path does; ``s`` itself unless both turn back equally often with legs within a factor of 2."""
+    if len(clip_turns) != len(path_turns) or len(clip_turns) == 0:
+        return s
+    clip_knots, path_knots = np.concatenate([[0.0], clip_turns]), np.concatenate([[0.0], path_turns])
+    ratio = np.diff(path_knots) / np.maximum(np.diff(clip_knots), 1e-9)
+    if np.any(ratio < 0.5) or np.any(ratio > 2.0):
+        return s
+    return np.where(s <= clip_turns[-1], np.interp(s, clip_knots, path_knots), s - clip_turns[-1] + path_turns[-1])
+
+
+def _path_turn(root: np.ndarray, s: np.ndarray, polyline: np.ndarray, smoothing: float
+               ) -> tuple[np.ndarray, np.ndarray]:
+    """Per frame, the path arc length ``[T]`` and the turn ``[T]`` (radians, unwrapped) that lays the clip's
+    travel direction onto the path's; frames swaying on the spot take the turn of the frames around them
+    (NaN everywhere when the clip never travels)."""
+    travelled = _clean_polyline(root[0], root[1:])
+    if len(travelled) < 2:
+        return s, np.full(len(s), np.nan)
+    on_path = _match_reversals(s, _reversals(travelled, smoothing), _reversals(polyline, smoothing))
+    behind, ahead = np.maximum(s - smoothing, 0.0), np.minimum(s + smoothing, s[-1])
+    chord = _chord(travelled, behind, ahead)
+    moving = np.flatnonzero(np.linalg.norm(chord, axis=1) > (ahead - behind) / 2)
+    if len(moving) == 0:
+        return on_path, np.full(len(s), np.nan)
+    along_path = _heading(_chord(polyline, on_path - smoothing, on_path + smoothing))
+    turn = np.unwrap(along_path[moving] - _heading(chord[moving]))
+    return on_path, np.interp(np.arange(len(s)), moving, turn)
 
 
 def follow_path(joints: np.ndarray, start: np.ndarray, path: np.ndarray, facing: float = 0.0,
@@ -52,10 +100,10 @@ def follow_path(joints: np.ndarray, start: np.ndarray, path: np.ndarray, facing:
 
     Each frame turns about its pelvis by the path's tangent heading minus the clip's own travel
     heading at the same arc length (both measured between the points ``smoothing`` metres behind and
-    ahead, the clip's within its own ends, so the body turns over about half a metre at a corner
-    instead of snapping). Before
-    ``HOLD_DISTANCE`` of travel the turn is ``facing`` (as without a path); it then blends to the
-    path's turn over ``BLEND_DISTANCE``.
+    ahead, so the body turns over about half a metre at a corner instead of snapping). Until the pelvis
+    is ``HOLD_DISTANCE`` from where it started the turn is ``facing`` (as without a path); it then
+    blends to the path's turn over ``BLEND_DISTANCE``. Where clip and path turn back (a walk there and
+    back) equally often, the clip's legs are stretched to the path's so that both turn at one place.
     """
     joints = np.asarray(joints, dtype=np.float64)
     polyline = _clean_polyline(np.asarray(start, dtype=np.float64), path)
@@ -63,21 +111,18 @@ def follow_path(joints: np.ndarray, start: np.ndarray, path: np.ndarray, facing:
         raise ValueError("path: needs at least one waypoint away from the start position")
     root = joints[:, 0, [0, 2]]
     s = np.concatenate([[0.0], np.cumsum(np.linalg.norm(np.diff(root, axis=0), axis=1))])
-    travelled = _clean_polyline(root[0], root[1:])
-    if len(travelled) < 2:  # a clip that never moves: any travel direction (it keeps ``facing``)
-        travelled = np.array([root[0], root[0] + [0.0, 1.0]])
-    along_path = _heading_between(polyline, s - smoothing, s + smoothing)
-    along_clip = _heading_between(travelled, np.maximum(s - smoothing, 0.0), np.minimum(s + smoothing, s[-1]))
-    turn = np.unwrap(along_path - along_clip)
-    weight = np.clip((s - HOLD_DISTANCE) / BLEND_DISTANCE, 0.0, 1.0)
-    weight = weight * weight * (3 - 2 * weight)
-    leaving = min(int(np.searchsorted(s, HOLD_DISTANCE)), len(s) - 1)
+    on_path, turn = _path_turn(root, s, polyline, smoothing)
+    reach = np.maximum.accumulate(np.linalg.norm(root - root[0], axis=1))
+    weight = np.clip((reach - HOLD_DISTANCE) / BLEND_DISTANCE, 0.0, 1.0)
+    if np.isnan(turn[0]):
+        turn, weight = np.full(len(s), facing), np.zeros(len(s))
+    leaving = min(int(np.searchsorted(reach, HOLD_DISTANCE)), len(s) - 1)
     turn += 2 * np.pi * np.round((facing - turn[leaving]) / (2 * np.pi))  # the short way round from facing
-    turn = facing + weight * (turn - facing)
+    turn = facing + weight * weight * (3 - 2 * weight) * (turn - facing)
     body = joints.copy()
     body[..., [0, 2]] -= root[:, None]
     body = rotate_y(body, turn[:, None])
-    body[..., [0, 2]] += _point_at(polyline, s)[:, None]
+    body[..., [0, 2]] += _point_at(polyline, on_path)[:, None]
     return body
 
 

@@ -58,3 +58,39 @@ def test_a_clip_that_never_moves_keeps_the_plan_facing_at_the_start():
     world = L.place(clip, (1.0, -1.0), 0.7, np.array([[3.0, 2.0]]))
     np.testing.assert_allclose(S.heading_angles(world), 0.7, atol=1e-9)
     np.testing.assert_allclose(world[:, 0, [0, 2]], np.broadcast_to([1.0, -1.0], (30, 2)), atol=1e-9)
+
+
+def there_and_back(turns_around, out=2.4, back=2.4):
+    """Walk ``out`` m toward +z, then come back ``back`` m: turning round first (15 frames in place),
+    or stepping backwards facing +z all the way: ``[T, 22, 3]``."""
+    rest, frames = S.rest_pose(), []
+    frames += [rest + [0.0, 0.0, s] for s in np.linspace(0.0, out, 60)]
+    if turns_around:
+        frames += [S.rotate_y(rest, a) + [0.0, 0.0, out] for a in np.linspace(0.0, np.pi, 15)]
+    frames += [S.rotate_y(rest, np.pi if turns_around else 0.0) + [0.0, 0.0, out - s]
+               for s in np.linspace(0.0, back, 60)[1:]]
+    return np.array(frames)
+
+
+@pytest.mark.parametrize("turns_around", [True, False], ids=["turns_around", "steps_back"])
+def test_there_and_back_turns_where_the_path_does_without_spinning(turns_around):
+    clip = there_and_back(turns_around)  # turns back after 2.4 m, the plan after 3 m
+    world = L.place(clip, (0.0, 0.0), 0.0, np.array([[0.0, 3.0], [0.0, 0.0]]))
+    pelvis, heading = world[:, 0, [0, 2]], S.heading_angles(world)
+    np.testing.assert_allclose(pelvis[:, 0], 0.0, atol=1e-9)
+    np.testing.assert_allclose(pelvis[:, 1].max(), 3.0, atol=1e-6)  # the clip's turn lands on the path's
+    np.testing.assert_allclose(pelvis[-1, 1], 0.6, atol=1e-6)  # the last leg keeps the clip's length
+    assert np.abs(wrap(np.diff(heading))).max() < 0.25  # only the clip's own turning (0.22 rad a frame)
+    going, coming = np.diff(pelvis[:, 1]) > 1e-3, np.diff(pelvis[:, 1]) < -1e-3
+    np.testing.assert_allclose(heading[1:][going], 0.0, atol=1e-6)
+    np.testing.assert_allclose(wrap(heading[1:][coming] - (np.pi if turns_around else 0.0)), 0.0, atol=1e-6)
+
+
+def test_swaying_on_the_spot_before_walking_keeps_the_facing_and_does_not_spin():
+    clip = travelling(0.0, frames=50, distance=3.0, still=75)
+    clip[:75, :, 0] += 0.03 * np.sin(np.linspace(0.0, 6 * np.pi, 75))[:, None]  # 0.36 m of swaying, 3 cm wide
+    world = L.place(clip, (0.0, 0.0), np.pi / 2, np.array([[-3.0, 0.0]]))
+    heading = S.heading_angles(world)
+    np.testing.assert_allclose(heading[:75], np.pi / 2, atol=1e-9)
+    np.testing.assert_allclose(wrap(heading[-20:] + np.pi / 2), 0.0, atol=1e-6)
+    assert np.abs(wrap(np.diff(heading))).max() < np.pi / 4
