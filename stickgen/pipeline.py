@@ -257,14 +257,13 @@ class StickGenPipeline:
         from . import story
 
         if isinstance(item, str):
-            return story.plan_from_prompt(item, duration=duration, fps=fps, matcher=self._story_matcher())
+            return story.plan_from_prompt(item, duration=duration, fps=fps, matcher=self.story_matcher())
         return story.script_to_plan(item, fps=fps)
 
-    def _story_matcher(self):
-        """The story parser's embedding matcher on this pipeline's own MiniLM, so a process loads one.
-
-        A pipeline conditioned on another encoder leaves the parser its default (``"embedding"``: its
-        shared MiniLM, which its similarity threshold is tuned for).
+    def story_matcher(self):
+        """The ``matcher`` for :func:`stickgen.story.parse`: the embedding matcher on this pipeline's own
+        MiniLM, so a process loads one. A pipeline conditioned on another encoder gives the parser's
+        default, ``"embedding"`` (its shared MiniLM, which its similarity threshold is tuned for).
         """
         if getattr(self.text_encoder, "name", None) != MINILM:
             return "embedding"

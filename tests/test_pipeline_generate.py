@@ -140,7 +140,7 @@ def test_prompt_parsing_matches_clauses_with_the_pipelines_encoder_not_a_second_
     assert similarity.action_sentences()[0] in encoded
     bge = StickGenPipeline.from_preset("small", TextEncoder(BGE_LARGE), planner_overrides=TINY_PLANNER,
                                        refiner_overrides=TINY_REFINER)
-    assert bge._story_matcher() == "embedding"  # the parser's MiniLM, whose threshold it is tuned for
+    assert bge.story_matcher() == "embedding"  # the parser's MiniLM, whose threshold it is tuned for
 
 
 def test_save_and_load_round_trip_gives_identical_scenes(pipe, encoder, tmp_path):
