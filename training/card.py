@@ -114,8 +114,23 @@ def collect_stage_files(model: Path, runs: list[Path]) -> None:
         (model / name).unlink(missing_ok=True)
 
 
+def _actions_section(path: Path) -> list[str]:
+    """Per-action recognition table from ``benchmarks/bench_actions.py``'s JSON."""
+    doc = json.loads(path.read_text())
+    full, planner = doc["full_pipeline"], doc["planner_alone"]
+    lines = ["## Every action of the vocabulary", "",
+             f"`python benchmarks/bench_actions.py --model {doc['model']} --seeds {doc['seeds']}` generates a "
+             f"{doc['duration_s']:g} s one-action clip per action and seed and counts the clips whose majority "
+             f"evaluator label is the intended action (full pipeline: {doc['steps']} DDIM steps, guidance "
+             f"{doc.get('guidance_scale', 2.5)}). Mean: full pipeline {doc['summary']['full_pipeline_mean']:.2f}, "
+             f"planner alone {doc['summary']['planner_alone_mean']:.2f}.", "",
+             "| action | full pipeline | planner alone |", "|---|---|---|"]
+    lines += [f"| {name} | {full[name]:.2f} | {planner[name]:.2f} |" for name in full]
+    return lines + [""]
+
+
 def build_card(model: Path, runs: list[Path], report: Path | None, dataset: Path | None,
-               eval_command: str | None = None) -> str:
+               eval_command: str | None = None, actions: Path | None = None) -> str:
     summaries = [json.loads((r / "model" / "training_summary.json").read_text()) for r in runs]
     total_minutes = sum(s["elapsed_s"] for s in summaries) / 60
     front = {"license": "apache-2.0", "library_name": "stickgen", "pipeline_tag": "text-to-3d", "tags": TAGS,
@@ -161,6 +176,8 @@ def build_card(model: Path, runs: list[Path], report: Path | None, dataset: Path
                   + f" --out {model}/training_curve.png`.", ""]
     if report is not None:
         lines += _report_section(report, eval_command)
+    if actions is not None:
+        lines += _actions_section(actions)
     lines += ["## Limitations", "",
               "- Trained for well under an hour on two shared CPU cores on procedural motion; expect stiff, "
               "template-like movement, and actions that the evaluation marks as weak.",
@@ -177,10 +194,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--report", type=Path, help="folder with report.json and report.md of python -m stickgen.eval")
     parser.add_argument("--dataset", type=Path, help="the DatasetDict folder the stages trained on")
     parser.add_argument("--eval-command", help="the exact evaluation command that wrote --report (quoted in the card)")
+    parser.add_argument("--actions", type=Path, help="JSON written by benchmarks/bench_actions.py for this model")
     parser.add_argument("--out", type=Path, required=True)
     args = parser.parse_args(argv)
     collect_stage_files(args.model, args.runs)
-    card = build_card(args.model, args.runs, args.report, args.dataset, args.eval_command)
+    card = build_card(args.model, args.runs, args.report, args.dataset, args.eval_command, args.actions)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(card)
     (args.model / "README.md").write_text(card)
