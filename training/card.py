@@ -178,7 +178,15 @@ def build_card(model: Path, runs: list[Path], report: Path | None, dataset: Path
         lines += _report_section(report, eval_command)
     if actions is not None:
         lines += _actions_section(actions)
-    lines += ["## Limitations", "",
+    refiner_failed = report is not None and any(
+        "refiner" in c["check"] and c.get("passed") is False
+        for c in json.loads((report / "report.json").read_text()).get("quality_bar", []))
+    lines += ["## Limitations", ""]
+    if refiner_failed:
+        lines.append("- The refiner of this checkpoint does not improve on the planner alone (see the quality bar); "
+                     "until a better refiner is trained, planner-only generation (`num_inference_steps=0`, "
+                     "`stick-gen --steps 0`) gives the better motion.")
+    lines += [
               "- Trained for well under an hour on two shared CPU cores on procedural motion; expect stiff, "
               "template-like movement, and actions that the evaluation marks as weak.",
               "- Single-actor training windows; two-actor scenes rely on partner conditioning learned from the "
