@@ -42,7 +42,7 @@ class _Pipelines:
         self._lock = threading.Lock()
 
     def get(self, model: str):
-        """The pipeline of ``model`` with its text encoder loaded (lazy loading is not thread-safe)."""
+        """The pipeline of ``model``, loaded once, with its text encoder warmed up before the first request."""
         with self._lock:
             if model not in self._loaded:
                 pipe = load_pipeline(model)
@@ -83,7 +83,7 @@ def run(pipelines: _Pipelines, prompt: str | None, script_json: str | None, dura
         progress(0.05, desc="loading model")
         pipe = pipelines.get(model or default_model())
         progress(0.15, desc="reading the story")
-        script = make_script(prompt, float(duration), llm, script_json, pipe.text_encoder)
+        script = make_script(prompt, float(duration), llm, script_json, pipe)
         progress(0.3, desc="generating motion")
         scene = generate(pipe, script, seed=int(seed), camera=None if camera == CAMERA_CHOICES[0] else camera)
         OUTPUT_ROOT.mkdir(parents=True, exist_ok=True)

@@ -75,14 +75,17 @@ def load_pipeline(model: str | None = None, text_encoder=None):
 
 
 def make_script(prompt: str | None, duration: float, llm: str = "none", script_json: str | None = None,
-                text_encoder=None, **llm_options: Any):
-    """The :class:`~stickgen.story.Script` of ``prompt`` (or of an edited ``script_json``)."""
+                pipe=None, **llm_options: Any):
+    """The :class:`~stickgen.story.Script` of ``prompt`` (or of an edited ``script_json``).
+
+    With a pipeline, the parser's embedding matcher runs on the pipeline's own text encoder.
+    """
     from .story import Script, parse
-    from .story.similarity import embedding_matcher
 
     if script_json is not None:
         return Script.from_json(script_json)
-    return parse(prompt, duration, llm=llm, matcher=embedding_matcher(text_encoder), **llm_options)
+    matcher = pipe.story_matcher() if pipe is not None else "embedding"
+    return parse(prompt, duration, llm=llm, matcher=matcher, **llm_options)
 
 
 def generate(pipe, script, seed: int = 0, steps: int = 10, fps: float = 25, camera: str | None = None,
@@ -231,8 +234,7 @@ def main(argv: list[str] | None = None) -> int:
         tag = f"[{k + 1}/{len(jobs)}] " if len(jobs) > 1 else ""
         started = time.perf_counter()
         try:
-            script = make_script(prompt, args.duration, args.llm, script_json,
-                                 pipe.text_encoder if pipe else None, **llm_options)
+            script = make_script(prompt, args.duration, args.llm, script_json, pipe, **llm_options)
             for warning in script.warnings:
                 _say(f"{tag}note: {warning}")
             scene = None
