@@ -55,6 +55,7 @@ def test_report_command_end_to_end(tiny_pipeline, tmp_path):
     assert real["fid"] < pipeline["fid"]
     assert real["action_accuracy"] > 0.9 > pipeline["action_accuracy"]
     assert pipeline["multimodality"] > 0 and "multimodality" not in real
+    assert "multimodality" not in doc["rows"][report.PLANNER]
     assert set(doc["realism"]) == {report.PIPELINE, report.PLANNER, report.RETRIEVAL, report.MEAN_MOTION}
     assert len(doc["realism"][report.PIPELINE]["per_clip"]) == 5
     checks = {c["check"]: c["passed"] for c in doc["quality_bar"]}
