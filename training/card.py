@@ -80,7 +80,8 @@ def _stage_lines(run: Path) -> list[str]:
              f"- steps: {summary['step']} of {config['optim']['max_steps']} "
              f"(global batch {config['optim']['micro_batch_size'] * config['optim']['grad_accum'] * summary['processes']}"
              f" windows of up to {config['data']['crop_frames']} frames), training rows: {summary['train_rows']}",
-             f"- wall time: {summary['elapsed_s'] / 60:.1f} min including data loading and text encoding "
+             f"- wall time: {summary['elapsed_s'] / 60:.1f} min including data loading and the description embeddings (read from "
+             f"`{config['data']['text_cache']}` when already encoded there) "
              f"({summary['processes']} process, device {summary['device']}, mixed precision "
              f"{summary['mixed_precision']}, torch {summary['torch']})",
              f"- trainable parameters: {summary['trainable_parameters']:,}",
