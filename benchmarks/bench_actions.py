@@ -87,7 +87,8 @@ def main(argv: list[str] | None = None) -> int:
     RESULTS.mkdir(exist_ok=True)
     out = RESULTS / f"bench_actions_{Path(args.model).name}.json"
     out.write_text(json.dumps({"model": args.model, "evaluator": args.evaluator, "seeds": args.seeds,
-                               "duration_s": args.duration, "steps": args.steps, "guidance_scale": args.guidance_scale, "summary": summary,
+                               "duration_s": args.duration, "steps": args.steps,
+                               "guidance_scale": args.guidance_scale, "summary": summary,
                                "full_pipeline": full, "planner_alone": planner,
                                "wall_s": round(time.perf_counter() - started, 1)}, indent=1) + "\n")
     print(f"wrote {out}")

@@ -72,16 +72,16 @@ def dataset_facts(path: Path) -> dict[str, Any]:
 def _stage_lines(run: Path) -> list[str]:
     summary = json.loads((run / "model" / "training_summary.json").read_text())
     config = yaml.safe_load((run / "model" / "training_config.yaml").read_text())
-    validation = summary.get("validation") or {}
+    validation, optim = summary.get("validation") or {}, config["optim"]
     command = re.sub(r"^\S*training/train\.py", "python -m training.train", summary["command"])
     lines = [f"### Stage `{summary['stage']}` ({run})", "",
              f"- command: `{command}` "
              f"(resolved config saved as `training_config_{summary['stage']}.yaml` in this folder)",
-             f"- steps: {summary['step']} of {config['optim']['max_steps']} "
-             f"(global batch {config['optim']['micro_batch_size'] * config['optim']['grad_accum'] * summary['processes']}"
-             f" windows of up to {config['data']['crop_frames']} frames), training rows: {summary['train_rows']}",
-             f"- wall time: {summary['elapsed_s'] / 60:.1f} min including data loading and the description embeddings (read from "
-             f"`{config['data']['text_cache']}` when already encoded there) "
+             f"- steps: {summary['step']} of {optim['max_steps']} (global batch "
+             f"{optim['micro_batch_size'] * optim['grad_accum'] * summary['processes']} windows of up to "
+             f"{config['data']['crop_frames']} frames), training rows: {summary['train_rows']}",
+             f"- wall time: {summary['elapsed_s'] / 60:.1f} min including data loading and the description "
+             f"embeddings (read from `{config['data']['text_cache']}` when already encoded there) "
              f"({summary['processes']} process, device {summary['device']}, mixed precision "
              f"{summary['mixed_precision']}, torch {summary['torch']})",
              f"- trainable parameters: {summary['trainable_parameters']:,}",
