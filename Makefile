@@ -7,7 +7,7 @@ export TRANSFORMERS_OFFLINE := 1
 export HF_DATASETS_OFFLINE := 1
 export GRADIO_ANALYTICS_ENABLED := False
 
-.PHONY: install run app test test-all bench clean
+.PHONY: install run example app test test-all bench clean
 
 install: $(VENV)/.installed
 
@@ -19,10 +19,14 @@ $(VENV)/.installed: requirements.txt pyproject.toml
 	$(BIN)/pip install --no-deps -e .
 	touch $@
 
-# The main job: render the bundled example animation to out/wave.mp4.
+# The main job: text to animation with the shipped small model (PROMPT="..." make run for another).
+PROMPT ?= a person waves
 run: install
-	$(BIN)/stick-gen render examples/wave.motion -o out/wave.mp4 -o out/wave.gif
-	@echo "wrote out/wave.mp4 and out/wave.gif"
+	$(BIN)/stick-gen "$(PROMPT)" -o out/wave.mp4 -o out/wave.motion --seed 7
+
+# Render the bundled hand-made example (no model involved).
+example: install
+	$(BIN)/stick-gen render examples/wave.motion -o out/example.mp4 -o out/example.gif
 
 app: install
 	$(BIN)/python app.py

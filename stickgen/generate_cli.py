@@ -88,7 +88,7 @@ def make_script(prompt: str | None, duration: float, llm: str = "none", script_j
     return parse(prompt, duration, llm=llm, matcher=matcher, **llm_options)
 
 
-def generate(pipe, script, seed: int = 0, steps: int = 10, fps: float = 25, camera: str | None = None,
+def generate(pipe, script, seed: int = 0, steps: int | None = None, fps: float = 25, camera: str | None = None,
              guidance_scale: float = 2.5):
     """Scene of ``script`` from ``pipe``; ``camera`` replaces the script's camera moves for the whole clip."""
     from .story import script_to_plan
@@ -150,7 +150,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help="story parser: rules (none) or an LLM backend that falls back to it")
     parser.add_argument("--llm-model", default=None, help="model name for --llm ollama/grok")
     parser.add_argument("--llm-url", default=None, help="base URL for --llm ollama/grok")
-    parser.add_argument("--steps", type=int, default=10, help="refiner DDIM steps (0 = planner only)")
+    parser.add_argument("--steps", type=int, default=None,
+                        help="refiner DDIM steps (0 = planner only; default: the model's recommendation)")
     parser.add_argument("--size", type=_size, default=(512, 512), help="WIDTHxHEIGHT of renders (default 512x512)")
     parser.add_argument("--fps", type=float, default=25.0, help="frames per second (default 25)")
     parser.add_argument("--script", default=None, help="run this script JSON (from -o x.json) instead of a prompt")

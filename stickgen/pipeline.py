@@ -48,7 +48,8 @@ class StickGenPipeline:
     """Text-to-motion pipeline. ``backend`` is ``"pytorch"`` or ``"onnx"`` (needs ``onnx/`` models)."""
 
     def __init__(self, planner, refiner, scheduler, text_encoder, feature_stats: FeatureStats,
-                 name: str = "stickgen", backend: str = "pytorch", onnx_folder: str | Path | None = None):
+                 name: str = "stickgen", backend: str = "pytorch", onnx_folder: str | Path | None = None,
+                 default_inference_steps: int = 10):
         config = planner.config
         text_encoder.check(config.text_encoder, config.text_dim)
         if config.feature_dim != FEATURE_DIM or refiner.config.feature_dim != FEATURE_DIM:
@@ -58,6 +59,7 @@ class StickGenPipeline:
         self.planner, self.refiner, self.scheduler = planner.eval(), refiner.eval(), scheduler
         self.text_encoder, self.feature_stats, self.name = text_encoder, feature_stats, name
         self.backend = backend
+        self.default_inference_steps = default_inference_steps  # what a call without num_inference_steps uses
         if backend == "onnx":
             from .onnx_export import OnnxPlanner, OnnxRefiner
 
@@ -122,7 +124,8 @@ class StickGenPipeline:
         scheduler = DDIMScheduler.from_pretrained(folder / "scheduler")
         encoder = text_encoder or TextEncoder(index["text_encoder"]["name"])
         return cls(planner, refiner, scheduler, encoder, FeatureStats.load(folder),
-                   name=index.get("name", folder.name), backend=backend, onnx_folder=folder / "onnx")
+                   name=index.get("name", folder.name), backend=backend, onnx_folder=folder / "onnx",
+                   default_inference_steps=index.get("default_inference_steps", 10))
 
     def save_pretrained(self, folder: str | Path) -> Path:
         """Write every component into ``folder`` (see the module docstring for the layout)."""
@@ -139,6 +142,7 @@ class StickGenPipeline:
             "refiner": ["stickgen.models.modeling_refiner", "StickGenRefiner"],
             "scheduler": ["diffusers", type(self.scheduler).__name__],
             "text_encoder": {"name": self.text_encoder.name, "dim": self.text_encoder.dim},
+            "default_inference_steps": self.default_inference_steps,
         }
         (folder / MODEL_INDEX).write_text(json.dumps(index, indent=2) + "\n")
         return folder
@@ -168,14 +172,18 @@ class StickGenPipeline:
     # ------------------------------------------------------------------ generation
 
     def __call__(self, prompt_or_plan: Any, duration: float = 10.0, seed: int | None = None,
-                 num_inference_steps: int = 10, guidance_scale: float = 2.5, generator=None,
+                 num_inference_steps: int | None = None, guidance_scale: float = 2.5, generator=None,
                  fps: float = 25) -> Scene | list[Scene]:
         """Generate a :class:`Scene` (or a list of them for a list of prompts/plans, in one batch).
 
         ``prompt_or_plan``: a prompt string, a story ``Script`` or a :class:`ScenePlan`. The same
-        ``seed`` gives the same scene; ``num_inference_steps=0`` skips the refiner (planner only).
+        ``seed`` gives the same scene; ``num_inference_steps=0`` skips the refiner (planner only), and
+        ``None`` uses the model's recommendation (``default_inference_steps`` in ``model_index.json``).
         """
         import torch
+
+        if num_inference_steps is None:
+            num_inference_steps = self.default_inference_steps
 
         items = list(prompt_or_plan) if isinstance(prompt_or_plan, (list, tuple)) else [prompt_or_plan]
         plans = [self._to_plan(item, duration, fps) for item in items]

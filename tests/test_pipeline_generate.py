@@ -157,6 +157,21 @@ def test_save_and_load_round_trip_gives_identical_scenes(pipe, encoder, tmp_path
         StickGenPipeline.from_pretrained(tmp_path / "planner")
 
 
+def test_model_index_sets_the_default_number_of_refiner_steps(pipe, encoder, tmp_path):
+    plan = plan_from_actions(["walk"], "walks", duration=2.0)
+    index_path = pipe.save_pretrained(tmp_path) / "model_index.json"
+    index = json.loads(index_path.read_text())
+    assert index["default_inference_steps"] == 10
+    index["default_inference_steps"] = 0  # a checkpoint whose refiner should stay off by default
+    index_path.write_text(json.dumps(index))
+    planner_only = StickGenPipeline.from_pretrained(tmp_path, text_encoder=encoder)
+    scene = planner_only(plan, seed=3)
+    assert scene.meta["steps"] == 0
+    assert np.array_equal(scene.actors[0].joints, pipe(plan, seed=3, num_inference_steps=0).actors[0].joints)
+    assert not np.array_equal(scene.actors[0].joints, pipe(plan, seed=3).actors[0].joints)
+    assert planner_only(plan, seed=3, num_inference_steps=2).meta["steps"] == 2
+
+
 def test_mismatched_text_encoder_is_refused(pipe, tmp_path):
     pipe.save_pretrained(tmp_path)
     with pytest.raises(TextEncoderMismatchError, match="all-MiniLM-L6-v2.*384-d.*bge-large"):

@@ -184,9 +184,12 @@ def build_card(model: Path, runs: list[Path], report: Path | None, dataset: Path
         for c in json.loads((report / "report.json").read_text()).get("quality_bar", []))
     lines += ["## Limitations", ""]
     if refiner_failed:
+        default_steps = json.loads((model / "model_index.json").read_text()).get("default_inference_steps", 10)
         lines.append("- The refiner of this checkpoint does not improve on the planner alone (see the quality bar); "
                      "until a better refiner is trained, planner-only generation (`num_inference_steps=0`, "
-                     "`stick-gen --steps 0`) gives the better motion.")
+                     "`stick-gen --steps 0`) gives the better motion. This folder's `model_index.json` sets "
+                     f"`default_inference_steps` to {default_steps}: a call that names no step count (the CLI, "
+                     "the app, `pipe(prompt)`) uses that; the evaluation's full-pipeline row uses 10 steps.")
     lines += [
               "- Trained for well under an hour on two shared CPU cores on procedural motion; expect stiff, "
               "template-like movement, and actions that the evaluation marks as weak.",
