@@ -163,10 +163,7 @@ def test_push_to_hub_against_a_mocked_hub(tmp_path):
     assert {"README.md", "data/train-00000-of-00001.parquet"} <= committed
 
 
-def test_real_generator_rows_when_available(tmp_path, monkeypatch):
-    synthetic = pytest.importorskip("datasets_scripts.synthetic")
-    if not hasattr(synthetic, "sample_spec"):
-        pytest.skip("the procedural generator has not landed")
+def test_real_generator_rows(tmp_path, monkeypatch):
     monkeypatch.setattr(build, "SHARD_MOTIONS", 6)
     dataset = build.build(24, tmp_path / "ds", seed=3)
     rows = [r for split in dataset.values() for r in split if r["source"] == "synthetic"]
