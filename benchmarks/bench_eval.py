@@ -10,13 +10,13 @@ import argparse
 import json
 import os
 import platform
-import time
 from pathlib import Path
 
 import numpy as np
 
 from stickgen.eval import metrics, physics_metrics, safety
 from stickgen.skeleton import make_rigid, rest_pose
+from timing import median_ms
 
 RESULTS = Path(__file__).parent / "results" / "bench_eval.json"
 
@@ -26,15 +26,6 @@ def swaying_clip(frames: int = 250, seed: int = 0) -> np.ndarray:
     rng = np.random.default_rng(seed)
     t = np.arange(frames)[:, None, None] / 25.0
     return make_rigid(rest_pose()[None] + 0.05 * np.sin(2 * np.pi * 0.7 * t + rng.uniform(0, 6, (1, 22, 3))))
-
-
-def median_ms(fn, repeats: int) -> float:
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - start) * 1000)
-    return float(np.median(times))
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -8,15 +8,14 @@ from __future__ import annotations
 
 import argparse
 import json
-import statistics
 import tempfile
-import time
 from pathlib import Path
 
 import numpy as np
 
 from stickgen import skeleton as sk
 from stickgen.motion import Motion, Scene, Segment
+from timing import median_ms
 
 RESULTS = Path(__file__).parent / "results" / "bench_motion.json"
 
@@ -33,15 +32,6 @@ def make_scene(actors: int, frames: int = 250, seed: int = 0) -> Scene:
                               actions=[Segment(0, frames // 2, "walk"), Segment(frames // 2, frames, "wave")],
                               expressions=[Segment(0, frames, "happy")]))
     return Scene(motions, meta={"prompt": "benchmark", "seed": seed})
-
-
-def median_ms(fn, repeats: int) -> float:
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times)
 
 
 def main() -> None:
