@@ -15,6 +15,9 @@ Saved folder (``save_pretrained``)::
     scheduler/            DDIMScheduler config
     feature_stats.json    normalisation of the motion features
     onnx/                 optional: planner.onnx, refiner.onnx (see stickgen.onnx_export)
+
+``model_index.json`` ``"sampling"`` holds the checkpoint's recommended ``num_inference_steps``,
+``guidance_scale`` and ``strength`` (see :data:`DEFAULT_SAMPLING`); a call may override each.
 """
 from __future__ import annotations
 
@@ -37,6 +40,9 @@ from .skeleton import bone_lengths, resample, rotate_y
 from .text import MINILM
 
 MODEL_INDEX = "model_index.json"
+#: what a call that names no sampling setting uses; a saved folder's ``model_index.json`` ``"sampling"``
+#: overrides it (the trained checkpoint's recommendation, chosen on the validation split)
+DEFAULT_SAMPLING = {"num_inference_steps": 10, "guidance_scale": 2.5, "strength": 1.0}
 
 
 def _camera_id(plan: ScenePlan) -> int:
@@ -49,7 +55,7 @@ class StickGenPipeline:
 
     def __init__(self, planner, refiner, scheduler, text_encoder, feature_stats: FeatureStats,
                  name: str = "stickgen", backend: str = "pytorch", onnx_folder: str | Path | None = None,
-                 default_inference_steps: int = 10):
+                 sampling: dict[str, float] | None = None):
         config = planner.config
         text_encoder.check(config.text_encoder, config.text_dim)
         if config.feature_dim != FEATURE_DIM or refiner.config.feature_dim != FEATURE_DIM:
@@ -59,7 +65,10 @@ class StickGenPipeline:
         self.planner, self.refiner, self.scheduler = planner.eval(), refiner.eval(), scheduler
         self.text_encoder, self.feature_stats, self.name = text_encoder, feature_stats, name
         self.backend = backend
-        self.default_inference_steps = default_inference_steps  # what a call without num_inference_steps uses
+        unknown = set(sampling or {}) - set(DEFAULT_SAMPLING)
+        if unknown:
+            raise ValueError(f"sampling: unknown setting(s) {sorted(unknown)}; known: {sorted(DEFAULT_SAMPLING)}")
+        self.sampling = {**DEFAULT_SAMPLING, **(sampling or {})}  # what a call that names no setting uses
         if backend == "onnx":
             from .onnx_export import OnnxPlanner, OnnxRefiner
 
@@ -125,7 +134,7 @@ class StickGenPipeline:
         encoder = text_encoder or TextEncoder(index["text_encoder"]["name"])
         return cls(planner, refiner, scheduler, encoder, FeatureStats.load(folder),
                    name=index.get("name", folder.name), backend=backend, onnx_folder=folder / "onnx",
-                   default_inference_steps=index.get("default_inference_steps", 10))
+                   sampling=index.get("sampling"))
 
     def save_pretrained(self, folder: str | Path) -> Path:
         """Write every component into ``folder`` (see the module docstring for the layout)."""
@@ -142,7 +151,7 @@ class StickGenPipeline:
             "refiner": ["stickgen.models.modeling_refiner", "StickGenRefiner"],
             "scheduler": ["diffusers", type(self.scheduler).__name__],
             "text_encoder": {"name": self.text_encoder.name, "dim": self.text_encoder.dim},
-            "default_inference_steps": self.default_inference_steps,
+            "sampling": self.sampling,
         }
         (folder / MODEL_INDEX).write_text(json.dumps(index, indent=2) + "\n")
         return folder
@@ -172,18 +181,18 @@ class StickGenPipeline:
     # ------------------------------------------------------------------ generation
 
     def __call__(self, prompt_or_plan: Any, duration: float = 10.0, seed: int | None = None,
-                 num_inference_steps: int | None = None, guidance_scale: float = 2.5, generator=None,
-                 fps: float = 25) -> Scene | list[Scene]:
+                 num_inference_steps: int | None = None, guidance_scale: float | None = None,
+                 strength: float | None = None, generator=None, fps: float = 25) -> Scene | list[Scene]:
         """Generate a :class:`Scene` (or a list of them for a list of prompts/plans, in one batch).
 
         ``prompt_or_plan``: a prompt string, a story ``Script`` or a :class:`ScenePlan`. The same
-        ``seed`` gives the same scene; ``num_inference_steps=0`` skips the refiner (planner only), and
-        ``None`` uses the model's recommendation (``default_inference_steps`` in ``model_index.json``).
+        ``seed`` gives the same scene; ``num_inference_steps=0`` skips the refiner (planner only).
+        ``strength`` (0, 1]: how much of the diffusion the refiner runs from the noised plan (1: from pure
+        noise). A setting left ``None`` uses the checkpoint's recommendation (:attr:`sampling`).
         """
         import torch
 
-        if num_inference_steps is None:
-            num_inference_steps = self.default_inference_steps
+        num_inference_steps, guidance_scale, strength = self.resolve_sampling(num_inference_steps, guidance_scale, strength)
 
         items = list(prompt_or_plan) if isinstance(prompt_or_plan, (list, tuple)) else [prompt_or_plan]
         plans = [self._to_plan(item, duration, fps) for item in items]
@@ -194,7 +203,7 @@ class StickGenPipeline:
         with torch.inference_mode():
             for key in sorted({clock(plan) for plan in plans}):
                 same = [plan for plan in plans if clock(plan) == key]
-                results[key] = self._generate(same, generator, num_inference_steps, guidance_scale)
+                results[key] = self._generate(same, generator, (num_inference_steps, guidance_scale, strength))
         taken = dict.fromkeys(results, 0)
         scenes = []
         for plan, item in zip(plans, items):
@@ -215,20 +224,22 @@ class StickGenPipeline:
             meta = {**plan.meta, "prompt": item if isinstance(item, str) else plan.meta.get("prompt"),
                     "seed": seed, "model": self.name, "generator": f"stickgen {__version__}",
                     "created": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
-                    "steps": num_inference_steps, "guidance_scale": guidance_scale, "backend": self.backend}
+                    "steps": num_inference_steps, "guidance_scale": guidance_scale, "strength": strength,
+                    "backend": self.backend}
             scenes.append(Scene(motions, fps=plan.fps, camera=plan.camera, objects=plan.objects, meta=meta))
         return scenes if isinstance(prompt_or_plan, (list, tuple)) else scenes[0]
 
     def edit(self, joints: np.ndarray, text: str, action_ids: np.ndarray, keep_frames: np.ndarray | None = None,
-             keep_joints: Sequence[int] = (), seed: int | None = None, num_inference_steps: int = 10,
-             guidance_scale: float = 2.5, generator=None) -> np.ndarray:
+             keep_joints: Sequence[int] = (), seed: int | None = None, num_inference_steps: int | None = None,
+             guidance_scale: float | None = None, strength: float | None = None, generator=None) -> np.ndarray:
         """Regenerate a world clip around what is kept: in-betweening and joint/trajectory constraints.
 
         joints ``[T, 22, 3]`` at the model's frame rate, ``T <= max_frames``; action_ids ``[T]``;
         keep_frames ``[T]`` bool (frames reproduced as given); keep_joints: joints whose channels are
         kept over the whole clip (``0`` keeps the root trajectory). Returns the post-processed world
         clip ``[T, 22, 3]``; kept features are reproduced exactly, and the root path is bent to meet the
-        kept frames (:func:`stickgen.placement.align_to_keyframes`), before post-processing.
+        kept frames (:func:`stickgen.placement.align_to_keyframes`), before post-processing. Sampling
+        settings left ``None`` use :attr:`sampling` (at least one refiner step: editing needs the refiner).
         """
         import torch
 
@@ -250,14 +261,23 @@ class StickGenPipeline:
                       actions=torch.as_tensor(np.asarray(action_ids, dtype=np.int64)[None]),
                       cameras=torch.zeros(1, dtype=torch.long))
         with torch.inference_mode():
+            steps, guidance, strength = self.resolve_sampling(num_inference_steps, guidance_scale, strength)
             pose = self._plan_and_refine(inputs, known, frame_mask[None], channel_mask[None], None, generator,
-                                         num_inference_steps, guidance_scale)
+                                         (max(steps, 1), guidance, strength))
         features = self.feature_stats.denormalize(pose[0].numpy().astype(np.float64))
         origin, heading = canonical_transform(joints)
         world = rotate_y(decode(features, config.fps), heading) + origin
         world = align_to_keyframes(world, joints, frame_mask)
         lengths = np.median(bone_lengths(joints), axis=0)  # the given actor's skeleton
         return postprocess(world, config.fps, features[:, CONTACTS] > 0.5, lengths)
+
+    def resolve_sampling(self, steps: int | None, guidance: float | None, strength: float | None) -> tuple[int, float, float]:
+        """The call's ``(num_inference_steps, guidance_scale, strength)``, defaults from :attr:`sampling`."""
+        given = {"num_inference_steps": steps, "guidance_scale": guidance, "strength": strength}
+        chosen = {name: self.sampling[name] if value is None else value for name, value in given.items()}
+        if int(chosen["num_inference_steps"]) < 0 or not 0.0 < float(chosen["strength"]) <= 1.0:
+            raise ValueError(f"num_inference_steps must be >= 0 and strength in (0, 1], got {chosen}")
+        return int(chosen["num_inference_steps"]), float(chosen["guidance_scale"]), float(chosen["strength"])
 
     def _to_plan(self, item: Any, duration: float, fps: float) -> ScenePlan:
         if isinstance(item, ScenePlan):
@@ -279,12 +299,12 @@ class StickGenPipeline:
 
         return embedding_matcher(self.text_encoder)
 
-    def _generate(self, plans: list[ScenePlan], generator, steps: int,
-                  guidance: float) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    def _generate(self, plans: list[ScenePlan], generator,
+                  sampling: tuple[int, float, float]) -> tuple[list[np.ndarray], list[np.ndarray]]:
         """Canonical joints ``[T, 22, 3]`` and contacts ``[T, 4]`` of every actor of ``plans`` (same length and fps).
 
         Runs at the model's frame rate. Actors with a partner get a second pass conditioned on the
-        partner's planner-only first pass.
+        partner's planner-only first pass. ``sampling``: ``(steps, guidance_scale, strength)``.
         """
         import torch
 
@@ -299,9 +319,9 @@ class StickGenPipeline:
         partners = [(a.partner + sum(len(p.actors) for p in plans[:k])) if a.partner is not None else None
                     for k, plan in enumerate(plans) for a in plan.actors]
         if all(p is None for p in partners):
-            return self._windows(inputs, None, generator, steps, guidance)
-        first, _ = self._windows(inputs, None, generator, 0, guidance)
-        return self._windows(inputs, self._partner_joints(actors, partners, first), generator, steps, guidance)
+            return self._windows(inputs, None, generator, sampling)
+        first, _ = self._windows(inputs, None, generator, (0, *sampling[1:]))
+        return self._windows(inputs, self._partner_joints(actors, partners, first), generator, sampling)
 
     def _partner_joints(self, actors: list[ActorPlan], partners: list[int | None],
                         joints: list[np.ndarray]) -> np.ndarray:
@@ -315,8 +335,8 @@ class StickGenPipeline:
             out[i] = to_canonical(world, start, actor.facing)
         return out
 
-    def _windows(self, inputs: dict, partner: np.ndarray | None, generator, steps: int,
-                 guidance: float) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    def _windows(self, inputs: dict, partner: np.ndarray | None, generator,
+                 sampling: tuple[int, float, float]) -> tuple[list[np.ndarray], list[np.ndarray]]:
         """Plan (and refine) window by window; returns canonical joints and contacts per actor."""
         config = self.planner.config
         size, overlap = config.max_frames, config.window_overlap
@@ -342,7 +362,7 @@ class StickGenPipeline:
                     window_partner[i] = to_canonical(partner[i, start:end], origin, heading).reshape(length, -1)
             inputs_now = dict(inputs, actions=inputs["actions"][:, start:end])
             pose = self._plan_and_refine(inputs_now, known, frame_mask, frame_mask[..., None], window_partner,
-                                         generator, steps, guidance)
+                                         generator, sampling)
             features = self.feature_stats.denormalize(pose.numpy().astype(np.float64))
             for i, (origin, heading) in enumerate(frames):
                 window_joints = rotate_y(decode(features[i], config.fps), heading) + origin
@@ -351,11 +371,12 @@ class StickGenPipeline:
         return list(joints), list(contacts)
 
     def _plan_and_refine(self, inputs: dict, known: np.ndarray, frame_mask: np.ndarray, channel_mask: np.ndarray,
-                         partner: np.ndarray | None, generator, steps: int, guidance: float):
+                         partner: np.ndarray | None, generator, sampling: tuple[int, float, float]):
         """One window through planner and refiner: normalised features ``[B, T, 137]`` (a tensor).
 
         ``known [B, T, 137]`` normalised features kept exactly where ``channel_mask`` (broadcastable) is
-        set; ``frame_mask [B, T]`` marks fully known frames for the planner; ``partner [B, T, 66]``.
+        set; ``frame_mask [B, T]`` marks fully known frames for the planner; ``partner [B, T, 66]``;
+        ``sampling``: ``(steps, guidance_scale, strength)`` of the refiner (0 steps: planner only).
         """
         import torch
 
@@ -372,9 +393,10 @@ class StickGenPipeline:
             partner_joints=torch.as_tensor(partner, dtype=torch.float32),
             has_partner=torch.as_tensor(np.any(partner != 0, axis=(1, 2)), dtype=torch.float32))).float()
         pose = pose * (1 - mask) + known_t * mask
+        steps, guidance, strength = sampling
         if steps > 0:
             pose = denoise(self._denoise_fn, self.scheduler, pose, inputs["text"], steps, guidance, generator,
-                           known=known_t, known_mask=mask)
+                           known=known_t, known_mask=mask, strength=strength)
         return pose
 
 

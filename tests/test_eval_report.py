@@ -20,7 +20,8 @@ def tiny_pipeline(tmp_path_factory):
     from stickgen.pipeline import StickGenPipeline
 
     folder = tmp_path_factory.mktemp("tiny-pipeline")
-    StickGenPipeline.from_preset("small", planner_overrides=TINY, refiner_overrides=TINY).save_pretrained(folder)
+    StickGenPipeline.from_preset("small", planner_overrides=TINY,
+                                 refiner_overrides={**TINY, "residual": False}).save_pretrained(folder)
     return folder
 
 
@@ -137,7 +138,7 @@ def test_pipeline_system_batches_by_length_and_scores_refusals_as_still_clips():
 
     calls = []
 
-    def fake_pipe(inputs, duration, seed, num_inference_steps, guidance_scale, fps):
+    def fake_pipe(inputs, duration, seed, num_inference_steps, guidance_scale, strength, fps):
         calls.append((len(inputs), duration))
         if any("bad" in text for text in inputs):
             raise ValueError("cannot parse")

@@ -9,7 +9,8 @@ import pytest
 import torch
 
 from stickgen.models import PLANNER_PRESETS, StickGenConfig, StickGenPlanner
-from stickgen.models.modeling_refiner import StickGenRefiner, denoise, make_scheduler, refiner_loss
+from stickgen.models.modeling_refiner import (StickGenRefiner, denoise, make_scheduler, refiner_loss,
+                                              sampling_timesteps)
 
 TARGETS = {"small": 7.2e6, "medium": 20.6e6, "large": 44.6e6}
 TINY = dict(d_model=32, num_layers=2, num_heads=2, ffn_dim=64, max_frames=60)
@@ -151,7 +152,7 @@ def test_lora_targets_the_plainly_named_linear_layers():
 
 def test_refiner_loss_trains_and_drops_conditions():
     torch.manual_seed(4)
-    refiner = StickGenRefiner(d_model=32, num_layers=1, num_heads=2, ffn_dim=64)
+    refiner = StickGenRefiner(d_model=32, num_layers=1, num_heads=2, ffn_dim=64, residual=False)
     scheduler = make_scheduler("ddpm")
     target, condition = torch.randn(3, 21, 137), torch.randn(3, 21, 137)
     mask = torch.arange(21)[None] < torch.tensor([[21], [15], [9]])
@@ -177,7 +178,7 @@ def test_refiner_output_ignores_dropped_condition():
 
 def test_denoise_is_seeded_and_keeps_known_frames_and_joints():
     torch.manual_seed(6)
-    refiner = StickGenRefiner(d_model=32, num_layers=1, num_heads=2, ffn_dim=64).eval()
+    refiner = StickGenRefiner(d_model=32, num_layers=1, num_heads=2, ffn_dim=64, residual=False).eval()
     fn = lambda *a: refiner(*a).sample  # noqa: E731
     cond, text = torch.randn(2, 30, 137), torch.randn(2, 384)
     run = lambda seed, **kw: denoise(fn, make_scheduler(), cond, text, 4, 2.0,  # noqa: E731
@@ -194,6 +195,45 @@ def test_denoise_is_seeded_and_keeps_known_frames_and_joints():
     assert (out[~mask.bool()] - known[~mask.bool()]).abs().mean() > 0.1
     with pytest.raises(ValueError, match="steps"):
         denoise(fn, make_scheduler(), cond, text, 0)
+
+
+def test_untrained_residual_refiner_returns_the_plan_and_learns_a_correction():
+    torch.manual_seed(7)
+    refiner = StickGenRefiner(d_model=32, num_layers=1, num_heads=2, ffn_dim=64)  # residual by default
+    plan, text = torch.randn(2, 30, 137), torch.randn(2, 384)
+    with torch.inference_mode():
+        out = refiner(torch.randn(2, 30, 137), torch.tensor([900, 10]), plan, text).sample
+        torch.testing.assert_close(out, plan)  # whatever the noise level: x0 = the plan
+        dropped = refiner(torch.randn(2, 30, 137), torch.tensor([900, 10]), plan, text, torch.zeros(2)).sample
+        assert dropped.abs().max() == 0  # unconditional: no plan to add to
+        refined = denoise(lambda *a: refiner(*a).sample, make_scheduler(), plan, text, 4, 1.0,
+                          torch.Generator().manual_seed(0), strength=0.5)
+        torch.testing.assert_close(refined, plan, atol=1e-5, rtol=0)
+    loss = refiner_loss(refiner, make_scheduler("ddpm"), torch.randn(2, 30, 137), plan, text,
+                        generator=torch.Generator().manual_seed(0))
+    loss.backward()
+    assert refiner.out_proj.weight.grad.abs().sum() > 0  # the correction starts learning at once
+
+
+def test_strength_starts_from_the_noised_plan_at_the_right_step():
+    scheduler = make_scheduler()
+    assert sampling_timesteps(scheduler, 10, 1.0).tolist() == list(range(999, 0, -100))
+    assert sampling_timesteps(scheduler, 10, 0.5).tolist() == list(range(499, 0, -50))
+    for steps, strength in ((4, 0.6), (1, 0.3), (10, 0.7), (3, 0.05)):
+        timesteps = sampling_timesteps(scheduler, steps, strength)
+        assert len(timesteps) == steps and int(timesteps[0]) < strength * 1000
+    calls = []
+
+    def model(x, t, cond, text, flags):
+        calls.append(int(t[0]))
+        return cond
+
+    cond = torch.randn(1, 10, 137)
+    torch.testing.assert_close(denoise(model, scheduler, cond, torch.zeros(1, 384), 3, 1.0, strength=0.3), cond,
+                               atol=1e-5, rtol=0)
+    assert calls == [299, 199, 99]
+    with pytest.raises(ValueError, match="strength"):
+        denoise(model, scheduler, cond, torch.zeros(1, 384), 3, 1.0, strength=1.5)
 
 
 def test_ddim_step_count_is_respected():

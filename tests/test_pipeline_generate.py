@@ -17,7 +17,7 @@ from stickgen.pipeline import StickGenPipeline, plan_from_actions, window_starts
 from stickgen.text import BGE_LARGE, TextEncoder, TextEncoderMismatchError  # noqa: E402
 
 TINY_PLANNER = dict(d_model=32, num_layers=2, num_heads=2, ffn_dim=64, max_frames=100, window_overlap=20)
-TINY_REFINER = dict(d_model=32, num_layers=1, num_heads=2, ffn_dim=64)
+TINY_REFINER = dict(d_model=32, num_layers=1, num_heads=2, ffn_dim=64, residual=False)  # residual=False: a residual refiner starts as the identity on the plan, so an untrained one ignores the seed
 
 
 @pytest.fixture(scope="module")
@@ -157,19 +157,30 @@ def test_save_and_load_round_trip_gives_identical_scenes(pipe, encoder, tmp_path
         StickGenPipeline.from_pretrained(tmp_path / "planner")
 
 
-def test_model_index_sets_the_default_number_of_refiner_steps(pipe, encoder, tmp_path):
+def test_model_index_sampling_sets_what_calls_without_settings_use(pipe, encoder, tmp_path):
     plan = plan_from_actions(["walk"], "walks", duration=2.0)
     index_path = pipe.save_pretrained(tmp_path) / "model_index.json"
     index = json.loads(index_path.read_text())
-    assert index["default_inference_steps"] == 10
-    index["default_inference_steps"] = 0  # a checkpoint whose refiner should stay off by default
+    assert index["sampling"] == {"num_inference_steps": 10, "guidance_scale": 2.5, "strength": 1.0}
+    index["sampling"] = {"num_inference_steps": 0}  # a checkpoint whose refiner should stay off by default
     index_path.write_text(json.dumps(index))
     planner_only = StickGenPipeline.from_pretrained(tmp_path, text_encoder=encoder)
     scene = planner_only(plan, seed=3)
-    assert scene.meta["steps"] == 0
+    assert scene.meta["steps"] == 0 and scene.meta["guidance_scale"] == 2.5
     assert np.array_equal(scene.actors[0].joints, pipe(plan, seed=3, num_inference_steps=0).actors[0].joints)
     assert not np.array_equal(scene.actors[0].joints, pipe(plan, seed=3).actors[0].joints)
     assert planner_only(plan, seed=3, num_inference_steps=2).meta["steps"] == 2
+    index["sampling"] = {"num_inference_steps": 4, "guidance_scale": 1.0, "strength": 0.5}
+    index_path.write_text(json.dumps(index))
+    tuned = StickGenPipeline.from_pretrained(tmp_path, text_encoder=encoder)
+    assert np.array_equal(tuned(plan, seed=3).actors[0].joints,
+                          pipe(plan, seed=3, num_inference_steps=4, guidance_scale=1.0, strength=0.5).actors[0].joints)
+    with pytest.raises(ValueError, match="strength"):
+        pipe(plan, seed=3, strength=0.0)
+    index["sampling"] = {"steps": 4}
+    index_path.write_text(json.dumps(index))
+    with pytest.raises(ValueError, match="unknown setting.*steps"):
+        StickGenPipeline.from_pretrained(tmp_path, text_encoder=encoder)
 
 
 def test_mismatched_text_encoder_is_refused(pipe, tmp_path):

@@ -3,12 +3,13 @@
     python -m training.train --config small --set data.path=data/dataset --set run.out=runs/small
     python -m training.train --config refiner_small --set run.init_from=runs/small/model
     python -m training.train --config small --resume latest          # continue run.out's last checkpoint
-    accelerate launch --cpu --num_processes 2 -m training.train --config small   # same result, 2 processes
+    accelerate launch --cpu --multi_gpu --num_processes 2 -m training.train --config small   # 2 processes (gloo)
 
 Stages (``run.stage``): ``planner`` pretrains on all training rows; ``sft`` continues a pipeline
 (``run.init_from``) on the high-quality subset (``data.min_quality`` / ``data.keep_sources``); ``lora``
 trains PEFT LoRA adapters on a frozen planner (load with ``pipe.load_lora(run.out + "/model")``);
-``refiner`` trains the diffusion refiner on a trained planner's output.
+``refiner`` trains a fresh diffusion refiner (``model.preset`` with ``model.refiner`` overrides) on the
+output of the frozen planner of ``run.init_from``.
 
 ``run.out`` receives ``metrics.csv`` (step, split, metric, value, elapsed_s), TensorBoard logs under
 ``tensorboard/``, ``checkpoints/step_N`` (model, optimizer, scheduler, RNG via ``accelerator.save_state``
@@ -140,7 +141,12 @@ class Trainer:
     def _trainable_model(self) -> torch.nn.Module:
         cfg, pipe = self.config, self.pipe
         stage = cfg.run.stage
-        if stage == "refiner":
+        if stage == "refiner":  # a fresh refiner on the init_from planner's output
+            from stickgen.models.modeling_refiner import StickGenRefiner
+
+            torch.manual_seed(cfg.run.seed)
+            pipe.refiner = StickGenRefiner.from_preset(cfg.model.preset, text_dim=pipe.planner.config.text_dim,
+                                                       **cfg.model.refiner)
             pipe.planner.requires_grad_(False)
             return pipe.refiner.train()
         pipe.refiner.requires_grad_(False)

@@ -31,8 +31,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--retrieval-rows", type=int, default=6000, help="train rows indexed by the retrieval baseline")
     parser.add_argument("--cache-dir", default="runs/evaluator",
                         help="sentence-embedding cache shared with training/train_evaluator.py")
-    parser.add_argument("--steps", type=int, default=10, help="refiner DDIM steps of the full pipeline")
-    parser.add_argument("--guidance-scale", type=float, default=2.5)
+    parser.add_argument("--steps", type=int, help="refiner DDIM steps of the full pipeline (default: the "
+                        "model's recommendation, model_index.json \"sampling\")")
+    parser.add_argument("--guidance-scale", type=float, help="classifier-free guidance (default: the model's)")
+    parser.add_argument("--strength", type=float, help="refiner start, (0, 1]; 1 = from pure noise (default: the model's)")
+    parser.add_argument("--split", default="test", help="dataset split to evaluate on (tune on 'validation')")
     parser.add_argument("--conditioning", choices=("text", "plan"), default="text",
                         help="text: the pipeline reads the sentence (story engine included); plan: it gets the "
                              "test row's own per-frame actions")
@@ -63,16 +66,19 @@ def main(argv: list[str] | None = None) -> int:
     dataset = load_from_disk(args.data)
     evaluator = MotionTextEvaluator.from_pretrained(args.evaluator)
     pipe = StickGenPipeline.from_pretrained(args.model)
+    steps, guidance, strength = pipe.resolve_sampling(args.steps, args.guidance_scale, args.strength)
+    if steps < 1:  # a checkpoint that recommends the planner alone: the full-pipeline row still refines
+        steps = 10
     settings = report.EvalSettings(num_cases=args.num_cases, mm_texts=args.mm_texts,
                                    mm_generations=args.mm_generations, reference_rows=args.reference_rows,
-                                   seed=args.seed, steps=args.steps, guidance_scale=args.guidance_scale,
-                                   conditioning=args.conditioning)
+                                   seed=args.seed, steps=steps, guidance_scale=guidance, strength=strength,
+                                   conditioning=args.conditioning, split=args.split)
     log("indexing the training split for the baselines")
     train = dataset["train"].with_format("numpy")
     systems = {
         report.REAL: real_motions,
-        report.PIPELINE: PipelineSystem(pipe, args.steps, args.guidance_scale, args.conditioning),
-        report.PLANNER: PipelineSystem(pipe, 0, args.guidance_scale, args.conditioning),
+        report.PIPELINE: PipelineSystem(pipe, steps, guidance, args.conditioning, strength=strength),
+        report.PLANNER: PipelineSystem(pipe, 0, guidance, args.conditioning),
         report.RETRIEVAL: RetrievalBaseline(train, evaluator.sentence_encoder, args.retrieval_rows, args.seed,
                                             args.cache_dir),
         report.MEAN_MOTION: MeanMotionBaseline(train, seed=args.seed),
@@ -83,8 +89,8 @@ def main(argv: list[str] | None = None) -> int:
         chosen = safety.load_suites(names)
 
         def generate(prompt, duration, seed):
-            return pipe(prompt, duration=duration, seed=seed, num_inference_steps=args.steps,
-                        guidance_scale=args.guidance_scale)
+            return pipe(prompt, duration=duration, seed=seed, num_inference_steps=steps, guidance_scale=guidance,
+                        strength=strength)
 
         suites = lambda: [safety.run_suite(s, generate, evaluator) for s in chosen]  # noqa: E731
     result = report.evaluate(dataset, evaluator, systems, settings, suites=suites, log=log)

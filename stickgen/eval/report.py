@@ -42,7 +42,9 @@ class EvalSettings:
     seed: int = 0
     steps: int = 10
     guidance_scale: float = 2.5
+    strength: float = 1.0
     conditioning: str = "text"
+    split: str = "test"
 
 
 def split_test(test: Any, settings: EvalSettings) -> tuple[list[int], list[int], list[int]]:
@@ -124,7 +126,9 @@ def evaluate(dataset: Any, evaluator, systems: dict[str, Callable], settings: Ev
     include. Returns the report dict (numbers only; see :func:`write_report`).
     """
     started = time.perf_counter()
-    test = dataset["test"].with_format("numpy")  # rows as arrays: several times faster than lists
+    if settings.split not in dataset:
+        raise ValueError(f"split {settings.split!r} not in the dataset (has {sorted(dataset)})")
+    test = dataset[settings.split].with_format("numpy")  # rows as arrays: several times faster than lists
     reference_rows, eval_rows, real_rows = split_test(test, settings)
     cases = cases_from_split(test, eval_rows, settings.seed)
     real_cases = [c for c in cases if c.source != "synthetic"]

@@ -60,17 +60,18 @@ def real_motions(cases: list[EvalCase], seed: int = 0) -> list[np.ndarray]:
 
 
 class PipelineSystem:
-    """A StickGenPipeline as a system. ``steps=0`` runs the planner alone.
+    """A StickGenPipeline as a system. ``steps=0`` runs the planner alone; sampling settings left
+    ``None`` use the pipeline's recommendation (``pipe.sampling``).
 
     ``conditioning="text"`` gives the pipeline the case's sentence (story engine included);
     ``"plan"`` gives it a one-actor ScenePlan with the row's own per-frame actions and sentence.
     """
 
-    def __init__(self, pipe, steps: int = 10, guidance_scale: float = 2.5, conditioning: str = "text",
-                 batch_size: int = 16):
+    def __init__(self, pipe, steps: int | None = None, guidance_scale: float | None = None,
+                 conditioning: str = "text", batch_size: int = 16, strength: float | None = None):
         if conditioning not in ("text", "plan"):
             raise ValueError(f"conditioning must be 'text' or 'plan', got {conditioning!r}")
-        self.pipe, self.steps, self.guidance = pipe, steps, guidance_scale
+        self.pipe, self.steps, self.guidance, self.strength = pipe, steps, guidance_scale, strength
         self.conditioning, self.batch_size = conditioning, batch_size
         self.failures: list[str] = []
 
@@ -98,7 +99,7 @@ class PipelineSystem:
         """One batch; if the pipeline refuses it (ValueError), case by case, and a case it refuses
         becomes a motionless rest pose (scored as the failure it is) and is logged in ``failures``."""
         call = dict(duration=duration, seed=seed, num_inference_steps=self.steps, guidance_scale=self.guidance,
-                    fps=fps)
+                    strength=self.strength, fps=fps)
         try:
             return [scene.actors[0].joints for scene in self.pipe(self._inputs(cases), **call)]
         except ValueError:

@@ -1,10 +1,13 @@
 """``StickGenRefiner``: a conditional denoiser over normalised motion features (a diffusers model).
 
 It predicts the clean features ``x0`` (``prediction_type="sample"``) from noisy features ``x_t``, the
-timestep, the planner's features for the same frames and the text embedding. Frames are grouped in
-patches of ``patch_size`` to halve the sequence. Training: :func:`refiner_loss` with a
+timestep, the planner's features for the same frames and the text embedding. With ``residual=True`` the
+network predicts a correction added to the planner's features, and its output layer starts at zero, so
+an untrained refiner returns the plan unchanged and training only has to learn what the plan lacks.
+Frames are grouped in patches of ``patch_size`` to halve the sequence. Training: :func:`refiner_loss` with a
 ``DDPMScheduler`` and condition dropout (for classifier-free guidance). Sampling: :func:`denoise` with a
-``DDIMScheduler`` in a few steps, with guidance and optional inpainting of known frames/channels
+``DDIMScheduler`` in a few steps, from pure noise or (``strength < 1``, as in SDEdit) from the planner's
+features noised to an intermediate step, with guidance and optional inpainting of known frames/channels
 (window overlaps, pinned frames or joints, trajectory constraints).
 """
 from __future__ import annotations
@@ -55,7 +58,7 @@ class StickGenRefiner(ModelMixin, ConfigMixin):
     @register_to_config
     def __init__(self, d_model: int = 128, num_layers: int = 4, num_heads: int = 4, ffn_dim: int = 512,
                  feature_dim: int = 137, text_dim: int = 384, patch_size: int = 2, rope_theta: float = 10000.0,
-                 rms_norm_eps: float = 1e-6):
+                 rms_norm_eps: float = 1e-6, residual: bool = True):
         super().__init__()
         width = feature_dim * patch_size
         self.in_proj = nn.Linear(2 * width, d_model)
@@ -64,6 +67,9 @@ class StickGenRefiner(ModelMixin, ConfigMixin):
         self.condition_flag_embed = nn.Embedding(2, d_model)
         self.transformer = Transformer(d_model, num_layers, num_heads, ffn_dim, rms_norm_eps, rope_theta)
         self.out_proj = nn.Linear(d_model, width)
+        if residual:  # start as the identity on the plan
+            nn.init.zeros_(self.out_proj.weight)
+            nn.init.zeros_(self.out_proj.bias)
 
     @classmethod
     def from_preset(cls, name: str, **overrides) -> StickGenRefiner:
@@ -73,7 +79,8 @@ class StickGenRefiner(ModelMixin, ConfigMixin):
     def forward(self, sample: torch.Tensor, timestep: torch.Tensor, condition: torch.Tensor,
                 text_embeds: torch.Tensor, condition_mask: torch.Tensor | None = None,
                 attention_mask: torch.Tensor | None = None) -> RefinerOutput:
-        """``condition_mask [B]``: 1 keeps the planner features and text, 0 drops both (unconditional).
+        """``condition_mask [B]``: 1 keeps the planner features and text, 0 drops both (unconditional; a
+        residual refiner then predicts the whole sample).
 
         ``attention_mask [B, T]`` marks real frames; ``T`` need not be a multiple of ``patch_size``.
         """
@@ -95,8 +102,10 @@ class StickGenRefiner(ModelMixin, ConfigMixin):
         if attention_mask is not None:
             frames = F.pad(attention_mask.bool(), (0, pad)).reshape(b, -1, p).any(-1)
             key_mask = torch.cat([torch.ones(b, 2, dtype=torch.bool, device=sample.device), frames], dim=1)
-        out = self.out_proj(self.transformer(tokens, key_mask)[:, 2:])
-        return RefinerOutput(sample=out.reshape(b, t + pad, -1)[:, :t])
+        out = self.out_proj(self.transformer(tokens, key_mask)[:, 2:]).reshape(b, t + pad, -1)[:, :t]
+        if self.config.residual:
+            out = out + condition * keep[:, None, None]
+        return RefinerOutput(sample=out)
 
 
 # ----------------------------------------------------------------------------- schedulers
@@ -150,8 +159,14 @@ DenoiseFn = Callable[[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor, to
 
 def denoise(model: DenoiseFn, scheduler, condition: torch.Tensor, text_embeds: torch.Tensor,
             num_inference_steps: int = 4, guidance_scale: float = 2.0, generator: torch.Generator | None = None,
-            known: torch.Tensor | None = None, known_mask: torch.Tensor | None = None) -> torch.Tensor:
+            known: torch.Tensor | None = None, known_mask: torch.Tensor | None = None,
+            strength: float = 1.0) -> torch.Tensor:
     """Sample clean features ``[B, T, 137]`` with DDIM and classifier-free guidance.
+
+    ``strength`` in (0, 1]: 1 starts from pure noise; below 1 the sample starts from ``condition`` (the
+    plan) noised to step ``strength * num_train_timesteps`` (SDEdit), so the plan's coarse motion is
+    kept and the refiner redraws the detail. ``num_inference_steps`` is the number of model
+    evaluations either way (twice that with guidance).
 
     ``model`` is a :data:`DenoiseFn` (``lambda *a: refiner(*a).sample`` or an ONNX session wrapper);
     ``known [B, T, 137]`` with ``known_mask`` (broadcastable to it, 1 = fixed) are kept exactly: the
@@ -160,10 +175,15 @@ def denoise(model: DenoiseFn, scheduler, condition: torch.Tensor, text_embeds: t
     """
     if num_inference_steps < 1:
         raise ValueError(f"num_inference_steps must be >= 1, got {num_inference_steps}")
+    if not 0.0 < strength <= 1.0:
+        raise ValueError(f"strength must be in (0, 1], got {strength}")
     b = condition.shape[0]
-    scheduler.set_timesteps(num_inference_steps)
-    x = torch.randn(condition.shape, generator=generator, device=condition.device, dtype=condition.dtype)
-    x = x * scheduler.init_noise_sigma
+    timesteps = sampling_timesteps(scheduler, num_inference_steps, strength)
+    noise = torch.randn(condition.shape, generator=generator, device=condition.device, dtype=condition.dtype)
+    if strength < 1.0:
+        x = scheduler.add_noise(condition, noise, timesteps[:1])
+    else:
+        x = noise * scheduler.init_noise_sigma
     guided = guidance_scale != 1.0
     if guided:
         both = lambda t: torch.cat([t, t])  # noqa: E731
@@ -172,7 +192,7 @@ def denoise(model: DenoiseFn, scheduler, condition: torch.Tensor, text_embeds: t
     else:
         cond_in, text_in, flags = condition, text_embeds, torch.ones(b).to(condition)
     mask = None if known_mask is None else known_mask.to(condition.dtype).expand_as(condition)
-    for t in scheduler.timesteps:
+    for t in timesteps:
         x_in = torch.cat([x, x]) if guided else x
         steps = torch.full((x_in.shape[0],), int(t), dtype=torch.long, device=x.device)
         pred = model(x_in, steps, cond_in, text_in, flags)
@@ -185,3 +205,14 @@ def denoise(model: DenoiseFn, scheduler, condition: torch.Tensor, text_embeds: t
     if mask is not None:
         x = x * (1 - mask) + known * mask
     return x
+
+
+def sampling_timesteps(scheduler, num_inference_steps: int, strength: float) -> torch.Tensor:
+    """The ``num_inference_steps`` DDIM timesteps (descending) that start at ``strength`` of the schedule.
+
+    The scheduler (``timestep_spacing="trailing"``) is set to the coarsest grid whose last
+    ``num_inference_steps`` entries begin at or below ``strength * num_train_timesteps``; with
+    ``strength=1`` this is the plain grid.
+    """
+    scheduler.set_timesteps(math.ceil(num_inference_steps / strength - 1e-9))
+    return scheduler.timesteps[-num_inference_steps:]

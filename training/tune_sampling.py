@@ -1,0 +1,106 @@
+"""Choose a checkpoint's recommended refiner settings on the validation split (never on test).
+
+    python -m training.tune_sampling --model runs/refiner_small/model --steps 4 10 \\
+        --guidance-scale 1 1.5 2.5 --strength 0.5 0.75 1 --out runs/refiner_small/sampling.json --write
+
+Every combination of ``--steps``, ``--guidance-scale`` and ``--strength`` generates the same validation
+cases as the planner alone (the evaluation protocol of :mod:`stickgen.eval.report`, on
+``--split validation``); each is scored with the evaluator (FID, R-precision, action accuracy, jerk,
+jitter). The chosen setting has the lowest FID among those that improve on the planner alone in both
+FID and jerk distance to the real motions; when none does, the planner alone (0 steps) is chosen.
+``--write`` stores it in the model's ``model_index.json`` ``"sampling"``, which is what calls that
+name no setting use. Prints a table and saves all rows as JSON.
+"""
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from stickgen.eval.__main__ import DEFAULT_DATA, DEFAULT_EVALUATOR
+
+PLANNER = "planner alone"
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m training.tune_sampling", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--model", required=True, help="a StickGenPipeline folder")
+    parser.add_argument("--data", default=DEFAULT_DATA)
+    parser.add_argument("--evaluator", default=DEFAULT_EVALUATOR)
+    parser.add_argument("--split", default="validation")
+    parser.add_argument("--steps", type=int, nargs="+", default=[4, 10])
+    parser.add_argument("--guidance-scale", type=float, nargs="+", default=[1.0, 1.5, 2.5])
+    parser.add_argument("--strength", type=float, nargs="+", default=[0.5, 0.75, 1.0])
+    parser.add_argument("--conditioning", choices=("text", "plan"), default="text")
+    parser.add_argument("--num-cases", type=int, default=128)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--out", type=Path, required=True, help="JSON file for every row and the choice")
+    parser.add_argument("--write", action="store_true", help="store the choice in the model's model_index.json")
+    return parser
+
+
+def jerk_distance(row: dict[str, Any], real: dict[str, Any]) -> float:
+    """How far a system's mean jerk is from the real motions', as a ratio (0 = the same)."""
+    return abs(row["jerk"] - real["jerk"]) / real["jerk"]
+
+
+def choose(rows: dict[str, dict[str, Any]], real: dict[str, Any]) -> str:
+    """The setting with the lowest FID that beats the planner alone in FID and in jerk distance."""
+    planner = rows[PLANNER]
+    better = [name for name, row in rows.items() if name != PLANNER and row["fid"] < planner["fid"]
+              and jerk_distance(row, real) < jerk_distance(planner, real)]
+    return min(better, key=lambda name: rows[name]["fid"]) if better else PLANNER
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    from datasets import load_from_disk
+
+    from stickgen.eval import report
+    from stickgen.eval.evaluator import MotionTextEvaluator
+    from stickgen.eval.systems import PipelineSystem, real_motions
+    from stickgen.pipeline import MODEL_INDEX, StickGenPipeline
+
+    started = time.perf_counter()
+    pipe = StickGenPipeline.from_pretrained(args.model)
+    settings = {PLANNER: (0, 1.0, 1.0)}
+    for steps, guidance, strength in itertools.product(args.steps, args.guidance_scale, args.strength):
+        settings[f"steps {steps}, guidance {guidance:g}, strength {strength:g}"] = (steps, guidance, strength)
+    systems = {report.REAL: real_motions}
+    systems.update({name: PipelineSystem(pipe, steps, guidance, args.conditioning, strength=strength)
+                    for name, (steps, guidance, strength) in settings.items()})
+    eval_settings = report.EvalSettings(num_cases=args.num_cases, mm_texts=0, seed=args.seed,
+                                        conditioning=args.conditioning, split=args.split)
+    log = lambda message: print(f"[{time.perf_counter() - started:6.1f} s] {message}", file=sys.stderr)  # noqa: E731
+    result = report.evaluate(load_from_disk(args.data), MotionTextEvaluator.from_pretrained(args.evaluator), systems,
+                             eval_settings, stochastic=(), log=log)
+    rows, real = result["rows"], result["rows"][report.REAL]
+    chosen = choose({name: rows[name] for name in settings}, real)
+    print(f"| system | FID | R@3 | action acc. | jerk m/s³ | jerk vs real | jitter |\n|---|---|---|---|---|---|---|")
+    for name, row in rows.items():
+        mark = " (chosen)" if name == chosen else ""
+        print(f"| {name}{mark} | {row['fid']:.3f} | {row['r_precision_top3']['mean']:.3f} | "
+              f"{row['action_accuracy']:.3f} | {row['jerk']:.1f} | {jerk_distance(row, real):+.2f} | "
+              f"{row['jitter']:.3f} |")
+    steps, guidance, strength = settings[chosen]
+    choice = {"num_inference_steps": steps, "guidance_scale": guidance, "strength": strength}
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps({"model": args.model, "split": args.split, "conditioning": args.conditioning,
+                                    "num_cases": args.num_cases, "rows": rows, "chosen": chosen,
+                                    "sampling": choice}, indent=2) + "\n")
+    print(f"chosen: {chosen} -> {choice}; rows in {args.out}")
+    if args.write:
+        index_path = Path(args.model) / MODEL_INDEX
+        index = json.loads(index_path.read_text())
+        index["sampling"] = choice
+        index_path.write_text(json.dumps(index, indent=2) + "\n")
+        print(f"wrote sampling into {index_path}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
