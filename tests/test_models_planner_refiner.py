@@ -3,6 +3,7 @@ import json
 import os
 import subprocess
 import sys
+import types
 
 import numpy as np
 import pytest
@@ -156,13 +157,28 @@ def test_refiner_loss_trains_and_drops_conditions():
     scheduler = make_scheduler("ddpm")
     target, condition = torch.randn(3, 21, 137), torch.randn(3, 21, 137)
     mask = torch.arange(21)[None] < torch.tensor([[21], [15], [9]])
-    loss = refiner_loss(refiner, scheduler, target, condition, torch.randn(3, 384), mask,
-                        generator=torch.Generator().manual_seed(0))
+    loss, parts = refiner_loss(refiner, scheduler, target, condition, torch.randn(3, 384), mask,
+                               generator=torch.Generator().manual_seed(0), velocity_weight=0.5)
     assert loss.ndim == 0 and torch.isfinite(loss) and loss > 0
+    torch.testing.assert_close(loss.detach(), parts["denoise"] + 0.5 * parts["denoise_velocity"])
     loss.backward()
     assert refiner.in_proj.weight.grad.abs().sum() > 0
     with pytest.raises(ValueError, match="ddim"):
         make_scheduler("euler")
+
+
+def test_velocity_term_sees_jitter_that_the_plain_error_barely_sees():
+    target = torch.linspace(0, 1, 40)[None, :, None].expand(1, 40, 137).contiguous()
+    jitter = target + 0.05 * (-1) ** torch.arange(40)[None, :, None]  # alternate frames up and down
+    offset = target + 0.05  # the same plain error, no jitter
+
+    def fixed(prediction):
+        return lambda noisy, steps, cond, text, keep, mask: types.SimpleNamespace(sample=prediction)
+
+    parts = {name: refiner_loss(fixed(p), make_scheduler("ddpm"), target, target, torch.zeros(1, 384))[1]
+             for name, p in (("jitter", jitter), ("offset", offset))}
+    torch.testing.assert_close(parts["jitter"]["denoise"], parts["offset"]["denoise"])
+    assert parts["offset"]["denoise_velocity"] < 1e-10 < 0.009 < parts["jitter"]["denoise_velocity"]
 
 
 def test_refiner_output_ignores_dropped_condition():
@@ -209,8 +225,8 @@ def test_untrained_residual_refiner_returns_the_plan_and_learns_a_correction():
         refined = denoise(lambda *a: refiner(*a).sample, make_scheduler(), plan, text, 4, 1.0,
                           torch.Generator().manual_seed(0), strength=0.5)
         torch.testing.assert_close(refined, plan, atol=1e-5, rtol=0)
-    loss = refiner_loss(refiner, make_scheduler("ddpm"), torch.randn(2, 30, 137), plan, text,
-                        generator=torch.Generator().manual_seed(0))
+    loss, _ = refiner_loss(refiner, make_scheduler("ddpm"), torch.randn(2, 30, 137), plan, text,
+                           generator=torch.Generator().manual_seed(0))
     loss.backward()
     assert refiner.out_proj.weight.grad.abs().sum() > 0  # the correction starts learning at once
 

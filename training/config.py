@@ -87,6 +87,7 @@ class LossConfig:
     bone_length: float = 1.0
     ballistic: float = 0.02
     condition_dropout: float = 0.1  # refiner: share of the batch trained without condition
+    denoise_velocity: float = 1.0  # refiner: frame-to-frame differences of the denoised sample vs the target
 
 
 @dataclass

@@ -193,9 +193,10 @@ class Trainer:
                 condition = self.pipe.planner(**self._planner_inputs(batch)).pose
             generator = torch.Generator(device=self.accelerator.device).manual_seed(
                 int(np.random.SeedSequence(seed).generate_state(1)[0]))
-            total = refiner_loss(model, self.ddpm, batch["features"], condition, batch["text_embeds"],
-                                 batch["attention_mask"], cfg.loss.condition_dropout, generator)
-            return total, {"denoise": total.detach()}
+            total, parts = refiner_loss(model, self.ddpm, batch["features"], condition, batch["text_embeds"],
+                                        batch["attention_mask"], cfg.loss.condition_dropout, generator,
+                                        cfg.loss.denoise_velocity)
+            return total, parts
 
     def train_step(self) -> dict[str, float]:
         """One optimizer step over a global batch; returns this process's loss parts."""
@@ -236,7 +237,7 @@ class Trainer:
                     sums[name] = sums.get(name, 0.0) + value.float() * len(indices)
         model.train()
         names = ["loss"] + (list(PLANNER_TERMS) + ["action_accuracy"] if self.config.run.stage != "refiner"
-                            else ["denoise"])
+                            else ["denoise", "denoise_velocity"])
         totals = torch.stack([torch.as_tensor(sums.get(n, 0.0), device=acc.device).float() for n in names])
         totals = acc.reduce(totals, reduction="sum") / len(rows)
         return dict(zip(names, totals.tolist()))

@@ -129,12 +129,16 @@ def make_scheduler(kind: str = "ddim"):
 
 def refiner_loss(refiner: StickGenRefiner, scheduler, target: torch.Tensor, condition: torch.Tensor,
                  text_embeds: torch.Tensor, attention_mask: torch.Tensor | None = None,
-                 condition_dropout: float = 0.1, generator: torch.Generator | None = None) -> torch.Tensor:
-    """Masked MSE of one denoising step, the refiner's whole training objective.
+                 condition_dropout: float = 0.1, generator: torch.Generator | None = None,
+                 velocity_weight: float = 0.0) -> tuple[torch.Tensor, dict[str, torch.Tensor]]:
+    """The refiner's training objective on one denoising step: ``(total, {term: detached value})``.
 
-    target ``[B, T, 137]`` ground-truth normalised features; condition ``[B, T, 137]`` the planner's
-    ``pose`` output for the same clip (detached); ``scheduler`` a ``DDPMScheduler`` (see
-    :func:`make_scheduler`); a random ``condition_dropout`` share of the batch trains unconditionally.
+    ``denoise``: masked MSE of the prediction; ``denoise_velocity`` (sample prediction only, weighted
+    by ``velocity_weight``): MSE of its frame-to-frame differences against the target's, which
+    penalises frame-to-frame jitter that the plain MSE barely sees. target ``[B, T, 137]``
+    ground-truth normalised features; condition ``[B, T, 137]`` the planner's ``pose`` output for the
+    same clip (detached); ``scheduler`` a ``DDPMScheduler`` (see :func:`make_scheduler`); a random
+    ``condition_dropout`` share of the batch trains unconditionally.
     """
     b = target.shape[0]
     device = target.device
@@ -143,12 +147,16 @@ def refiner_loss(refiner: StickGenRefiner, scheduler, target: torch.Tensor, cond
     keep = (torch.rand(b, generator=generator, device=device) >= condition_dropout).float()
     noisy = scheduler.add_noise(target, noise, steps)
     prediction = refiner(noisy, steps, condition.detach(), text_embeds, keep, attention_mask).sample
-    goal = target if scheduler.config.prediction_type == "sample" else noise
-    error = (prediction - goal).pow(2).mean(-1)
-    if attention_mask is None:
-        return error.mean()
-    mask = attention_mask.float()
-    return (error * mask).sum() / mask.sum().clamp(min=1.0)
+    mask = torch.ones(target.shape[:2], device=device) if attention_mask is None else attention_mask.float()
+    masked_mean = lambda error, m: (error * m).sum() / m.sum().clamp(min=1.0)  # noqa: E731
+    if scheduler.config.prediction_type != "sample":
+        loss = masked_mean((prediction - noise).pow(2).mean(-1), mask)
+        return loss, {"denoise": loss.detach()}
+    terms = {"denoise": masked_mean((prediction - target).pow(2).mean(-1), mask),
+             "denoise_velocity": masked_mean((prediction.diff(dim=1) - target.diff(dim=1)).pow(2).mean(-1),
+                                             mask[:, 1:] * mask[:, :-1])}
+    total = terms["denoise"] + velocity_weight * terms["denoise_velocity"]
+    return total, {name: value.detach() for name, value in terms.items()}
 
 
 # ----------------------------------------------------------------------------- sampling
