@@ -163,6 +163,9 @@ def test_refiner_stage_trains_only_the_refiner(pretrained, toy_path, tmp_path):
     assert any(not torch.equal(before[k], after[k]) for k in before)
     denoise = logged(out, "train", "denoise")
     assert np.mean(denoise[-4:]) < np.mean(denoise[:4])
+    assert len(logged(out, "validation", "denoise_velocity")) >= 3
+    refiner_config = json.loads((out / "model" / "refiner" / "config.json").read_text())
+    assert refiner_config["residual"] and refiner_config["d_model"] == TINY_REFINER["d_model"]
 
 
 @pytest.mark.slow
