@@ -101,6 +101,18 @@ def test_action_accuracy_counts_segments_by_majority():
         metrics.action_accuracy([np.array([1])], [])
 
 
+def test_generated_clips_are_judged_with_their_own_timing_only_when_the_action_order_is_right():
+    row = np.array([4, 4, 4, 7, 7, 7, 7, 7])            # walk-like 3 frames, then another action 5
+    planned = np.array([4, 4, 4, 4, 4, 7, 7, 7, 7, 7])  # the same order, the plan's own timing and length
+    assert metrics.action_sequence(row) == [4, 7] and metrics.action_sequence(np.array([], int)) == []
+    assert metrics.scoring_labels(row, planned) is not row and metrics.scoring_labels(row, planned).tolist() == \
+        planned.tolist()
+    wrong_order = np.array([7, 7, 7, 4, 4, 4, 4, 4])
+    missing = np.array([4] * 8)
+    for plan in (wrong_order, missing, None):
+        assert metrics.scoring_labels(row, plan).tolist() == row.tolist()
+
+
 def test_r_precision_does_not_reward_duplicate_motions():
     # every text gets the same motion: all distances tie, so top-k is k/batch_size exactly
     text = np.random.default_rng(0).normal(size=(64, 4))

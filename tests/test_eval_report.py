@@ -133,8 +133,9 @@ def test_split_keeps_groups_apart_and_real_clips_in_the_cases():
 
 
 def test_pipeline_system_batches_by_length_and_scores_refusals_as_still_clips():
-    from stickgen.motion import Motion, Scene
+    from stickgen import vocab
     from stickgen.eval.systems import PipelineSystem
+    from stickgen.motion import Motion, Scene, Segment
 
     calls = []
 
@@ -142,13 +143,16 @@ def test_pipeline_system_batches_by_length_and_scores_refusals_as_still_clips():
         calls.append((len(inputs), duration))
         if any("bad" in text for text in inputs):
             raise ValueError("cannot parse")
-        return [Scene([Motion(toy_clip("walk", int(round(duration * fps))))]) for _ in inputs]
+        frames = int(round(duration * fps))
+        return [Scene([Motion(toy_clip("walk", frames), actions=[Segment(0, frames, "walk")])]) for _ in inputs]
 
     system = PipelineSystem(fake_pipe, steps=0, batch_size=2)
     cases = [_case("walk", "good", 50), _case("walk", "bad", 50), _case("walk", "good", 40)]
     clips = system(cases)
     assert [len(c) for c in clips] == [50, 50, 40]
     assert system.failures == ["c"] and np.ptp(clips[1], axis=0).max() == 0.0  # refused -> motionless
+    walk = vocab.action_id("walk")
+    assert system.planned[0].tolist() == [walk] * 50 and system.planned[1] is None  # the plan's labels
     assert calls == [(1, 1.6), (2, 2.0), (1, 2.0), (1, 2.0)]
     with pytest.raises(ValueError, match="conditioning"):
         PipelineSystem(fake_pipe, conditioning="script")

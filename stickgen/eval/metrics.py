@@ -156,3 +156,18 @@ def action_accuracy(labels: list[np.ndarray], predicted: list[np.ndarray]) -> fl
         hits += int((intended == recognised).sum())
         total += len(intended)
     return hits / total
+
+
+def action_sequence(labels: np.ndarray) -> list[int]:
+    """The actions of ``labels: [T]`` in order, one entry per run of equal labels."""
+    labels = np.asarray(labels)
+    return [int(labels[0]), *(int(labels[i]) for i in np.flatnonzero(np.diff(labels)) + 1)] if labels.size else []
+
+
+def scoring_labels(row_labels: np.ndarray, planned: np.ndarray | None) -> np.ndarray:
+    """The per-frame labels a generated clip is judged against: ``planned: [T_clip]`` (the labels the
+    system planned for that clip) when its action sequence is the row's (descriptions give the order of
+    the actions, not their timing), otherwise the row's own labels ``[T_row]``."""
+    if planned is not None and action_sequence(planned) == action_sequence(row_labels):
+        return np.asarray(planned)
+    return np.asarray(row_labels)

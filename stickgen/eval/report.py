@@ -72,12 +72,15 @@ def _stretch_labels(labels: np.ndarray, frames: int) -> np.ndarray:
 
 
 def score_system(clips: list[np.ndarray], cases: list[EvalCase], text_emb: np.ndarray, reference_emb: np.ndarray,
-                 evaluator, settings: EvalSettings) -> dict[str, Any]:
-    """Every metric of one system's clips (aligned with ``cases``)."""
+                 evaluator, settings: EvalSettings, planned: list[np.ndarray | None] | None = None) -> dict[str, Any]:
+    """Every metric of one system's clips (aligned with ``cases``). ``planned``: per clip, the labels
+    the system planned (or None); actions are judged by :func:`metrics.scoring_labels`."""
     fps = cases[0].fps
     motion_emb = evaluator.encode_motion(clips, fps)
     predicted = evaluator.predict_actions(clips, fps)
-    labels = [_stretch_labels(c.action_ids, len(p)) for c, p in zip(cases, predicted)]
+    planned = planned if planned is not None else [None] * len(cases)
+    labels = [_stretch_labels(metrics.scoring_labels(c.action_ids, plan), len(p))
+              for c, p, plan in zip(cases, predicted, planned)]
     out: dict[str, Any] = {"clips": len(clips)}
     if len(cases) >= 32:
         top = metrics.r_precision(text_emb, motion_emb, seed=settings.seed)
@@ -144,7 +147,8 @@ def evaluate(dataset: Any, evaluator, systems: dict[str, Callable], settings: Ev
     for name, system in systems.items():
         tick = time.perf_counter()
         clips = system(cases, settings.seed)
-        row = score_system(clips, cases, text_emb, reference_emb, evaluator, settings)
+        row = score_system(clips, cases, text_emb, reference_emb, evaluator, settings,
+                           getattr(system, "planned", None))
         if hasattr(system, "failures"):
             row["refused_cases"] = list(system.failures)
         embeddings = row.pop("_embeddings")

@@ -1,7 +1,9 @@
 """The systems the report compares, each turning evaluation cases into clips.
 
 A case is one test row with one of its descriptions (:class:`EvalCase`). A system is a callable
-``system(cases, seed) -> list of joints [T_i, 22, 3]`` (world space, 25 fps):
+``system(cases, seed) -> list of joints [T_i, 22, 3]`` (world space, 25 fps). A system that plans its
+own timing also fills ``planned``: per case, the per-frame action labels it meant (the report judges
+actions against them when their sequence is the row's; see :func:`stickgen.eval.metrics.scoring_labels`).
 
 - :func:`real_motions`: the test clips themselves (the ceiling);
 - :class:`PipelineSystem`: a ``StickGenPipeline``, full (planner + refiner) or planner alone (0 steps);
@@ -74,6 +76,7 @@ class PipelineSystem:
         self.pipe, self.steps, self.guidance, self.strength = pipe, steps, guidance_scale, strength
         self.conditioning, self.batch_size = conditioning, batch_size
         self.failures: list[str] = []
+        self.planned: list[np.ndarray | None] = []
 
     def _inputs(self, cases: list[EvalCase]) -> list[Any]:
         if self.conditioning == "text":
@@ -84,31 +87,43 @@ class PipelineSystem:
                           meta={"prompt": c.text}) for c in cases]
 
     def __call__(self, cases: list[EvalCase], seed: int = 0) -> list[np.ndarray]:
-        out: list[np.ndarray | None] = [None] * len(cases)
+        out: list[tuple[np.ndarray, np.ndarray | None] | None] = [None] * len(cases)
         by_length: dict[tuple[int, int], list[int]] = {}
         for i, case in enumerate(cases):
             by_length.setdefault((len(case.joints), case.fps), []).append(i)
         for (frames, fps), members in sorted(by_length.items()):
             for start in range(0, len(members), self.batch_size):
                 chunk = members[start:start + self.batch_size]
-                for i, joints in zip(chunk, self._generate([cases[i] for i in chunk], frames / fps, fps, seed)):
-                    out[i] = joints
-        return out
+                for i, result in zip(chunk, self._generate([cases[i] for i in chunk], frames / fps, fps, seed)):
+                    out[i] = result
+        self.planned = [planned for _, planned in out]
+        return [joints for joints, _ in out]
 
-    def _generate(self, cases: list[EvalCase], duration: float, fps: int, seed: int) -> list[np.ndarray]:
-        """One batch; if the pipeline refuses it (ValueError), case by case, and a case it refuses
-        becomes a motionless rest pose (scored as the failure it is) and is logged in ``failures``."""
+    def _generate(self, cases: list[EvalCase], duration: float, fps: int,
+                  seed: int) -> list[tuple[np.ndarray, np.ndarray | None]]:
+        """One batch of ``(joints, planned labels)``; if the pipeline refuses it (ValueError), case by
+        case, and a case it refuses becomes a motionless rest pose (scored as the failure it is, against
+        the row's labels) and is logged in ``failures``."""
         call = dict(duration=duration, seed=seed, num_inference_steps=self.steps, guidance_scale=self.guidance,
                     strength=self.strength, fps=fps)
         try:
-            return [scene.actors[0].joints for scene in self.pipe(self._inputs(cases), **call)]
+            actors = [scene.actors[0] for scene in self.pipe(self._inputs(cases), **call)]
+            return [(actor.joints, _segment_labels(actor.actions, len(actor.joints))) for actor in actors]
         except ValueError:
             if len(cases) == 1:
                 from ..skeleton import rest_pose
 
                 self.failures.append(cases[0].id)
-                return [np.repeat(rest_pose()[None], int(round(duration * fps)), axis=0)]
-            return [joints for case in cases for joints in self._generate([case], duration, fps, seed)]
+                return [(np.repeat(rest_pose()[None], int(round(duration * fps)), axis=0), None)]
+            return [result for case in cases for result in self._generate([case], duration, fps, seed)]
+
+
+def _segment_labels(segments, frames: int) -> np.ndarray | None:
+    """Per-frame action ids ``[frames]`` from a Motion's action segments (None if they leave a gap)."""
+    labels = np.full(frames, -1)
+    for segment in segments or ():
+        labels[segment.start:segment.end] = vocab.action_id(segment.label)
+    return None if (labels < 0).any() else labels
 
 
 class RetrievalBaseline:
@@ -131,8 +146,9 @@ class RetrievalBaseline:
 
     def __call__(self, cases: list[EvalCase], seed: int = 0) -> list[np.ndarray]:
         queries = self.encoder.encode([c.text for c in cases])
-        best = self.owners[(queries @ self.vectors.T).argmax(axis=1)]
-        return [np.asarray(self.train[int(i)]["joints"], np.float64) for i in best]
+        rows = [self.train[int(i)] for i in self.owners[(queries @ self.vectors.T).argmax(axis=1)]]
+        self.planned = [np.asarray(row["action_ids"], np.int64) for row in rows]
+        return [np.asarray(row["joints"], np.float64) for row in rows]
 
 
 class MeanMotionBaseline:
