@@ -20,8 +20,9 @@ import numpy as np
 RESULTS = Path(__file__).parent / "results"
 
 
-def recognition(pipe, evaluator, steps: int, seeds: int, duration: float, guidance: float = 2.5) -> dict[str, float]:
-    """Share of ``seeds`` clips per action whose majority evaluator label is the intended action."""
+def recognition(pipe, evaluator, sampling: tuple[int, float, float], seeds: int, duration: float) -> dict[str, float]:
+    """Share of ``seeds`` clips per action whose majority evaluator label is the intended action.
+    ``sampling``: ``(num_inference_steps, guidance_scale, strength)``."""
     from stickgen import vocab
     from stickgen.eval.metrics import segment_majority
     from stickgen.pipeline import plan_from_actions
@@ -29,7 +30,8 @@ def recognition(pipe, evaluator, steps: int, seeds: int, duration: float, guidan
     plans = [plan_from_actions([a.name], f"a person {a.description}", duration=duration) for a in vocab.ACTIONS]
     hits = np.zeros(len(plans))
     for seed in range(seeds):
-        scenes = pipe(plans, seed=seed, num_inference_steps=steps, guidance_scale=guidance)
+        scenes = pipe(plans, seed=seed, num_inference_steps=sampling[0], guidance_scale=sampling[1],
+                      strength=sampling[2])
         clips = [scene.actors[0].joints for scene in scenes]
         for i, (plan, predicted) in enumerate(zip(plans, evaluator.predict_actions(clips, plans[0].fps))):
             intended, recognised = segment_majority(plan.actors[0].action_ids, predicted)
@@ -64,8 +66,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--evaluator", default="models/stickgen-evaluator")
     parser.add_argument("--seeds", type=int, default=3)
     parser.add_argument("--duration", type=float, default=5.0)
-    parser.add_argument("--steps", type=int, default=10, help="refiner DDIM steps of the full pipeline")
-    parser.add_argument("--guidance-scale", type=float, default=2.5)
+    parser.add_argument("--steps", type=int, help="refiner DDIM steps of the full pipeline (default: the model's)")
+    parser.add_argument("--guidance-scale", type=float, help="default: the model's recommendation")
+    parser.add_argument("--strength", type=float, help="default: the model's recommendation")
     parser.add_argument("--sheet", type=Path, help="also write a per-action contact sheet PNG here")
     args = parser.parse_args(argv)
 
@@ -75,8 +78,10 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     pipe = StickGenPipeline.from_pretrained(args.model)
     evaluator = MotionTextEvaluator.from_pretrained(args.evaluator)
-    full = recognition(pipe, evaluator, args.steps, args.seeds, args.duration, args.guidance_scale)
-    planner = recognition(pipe, evaluator, 0, args.seeds, args.duration)
+    steps, guidance, strength = pipe.resolve_sampling(args.steps, args.guidance_scale, args.strength)
+    steps = steps or 10  # a planner-only recommendation: the full-pipeline column still refines
+    full = recognition(pipe, evaluator, (steps, guidance, strength), args.seeds, args.duration)
+    planner = recognition(pipe, evaluator, (0, guidance, strength), args.seeds, args.duration)
     print(f"{'action':<16}{'full pipeline':>15}{'planner alone':>15}")
     for name in full:
         print(f"{name:<16}{full[name]:>15.2f}{planner[name]:>15.2f}")
@@ -87,8 +92,8 @@ def main(argv: list[str] | None = None) -> int:
     RESULTS.mkdir(exist_ok=True)
     out = RESULTS / f"bench_actions_{Path(args.model).name}.json"
     out.write_text(json.dumps({"model": args.model, "evaluator": args.evaluator, "seeds": args.seeds,
-                               "duration_s": args.duration, "steps": args.steps,
-                               "guidance_scale": args.guidance_scale, "summary": summary,
+                               "duration_s": args.duration, "steps": steps, "guidance_scale": guidance,
+                               "strength": strength, "summary": summary,
                                "full_pipeline": full, "planner_alone": planner,
                                "wall_s": round(time.perf_counter() - started, 1)}, indent=1) + "\n")
     print(f"wrote {out}")

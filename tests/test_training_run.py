@@ -204,8 +204,14 @@ def test_model_card_quotes_the_run_files(pretrained, tmp_path):
                                                                      {"check": "bones", "passed": True}],
                                                     "meta": {"model": str(ship)}}))
     (report / "report.md").write_text("# Stick-Gen evaluation report\n\n## Text-motion metrics\n\n| FID | 1.5 |\n")
+    tuning = tmp_path / "sampling.json"
+    row = {"fid": 0.2, "r_precision_top3": {"mean": 0.8}, "action_accuracy": 0.7, "jerk": 60.0, "jitter": 0.02}
+    tuning.write_text(json.dumps({"split": "validation", "num_cases": 64, "conditioning": "text", "chosen": "b",
+                                  "rows": {"a": {**row, "fid": 0.3}, "b": row}}))
     collect_stage_files(ship, [out])
-    card = build_card(ship, [out], report, None, "python -m stickgen.eval --model ship --out report")
+    card = build_card(ship, [out], report, None, "python -m stickgen.eval --model ship --out report", tuning=tuning)
+    assert "`num_inference_steps=10`, `guidance_scale=2.5`, `strength=1.0`" in card
+    assert "| b **(chosen)** | 0.200 | 0.800 | 0.700 | 60.0 | 0.020 |" in card and "validation split (64 cases" in card
     assert card.startswith("---\nlicense: apache-2.0\n") and "pipeline_tag:" in card
     assert "steps: 40 of 40" in card and "training rows: 24" in card
     planner_params = sum(v.numel() for v in planner_weights(ship).values())

@@ -123,15 +123,36 @@ def _actions_section(path: Path) -> list[str]:
              f"`python benchmarks/bench_actions.py --model {doc['model']} --seeds {doc['seeds']}` generates a "
              f"{doc['duration_s']:g} s one-action clip per action and seed and counts the clips whose majority "
              f"evaluator label is the intended action (full pipeline: {doc['steps']} DDIM steps, guidance "
-             f"{doc.get('guidance_scale', 2.5)}). Mean: full pipeline {doc['summary']['full_pipeline_mean']:.2f}, "
+             f"{doc['guidance_scale']:g}, strength {doc.get('strength', 1.0):g}). Mean: full pipeline "
+             f"{doc['summary']['full_pipeline_mean']:.2f}, "
              f"planner alone {doc['summary']['planner_alone_mean']:.2f}.", "",
              "| action | full pipeline | planner alone |", "|---|---|---|"]
     lines += [f"| {name} | {full[name]:.2f} | {planner[name]:.2f} |" for name in full]
     return lines + [""]
 
 
+def _sampling_section(model: Path, tuning: Path | None) -> list[str]:
+    """The recommended sampling settings (model_index.json) and, if given, the validation table that chose them."""
+    sampling = json.loads((model / "model_index.json").read_text()).get("sampling", {})
+    lines = ["## Sampling", "",
+             "Calls that name no setting (`pipe(prompt)`, the CLI, the app) use `model_index.json` `\"sampling\"`: "
+             + ", ".join(f"`{k}={v}`" for k, v in sampling.items()) + "."]
+    if tuning is None:
+        return lines + [""]
+    doc = json.loads(tuning.read_text())
+    lines += [f"They were chosen on the {doc['split']} split ({doc['num_cases']} cases, conditioning "
+              f"`{doc['conditioning']}`) by `python -m training.tune_sampling` (`{tuning}`): the lowest FID "
+              "among settings that beat the planner alone in both FID and jerk distance to the real motions.", "",
+              "| setting | FID | R@3 | action acc. | jerk m/s³ | jitter |", "|---|---|---|---|---|---|"]
+    for name, row in doc["rows"].items():
+        mark = " **(chosen)**" if name == doc["chosen"] else ""
+        lines.append(f"| {name}{mark} | {row['fid']:.3f} | {row['r_precision_top3']['mean']:.3f} | "
+                     f"{row['action_accuracy']:.3f} | {row['jerk']:.1f} | {row['jitter']:.3f} |")
+    return lines + [""]
+
+
 def build_card(model: Path, runs: list[Path], report: Path | None, dataset: Path | None,
-               eval_command: str | None = None, actions: Path | None = None) -> str:
+               eval_command: str | None = None, actions: Path | None = None, tuning: Path | None = None) -> str:
     summaries = [json.loads((r / "model" / "training_summary.json").read_text()) for r in runs]
     total_minutes = sum(s["elapsed_s"] for s in summaries) / 60
     front = {"license": "apache-2.0", "library_name": "stickgen", "pipeline_tag": "text-to-3d", "tags": TAGS,
@@ -175,6 +196,7 @@ def build_card(model: Path, runs: list[Path], report: Path | None, dataset: Path
         lines += ["![training curves](training_curve.png)", "",
                   "Made with `python -m training.plot " + " ".join(f"{r}/metrics.csv" for r in runs)
                   + f" --out {model}/training_curve.png`.", ""]
+    lines += _sampling_section(model, tuning)
     if report is not None:
         lines += _report_section(report, eval_command)
     if actions is not None:
@@ -184,12 +206,9 @@ def build_card(model: Path, runs: list[Path], report: Path | None, dataset: Path
         for c in json.loads((report / "report.json").read_text()).get("quality_bar", []))
     lines += ["## Limitations", ""]
     if refiner_failed:
-        default_steps = json.loads((model / "model_index.json").read_text()).get("default_inference_steps", 10)
-        lines.append("- The refiner of this checkpoint does not improve on the planner alone (see the quality bar); "
-                     "until a better refiner is trained, planner-only generation (`num_inference_steps=0`, "
-                     "`stick-gen --steps 0`) gives the better motion. This folder's `model_index.json` sets "
-                     f"`default_inference_steps` to {default_steps}: a call that names no step count (the CLI, "
-                     "the app, `pipe(prompt)`) uses that; the evaluation's full-pipeline row uses 10 steps.")
+        lines.append("- On the test split the refiner of this checkpoint does not improve on the planner alone in "
+                     "both FID and jerk (see the quality bar); `stick-gen --steps 0` (`num_inference_steps=0`) runs "
+                     "the planner alone.")
     lines += [
               "- Trained for well under an hour on two shared CPU cores on procedural motion; expect stiff, "
               "template-like movement, and actions that the evaluation marks as weak.",
@@ -207,10 +226,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--dataset", type=Path, help="the DatasetDict folder the stages trained on")
     parser.add_argument("--eval-command", help="the exact evaluation command that wrote --report (quoted in the card)")
     parser.add_argument("--actions", type=Path, help="JSON written by benchmarks/bench_actions.py for this model")
+    parser.add_argument("--sampling", type=Path, help="JSON written by training.tune_sampling for this model")
     parser.add_argument("--out", type=Path, required=True)
     args = parser.parse_args(argv)
     collect_stage_files(args.model, args.runs)
-    card = build_card(args.model, args.runs, args.report, args.dataset, args.eval_command, args.actions)
+    card = build_card(args.model, args.runs, args.report, args.dataset, args.eval_command, args.actions,
+                      args.sampling)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(card)
     (args.model / "README.md").write_text(card)
