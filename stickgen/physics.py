@@ -1,16 +1,20 @@
 """Post-processing that makes a generated clip physically plausible, and the numbers that show it.
 
-:func:`postprocess` runs, in order: rigid bones (:func:`stickgen.skeleton.make_rigid`), the clip onto
+:func:`postprocess` runs, in order: a rigid skeleton (bone lengths by
+:func:`stickgen.skeleton.make_rigid`, then the hip and collar triangles by
+:func:`stickgen.export.kinematics.fit_to_skeleton`, so BVH/glTF hold the clip exactly), the clip onto
 the ground (:func:`stickgen.skeleton.put_on_ground`), foot locking during contacts (planted ankles held
 still, the leg re-solved with two-bone IK so bones keep their lengths) and removal of any remaining
-ground penetration (a smooth per-frame lift). :func:`quality_metrics` measures bone-length drift,
-penetration, foot skating and floating, so each step's effect is measured rather than assumed.
+ground penetration (a smooth per-frame lift). The last two steps keep the skeleton rigid: IK only turns
+leg bones below the hip and the lift moves whole frames. :func:`quality_metrics` measures bone-length
+drift, penetration, foot skating and floating, so each step's effect is measured rather than assumed.
 """
 from __future__ import annotations
 
 import numpy as np
 from scipy.ndimage import maximum_filter1d, uniform_filter1d
 
+from .export.kinematics import fit_to_skeleton
 from .skeleton import FOOT_JOINTS, JOINT_INDEX, bone_lengths, foot_contacts, make_rigid, put_on_ground
 
 #: (hip, knee, ankle, toe) per leg; contact columns (ankle, toe) of each leg in FOOT_JOINTS order
@@ -95,12 +99,14 @@ def remove_penetration(joints: np.ndarray, window: int = 5) -> np.ndarray:
 
 def postprocess(joints: np.ndarray, fps: float, contacts: np.ndarray | None = None,
                 lengths: np.ndarray | None = None) -> np.ndarray:
-    """Rigid bones, grounded, feet locked during contacts, no penetration: ``[T, 22, 3] -> [T, 22, 3]``.
+    """Rigid skeleton, grounded, feet locked during contacts, no penetration: ``[T, 22, 3] -> [T, 22, 3]``.
 
-    ``contacts: [T, 4]`` (for example the model's predicted contact channels) defaults to
-    :func:`stickgen.skeleton.foot_contacts` of the grounded clip; ``lengths: [21]`` fixes bone lengths.
+    The result is exactly a joint-rotation skeleton (constant bone lengths and hip/collar triangles), so
+    its BVH/glTF export round-trips. ``contacts: [T, 4]`` (for example the model's predicted contact
+    channels) defaults to :func:`stickgen.skeleton.foot_contacts` of the grounded clip; ``lengths: [21]``
+    fixes bone lengths (default: each bone's median).
     """
-    joints = put_on_ground(make_rigid(joints, lengths))
+    joints = put_on_ground(fit_to_skeleton(make_rigid(joints, lengths)))
     if contacts is None:
         contacts = foot_contacts(joints, fps)
     return remove_penetration(lock_feet(joints, contacts))

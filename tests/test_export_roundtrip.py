@@ -8,10 +8,11 @@ import pytest
 from test_render_fixtures import scene_of, standing, waving
 
 from stickgen.export import export, read_bvh, read_gltf
-from stickgen.export.kinematics import (actor_offsets, euler_to_matrix, forward_kinematics, matrix_to_euler_zxy,
-                                        matrix_to_quaternion, quaternion_to_matrix, solve_rotations)
+from stickgen.export.kinematics import (actor_offsets, euler_to_matrix, fit_rotation_about, fit_to_skeleton,
+                                        forward_kinematics, matrix_to_euler_zxy, matrix_to_quaternion,
+                                        quaternion_to_matrix, solve_rotations)
 from stickgen.motion import Scene
-from stickgen.skeleton import JOINT_NAMES, bone_lengths, rest_offsets
+from stickgen.skeleton import JOINT_INDEX, JOINT_NAMES, bone_lengths, make_rigid, rest_offsets
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 MM = 1e-3
@@ -135,9 +136,6 @@ def test_rotation_conversions_round_trip():
 
 
 def test_loose_clips_export_their_best_fit_and_warn(tmp_path, caplog):
-    from stickgen.export import fit_to_skeleton
-    from stickgen.skeleton import make_rigid
-
     clip = make_rigid(waving(30) + np.random.default_rng(1).normal(0, 0.004, (30, 22, 3)))  # rigid bones,
     fitted = fit_to_skeleton(clip)                                                          # jittery hips
     assert 1 * MM < np.abs(fitted - clip).max() < 60 * MM
@@ -150,3 +148,33 @@ def test_loose_clips_export_their_best_fit_and_warn(tmp_path, caplog):
     with caplog.at_level("WARNING", logger="stickgen.export"):
         export(scene_of(fitted), tmp_path / "fitted.glb")
     assert caplog.text == ""
+
+
+def test_fit_rotation_about_holds_the_pivot_and_fits_the_rest():
+    rng = np.random.default_rng(2)
+    rest = rng.normal(size=(3, 3))
+    turns = euler_to_matrix(rng.uniform(-170, 170, (50, 3)) * [1, 0.5, 1], "ZXY")
+    exact = np.einsum("tij,nj->tni", turns, rest)                              # [50, 3, 3], a rigid copy
+    np.testing.assert_allclose(fit_rotation_about(rest, exact, 2), turns, atol=1e-9)
+    bent = exact + rng.normal(0, 0.05, exact.shape)
+    about = fit_rotation_about(rest, bent, 2)
+    moved = np.einsum("tij,nj->tni", about, rest)
+    np.testing.assert_allclose(np.cross(moved[:, 2], bent[:, 2]), 0.0, atol=1e-9)   # pivot: exact direction
+    axis = bent[:, 2] / np.linalg.norm(bent[:, 2], axis=-1, keepdims=True)
+    cross = np.cross(axis[:, None, :], -np.eye(3))                               # [50, 3, 3]: K @ w = axis x w
+    squared = lambda r: ((np.einsum("tij,nj->tni", r, rest) - bent) ** 2).sum((1, 2))  # noqa: E731
+    for angle in (-0.02, 0.02):                                                   # the best turn about the pivot
+        twist = np.eye(3) + np.sin(angle) * cross + (1 - np.cos(angle)) * cross @ cross
+        assert (squared(twist @ about) > squared(about)).all()
+
+
+def test_fit_to_skeleton_holds_the_spine_exactly_and_fits_the_triangles_about_it():
+    clip = odd_body(40)
+    wobble = 0.02 * np.sin(np.linspace(0, 6, 40))[:, None]
+    for name in ("left_hip", "right_collar"):
+        clip[:, JOINT_INDEX[name]] += wobble                    # loose hip and collar triangles
+    clip = make_rigid(clip)
+    fitted = fit_to_skeleton(clip)
+    spine = [JOINT_INDEX[n] for n in ("spine1", "spine2", "spine3", "neck", "head")]
+    np.testing.assert_allclose(fitted[:, spine], clip[:, spine], atol=1e-9)
+    assert np.abs(fitted[:, JOINT_INDEX["left_hip"]] - clip[:, JOINT_INDEX["left_hip"]]).max() > 1 * MM

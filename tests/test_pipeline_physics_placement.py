@@ -6,6 +6,9 @@ from stickgen import physics as P
 from stickgen import placement as L
 from stickgen import skeleton as S
 from stickgen.conditioning import ActorPlan
+from stickgen.export import export, read_bvh
+from stickgen.export.kinematics import fit_to_skeleton
+from stickgen.motion import Motion, Scene
 
 J = S.JOINT_INDEX
 
@@ -40,10 +43,33 @@ def test_unplanted_frames_keep_their_motion():
     contacts = np.zeros((100, 4), bool)
     contacts[:30] = True
     out = P.postprocess(clip, 25, contacts)
-    rigid = S.put_on_ground(S.make_rigid(clip))
+    rigid = S.put_on_ground(fit_to_skeleton(S.make_rigid(clip)))
     np.testing.assert_allclose(out[60:], rigid[60:], atol=1e-9)   # far from any contact run: untouched
     ankle = out[:30, J["left_ankle"]]
     assert np.abs(ankle - ankle.mean(0)).max() < 1e-6                 # planted: held still
+
+
+def test_postprocess_makes_a_loose_skeleton_exactly_exportable(tmp_path, caplog):
+    clip = crouched_clip()
+    wobble = np.sin(np.linspace(0, 8, 100))
+    clip[:, J["left_hip"], 0] += 0.03 * wobble                  # the hip triangle widens and narrows
+    clip[:, J["right_collar"], 1] += 0.02 * wobble              # the collar triangle tilts
+    clip[40:50, :, 1] -= 0.1
+    contacts = np.zeros((100, 4), bool)
+    contacts[10:80] = True
+    lengths = S.bone_lengths(S.rest_pose(1.6))
+    out = P.postprocess(clip, 25, contacts, lengths)
+    loose = S.put_on_ground(S.make_rigid(clip, lengths))        # rigid bones alone are not enough
+    assert np.abs(fit_to_skeleton(loose) - loose).max() > 5e-3
+    np.testing.assert_allclose(S.bone_lengths(out), np.broadcast_to(lengths, (100, 21)), atol=1e-9)
+    with caplog.at_level("WARNING", logger="stickgen.export"):
+        (path,) = export(Scene([Motion(out, id="a0")], fps=25), tmp_path / "clip.bvh")
+    assert caplog.text == ""
+    assert np.abs(read_bvh(path).smpl22() - out).max() < 1e-3
+    assert out[..., 1].min() >= 0.0
+    for ankle in (J["left_ankle"], J["right_ankle"]):
+        planted = out[10:80, ankle][:, [0, 2]]                  # the lift moves y only
+        assert np.abs(planted - planted.mean(0)).max() < 1e-6
 
 
 def test_two_bone_ik_reaches_and_keeps_lengths():

@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..skeleton import NUM_JOINTS, PARENTS, bone_lengths, rest_offsets
+from ..skeleton import JOINT_INDEX, NUM_JOINTS, PARENTS, bone_lengths, rest_offsets
 
 CHILDREN: tuple[tuple[int, ...], ...] = tuple(tuple(c for c in range(NUM_JOINTS) if PARENTS[c] == j)
                                               for j in range(NUM_JOINTS))
+#: where a joint has several children, the spine child is matched exactly (it carries the torso and head,
+#: so a tilt there would move them by a long lever); the hips and collars take the best turn about it
+SPINE_CHILDREN = frozenset(JOINT_INDEX[name] for name in ("spine1", "neck"))
 
 
 # ----------------------------------------------------------------------------- forward kinematics
@@ -41,6 +44,14 @@ def _unit(v: np.ndarray) -> np.ndarray:
     return v / np.maximum(np.linalg.norm(v, axis=-1, keepdims=True), 1e-12)
 
 
+def _cross_matrix(v: np.ndarray) -> np.ndarray:
+    """``K`` with ``K @ w == cross(v, w)``: ``[..., 3] -> [..., 3, 3]``."""
+    k = np.zeros(v.shape[:-1] + (3, 3))
+    k[..., 0, 1], k[..., 0, 2], k[..., 1, 2] = -v[..., 2], v[..., 1], -v[..., 0]
+    k[..., 1, 0], k[..., 2, 0], k[..., 2, 1] = v[..., 2], -v[..., 1], v[..., 0]
+    return k
+
+
 def align_rotation(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """Smallest rotation turning direction ``a`` onto ``b``: ``[..., 3], [..., 3] -> [..., 3, 3]``."""
     a, b = _unit(a), _unit(b)
@@ -49,10 +60,7 @@ def align_rotation(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     # a half-turn (cos = -1) needs any axis perpendicular to a
     fallback = np.cross(a, np.where(np.abs(a[..., :1]) < 0.9, [1.0, 0.0, 0.0], [0.0, 1.0, 0.0]))
     opposite = cos < -1 + 1e-9
-    axis = np.where(opposite[..., None], _unit(fallback), axis)
-    k = np.zeros(a.shape[:-1] + (3, 3))
-    k[..., 0, 1], k[..., 0, 2], k[..., 1, 2] = -axis[..., 2], axis[..., 1], -axis[..., 0]
-    k[..., 1, 0], k[..., 2, 0], k[..., 2, 1] = axis[..., 2], -axis[..., 1], axis[..., 0]
+    k = _cross_matrix(np.where(opposite[..., None], _unit(fallback), axis))
     scale = np.where(opposite, 2.0, 1.0 / np.maximum(1.0 + cos, 1e-12))[..., None, None]
     return np.eye(3) + k + k @ k * scale
 
@@ -65,6 +73,28 @@ def fit_rotation(rest: np.ndarray, target: np.ndarray) -> np.ndarray:
     fix = np.ones(d.shape + (3,))
     fix[..., 2] = d
     return np.swapaxes(vt, -1, -2) @ (fix[..., :, None] * np.swapaxes(u, -1, -2))
+
+
+def fit_rotation_about(rest: np.ndarray, target: np.ndarray, pivot: int) -> np.ndarray:
+    """Rotation ``R`` turning ``rest[pivot]`` exactly along ``target[..., pivot, :]``, then about that
+    axis to minimise ``|R @ rest_i - target_i|`` for the other rows: ``[N, 3], [..., N, 3] -> [..., 3, 3]``."""
+    axis = _unit(target[..., pivot, :])                                            # [..., 3]
+    first = align_rotation(np.broadcast_to(rest[pivot], axis.shape), axis)
+    turned = np.einsum("...ij,nj->...ni", first, rest)                             # [..., N, 3]
+    sin = np.einsum("...i,...ni->...", axis, np.cross(turned, target))
+    cos = (np.einsum("...ni,...ni->...", turned, target)
+           - np.einsum("...ni,...i,...nj,...j->...", turned, axis, target, axis))
+    angle = np.arctan2(sin, cos)[..., None, None]
+    k = _cross_matrix(axis)
+    return (np.eye(3) + np.sin(angle) * k + (1 - np.cos(angle)) * k @ k) @ first
+
+
+def _fit_children(offsets: np.ndarray, joints: np.ndarray, j: int) -> np.ndarray:
+    """World rotation ``[T, 3, 3]`` of joint ``j`` (several children) carrying its children's
+    ``offsets: [22, 3]`` onto ``joints: [T, 22, 3]``, the spine child exactly (:data:`SPINE_CHILDREN`)."""
+    kids = list(CHILDREN[j])
+    pivot = next(i for i, child in enumerate(kids) if child in SPINE_CHILDREN)
+    return fit_rotation_about(offsets[kids], joints[:, kids] - joints[:, j:j + 1], pivot)
 
 
 def actor_offsets(joints: np.ndarray) -> np.ndarray:
@@ -84,7 +114,7 @@ def actor_offsets(joints: np.ndarray) -> np.ndarray:
             continue
         kids = list(children)
         actual = joints[:, kids] - joints[:, j:j + 1]                            # [T, C, 3]
-        fitted = fit_rotation(offsets[kids], actual)                             # [T, 3, 3]
+        fitted = _fit_children(offsets, joints, j)                               # [T, 3, 3]
         shape = np.median(np.einsum("tji,tcj->tci", fitted, actual), axis=0)     # back in rest frame
         shape = fit_rotation(shape, offsets[kids]) @ shape.T
         offsets[kids] = _unit(shape.T) * lengths[np.array(kids) - 1, None]
@@ -95,8 +125,9 @@ def solve_rotations(joints: np.ndarray, offsets: np.ndarray) -> np.ndarray:
     """Local rotations ``[T, 22, 3, 3]`` that carry ``offsets: [22, 3]`` onto ``joints: [T, 22, 3]``.
 
     A joint with one child turns by the smallest rotation from where its parent's rotation already
-    points the bone (so twist is inherited, never invented); a joint with several children takes the
-    best-fitting rotation of all of them; a leaf keeps its parent's rotation.
+    points the bone (so twist is inherited, never invented); a joint with several children points its
+    spine child exactly and turns about it to fit the others best (:func:`fit_rotation_about`); a leaf
+    keeps its parent's rotation.
     """
     frames = joints.shape[0]
     world = np.empty((frames, NUM_JOINTS, 3, 3))
@@ -111,7 +142,7 @@ def solve_rotations(joints: np.ndarray, offsets: np.ndarray) -> np.ndarray:
             current = np.einsum("tij,j->ti", parent_rot, offsets[kids[0]])
             world[:, j] = align_rotation(current, joints[:, kids[0]] - joints[:, j]) @ parent_rot
         else:
-            world[:, j] = fit_rotation(offsets[kids], joints[:, kids] - joints[:, j:j + 1])
+            world[:, j] = _fit_children(offsets, joints, j)
         local[:, j] = np.swapaxes(parent_rot, -1, -2) @ world[:, j]
     return local
 
