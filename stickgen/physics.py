@@ -22,6 +22,13 @@ LEGS = (
     (tuple(JOINT_INDEX[n] for n in ("left_hip", "left_knee", "left_ankle", "left_foot")), (0, 2)),
     (tuple(JOINT_INDEX[n] for n in ("right_hip", "right_knee", "right_ankle", "right_foot")), (1, 3)),
 )
+#: a given (predicted) contact is only trusted where the foot joint is at most this high (m: ankle, toe)
+#: above the frame's lowest joint and its horizontal speed, measured over ``2 * PLAUSIBLE_CONTACT_SPAN``
+#: frames so that frame-to-frame noise cancels, is under PLAUSIBLE_CONTACT_SPEED (m/s): a swinging foot
+#: is higher or faster, a planted one that slides (what foot locking is for) is neither
+PLAUSIBLE_CONTACT_HEIGHT = (0.18, 0.10)
+PLAUSIBLE_CONTACT_SPEED = 1.0
+PLAUSIBLE_CONTACT_SPAN = 2
 
 
 def _runs(flags: np.ndarray) -> list[tuple[int, int]]:
@@ -103,13 +110,31 @@ def postprocess(joints: np.ndarray, fps: float, contacts: np.ndarray | None = No
 
     The result is exactly a joint-rotation skeleton (constant bone lengths and hip/collar triangles), so
     its BVH/glTF export round-trips. ``contacts: [T, 4]`` (for example the model's predicted contact
-    channels) defaults to :func:`stickgen.skeleton.foot_contacts` of the grounded clip; ``lengths: [21]``
-    fixes bone lengths (default: each bone's median).
+    channels) are kept only where the foot could be planted (:func:`plausible_contacts`; a model that
+    marks a swinging foot as planted would otherwise pin it for the whole clip); without them,
+    :func:`stickgen.skeleton.foot_contacts` of the grounded clip.
+    ``lengths: [21]`` fixes bone lengths (default: each bone's median).
     """
     joints = put_on_ground(fit_to_skeleton(make_rigid(joints, lengths)))
     if contacts is None:
         contacts = foot_contacts(joints, fps)
+    else:
+        contacts = plausible_contacts(joints, fps, contacts)
     return remove_penetration(lock_feet(joints, contacts))
+
+
+def plausible_contacts(joints: np.ndarray, fps: float, contacts: np.ndarray) -> np.ndarray:
+    """``contacts [T, 4]`` (FOOT_JOINTS order) where that foot joint is low and slow enough to be planted
+    (:data:`PLAUSIBLE_CONTACT_HEIGHT`, :data:`PLAUSIBLE_CONTACT_SPEED`); ``joints [T, 22, 3]``."""
+    ankle_height, toe_height = PLAUSIBLE_CONTACT_HEIGHT
+    feet = joints[:, list(FOOT_JOINTS)]
+    height = feet[..., 1] - joints[..., 1].min(axis=1, keepdims=True)
+    span = PLAUSIBLE_CONTACT_SPAN
+    ahead = feet[np.minimum(np.arange(len(feet)) + span, len(feet) - 1)]
+    behind = feet[np.maximum(np.arange(len(feet)) - span, 0)]
+    speed = np.linalg.norm((ahead - behind)[..., [0, 2]], axis=-1) * fps / (2 * span)
+    low = height <= np.array([ankle_height, ankle_height, toe_height, toe_height])
+    return np.asarray(contacts, bool) & low & (speed < PLAUSIBLE_CONTACT_SPEED)
 
 
 def quality_metrics(joints: np.ndarray, fps: float, contacts: np.ndarray | None = None) -> dict[str, float]:

@@ -49,6 +49,26 @@ def test_unplanted_frames_keep_their_motion():
     assert np.abs(ankle - ankle.mean(0)).max() < 1e-6                 # planted: held still
 
 
+def test_a_swinging_foot_marked_as_planted_is_not_pinned():
+    clip = crouched_clip()
+    hip, toe = J["left_hip"], J["left_foot"]
+    leg = [J["left_knee"], J["left_ankle"], toe]
+    swing = np.sin(np.linspace(0, 4 * np.pi, 100))  # the left leg swings forward and back about the hip
+    angle = 0.6 * swing[:, None]
+    relative = clip[:, leg] - clip[:, hip, None]
+    y, z = relative[..., 1], relative[..., 2]
+    clip[:, leg, 1] = clip[:, hip, None, 1] + np.cos(angle) * y - np.sin(angle) * z
+    clip[:, leg, 2] = clip[:, hip, None, 2] + np.sin(angle) * y + np.cos(angle) * z
+    out = P.postprocess(clip, 25, np.ones((100, 4), bool))  # a model that says "always planted"
+    rigid = S.put_on_ground(fit_to_skeleton(S.make_rigid(clip)))
+    fastest = np.abs(np.cos(np.linspace(0, 4 * np.pi, 100))) > 0.97  # mid-swing, the foot at full speed
+    fastest[:3] = fastest[-3:] = False  # (the clip's ends, where speed is measured one-sided)
+    np.testing.assert_allclose(out[fastest, toe], rigid[fastest, toe], atol=1e-6)  # the swing survives
+    assert np.ptp(out[:, toe, 2]) > 0.9 * np.ptp(rigid[:, toe, 2])
+    right = out[:, J["right_ankle"]]
+    assert np.abs(right - right.mean(0)).max() < 0.01  # the standing foot is still locked
+
+
 def test_postprocess_makes_a_loose_skeleton_exactly_exportable(tmp_path, caplog):
     clip = crouched_clip()
     wobble = np.sin(np.linspace(0, 8, 100))
