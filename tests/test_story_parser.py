@@ -3,7 +3,7 @@ import pytest
 
 from stickgen.story import ScriptError, parse
 from stickgen.story.clauses import match_actions, split_clauses
-from stickgen.story.lexicon import lemma
+from stickgen.story.lexicon import inflections, lemma
 from stickgen.story.parser import parse_prompt
 
 
@@ -92,6 +92,7 @@ def test_directions(prompt, direction):
     ("a man runs as fast as he can", "sprint", 6.0),
     ("a woman jogs at full speed", "sprint", 6.0),
     ("she runs quickly", "run", 3.0 * 1.45),
+    ("a kid furiously trots", "run", 3.0 * 1.3),  # furious is no full speed
 ])
 def test_speeds(prompt, action, speed):
     step = parse_prompt(prompt, 4.0).scenes[0].actions[0]
@@ -221,3 +222,126 @@ def test_possessive_relatives_one_of_them_and_step_counts():
     assert [a for a, _, _ in fall["Boxer 2"]] == ["fight", "idle"]
     steps = actions_of(parse_prompt("A person turns left and walks five steps.", 6.0), "Person")
     assert [(a.action, a.distance, a.turn, a.manner) for a in steps] == [("walk", 3.5, 90.0, "five steps")]
+
+
+# ----------------------------------------------------------------------------- the dataset grammar's phrasings
+
+
+def sequence(prompt, duration=8.0):
+    """The first character's actions in order (runs of one action merged)."""
+    script = parse_prompt(prompt, duration)
+    first = script.characters[0].name
+    out = []
+    for action, _, _ in timeline(script)[first]:
+        if not out or out[-1] != action:
+            out.append(action)
+    return out
+
+
+def test_inflections_drop_e_double_consonants_and_change_y():
+    assert inflections("five") == {"fives", "fiving", "fived"}
+    assert inflections("hop") == {"hops", "hopping", "hopped"}  # one syllable: never "hoping"
+    assert inflections("boogie") == {"boogies", "boogying", "boogied"}
+    assert inflections("cry") == {"cries", "crying", "cried"}
+    assert inflections("pass") == {"passes", "passing", "passed"}
+    assert {"sidestepping", "sidesteps"} <= inflections("sidestep")
+
+
+@pytest.mark.parametrize("text, actions", [
+    ("a kid high-fiving another person", ["high_five"]),
+    ("she high-fives him", ["high_five"]),
+    ("he passes the ball", ["kicking"]),
+    ("she mutters", ["whisper"]),
+    ("looking at a book", ["reading"]),
+    ("receiving a throw", ["catching"]),  # longest match: "receive a throw", not "throw"
+    ("throws a hook with the left fist", ["punch"]),
+    ("throws a roundhouse kick", ["kick"]),
+    ("doing the front crawl", ["swimming"]),
+    ("scuffling with a rival", ["fight"]),
+    ("boogies", ["dance"]),
+    ("serenading someone", ["sing"]),
+    ("greets the other person with a handshake", ["handshake"]),
+    ("waves looking pleased", ["wave"]),  # "looking" + a feeling names no action
+    ("talks while moving his hands", ["talk"]),  # a whole-body verb on a body part moves only that part
+    ("hops on one leg", ["jump"]),
+])
+def test_synonyms_match_through_inflections_and_longest_phrase_wins(text, actions):
+    assert [m[2] for m in match_actions(text.split())] == actions
+
+
+@pytest.mark.parametrize("prompt, actions", [
+    ("After dodging, a person passes the ball.", ["dodge", "kicking"]),
+    ("After gently reading, the man swims.", ["reading", "swimming"]),
+    ("After singing while swaying, a girl whispers.", ["sing", "whisper"]),
+    ("After pacing to the left, sideways, the man fields the ball.", ["walk", "fielding"]),
+    ("Before jumping, she waves.", ["wave", "jump"]),
+    ("A man waves before jumping.", ["wave", "jump"]),
+    ("After that, he jumps.", ["jump"]),
+])
+def test_leading_after_and_before_clauses_are_ordered(prompt, actions):
+    assert sequence(prompt) == actions
+
+
+def test_a_leading_clause_without_a_main_clause_is_still_read():
+    assert sequence("After dodging.") == ["dodge"]
+
+
+@pytest.mark.parametrize("prompt, actions", [
+    ("A woman lies down, then walks.", ["lie_down", "stand", "walk"]),
+    ("A boy crawls, then cheers.", ["crawling", "stand", "celebrate"]),
+    ("A man sits, then waves.", ["sit", "wave"]),  # the arms work seated: no need to get up
+    ("A man kneels, then talks, then runs.", ["kneel", "talk", "stand", "run"]),
+    ("A woman sits, then stands up, then walks.", ["sit", "stand", "walk"]),  # already up: one stand
+    ("A man lies down, then waits.", ["lie_down", "idle"]),
+])
+def test_a_low_body_stands_up_before_an_action_on_its_feet(prompt, actions):
+    assert sequence(prompt) == actions
+
+
+def test_the_stand_up_takes_the_rise_time_of_the_posture_at_most_most_of_the_next_action():
+    lie, stand, walk = actions_of(parse_prompt("A woman lies down, then walks.", 13.0), "Woman")
+    assert (stand.start, stand.end - stand.start) == (lie.end, pytest.approx(3.0))  # lying: sit up, then stand
+    assert walk.start == stand.end and walk.end == 13.0
+    lie, stand, walk = actions_of(parse_prompt("A woman lies down, then walks.", 3.0), "Woman")
+    assert stand.end - stand.start == pytest.approx(0.7 * (walk.end - stand.start))
+
+
+@pytest.mark.parametrize("prompt, actions", [
+    ("A boy is rising.", ["stand"]),
+    ("First the stick figure kicks the ball, and then they rise.", ["kicking", "stand"]),
+    ("A girl gets to her feet.", ["stand"]),
+    ("A man stands there.", ["idle"]),
+])
+def test_rising_is_standing_up_but_standing_there_is_idle(prompt, actions):
+    assert sequence(prompt) == actions
+
+
+def test_a_clause_that_opens_with_its_verb_keeps_the_subject_and_its_object_is_the_partner():
+    script = parse_prompt("The woman stands still, then high-fives a friend.", 8.0)
+    assert [c.name for c in script.characters] == ["Woman", "Friend"]
+    assert [a for a, _, _ in timeline(script)["Woman"]] == ["idle", "high_five"]
+    assert {a.partner for a in script.scenes[0].actions if a.action == "high_five"} == {"Woman", "Friend"}
+    script = parse_prompt("Someone waits, greets another person with a handshake and then rests.", 8.0)
+    assert [c.name for c in script.characters] == ["Person", "Person 2"]
+    assert [a for a, _, _ in timeline(script)["Person"]] == ["idle", "handshake", "idle"]
+
+
+def test_he_after_an_interaction_is_the_subject_not_the_partner():
+    assert sequence("First a tall guy cheerfully cuddles a partner, and then he rejoices.") == ["hug", "celebrate"]
+
+
+@pytest.mark.parametrize("prompt, action, manner", [
+    ("The stick figure runs around in a full circle, turning right.", "run", "turning right"),
+    ("A woman strolls to the right, sideways.", "walk", "sideways"),
+    ("The man runs the bases around to the left and back.", "running_bases", "back"),
+    ("A man wanders to the right, sideways unhurriedly.", "walk", "sideways unhurriedly"),
+    ("A woman looks left and right.", "looking_around", ""),  # "and" between left and right splits nothing
+])
+def test_a_clause_of_only_direction_words_joins_the_action_before_it(prompt, action, manner):
+    (only,) = parse_prompt(prompt, 6.0).scenes[0].actions
+    assert only.action == action and only.manner.endswith(manner)
+
+
+def test_as_fast_as_their_legs_allow_is_a_sprint_and_stepping_to_the_beat_is_dancing():
+    assert sequence("Somebody runs as fast as their legs allow, then takes a seat.") == ["sprint", "sit"]
+    assert sequence("A child steps from side to side to the beat, then bounces to the beat.") == ["dance"]

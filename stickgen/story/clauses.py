@@ -2,8 +2,10 @@
 
 ``split_clauses`` cuts a prompt into :class:`Clause` s at punctuation, "and", sequence words ("then",
 "after that") and simultaneity words ("while", "as"), after setting quoted speech aside and joining
-phrases like "as fast as she can" or "back and forth" into single tokens. ``match_actions`` finds the
-vocabulary actions a clause names by lemmatised synonym phrases, longest first.
+phrases like "as fast as she can" or "back and forth" into single tokens; a sentence that opens with
+"after/before" and a gerund ("After dodging, ...") marks that clause as leading its main clause.
+``match_actions`` finds the vocabulary actions a clause names by synonym phrases, read through every
+inflection of their words ("high-fiving", "passes the ball"); the longest phrase wins.
 """
 from __future__ import annotations
 
@@ -28,26 +30,34 @@ EXTRA_SYNONYMS = {
     "look": "looking_around", "watch": "idle", "stand there": "idle", "wait": "idle", "hike": "walk",
     "trudge": "walk", "shuffle": "walk", "skate": "walk", "roll": "crawling", "fist bump": "high_five", "face off": "fight_stance", "square off": "fight_stance",
     "punch the air": "celebrate", "jump for joy": "celebrate", "raise hand": "wave", "lift arm": "wave",
+    "throw a punch": "punch", "throw a jab": "punch", "throw a hook": "punch", "throw an uppercut": "punch",
+    "throw a kick": "kick", "give a high five": "high_five", "give a hug": "hug", "receive a throw": "catching",
+    "receive a pass": "catching",
+    "to the beat": "dance", "to the music": "dance", "sway": "dance", "do the twist": "dance",
+    "step to the beat": "dance", "bounce to the beat": "dance", "move to the music": "dance",
+    "step from side to side": "dance", "look right and left": "looking_around",
 }
 IGNORED_FOR_MATCH = lx.DETERMINERS | {"with", "at", "on", "to"}
+WHOLE_BODY_FAMILIES = {"locomotion", "jump", "dance"}
 CLAUSE_BREAKS = {",", "and", "but", "so", "when", "until", "after"}
 SENTENCE_BREAKS = {".", "!", "?", ";", ":"}
 
 
-def _synonym_index() -> dict[str, list[tuple[tuple[str, ...], str]]]:
-    """first lemma -> [(lemma phrase, action)], longest first; a base form beats an inflected twin."""
-    phrases: dict[tuple[str, ...], str] = {}
+def _synonym_index() -> dict[str, list[tuple[tuple[str, ...], int, str]]]:
+    """first lemma -> [(lemma phrase, words in the phrase, action)], longest first; a base form beats an
+    inflected twin."""
+    phrases: dict[tuple[str, ...], tuple[int, str]] = {}
     pairs = [(s, a.name) for a in vocab.ACTIONS for s in a.synonyms] + list(EXTRA_SYNONYMS.items())
     pairs.sort(key=lambda p: " ".join(lemma_tokens(p[0])) != p[0].replace("-", " "))
     for phrase, action in pairs:
-        key = tuple(lemma_tokens(phrase))
+        key = tuple(lemma_tokens(join_phrases(phrase)))
         if key:
-            phrases.setdefault(key, action)
-    index: dict[str, list[tuple[tuple[str, ...], str]]] = {}
-    for key, action in phrases.items():
-        index.setdefault(key[0], []).append((key, action))
+            phrases.setdefault(key, (len(phrase.replace("-", " ").split()), action))
+    index: dict[str, list[tuple[tuple[str, ...], int, str]]] = {}
+    for key, (size, action) in phrases.items():
+        index.setdefault(key[0], []).append((key, size, action))
     for options in index.values():
-        options.sort(key=lambda o: -len(o[0]))
+        options.sort(key=lambda o: (-len(o[0]), -o[1]))
     return index
 
 
@@ -55,6 +65,28 @@ def lemma_tokens(text: str) -> list[str]:
     """Lemmas of the content words of ``text`` ("Shakes her hand" -> ["shake", "hand"])."""
     words = re.findall(r"[a-z0-9_]+", text.lower().replace("-", " "))
     return [lx.lemma(w) for w in words if w not in IGNORED_FOR_MATCH]
+
+
+def join_phrases(text: str) -> str:
+    """``text`` with phrases whose inner "and" splits no clause joined ("back and forth" -> back_and_forth)."""
+    for phrase, joined in lx.JOINED_PHRASES.items():
+        text = re.sub(rf"\b{phrase}\b", joined, text, flags=re.I)
+    return text
+
+
+def _phrase_forms() -> dict[str, str]:
+    """Every word of every synonym phrase, and each of its regular inflections -> the lemma the index uses
+    ("fiving" -> "five", "scuffling" -> "scuffle"). A word that is itself a phrase word keeps its own lemma."""
+    words = {w for phrase in [s for a in vocab.ACTIONS for s in a.synonyms] + list(EXTRA_SYNONYMS)
+             for w in re.findall(r"[a-z0-9_]+", phrase.replace("-", " "))
+             if w not in IGNORED_FOR_MATCH and len(w) > 2}
+    forms = {form: w for w in sorted(words) if lx.lemma(w) == w for form in lx.inflections(w)}
+    return forms | {w: lx.lemma(w) for w in words}
+
+
+def base_form(word: str) -> str:
+    """The index lemma of one lower-case word: through the phrase words' inflections, else :func:`lx.lemma`."""
+    return _FORMS.get(word) or lx.lemma(word)
 
 
 # ----------------------------------------------------------------------------- clauses
@@ -66,11 +98,14 @@ class Clause:
     cased: list[str]  # as typed
     relation: str  # "start" | "seq" | "sim" | "and"
     new_sentence: bool = False
+    leads: str | None = None  # "after"/"before": a subject-less clause that opens the sentence ("After dodging,")
 
 
 _QUOTE = re.compile(r"\"([^\"]*)\"|“([^”]*)”|'([^']{2,})'(?=[\s,.!?;:]|$)")
-_FULL_SPEED = re.compile(r"\bas (?:fast|quickly|quick|hard) as (?:he|she|they|it|i|you|we|possible)"
-                         r"(?: (?:can|could))?|\b(?:at )?(?:full|top) speed\b|\bflat out\b|\ball out\b", re.I)
+_FULL_SPEED = re.compile(r"\bas (?:fast|quickly|quick|hard) as "
+                         r"(?:(?:he|she|they|it|i|you|we|possible)(?: (?:can|could))?"
+                         r"|(?:his|her|their|its|my|your|our) legs (?:allow|(?:can|could|will|would) carry \w+))"
+                         r"|\b(?:at )?(?:full|top) speed\b|\bflat out\b|\ball out\b", re.I)
 _TOKEN = re.compile(r"QUOTE\d+|\d+(?:\.\d+)?|[A-Za-z][A-Za-z_'\-]*|[.,;:!?]")
 
 
@@ -82,21 +117,19 @@ def split_clauses(prompt: str) -> tuple[list[Clause], list[str]]:
         quotes.append(next(g for g in match.groups() if g is not None).strip())
         return f" QUOTE{len(quotes) - 1} "
 
-    text = _FULL_SPEED.sub(" fullspeed ", _QUOTE.sub(keep, prompt))
-    for phrase, joined in lx.JOINED_PHRASES.items():
-        text = re.sub(rf"\b{phrase}\b", joined, text, flags=re.I)
+    text = join_phrases(_FULL_SPEED.sub(" fullspeed ", _QUOTE.sub(keep, prompt)))
     tokens = [t[:-2] if t.endswith("'s") else t for t in _TOKEN.findall(text)]
     clauses: list[Clause] = []
     current: list[str] = []
-    relation, new_sentence, i = "start", True, 0
+    relation, new_sentence, leads, i = "start", True, None, 0
 
     def flush(next_relation: str, sentence_end: bool = False) -> None:
-        nonlocal current, relation, new_sentence
+        nonlocal current, relation, new_sentence, leads
         if not current and relation == "sim" and sentence_end and clauses:  # "... and waves at the same time."
             clauses[-1].relation = "sim"
         if current:
-            clauses.append(Clause([w.lower() for w in current], current, relation, new_sentence))
-            relation, new_sentence = next_relation, sentence_end
+            clauses.append(Clause([w.lower() for w in current], current, relation, new_sentence, leads))
+            relation, new_sentence, leads = next_relation, sentence_end, None
         elif next_relation in ("seq", "sim") or relation == "start":
             relation = next_relation if relation != "start" or next_relation != "and" else relation
         new_sentence = new_sentence or sentence_end
@@ -105,9 +138,16 @@ def split_clauses(prompt: str) -> tuple[list[Clause], list[str]]:
     while i < len(tokens):
         low = [t.lower() for t in tokens[i:i + 4]]
         connector = _connector(low, current)
+        if connector is not None and leads and connector[0] == "sim":  # "After singing while swaying, ..."
+            current += tokens[i:i + connector[1]]
+            i += connector[1]
+            continue
         if connector is not None:
             kind, size = connector
             flush(kind)
+            if not current and new_sentence and size == 1 and low[0] in ("after", "before") and \
+                    _opens_with_gerund(low[1:]):
+                leads = low[0]
             i += size
             continue
         if tokens[i] in SENTENCE_BREAKS:
@@ -117,6 +157,13 @@ def split_clauses(prompt: str) -> tuple[list[Clause], list[str]]:
         i += 1
     flush("and", sentence_end=True)
     return _merge_compound_subjects(clauses), quotes
+
+
+def _opens_with_gerund(low: list[str]) -> bool:
+    """"dodging ...", "gently reading ...": a clause with no subject of its own."""
+    if low and (low[0] in lx.MANNER or low[0].endswith("ly")):
+        low = low[1:]
+    return bool(low) and low[0].endswith("ing")
 
 
 def _connector(low: list[str], current: list[str]) -> tuple[str, int] | None:
@@ -156,50 +203,74 @@ def _only_subject(clause: Clause) -> bool:
 def is_name(cased: str, low: str) -> bool:
     """A capitalised word that is no known word, verb or noun: a character's name ("Alice")."""
     return (cased[:1].isupper() and low not in lx.KNOWN_WORDS and not low.endswith("ly")
-            and lx.lemma(low) not in _INDEX and lx.lemma(low) not in lx.ACTOR_NOUNS
+            and base_form(low) not in _INDEX and lx.lemma(low) not in lx.ACTOR_NOUNS
             and not cased.startswith("QUOTE"))
 
 
 def is_verb(word: str) -> bool:
-    """Whether ``word`` starts some action phrase."""
-    return lx.lemma(word) in _INDEX
+    """Whether ``word`` starts some action phrase ("high-fives" too)."""
+    return base_form(word.split("-")[0]) in _INDEX
+
+
+def opens_with_verb(words: list[str]) -> bool:
+    """Whether a clause starts with its verb, so has no subject of its own ("greets another person ...")."""
+    k = next((k for k, w in enumerate(words) if w not in lx.MANNER and w not in lx.FILLER_WORDS), len(words))
+    return k < len(words) and words[k] not in lx.KNOWN_WORDS and lx.lemma(words[k]) not in lx.ACTOR_NOUNS \
+        and is_verb(words[k])
+
+
+#: content words allowed between two words of a phrase ("kicks the red ball", "greets her friend with a handshake")
+MAX_GAP = 2
 
 
 def match_actions(words: list[str]) -> list[tuple[int, int, str]]:
     """Actions named in ``words`` as (first word, one past last word, action), left to right.
 
-    Phrases are matched on lemmas, skipping articles and small prepositions, longest first; the words of
-    a multi-word phrase may have up to two other words between them ("kicks the red ball").
+    Hyphenated words are read part by part ("high-fiving" -> high five). Phrases are matched on lemmas,
+    skipping articles and small prepositions; the words of a multi-word phrase may have up to ``MAX_GAP``
+    other content words between them. Where phrases overlap the one with more content words wins, then
+    the one with more words, then the leftmost ("receives a throw" is catching, "throws a hook" is a
+    punch, "steps to the beat" is dancing). A linking verb followed by a feeling names no action
+    ("looking pleased"), nor does a whole-body verb whose object is a body part ("moving his hands").
     """
-    lemmas = [lx.lemma(w) if w not in IGNORED_FOR_MATCH else None for w in words]
-    found, k = [], 0
-    while k < len(words):
-        hit = None
-        for phrase, action in _INDEX.get(lemmas[k], ()) if lemmas[k] else ():
-            end = _match_from(lemmas, k, phrase)
-            if end is not None:
-                hit = (k, end, action)
-                break
-        if hit:
-            found.append(hit)
-            k = hit[1]
-        else:
-            k += 1
-    return found
+    pieces = [(k, part) for k, word in enumerate(words) for part in word.split("-") if part]
+    lemmas = [base_form(p) if p not in IGNORED_FOR_MATCH else None for _, p in pieces]
+    candidates = []
+    for start, key in enumerate(lemmas):
+        if key is None or (key in lx.COPULAS and start + 1 < len(pieces) and pieces[start + 1][1] in lx.EMOTIONS):
+            continue
+        following = next((base_form(p) for _, p in pieces[start + 1:] if p not in lx.DETERMINERS), None)
+        for phrase, size, action in _INDEX.get(key, ()):
+            end = _match_from(lemmas, start, phrase)
+            if end is not None and not (len(phrase) == 1 and following in lx.LIMBS
+                                        and vocab.action_info(action).family in WHOLE_BODY_FAMILIES):
+                candidates.append((len(phrase), size, start, end, action))
+    taken: set[int] = set()
+    found = []
+    for _, _, start, end, action in sorted(candidates, key=lambda c: (-c[0], -c[1], c[2])):
+        if taken.isdisjoint(range(start, end)):
+            taken.update(range(start, end))
+            found.append((pieces[start][0], pieces[end - 1][0] + 1, action))
+    return sorted(found)
 
 
-def _match_from(lemmas: list[str | None], k: int, phrase: tuple[str, ...]) -> int | None:
-    position = k + 1
+def _match_from(lemmas: list[str | None], start: int, phrase: tuple[str, ...]) -> int | None:
+    """One past the last piece of ``phrase`` matched from ``start``, or None."""
+    position = start + 1
     for part in phrase[1:]:
-        for gap in range(3):
-            if position + gap < len(lemmas) and lemmas[position + gap] == part:
-                position += gap + 1
-                break
-        else:
+        skipped = 0
+        while position < len(lemmas) and lemmas[position] != part:
+            skipped += lemmas[position] is not None
+            if skipped > MAX_GAP:
+                return None
+            position += 1
+        if position == len(lemmas):
             return None
+        position += 1
     return position
 
 
+_FORMS = _phrase_forms()
 _INDEX = _synonym_index()
 
 

@@ -1,9 +1,12 @@
 """Word tables of the default story parser: lemmas, actor nouns, counts, manner, direction, emotion, film words.
 
-Everything here is data plus two tiny functions (:func:`lemma`, :func:`third_person`); the parser in
-:mod:`stickgen.story.parser` reads these tables, so adding a word never needs a code change.
+Everything here is data plus small word functions (:func:`lemma`, :func:`inflections`, :func:`third_person`,
+:func:`gerund`); the parser in :mod:`stickgen.story.parser` reads these tables, so adding a word never needs
+a code change.
 """
 from __future__ import annotations
+
+import re
 
 from .. import vocab
 
@@ -30,8 +33,9 @@ IRREGULAR = {
     "typing": "type", "rises": "rise", "rising": "rise", "dives": "dive", "diving": "dive",
     "giggles": "giggle", "chuckles": "chuckle", "strides": "stride", "glides": "glide",
     "gliding": "glide", "bounces": "bounce", "bouncing": "bounce", "races": "race", "racing": "race",
-    "paces": "pace", "pacing": "pace", "wanders": "wander", "marches": "march", "high-fives": "high five",
+    "paces": "pace", "pacing": "pace", "wanders": "wander", "marches": "march",
     "flying": "fly", "using": "use", "uses": "use", "served": "serve", "scores": "score", "scoring": "score",
+    "does": "do", "doing": "do", "did": "do", "done": "do", "has": "have", "had": "have",
 }
 
 
@@ -56,10 +60,32 @@ def lemma(word: str) -> str:
     return word
 
 
+def inflections(word: str) -> set[str]:
+    """Regular inflected forms of a base-form word: -s/-es/-ies, -ing and -ed, with e-drop and consonant
+    doubling ("five" -> fives, fiving, fived; "hop" -> hops, hopping, hopped; "boogie" -> boogying).
+
+    A one-syllable word ending consonant-vowel-consonant only doubles ("hopping", never "hoping"); a longer
+    one may go either way ("sidestepping", "visiting"), so both forms are given.
+    """
+    if word.endswith("ie"):
+        ing = word[:-2] + "ying"
+    elif word.endswith("e") and not word.endswith(("ee", "ye", "oe")):
+        ing = word[:-1] + "ing"
+    else:
+        ing = word + "ing"
+    past = word + "d" if word.endswith("e") else word[:-1] + "ied" if re.search(r"[^aeiou]y$", word) else word + "ed"
+    forms = {third_person(word), ing, past}
+    if re.search(r"[^aeiou][aeiou][^aeiouwxy]$", word):
+        if re.fullmatch(r"[^aeiou]*[aeiou][^aeiouwxy]", word):
+            forms -= {ing, past}
+        forms |= {word + word[-1] + "ing", word + word[-1] + "ed"}
+    return forms
+
+
 def third_person(verb_phrase: str) -> str:
     """"walk quickly" -> "walks quickly": inflect the first word for he/she/it."""
     head, _, rest = verb_phrase.partition(" ")
-    if head.endswith(("s", "sh", "ch", "x", "o")):
+    if head.endswith(("s", "sh", "ch", "x", "z", "o")):
         head += "es"
     elif head.endswith("y") and head[-2:-1] not in "aeiou":
         head = head[:-1] + "ies"
@@ -128,6 +154,8 @@ SIMULTANEOUS_WORDS = ("at the same time", "simultaneously", "meanwhile", "while"
 #: linking verbs that carry an emotion or manner but no action ("she is happy")
 COPULAS = {"be", "is", "are", "look", "seem", "feel", "become", "get", "appear", "start", "begin", "keep",
            "continue", "try", "stop"}
+#: words that make "stand" getting up ("stands up", "rises", "gets to her feet"), not standing still
+STAND_UP_WORDS = {"up", "rise", "rises", "rising", "rose", "risen", "feet"}
 
 # ----------------------------------------------------------------------------- manner
 
@@ -159,6 +187,20 @@ NOMINAL_SECONDS = {name: 2.5 for name in vocab.ACTION_NAMES} | {
 HOLD_ACTIONS = {"sit", "kneel", "lie_down", "dance", "swimming", "flying", "climbing", "reading", "typing",
                 "fight_stance", "crawling"}
 
+#: posture an action leaves the body in; ``KEEPS_POSTURE`` actions leave it as it was, all others standing
+POSTURE_AFTER = {"sit": "seated", "kneel": "kneeling", "lie_down": "lying", "crawling": "on all fours",
+                 "climbing": "off the ground", "swimming": "off the ground", "flying": "off the ground"}
+#: actions of the arms and voice: done in whatever posture the body is in, standing, seated or kneeling
+UPPER_BODY = {"wave", "point", "clap", "eating", "drinking", "reading", "typing", "looking_around", "cry", "laugh",
+              "talk", "shout", "whisper", "sing"}
+KEEPS_POSTURE = UPPER_BODY | {"idle"}
+#: actions that start from any posture (they change it, or hold it)
+ANY_POSTURE = {"idle", "sit", "stand", "kneel", "lie_down"}
+#: seconds to get up from a posture: a body that must be on its feet for the next action first stands up
+#: (lying goes by sitting), as the training clips were generated
+RISE_SECONDS = {"seated": 1.4, "kneeling": 1.4, "lying": 3.0, "on all fours": 1.4, "off the ground": 1.4}
+RISE_SHARE = 0.7  # the rise takes at most this share of the action it comes before
+
 #: verb phrases for the text encoder where ``third_person(synonyms[0])`` reads badly
 TEXT_PHRASES = {"batting": "swings a bat", "stand": "stands up", "high_five": "gives a high five",
                 "fight_stance": "raises fists in a fighting stance", "sit": "sits down",
@@ -184,12 +226,19 @@ DIRECTIONS = (
     ("across", "across"), ("forward", "forward"), ("forwards", "forward"), ("ahead", "forward"),
     ("straight", "forward"), ("away", "away"),
 )
+#: words of a clause that only says more about the action before it ("..., turning right", "... and back",
+#: "to the right, sideways"): with no action of its own it joins that action instead of making a beat
+MODIFIER_WORDS = ({w for phrase, _ in DIRECTIONS for w in phrase.split()} | set(MANNER)
+                  | {"sideways", "turning", "curving", "bearing", "in", "on", "to", "the", "a", "spot", "place"})
 #: phrases whose inner "and" must not split a clause, and their joined token
 JOINED_PHRASES = {"back and forth": "back_and_forth", "to and fro": "to_and_fro", "up and down": "up_and_down",
+                  "left and right": "left_and_right", "right and left": "right_and_left",
                   "hand in hand": "hand_in_hand", "rock and roll": "rock_and_roll"}
 #: "with her left hand", "right leg": which limb an action uses, kept for the text encoder
 LIMB_PATTERN = (r"(?:with )?(?:his |her |their |the |a |one )?(?:(left|right|both) )?"
                 r"(hand|hands|arm|arms|leg|legs|foot|feet|fist|fists|knee|knees)\b")
+#: body parts by lemma: a whole-body verb whose object is one moves only that part ("moves his hands")
+LIMBS = {"hand", "arm", "leg", "foot", "fist", "knee", "hip", "shoulder", "head", "finger"}
 TURN_PHRASES = {"turn around": 180.0, "turn back": 180.0, "turn left": 90.0, "turn right": -90.0,
                 "turn to the left": 90.0, "turn to the right": -90.0, "spin around": 360.0}
 UNITS = {"meter": 1.0, "metre": 1.0, "m": 1.0, "step": 0.7, "pace": 0.7, "yard": 0.91, "foot": 0.3,
@@ -201,6 +250,7 @@ SECONDS = {"second": 1.0, "sec": 1.0, "s": 1.0, "minute": 60.0}
 EMOTIONS = {
     "happy": "happy", "happily": "happy", "joyful": "happy", "joyfully": "happy", "cheerful": "happy",
     "cheerfully": "happy", "smile": "happy", "smiling": "happy", "glad": "happy", "delighted": "happy",
+    "pleased": "happy", "downcast": "sad", "glum": "sad", "glumly": "sad",
     "sad": "sad", "sadly": "sad", "unhappy": "sad", "upset": "sad", "crying": "sad", "gloomy": "sad",
     "depressed": "sad", "tearful": "sad", "miserable": "sad", "sorrowful": "sad",
     "surprised": "surprised", "shocked": "surprised", "amazed": "surprised", "astonished": "surprised",

@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from .. import vocab
 from . import lexicon as lx
 from .cast import Cast
-from .clauses import Clause, match_actions, split_clauses
+from .clauses import Clause, match_actions, opens_with_verb, split_clauses
 from .schema import Script, ScriptError
 
 #: maps a clause no synonym names ("does a cartwheel") to an action name, or None when nothing fits
@@ -75,6 +75,7 @@ class _Story:
         self.props: list[tuple[str, int]] = []
         self.pending_turn: dict[int, float] = {}
         self.framed_shot: Shot | None = None
+        self.leading: Clause | None = None  # "After dodging," waits for its main clause's subject
         self.beat = 0
         self.sentence_beat = 0
 
@@ -91,11 +92,23 @@ class _Story:
     # ------------------------------------------------------------------ clauses
 
     def read(self, clause: Clause) -> None:
+        """Read one clause. A leading clause ("After dodging,") is kept until the next one names the subject:
+        "after" puts it one beat before that clause, "before" one beat after."""
+        if clause.leads and self.leading is None:
+            self.leading = clause
+            return
+        if self.leading is not None and _only_modifiers(clause.words):  # "After pacing to the left, sideways,"
+            self.leading = replace(self.leading, words=self.leading.words + clause.words,
+                                   cased=self.leading.cased + clause.cased)
+            return
+        leading, self.leading = self.leading, None
         words, cased = self._film_words(clause)
         if not words:
+            self.leading = leading  # a shot only: the leading clause waits on
             return
-        clause = Clause(words, cased, clause.relation, clause.new_sentence)
-        subject, used = self.cast.read_subject(clause)
+        clause = Clause(words, cased, leading.relation if leading else clause.relation,
+                        leading.new_sentence if leading else clause.new_sentence)
+        subject, used = (None, 0) if opens_with_verb(words) else self.cast.read_subject(clause)
         explicit = subject is not None
         subject = subject or self.cast.default_subject()
         if self.framed_shot is not None:  # "close-up of a woman laughing": the shot frames the subject
@@ -104,10 +117,32 @@ class _Story:
         merged = clause.relation == "sim"
         self.cast.subject = subject
         self.cast.mention(subject)
-        self.beat = beat
         if clause.new_sentence:
             self.sentence_beat = beat
+        if not explicit and leading is None and self._modifies_last_step(words, subject):
+            return
+        if leading is not None and leading.leads == "after":
+            self._predicate(leading.words, leading.cased, subject, beat, merged)
+            beat, merged = beat + 1, False
+        self.beat = beat
         self._predicate(words[used:], cased[used:], subject, beat, merged)
+        if leading is not None and leading.leads == "before":
+            self.beat = beat + 1
+            self._predicate(leading.words, leading.cased, subject, beat + 1, False)
+        self.cast.mention(subject)  # "he" in the next clause means this subject before its partner
+
+    def _modifies_last_step(self, words: list[str], subject: list[int]) -> bool:
+        """A clause of only direction and manner words and adverbs ("..., turning right", "... and back") says
+        more about each subject's last step: its words join that step's manner (and direction, if it had none)."""
+        last = [self.step_at(i, self.last_beat(i)) for i in subject]
+        if not all(last) or not _only_modifiers(words):
+            return False
+        template = Step(actor=-1, beat=-1, action=None)
+        self._direction(words, words, template)
+        for step in last:
+            step.manner.append(" ".join(words))
+            step.direction = step.direction or template.direction
+        return True
 
     def _beat_for(self, clause: Clause, subject: list[int], explicit: bool) -> int:
         if not self.steps:
@@ -167,6 +202,7 @@ class _Story:
         free = self._limbs(words, free, template)
         self._manner(free, template)
         self._direction(free, cased, template)
+        self._interaction_object(words, cased, matches, subject, template)
         self._numbers(free, template)
         self._speech_and_emotion(words, template)
         self._props(free, subject)
@@ -184,7 +220,7 @@ class _Story:
             actions = [guess or "idle"]
         for actor in subject:
             step = Step(**{**template.__dict__, "actor": actor, "manner": list(template.manner)})
-            self._settle(step, actions or [None], subject, standing_up="up" in words)
+            self._settle(step, actions or [None], subject, standing_up=not lx.STAND_UP_WORDS.isdisjoint(words))
             self._place(step, merged)
 
     def _limbs(self, words: list[str], free: list[str], step: Step) -> list[str]:
@@ -231,6 +267,19 @@ class _Story:
                         step.manner.append(f"toward {self.cast.members[hits[0]].character.name}")
                     break
 
+    def _interaction_object(self, words: list[str], cased: list[str], matches: list[tuple[int, int, str]],
+                            subject: list[int], step: Step) -> None:
+        """"greets another person with a handshake", "high-fives a friend": the object right after an
+        interaction verb is its partner."""
+        first = next((a for a, _, action in matches if action in INTERACTIONS), None)
+        if first is None or step.target is not None:
+            return
+        hits, _ = self.cast.reference(words[first + 1:], cased[first + 1:])
+        hits = [h for h in hits if h not in subject]
+        if hits:
+            step.target = hits[0]
+            self.cast.mention(hits[:1])
+
     def _numbers(self, free: list[str], step: Step) -> None:
         for k in range(len(free) - 1):
             if not _is_number(free[k]):
@@ -273,7 +322,7 @@ class _Story:
         if action == "stand" and not standing_up and \
                 self.last_action(step.actor) not in ("sit", "kneel", "lie_down", "crawling"):
             action = "idle"
-        if action == "run" and step.energy == lx.FULL_SPEED[1]:
+        if action == "run" and step.speed == lx.FULL_SPEED[0]:  # "as fast as he can", not "furiously"
             action, step.speed = "sprint", 1.0
         if step.direction == "toward" and action not in MOVING:
             step.direction = None
@@ -345,6 +394,11 @@ class _Story:
                 fighters[0].target, fighters[1].target = fighters[1].actor, fighters[0].actor
 
 
+def _only_modifiers(words: list[str]) -> bool:
+    """Whether a clause is only direction and manner words and adverbs, naming no action ("sideways")."""
+    return all(w in lx.MODIFIER_WORDS or w.endswith("ly") for w in words) and not match_actions(words)
+
+
 def _is_number(word: str) -> bool:
     return bool(word) and (word.replace(".", "", 1).isdigit() or (word in lx.NUMBER_WORDS and word not in ("a", "an")))
 
@@ -365,6 +419,9 @@ def parse_prompt(prompt: str, duration: float = 10.0, matcher: Matcher | None = 
     story = _Story(quotes, matcher)
     for clause in clauses:
         story.read(clause)
+    if story.leading is not None:  # "After dodging." with no main clause: an ordinary clause
+        leading, story.leading = story.leading, None
+        story.read(replace(leading, leads=None))
     story.face_opponents()
     for actor, turn in story.pending_turn.items():
         story.steps.append(Step(actor, story.last_beat(actor) + 1, "idle", turn=turn, manner=["turns"]))

@@ -3,7 +3,7 @@
 Each beat lasts the longest nominal length of the actions in it (``lexicon.NOMINAL_SECONDS``, or what
 "for 3 seconds" asked); beats are then stretched together to fill the clip, keeping explicit lengths where
 they fit. A character with nothing to do in a beat keeps a held posture (sitting, dancing, swimming...) or
-stands idle.
+stands idle, and one that must be on its feet for an action after sitting, kneeling or lying first stands up.
 """
 from __future__ import annotations
 
@@ -96,10 +96,26 @@ def _actor_tracks(story: _Story, actor: int, bounds: np.ndarray, names: list[str
         faces.append(((step.emotion if step else None) or whole_face or implied, start, end))
         if step is not None and step.speech is not None:
             scene.speech.append(SpeechLine(name, step.speech[0], start, end, step.speech[1]))
-    for action, source, start, end in runs:
+    for action, source, start, end in with_stand_ups(runs):
         scene.actions.append(_timed_action(name, action, source, start, end, names))
     for label, start, end in _merge_runs(faces):
         scene.expressions.append(TimedExpression(name, label, start, end))
+
+
+def with_stand_ups(runs: list[tuple[str, Step | None, float, float]]) -> list[tuple[str, Step | None, float, float]]:
+    """``(action, step, start, end)`` runs with a "stand" put before every action that needs the feet while
+    the body sits, kneels, lies, crawls or is off the ground ("lies down, then walks" -> lie_down, stand,
+    walk). The rise takes ``RISE_SECONDS`` of the posture, at most ``RISE_SHARE`` of the action."""
+    out, posture = [], "standing"
+    for action, source, start, end in runs:
+        upper_body_ok = action in lx.UPPER_BODY and posture in ("seated", "kneeling")
+        if posture != "standing" and action not in lx.ANY_POSTURE and not upper_body_ok:
+            rise = min(lx.RISE_SECONDS[posture], lx.RISE_SHARE * (end - start))
+            out.append(("stand", None, start, start + rise))
+            start, posture = start + rise, "standing"
+        out.append((action, source, start, end))
+        posture = posture if action in lx.KEEPS_POSTURE else lx.POSTURE_AFTER.get(action, "standing")
+    return out
 
 
 def _timed_action(name: str, action: str, step: Step | None, start: float, end: float,
