@@ -77,7 +77,7 @@ def test_report_command_explains_a_missing_dataset(tmp_path, capsys):
 
 def test_quality_bar_verdicts_by_hand():
     rows = {
-        report.REAL: {"r_precision_top3": {"mean": 0.70, "ci95": 0.01}, "foot_skating_ratio": 0.05},
+        report.REAL: {"r_precision_top3": {"mean": 0.70, "ci95": 0.01}, "foot_skating_ratio": 0.05, "jerk": 42.0},
         report.PIPELINE: {"r_precision_top3": {"mean": 0.66, "ci95": 0.01}, "fid": 1.0, "jerk": 50.0,
                           "foot_skating_ratio": 0.08, "bone_length_deviation": 0.0002, "action_accuracy": 0.95},
         report.PLANNER: {"fid": 1.5, "jerk": 40.0},
@@ -85,8 +85,11 @@ def test_quality_bar_verdicts_by_hand():
         report.MEAN_MOTION: {"fid": 9.0},
     }
     verdicts = [c["passed"] for c in report.quality_bar(rows)]
-    # top-3 ok (0.66 >= 0.65); FID ok (1.0 <= 1.6); jerk worse than the planner; skating 0.08 > 0.07
+    # top-3 ok (0.66 >= 0.65); FID ok (1.0 <= 1.6); jerk further from the real 42 than the planner's 40;
+    # skating 0.08 > 0.07
     assert verdicts == [True, True, False, False, True, True]
+    rows[report.REAL]["jerk"] = 60.0  # now the pipeline's 50 is closer to real than the planner's 40
+    assert report.quality_bar(rows)[2]["passed"] is True
     del rows[report.RETRIEVAL], rows[report.MEAN_MOTION]
     assert report.quality_bar(rows)[1]["passed"] is None  # not measured, not passed
 
