@@ -20,9 +20,9 @@ import numpy as np
 RESULTS = Path(__file__).parent / "results"
 
 
-def recognition(pipe, evaluator, sampling: tuple[int, float, float], seeds: int, duration: float) -> dict[str, float]:
+def recognition(pipe, evaluator, sampling: tuple[int, float, float, float], seeds: int, duration: float) -> dict[str, float]:
     """Share of ``seeds`` clips per action whose majority evaluator label is the intended action.
-    ``sampling``: ``(num_inference_steps, guidance_scale, strength)``."""
+    ``sampling``: ``(num_inference_steps, guidance_scale, strength, smoothing)``."""
     from stickgen import vocab
     from stickgen.eval.metrics import segment_majority
     from stickgen.pipeline import plan_from_actions
@@ -31,7 +31,7 @@ def recognition(pipe, evaluator, sampling: tuple[int, float, float], seeds: int,
     hits = np.zeros(len(plans))
     for seed in range(seeds):
         scenes = pipe(plans, seed=seed, num_inference_steps=sampling[0], guidance_scale=sampling[1],
-                      strength=sampling[2])
+                      strength=sampling[2], smoothing=sampling[3])
         clips = [scene.actors[0].joints for scene in scenes]
         for i, (plan, predicted) in enumerate(zip(plans, evaluator.predict_actions(clips, plans[0].fps))):
             intended, recognised = segment_majority(plan.actors[0].action_ids, predicted)
@@ -78,10 +78,10 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     pipe = StickGenPipeline.from_pretrained(args.model)
     evaluator = MotionTextEvaluator.from_pretrained(args.evaluator)
-    steps, guidance, strength = pipe.resolve_sampling(args.steps, args.guidance_scale, args.strength)
+    steps, guidance, strength, smoothing = pipe.resolve_sampling(args.steps, args.guidance_scale, args.strength)
     steps = steps or 10  # a planner-only recommendation: the full-pipeline column still refines
-    full = recognition(pipe, evaluator, (steps, guidance, strength), args.seeds, args.duration)
-    planner = recognition(pipe, evaluator, (0, guidance, strength), args.seeds, args.duration)
+    full = recognition(pipe, evaluator, (steps, guidance, strength, smoothing), args.seeds, args.duration)
+    planner = recognition(pipe, evaluator, (0, guidance, strength, smoothing), args.seeds, args.duration)
     print(f"{'action':<16}{'full pipeline':>15}{'planner alone':>15}")
     for name in full:
         print(f"{name:<16}{full[name]:>15.2f}{planner[name]:>15.2f}")
@@ -93,7 +93,7 @@ def main(argv: list[str] | None = None) -> int:
     out = RESULTS / f"bench_actions_{Path(args.model).name}.json"
     out.write_text(json.dumps({"model": args.model, "evaluator": args.evaluator, "seeds": args.seeds,
                                "duration_s": args.duration, "steps": steps, "guidance_scale": guidance,
-                               "strength": strength, "summary": summary,
+                               "strength": strength, "smoothing": smoothing, "summary": summary,
                                "full_pipeline": full, "planner_alone": planner,
                                "wall_s": round(time.perf_counter() - started, 1)}, indent=1) + "\n")
     print(f"wrote {out}")

@@ -17,7 +17,10 @@ Saved folder (``save_pretrained``)::
     onnx/                 optional: planner.onnx, refiner.onnx (see stickgen.onnx_export)
 
 ``model_index.json`` ``"sampling"`` holds the checkpoint's recommended ``num_inference_steps``,
-``guidance_scale`` and ``strength`` (see :data:`DEFAULT_SAMPLING`); a call may override each.
+``guidance_scale``, ``strength`` and ``smoothing`` (see :data:`DEFAULT_SAMPLING`); a call may override
+each. ``smoothing`` is the standard deviation (frames) of a Gaussian low-pass applied to the refiner's
+correction of the plan (refined minus planned features), never to the plan itself: it removes the
+frame-to-frame noise a few-step sampler leaves while keeping the correction's slow content.
 """
 from __future__ import annotations
 
@@ -42,7 +45,7 @@ from .text import MINILM
 MODEL_INDEX = "model_index.json"
 #: what a call that names no sampling setting uses; a saved folder's ``model_index.json`` ``"sampling"``
 #: overrides it (the trained checkpoint's recommendation, chosen on the validation split)
-DEFAULT_SAMPLING = {"num_inference_steps": 10, "guidance_scale": 2.5, "strength": 1.0}
+DEFAULT_SAMPLING = {"num_inference_steps": 10, "guidance_scale": 2.5, "strength": 1.0, "smoothing": 0.0}
 
 
 def _camera_id(plan: ScenePlan) -> int:
@@ -182,17 +185,19 @@ class StickGenPipeline:
 
     def __call__(self, prompt_or_plan: Any, duration: float = 10.0, seed: int | None = None,
                  num_inference_steps: int | None = None, guidance_scale: float | None = None,
-                 strength: float | None = None, generator=None, fps: float = 25) -> Scene | list[Scene]:
+                 strength: float | None = None, smoothing: float | None = None, generator=None,
+                 fps: float = 25) -> Scene | list[Scene]:
         """Generate a :class:`Scene` (or a list of them for a list of prompts/plans, in one batch).
 
         ``prompt_or_plan``: a prompt string, a story ``Script`` or a :class:`ScenePlan`. The same
         ``seed`` gives the same scene; ``num_inference_steps=0`` skips the refiner (planner only).
         ``strength`` (0, 1]: how much of the diffusion the refiner runs from the noised plan (1: from pure
-        noise). A setting left ``None`` uses the checkpoint's recommendation (:attr:`sampling`).
+        noise); ``smoothing`` (frames, 0 = off) low-passes the refiner's correction. A setting left
+        ``None`` uses the checkpoint's recommendation (:attr:`sampling`).
         """
         import torch
 
-        num_inference_steps, guidance_scale, strength = self.resolve_sampling(num_inference_steps, guidance_scale, strength)
+        sampling = self.resolve_sampling(num_inference_steps, guidance_scale, strength, smoothing)
 
         items = list(prompt_or_plan) if isinstance(prompt_or_plan, (list, tuple)) else [prompt_or_plan]
         plans = [self._to_plan(item, duration, fps) for item in items]
@@ -203,7 +208,7 @@ class StickGenPipeline:
         with torch.inference_mode():
             for key in sorted({clock(plan) for plan in plans}):
                 same = [plan for plan in plans if clock(plan) == key]
-                results[key] = self._generate(same, generator, (num_inference_steps, guidance_scale, strength))
+                results[key] = self._generate(same, generator, sampling)
         taken = dict.fromkeys(results, 0)
         scenes = []
         for plan, item in zip(plans, items):
@@ -224,14 +229,15 @@ class StickGenPipeline:
             meta = {**plan.meta, "prompt": item if isinstance(item, str) else plan.meta.get("prompt"),
                     "seed": seed, "model": self.name, "generator": f"stickgen {__version__}",
                     "created": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
-                    "steps": num_inference_steps, "guidance_scale": guidance_scale, "strength": strength,
-                    "backend": self.backend}
+                    "steps": sampling[0], "guidance_scale": sampling[1], "strength": sampling[2],
+                    "smoothing": sampling[3], "backend": self.backend}
             scenes.append(Scene(motions, fps=plan.fps, camera=plan.camera, objects=plan.objects, meta=meta))
         return scenes if isinstance(prompt_or_plan, (list, tuple)) else scenes[0]
 
     def edit(self, joints: np.ndarray, text: str, action_ids: np.ndarray, keep_frames: np.ndarray | None = None,
              keep_joints: Sequence[int] = (), seed: int | None = None, num_inference_steps: int | None = None,
-             guidance_scale: float | None = None, strength: float | None = None, generator=None) -> np.ndarray:
+             guidance_scale: float | None = None, strength: float | None = None, smoothing: float | None = None,
+             generator=None) -> np.ndarray:
         """Regenerate a world clip around what is kept: in-betweening and joint/trajectory constraints.
 
         joints ``[T, 22, 3]`` at the model's frame rate, ``T <= max_frames``; action_ids ``[T]``;
@@ -261,9 +267,9 @@ class StickGenPipeline:
                       actions=torch.as_tensor(np.asarray(action_ids, dtype=np.int64)[None]),
                       cameras=torch.zeros(1, dtype=torch.long))
         with torch.inference_mode():
-            steps, guidance, strength = self.resolve_sampling(num_inference_steps, guidance_scale, strength)
+            steps, *rest = self.resolve_sampling(num_inference_steps, guidance_scale, strength, smoothing)
             pose = self._plan_and_refine(inputs, known, frame_mask[None], channel_mask[None], None, generator,
-                                         (max(steps, 1), guidance, strength))
+                                         (max(steps, 1), *rest))
         features = self.feature_stats.denormalize(pose[0].numpy().astype(np.float64))
         origin, heading = canonical_transform(joints)
         world = rotate_y(decode(features, config.fps), heading) + origin
@@ -271,13 +277,17 @@ class StickGenPipeline:
         lengths = np.median(bone_lengths(joints), axis=0)  # the given actor's skeleton
         return postprocess(world, config.fps, features[:, CONTACTS] > 0.5, lengths)
 
-    def resolve_sampling(self, steps: int | None, guidance: float | None, strength: float | None) -> tuple[int, float, float]:
-        """The call's ``(num_inference_steps, guidance_scale, strength)``, defaults from :attr:`sampling`."""
-        given = {"num_inference_steps": steps, "guidance_scale": guidance, "strength": strength}
+    def resolve_sampling(self, steps: int | None = None, guidance: float | None = None, strength: float | None = None,
+                         smoothing: float | None = None) -> tuple[int, float, float, float]:
+        """The call's ``(num_inference_steps, guidance_scale, strength, smoothing)``, defaults from
+        :attr:`sampling`."""
+        given = {"num_inference_steps": steps, "guidance_scale": guidance, "strength": strength, "smoothing": smoothing}
         chosen = {name: self.sampling[name] if value is None else value for name, value in given.items()}
-        if int(chosen["num_inference_steps"]) < 0 or not 0.0 < float(chosen["strength"]) <= 1.0:
-            raise ValueError(f"num_inference_steps must be >= 0 and strength in (0, 1], got {chosen}")
-        return int(chosen["num_inference_steps"]), float(chosen["guidance_scale"]), float(chosen["strength"])
+        if int(chosen["num_inference_steps"]) < 0 or not 0.0 < float(chosen["strength"]) <= 1.0 \
+                or float(chosen["smoothing"]) < 0:
+            raise ValueError(f"num_inference_steps and smoothing must be >= 0 and strength in (0, 1], got {chosen}")
+        return (int(chosen["num_inference_steps"]), float(chosen["guidance_scale"]), float(chosen["strength"]),
+                float(chosen["smoothing"]))
 
     def _to_plan(self, item: Any, duration: float, fps: float) -> ScenePlan:
         if isinstance(item, ScenePlan):
@@ -300,11 +310,11 @@ class StickGenPipeline:
         return embedding_matcher(self.text_encoder)
 
     def _generate(self, plans: list[ScenePlan], generator,
-                  sampling: tuple[int, float, float]) -> tuple[list[np.ndarray], list[np.ndarray]]:
+                  sampling: tuple[int, float, float, float]) -> tuple[list[np.ndarray], list[np.ndarray]]:
         """Canonical joints ``[T, 22, 3]`` and contacts ``[T, 4]`` of every actor of ``plans`` (same length and fps).
 
         Runs at the model's frame rate. Actors with a partner get a second pass conditioned on the
-        partner's planner-only first pass. ``sampling``: ``(steps, guidance_scale, strength)``.
+        partner's planner-only first pass. ``sampling``: see :meth:`resolve_sampling`.
         """
         import torch
 
@@ -336,7 +346,7 @@ class StickGenPipeline:
         return out
 
     def _windows(self, inputs: dict, partner: np.ndarray | None, generator,
-                 sampling: tuple[int, float, float]) -> tuple[list[np.ndarray], list[np.ndarray]]:
+                 sampling: tuple[int, float, float, float]) -> tuple[list[np.ndarray], list[np.ndarray]]:
         """Plan (and refine) window by window; returns canonical joints and contacts per actor."""
         config = self.planner.config
         size, overlap = config.max_frames, config.window_overlap
@@ -371,12 +381,12 @@ class StickGenPipeline:
         return list(joints), list(contacts)
 
     def _plan_and_refine(self, inputs: dict, known: np.ndarray, frame_mask: np.ndarray, channel_mask: np.ndarray,
-                         partner: np.ndarray | None, generator, sampling: tuple[int, float, float]):
+                         partner: np.ndarray | None, generator, sampling: tuple[int, float, float, float]):
         """One window through planner and refiner: normalised features ``[B, T, 137]`` (a tensor).
 
         ``known [B, T, 137]`` normalised features kept exactly where ``channel_mask`` (broadcastable) is
         set; ``frame_mask [B, T]`` marks fully known frames for the planner; ``partner [B, T, 66]``;
-        ``sampling``: ``(steps, guidance_scale, strength)`` of the refiner (0 steps: planner only).
+        ``sampling``: ``(steps, guidance_scale, strength, smoothing)`` of the refiner (0 steps: planner only).
         """
         import torch
 
@@ -393,10 +403,16 @@ class StickGenPipeline:
             partner_joints=torch.as_tensor(partner, dtype=torch.float32),
             has_partner=torch.as_tensor(np.any(partner != 0, axis=(1, 2)), dtype=torch.float32))).float()
         pose = pose * (1 - mask) + known_t * mask
-        steps, guidance, strength = sampling
+        steps, guidance, strength, smoothing = sampling
         if steps > 0:
-            pose = denoise(self._denoise_fn, self.scheduler, pose, inputs["text"], steps, guidance, generator,
-                           known=known_t, known_mask=mask, strength=strength)
+            refined = denoise(self._denoise_fn, self.scheduler, pose, inputs["text"], steps, guidance, generator,
+                              known=known_t, known_mask=mask, strength=strength)
+            if smoothing > 0:  # low-pass the correction of the plan, not the plan
+                from scipy.ndimage import gaussian_filter1d
+
+                correction = gaussian_filter1d((refined - pose).numpy(), smoothing, axis=1, mode="nearest")
+                refined = (pose + torch.as_tensor(correction)) * (1 - mask) + known_t * mask
+            pose = refined
         return pose
 
 

@@ -161,7 +161,7 @@ def test_model_index_sampling_sets_what_calls_without_settings_use(pipe, encoder
     plan = plan_from_actions(["walk"], "walks", duration=2.0)
     index_path = pipe.save_pretrained(tmp_path) / "model_index.json"
     index = json.loads(index_path.read_text())
-    assert index["sampling"] == {"num_inference_steps": 10, "guidance_scale": 2.5, "strength": 1.0}
+    assert index["sampling"] == {"num_inference_steps": 10, "guidance_scale": 2.5, "strength": 1.0, "smoothing": 0.0}
     index["sampling"] = {"num_inference_steps": 0}  # a checkpoint whose refiner should stay off by default
     index_path.write_text(json.dumps(index))
     planner_only = StickGenPipeline.from_pretrained(tmp_path, text_encoder=encoder)
@@ -170,11 +170,15 @@ def test_model_index_sampling_sets_what_calls_without_settings_use(pipe, encoder
     assert np.array_equal(scene.actors[0].joints, pipe(plan, seed=3, num_inference_steps=0).actors[0].joints)
     assert not np.array_equal(scene.actors[0].joints, pipe(plan, seed=3).actors[0].joints)
     assert planner_only(plan, seed=3, num_inference_steps=2).meta["steps"] == 2
-    index["sampling"] = {"num_inference_steps": 4, "guidance_scale": 1.0, "strength": 0.5}
+    index["sampling"] = {"num_inference_steps": 4, "guidance_scale": 1.0, "strength": 0.5, "smoothing": 1.5}
     index_path.write_text(json.dumps(index))
     tuned = StickGenPipeline.from_pretrained(tmp_path, text_encoder=encoder)
-    assert np.array_equal(tuned(plan, seed=3).actors[0].joints,
-                          pipe(plan, seed=3, num_inference_steps=4, guidance_scale=1.0, strength=0.5).actors[0].joints)
+    settings = dict(num_inference_steps=4, guidance_scale=1.0, strength=0.5)
+    smoothed = tuned(plan, seed=3).actors[0].joints
+    assert np.array_equal(smoothed, pipe(plan, seed=3, smoothing=1.5, **settings).actors[0].joints)
+    rough = pipe(plan, seed=3, **settings).actors[0].joints
+    jerk = lambda clip: np.abs(np.diff(clip, n=3, axis=0)).mean()  # noqa: E731
+    assert jerk(smoothed) < 0.8 * jerk(rough)  # the low-pass removes frame-to-frame noise of the correction
     with pytest.raises(ValueError, match="strength"):
         pipe(plan, seed=3, strength=0.0)
     index["sampling"] = {"steps": 4}

@@ -1,9 +1,9 @@
 """Choose a checkpoint's recommended refiner settings on the validation split (never on test).
 
     python -m training.tune_sampling --model runs/refiner_small/model --steps 4 10 \\
-        --guidance-scale 1 1.5 2.5 --strength 0.5 0.75 1 --out runs/refiner_small/sampling.json --write
+        --guidance-scale 1 1.5 --strength 0.7 1 --smoothing 0 1 --out runs/refiner_small/sampling.json --write
 
-Every combination of ``--steps``, ``--guidance-scale`` and ``--strength`` generates the same validation
+Every combination of ``--steps``, ``--guidance-scale``, ``--strength`` and ``--smoothing`` generates the same validation
 cases as the planner alone (the evaluation protocol of :mod:`stickgen.eval.report`, on
 ``--split validation``); each is scored with the evaluator (FID, R-precision, action accuracy, jerk,
 jitter). The chosen setting has the lowest FID among those that improve on the planner alone in both
@@ -34,7 +34,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--split", default="validation")
     parser.add_argument("--steps", type=int, nargs="+", default=[4, 10])
     parser.add_argument("--guidance-scale", type=float, nargs="+", default=[1.0, 1.5, 2.5])
-    parser.add_argument("--strength", type=float, nargs="+", default=[0.5, 0.75, 1.0])
+    parser.add_argument("--strength", type=float, nargs="+", default=[0.7, 1.0])
+    parser.add_argument("--smoothing", type=float, nargs="+", default=[0.0, 1.0],
+                        help="Gaussian sigma (frames) of the low-pass on the refiner's correction (0 = off)")
     parser.add_argument("--conditioning", choices=("text", "plan"), default="text")
     parser.add_argument("--num-cases", type=int, default=128)
     parser.add_argument("--seed", type=int, default=0)
@@ -67,12 +69,13 @@ def main(argv: list[str] | None = None) -> int:
 
     started = time.perf_counter()
     pipe = StickGenPipeline.from_pretrained(args.model)
-    settings = {PLANNER: (0, 1.0, 1.0)}
-    for steps, guidance, strength in itertools.product(args.steps, args.guidance_scale, args.strength):
-        settings[f"steps {steps}, guidance {guidance:g}, strength {strength:g}"] = (steps, guidance, strength)
+    settings = {PLANNER: (0, 1.0, 1.0, 0.0)}
+    for combo in itertools.product(args.steps, args.guidance_scale, args.strength, args.smoothing):
+        settings["steps {}, guidance {:g}, strength {:g}, smoothing {:g}".format(*combo)] = combo
     systems = {report.REAL: real_motions}
-    systems.update({name: PipelineSystem(pipe, steps, guidance, args.conditioning, strength=strength)
-                    for name, (steps, guidance, strength) in settings.items()})
+    systems.update({name: PipelineSystem(pipe, steps, guidance, args.conditioning, strength=strength,
+                                         smoothing=smoothing)
+                    for name, (steps, guidance, strength, smoothing) in settings.items()})
     eval_settings = report.EvalSettings(num_cases=args.num_cases, mm_texts=0, seed=args.seed,
                                         conditioning=args.conditioning, split=args.split)
     log = lambda message: print(f"[{time.perf_counter() - started:6.1f} s] {message}", file=sys.stderr)  # noqa: E731
@@ -86,8 +89,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"| {name}{mark} | {row['fid']:.3f} | {row['r_precision_top3']['mean']:.3f} | "
               f"{row['action_accuracy']:.3f} | {row['jerk']:.1f} | {jerk_distance(row, real):+.2f} | "
               f"{row['jitter']:.3f} |")
-    steps, guidance, strength = settings[chosen]
-    choice = {"num_inference_steps": steps, "guidance_scale": guidance, "strength": strength}
+    steps, guidance, strength, smoothing = settings[chosen]
+    choice = {"num_inference_steps": steps, "guidance_scale": guidance, "strength": strength, "smoothing": smoothing}
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps({"model": args.model, "split": args.split, "conditioning": args.conditioning,
                                     "num_cases": args.num_cases, "rows": rows, "chosen": chosen,
