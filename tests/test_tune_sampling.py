@@ -1,21 +1,23 @@
 """training.tune_sampling: the rule that picks a checkpoint's recommended refiner settings."""
 from training.tune_sampling import PLANNER, choose, jerk_distance
 
-REAL = {"jerk": 100.0}
+REAL = {"jerk": 100.0, "jitter": 0.02}
 
 
-def test_lowest_fid_among_settings_that_beat_the_planner_in_fid_and_jerk():
+def test_lowest_fid_among_settings_that_beat_the_planner_and_move_like_real_motion():
     rows = {
-        PLANNER: {"fid": 0.30, "jerk": 40.0},          # too smooth: 0.60 from the real jerk
-        "a": {"fid": 0.20, "jerk": 300.0},            # better FID but jittery (2.0 away): rejected
-        "b": {"fid": 0.25, "jerk": 80.0},             # better on both
-        "c": {"fid": 0.22, "jerk": 130.0},            # better on both, lower FID: chosen
-        "d": {"fid": 0.35, "jerk": 100.0},            # perfect jerk, worse FID: rejected
+        PLANNER: {"fid": 0.30, "jerk": 90.0, "jitter": 0.02},
+        "a": {"fid": 0.20, "jerk": 300.0, "jitter": 0.02},   # better FID but jerk 2.0 away: rejected
+        "b": {"fid": 0.25, "jerk": 140.0, "jitter": 0.03},   # qualifies
+        "c": {"fid": 0.22, "jerk": 120.0, "jitter": 0.05},   # better FID but jittery (2.5x real): rejected
+        "d": {"fid": 0.24, "jerk": 60.0, "jitter": 0.04},    # qualifies, lowest FID of those: chosen
+        "e": {"fid": 0.35, "jerk": 100.0, "jitter": 0.02},   # perfect motion, worse FID than the planner
     }
-    assert jerk_distance(rows["c"], REAL) == 0.3
-    assert choose(rows, REAL) == "c"
+    assert jerk_distance(rows["b"], REAL) == 0.4
+    assert choose(rows, REAL) == "d"
 
 
-def test_planner_alone_when_no_setting_improves_on_it():
-    rows = {PLANNER: {"fid": 0.30, "jerk": 90.0}, "a": {"fid": 0.20, "jerk": 300.0}, "b": {"fid": 0.40, "jerk": 100.0}}
+def test_planner_alone_when_no_setting_qualifies():
+    rows = {PLANNER: {"fid": 0.30, "jerk": 90.0, "jitter": 0.02}, "a": {"fid": 0.20, "jerk": 300.0, "jitter": 0.02},
+            "b": {"fid": 0.40, "jerk": 100.0, "jitter": 0.02}}
     assert choose(rows, REAL) == PLANNER

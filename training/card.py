@@ -142,7 +142,8 @@ def _sampling_section(model: Path, tuning: Path | None) -> list[str]:
     doc = json.loads(tuning.read_text())
     lines += [f"They were chosen on the {doc['split']} split ({doc['num_cases']} cases, conditioning "
               f"`{doc['conditioning']}`) by `python -m training.tune_sampling` (`{tuning}`): the lowest FID "
-              "among settings that beat the planner alone in both FID and jerk distance to the real motions.", "",
+              "among settings that beat the planner alone in FID with jerk within 50% of the real motions' and "
+              "jitter at most twice theirs.", "",
               "| setting | FID | R@3 | action acc. | jerk m/s³ | jitter |", "|---|---|---|---|---|---|"]
     for name, row in doc["rows"].items():
         mark = " **(chosen)**" if name == doc["chosen"] else ""

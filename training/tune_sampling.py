@@ -6,8 +6,9 @@
 Every combination of ``--steps``, ``--guidance-scale``, ``--strength`` and ``--smoothing`` generates the same validation
 cases as the planner alone (the evaluation protocol of :mod:`stickgen.eval.report`, on
 ``--split validation``); each is scored with the evaluator (FID, R-precision, action accuracy, jerk,
-jitter). The chosen setting has the lowest FID among those that improve on the planner alone in both
-FID and jerk distance to the real motions; when none does, the planner alone (0 steps) is chosen.
+jitter). The chosen setting has the lowest FID among those that beat the planner alone in FID while
+moving like real motion: jerk within :data:`JERK_TOLERANCE` of the real motions' and jitter at most
+:data:`JITTER_TOLERANCE` times theirs. When none qualifies, the planner alone (0 steps) is chosen.
 ``--write`` stores it in the model's ``model_index.json`` ``"sampling"``, which is what calls that
 name no setting use. Prints a table and saves all rows as JSON.
 """
@@ -24,6 +25,8 @@ from typing import Any
 from stickgen.eval.__main__ import DEFAULT_DATA, DEFAULT_EVALUATOR
 
 PLANNER = "planner alone"
+JERK_TOLERANCE = 0.5  # |jerk - real jerk| / real jerk
+JITTER_TOLERANCE = 2.0  # jitter / real jitter
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -51,10 +54,11 @@ def jerk_distance(row: dict[str, Any], real: dict[str, Any]) -> float:
 
 
 def choose(rows: dict[str, dict[str, Any]], real: dict[str, Any]) -> str:
-    """The setting with the lowest FID that beats the planner alone in FID and in jerk distance."""
+    """The setting with the lowest FID that beats the planner alone in FID and moves like real motion
+    (jerk and jitter within the tolerances); the planner alone when none does."""
     planner = rows[PLANNER]
     better = [name for name, row in rows.items() if name != PLANNER and row["fid"] < planner["fid"]
-              and jerk_distance(row, real) < jerk_distance(planner, real)]
+              and jerk_distance(row, real) <= JERK_TOLERANCE and row["jitter"] <= JITTER_TOLERANCE * real["jitter"]]
     return min(better, key=lambda name: rows[name]["fid"]) if better else PLANNER
 
 
