@@ -54,7 +54,9 @@ def test_frames_text_and_hints_of_a_single_actor():
     assert isinstance(p, ScenePlan) and p.num_frames == 250 and p.fps == 25
     actor = p.actors[0]
     assert [(s.start, s.end, s.label) for s in actor.action_segments()] == [(0, 167, "walk"), (167, 250, "wave")]
-    assert actor.text == "a person walks quickly forward, then waves"
+    assert actor.text == "A man walks forward quickly, then waves."  # one actor: the user's own words
+    two = plan("A man walks forward quickly while a woman waves.")
+    assert [a.text for a in two.actors] == ["a person walks quickly forward", "a person waves"]
     assert actor.speed == pytest.approx(1.885) and actor.energy == 0.8 and actor.partner is None
     # the walk is centred on the origin and goes straight ahead (+z): a facing, no path
     assert actor.path is None and actor.facing == 0.0

@@ -57,6 +57,10 @@ def script_to_plan(script: Script | dict | str, fps: float = 25) -> ScenePlan:
     tracks = _lay_out(script, timelines)
     offset = _centre(tracks)
     actors = []
+    # one actor doing something: the text encoder sees the user's own sentence (the model was trained on
+    # whole descriptions); several actors, or nothing understood: each actor's actions, rewritten (actor_text)
+    acts = any(a.action != "idle" for s in script.scenes for a in s.actions)
+    own_words = script.description.strip() if len(script.characters) == 1 and acts else ""
     for i, character in enumerate(script.characters):
         timeline, track = timelines[character.name], tracks[character.name]
         points = np.array(track.points).reshape(-1, 2) - offset
@@ -70,7 +74,7 @@ def script_to_plan(script: Script | dict | str, fps: float = 25) -> ScenePlan:
         energies = [a.energy for a in timeline if a.energy is not None]
         partner = next((names.index(a.partner) for a in timeline if a.partner), None)
         actors.append(ActorPlan(
-            id=f"a{i}", text=actor_text(timeline, names), action_ids=_frame_ids(timeline, num_frames, fps),
+            id=f"a{i}", text=own_words or actor_text(timeline, names), action_ids=_frame_ids(timeline, num_frames, fps),
             name=character.name, color=character.color or PALETTE[i % len(PALETTE)],
             start_position=(float(start[0]), float(start[1])), facing=float(facing),
             path=points if use_path else None, speed=max(moving) if moving else None,
