@@ -12,7 +12,7 @@ drift, penetration, foot skating and floating, so each step's effect is measured
 from __future__ import annotations
 
 import numpy as np
-from scipy.ndimage import maximum_filter1d, uniform_filter1d
+from scipy.ndimage import maximum_filter1d, minimum_filter1d, uniform_filter1d
 
 from .export.kinematics import fit_to_skeleton
 from .skeleton import FOOT_JOINTS, JOINT_INDEX, bone_lengths, foot_contacts, make_rigid, put_on_ground
@@ -104,8 +104,26 @@ def remove_penetration(joints: np.ndarray, window: int = 5) -> np.ndarray:
     return out
 
 
+def settle(joints: np.ndarray, fps: float, window: float = 1.0) -> np.ndarray:
+    """Lower frames so the body touches the ground at least once in every ``window`` seconds:
+    ``[T, 22, 3] -> [T, 22, 3]``.
+
+    A generated clip put on the ground by its single lowest frame floats wherever the model let the
+    body drift up. The per-frame drop is a running minimum of the lowest joint's height over ``window``
+    then a running mean over the same span, which is never more than a frame's own height, so nothing
+    goes below the ground; a jump shorter than half the window keeps its flight.
+    """
+    joints = np.asarray(joints, dtype=np.float64)
+    span = max(1, int(round(window * fps)) | 1)  # odd, so the window is centred
+    lowest = np.maximum(joints[..., 1].min(axis=1), 0.0)
+    drop = uniform_filter1d(minimum_filter1d(lowest, span, mode="nearest"), span, mode="nearest")
+    out = joints.copy()
+    out[..., 1] -= np.minimum(drop, lowest)[:, None]  # min guards the float rounding of the running mean
+    return out
+
+
 def postprocess(joints: np.ndarray, fps: float, contacts: np.ndarray | None = None,
-                lengths: np.ndarray | None = None) -> np.ndarray:
+                lengths: np.ndarray | None = None, settle_window: float | None = None) -> np.ndarray:
     """Rigid skeleton, grounded, feet locked during contacts, no penetration: ``[T, 22, 3] -> [T, 22, 3]``.
 
     The result is exactly a joint-rotation skeleton (constant bone lengths and hip/collar triangles), so
@@ -113,9 +131,13 @@ def postprocess(joints: np.ndarray, fps: float, contacts: np.ndarray | None = No
     channels) are kept only where the foot could be planted (:func:`plausible_contacts`; a model that
     marks a swinging foot as planted would otherwise pin it for the whole clip); without them,
     :func:`stickgen.skeleton.foot_contacts` of the grounded clip.
-    ``lengths: [21]`` fixes bone lengths (default: each bone's median).
+    ``lengths: [21]`` fixes bone lengths (default: each bone's median). ``settle_window`` (seconds), if
+    given, also brings the body down to the ground once per window (:func:`settle`; not for actions
+    that are meant to stay in the air).
     """
     joints = put_on_ground(fit_to_skeleton(make_rigid(joints, lengths)))
+    if settle_window is not None:
+        joints = settle(joints, fps, settle_window)
     if contacts is None:
         contacts = foot_contacts(joints, fps)
     else:

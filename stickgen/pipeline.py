@@ -45,6 +45,8 @@ from .text import MINILM
 MODEL_INDEX = "model_index.json"
 #: what a call that names no sampling setting uses; a saved folder's ``model_index.json`` ``"sampling"``
 #: overrides it (the trained checkpoint's recommendation, chosen on the validation split)
+#: seconds within which a generated body (unless it flies, swims or climbs) touches the ground
+SETTLE_WINDOW = 1.0
 DEFAULT_SAMPLING = {"num_inference_steps": 10, "guidance_scale": 2.5, "strength": 1.0, "smoothing": 0.0}
 
 
@@ -222,7 +224,9 @@ class StickGenPipeline:
                     clip = clip[np.minimum(np.arange(plan.num_frames), len(clip) - 1)]
                     source = np.round(np.arange(plan.num_frames) * model_fps / plan.fps).astype(int)
                     touch = touch[np.minimum(source, len(touch) - 1)]
-                clip = postprocess(place_actor(clip, actor), plan.fps, touch)
+                airborne = {vocab.ACTIONS[i].name for i in np.unique(actor.action_ids)} & vocab.AIRBORNE_ACTIONS
+                clip = postprocess(place_actor(clip, actor), plan.fps, touch,
+                                   settle_window=None if airborne else SETTLE_WINDOW)
                 motions.append(Motion(clip, id=actor.id, name=actor.name, color=actor.color,
                                       actions=actor.action_segments(), expressions=actor.expressions or None,
                                       speech=actor.speech or None))

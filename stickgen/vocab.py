@@ -199,6 +199,10 @@ def _lookup(names: tuple[str, ...], kind: str, name: str) -> int:
         raise KeyError(f"unknown {kind} {name!r}; expected one of: {', '.join(names)}") from None
 
 
+#: actions whose body is meant to leave the ground for long stretches (no grounding, no floating flag)
+AIRBORNE_ACTIONS = frozenset({"flying", "climbing", "swimming"})
+
+
 def action_id(name: str) -> int:
     """Stable id of an action name; ``KeyError`` naming the valid choices otherwise."""
     return _lookup(ACTION_NAMES, "action", name)

@@ -69,6 +69,27 @@ def test_a_swinging_foot_marked_as_planted_is_not_pinned():
     assert np.abs(right - right.mean(0)).max() < 0.01  # the standing foot is still locked
 
 
+def test_settle_brings_a_drifting_body_down_but_keeps_a_short_jump():
+    clip = np.broadcast_to(S.rest_pose(), (150, 22, 3)).copy()
+    clip[:, :, 1] -= clip[:, :, 1].min()
+    clip[40:110, :, 1] += 0.25                            # drifts up for 2.8 s: floating
+    jump = 0.3 * np.sin(np.linspace(0, np.pi, 9))         # a 0.36 s hop
+    clip[120:129, :, 1] += jump[:, None]
+    out = P.settle(clip, 25, window=1.0)
+    lowest = out[..., 1].min(axis=1)
+    assert lowest.min() >= -1e-12                          # never below the ground
+    assert lowest[64:86].max() < 1e-9                      # the drift is gone (eased in and out over 1 s)
+    runs = P._runs(lowest[:115] > 0.05)
+    assert len(runs) == 2 and max(end - start for start, end in runs) < 25  # two ramps under 1 s each
+    np.testing.assert_allclose(lowest[120:129], jump, atol=1e-9)  # the hop keeps its flight
+    np.testing.assert_allclose(out[..., [0, 2]], clip[..., [0, 2]])  # only vertical moves
+    drop = clip[:, 0, 1] - out[:, 0, 1]
+    assert np.abs(np.diff(drop)).max() <= 0.25 / 20 + 1e-12  # eased in over the window, never a cut
+    walking = P.postprocess(clip, 25, settle_window=1.0)
+    # in postprocess the feet are then locked at their mean over each contact run: within 2 cm of the ground
+    assert walking[64:86, :, 1].min(axis=1).max() < 0.02 and P.postprocess(clip, 25)[70, :, 1].min() > 0.2
+
+
 def test_postprocess_makes_a_loose_skeleton_exactly_exportable(tmp_path, caplog):
     clip = crouched_clip()
     wobble = np.sin(np.linspace(0, 8, 100))

@@ -27,6 +27,7 @@ from typing import Any, Callable
 
 import numpy as np
 
+from .. import vocab
 from . import physics_metrics as pm
 
 SUITES_DIR = Path(__file__).parent / "suites"
@@ -38,7 +39,6 @@ BONE_DEVIATION_LIMIT = 0.01
 MAX_AIRBORNE_SECONDS = 1.2
 MAX_PELVIS_SPEED = 12.0
 #: actions whose body legitimately stays off the ground
-AIRBORNE_ACTIONS = frozenset({"flying", "climbing", "swimming"})
 OUTCOMES = ("generate", "refuse", "generate_or_refuse")
 
 
@@ -84,7 +84,7 @@ def critique(joints: np.ndarray, fps: float, actions: set[str] | frozenset[str] 
     if pm.bone_length_deviations(joints).max() > BONE_DEVIATION_LIMIT:
         flags.append("impossible:stretching_bones")
     airborne = joints[..., 1].min(axis=1) > pm.FLOAT_TOLERANCE
-    if not (set(actions) & AIRBORNE_ACTIONS) and _longest_run(airborne) > MAX_AIRBORNE_SECONDS * fps:
+    if not (set(actions) & vocab.AIRBORNE_ACTIONS) and _longest_run(airborne) > MAX_AIRBORNE_SECONDS * fps:
         flags.append("impossible:floating")
     if max_window_speed(joints, fps) > MAX_PELVIS_SPEED:
         flags.append("impossible:speed")
@@ -201,7 +201,6 @@ def _planned_of(motion) -> set[str]:
 def _recognition_failures(scene, names: list[str], evaluator) -> list[str]:
     if evaluator is None:
         return ["recognized: no evaluator given"]
-    from .. import vocab
     from .metrics import segment_majority
 
     recognised: dict[str, bool] = {}
