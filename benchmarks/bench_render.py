@@ -1,11 +1,11 @@
 """Renderer speed: a 10 s, 250-frame scene at 512x512, one actor and five actors, every style.
 
-    python benchmarks/bench_render.py [--repeat 3] [--web]
+    python benchmarks/bench_render.py [--repeat 5] [--web]
 
 Reports, per case, draw ms/frame (frames only; wall and CPU), MP4 encode seconds (from drawn frames),
 end-to-end MP4 seconds (``render(scene, "x.mp4")``, drawing and encoding together; wall and CPU of all
 threads), and end-to-end GIF seconds for the normal style; ``--web`` adds the browser player's draw
-time per frame in headless Chromium. Best of ``--repeat`` runs. Prints a table and writes
+time per frame in headless Chromium. Medians of ``--repeat`` runs. Prints a table and writes
 ``benchmarks/results/render.json``.
 """
 from __future__ import annotations
@@ -14,6 +14,7 @@ import argparse
 import json
 import os
 import platform
+import statistics
 import tempfile
 import time
 from pathlib import Path
@@ -39,15 +40,15 @@ def scenes() -> dict[str, Scene]:
     return {"1 actor": wave, "5 actors": Scene(crowd, fps=wave.fps)}
 
 
-def best_of(repeat: int, run) -> tuple[float, float]:
-    """Best wall-clock seconds and best CPU seconds (this process, all threads) over ``repeat`` runs."""
+def median_of(repeat: int, run) -> tuple[float, float]:
+    """Median wall-clock seconds and median CPU seconds (this process, all threads) over ``repeat`` runs."""
     walls, cpus = [], []
     for _ in range(repeat):
         wall, cpu = time.perf_counter(), time.process_time()
         run()
         walls.append(time.perf_counter() - wall)
         cpus.append(time.process_time() - cpu)
-    return min(walls), min(cpus)
+    return statistics.median(walls), statistics.median(cpus)
 
 
 def web_frame_ms(scene: Scene) -> float:
@@ -67,7 +68,7 @@ def web_frame_ms(scene: Scene) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--web", action="store_true", help="also time the browser player (needs chromium)")
     args = parser.parse_args()
     rows = []
@@ -75,11 +76,11 @@ def main() -> None:
         for name, scene in scenes().items():
             for style in vocab.RENDER_STYLES:
                 frames: list = []
-                draw, draw_cpu = best_of(args.repeat, lambda: frames.__setitem__(
+                draw, draw_cpu = median_of(args.repeat, lambda: frames.__setitem__(
                     slice(None), render_frames(scene, style, SIZE)))
-                encode, _ = best_of(args.repeat, lambda: write_mp4(iter(frames), Path(tmp) / "e.mp4", scene.fps))
-                mp4, mp4_cpu = best_of(args.repeat, lambda: render(scene, Path(tmp) / "x.mp4", style=style, size=SIZE))
-                gif = (best_of(args.repeat, lambda: render(scene, Path(tmp) / "x.gif", style=style, size=SIZE))[0]
+                encode, _ = median_of(args.repeat, lambda: write_mp4(iter(frames), Path(tmp) / "e.mp4", scene.fps))
+                mp4, mp4_cpu = median_of(args.repeat, lambda: render(scene, Path(tmp) / "x.mp4", style=style, size=SIZE))
+                gif = (median_of(args.repeat, lambda: render(scene, Path(tmp) / "x.gif", style=style, size=SIZE))[0]
                        if style == "normal" else None)
                 row = {"scene": name, "style": style, "frames": scene.num_frames,
                        "draw_ms_per_frame": 1000 * draw / scene.num_frames,
