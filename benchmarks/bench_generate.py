@@ -89,7 +89,8 @@ def run_preset(preset: str, repeats: int, threads: int) -> dict:
                       "planner": timing_ms(lambda: plan_fn(inputs), repeats)}
             for steps in STEPS:
                 stages[f"refiner_{steps}_steps"] = timing_ms(
-                    lambda: denoise(denoise_fn, pipe.scheduler, pose, text, steps, 2.5, torch.Generator().manual_seed(0)),
+                    lambda: denoise(denoise_fn, pipe.scheduler, pose, text, steps, 2.5, torch.Generator().manual_seed(0),
+                                  action_ids=inputs["action_ids"]),
                     repeats)
             stages["postprocess"] = post_ms
 

@@ -17,7 +17,7 @@ from optimum.utils import DummyInputGenerator, NormalizedConfig
 
 PLANNER_INPUTS = ("text_embeds", "action_ids", "attention_mask", "camera_ids", "known_features", "known_mask",
                   "partner_joints", "has_partner")
-REFINER_INPUTS = ("sample", "timestep", "condition", "text_embeds", "condition_mask")
+REFINER_INPUTS = ("sample", "timestep", "condition", "text_embeds", "condition_mask", "action_ids")
 OPSET = 17
 ONNX_TYPES = {"tensor(float)": np.float32, "tensor(int64)": np.int64, "tensor(bool)": np.bool_}
 
@@ -88,7 +88,8 @@ class StickGenPlannerOnnxConfig(OnnxConfig):
 
 
 class StickGenRefinerOnnxConfig(OnnxConfig):
-    """Refiner export: one denoising call, output ``out_sample`` (the predicted clean features)."""
+    """Refiner export: one denoising call, output ``out_sample`` (the predicted clean features).
+    ``action_ids`` is an input only of action-conditioned refiners (``num_actions > 0``)."""
 
     NORMALIZED_CONFIG_CLASS = NormalizedConfig
     DUMMY_INPUT_GENERATOR_CLASSES = (MotionDummyInputGenerator,)
@@ -96,8 +97,9 @@ class StickGenRefinerOnnxConfig(OnnxConfig):
 
     @property
     def inputs(self) -> dict[str, dict[int, str]]:
+        names = REFINER_INPUTS if getattr(self._config, "num_actions", 0) else REFINER_INPUTS[:-1]
         return {name: ({0: "batch_size"} if name in ("timestep", "text_embeds", "condition_mask")
-                       else {0: "batch_size", 1: "frames"}) for name in REFINER_INPUTS}
+                       else {0: "batch_size", 1: "frames"}) for name in names}
 
     @property
     def outputs(self) -> dict[str, dict[int, str]]:
@@ -136,7 +138,7 @@ def export_pipeline(folder: str | Path, frames: tuple[int, ...] = (250, 101)) ->
     checks = {
         "planner": (planner_config, lambda x: pipe.planner(**x).pose, planner_runner),
         "refiner": (refiner_config, lambda x: pipe.refiner(**x).sample,
-                    lambda x: refiner_runner(*(x[k] for k in REFINER_INPUTS))),
+                    lambda x: refiner_runner(*(x.get(k) for k in REFINER_INPUTS))),
     }
     for name, (config, torch_fn, onnx_fn) in checks.items():
         diffs = []
@@ -189,7 +191,7 @@ class OnnxRefiner(_Session):
         super().__init__(path, threads)
         self.patch_size = patch_size
 
-    def __call__(self, sample, timestep, condition, text_embeds, condition_mask):
+    def __call__(self, sample, timestep, condition, text_embeds, condition_mask, action_ids=None):
         import torch
 
         t = sample.shape[1]
@@ -197,4 +199,9 @@ class OnnxRefiner(_Session):
         frames = [torch.nn.functional.pad(x, (0, 0, 0, pad)).numpy() for x in (sample, condition)]
         feeds = dict(zip(REFINER_INPUTS, [frames[0], timestep.numpy(), frames[1], text_embeds.numpy(),
                                           condition_mask.numpy()]))
+        if "action_ids" in self.input_names:
+            if action_ids is None:
+                raise ValueError("this refiner is conditioned on per-frame actions: pass action_ids [B, T]")
+            padded = torch.cat([action_ids, action_ids[:, -1:].expand(-1, pad)], dim=1)  # as the model pads
+            feeds["action_ids"] = padded.numpy().astype(np.int64)
         return torch.from_numpy(self.session.run(None, feeds)[0][:, :t])

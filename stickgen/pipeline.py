@@ -410,7 +410,7 @@ class StickGenPipeline:
         steps, guidance, strength, smoothing = sampling
         if steps > 0:
             refined = denoise(self._denoise_fn, self.scheduler, pose, inputs["text"], steps, guidance, generator,
-                              known=known_t, known_mask=mask, strength=strength)
+                              known=known_t, known_mask=mask, strength=strength, action_ids=inputs["actions"])
             if smoothing > 0:  # low-pass the correction of the plan, not the plan
                 from scipy.ndimage import gaussian_filter1d
 

@@ -173,7 +173,7 @@ def test_velocity_term_sees_jitter_that_the_plain_error_barely_sees():
     offset = target + 0.05  # the same plain error, no jitter
 
     def fixed(prediction):
-        return lambda noisy, steps, cond, text, keep, mask: types.SimpleNamespace(sample=prediction)
+        return lambda *args, **kwargs: types.SimpleNamespace(sample=prediction)
 
     parts = {name: refiner_loss(fixed(p), make_scheduler("ddpm"), target, target, torch.zeros(1, 384))[1]
              for name, p in (("jitter", jitter), ("offset", offset))}
@@ -240,7 +240,7 @@ def test_strength_starts_from_the_noised_plan_at_the_right_step():
         assert len(timesteps) == steps and int(timesteps[0]) < strength * 1000
     calls = []
 
-    def model(x, t, cond, text, flags):
+    def model(x, t, cond, text, flags, actions):
         calls.append(int(t[0]))
         return cond
 
@@ -257,3 +257,28 @@ def test_ddim_step_count_is_respected():
     scheduler.set_timesteps(4)
     assert len(scheduler.timesteps) == 4 and int(scheduler.timesteps[0]) == 999
     assert np.all(np.diff(scheduler.timesteps.numpy()) < 0)
+
+
+def test_action_conditioned_refiner_uses_the_action_of_each_frame():
+    torch.manual_seed(8)
+    refiner = StickGenRefiner(d_model=32, num_layers=1, num_heads=2, ffn_dim=64, residual=False, num_actions=46).eval()
+    assert StickGenRefiner.from_preset("small").config.num_actions == 46
+    assert StickGenRefiner.from_preset("small", num_actions=0).action_embed is None
+    x, plan, text = torch.randn(1, 21, 137), torch.randn(1, 21, 137), torch.randn(1, 384)
+    walk, wave = torch.full((1, 21), 1), torch.full((1, 21), 5)
+    with torch.inference_mode():
+        out = {name: refiner(x, torch.tensor([500]), plan, text, action_ids=ids).sample
+               for name, ids in (("walk", walk), ("wave", wave))}
+        assert (out["walk"] - out["wave"]).abs().mean() > 1e-3
+        dropped = [refiner(x, torch.tensor([500]), plan, text, torch.zeros(1), action_ids=ids).sample
+                   for ids in (walk, wave)]
+        torch.testing.assert_close(dropped[0], dropped[1])  # the unconditional branch ignores the actions
+        guided = denoise(lambda *a: refiner(*a).sample, make_scheduler(), plan, text, 3, 2.0,
+                         torch.Generator().manual_seed(0), action_ids=wave)
+        assert guided.shape == (1, 21, 137) and torch.isfinite(guided).all()
+    with pytest.raises(ValueError, match="action_ids"):
+        refiner(x, torch.tensor([500]), plan, text)
+    loss, _ = refiner_loss(refiner, make_scheduler("ddpm"), torch.randn(1, 21, 137), plan, text,
+                           generator=torch.Generator().manual_seed(0), action_ids=wave)
+    loss.backward()
+    assert refiner.action_embed.weight.grad[5].abs().sum() > 0 and refiner.action_embed.weight.grad[1].abs().sum() == 0

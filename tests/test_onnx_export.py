@@ -42,7 +42,7 @@ def test_onnx_runners_match_modules_on_odd_lengths(exported):
     with torch.inference_mode():
         expected = pipe.planner(**inputs).pose
         refiner_args = (torch.randn(b, t, 137, generator=g), torch.tensor([999, 10]), expected,
-                        inputs["text_embeds"], torch.tensor([1.0, 0.0]))
+                        inputs["text_embeds"], torch.tensor([1.0, 0.0]), inputs["action_ids"])
         expected_x0 = pipe.refiner(*refiner_args).sample
     assert (OnnxPlanner(folder / "onnx" / "planner.onnx")(inputs) - expected).abs().max() < 1e-4
     got = OnnxRefiner(folder / "onnx" / "refiner.onnx", patch_size=2)(*refiner_args)

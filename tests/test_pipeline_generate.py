@@ -175,7 +175,8 @@ def test_model_index_sampling_sets_what_calls_without_settings_use(pipe, encoder
     tuned = StickGenPipeline.from_pretrained(tmp_path, text_encoder=encoder)
     settings = dict(num_inference_steps=4, guidance_scale=1.0, strength=0.5)
     smoothed = tuned(plan, seed=3).actors[0].joints
-    assert np.array_equal(smoothed, pipe(plan, seed=3, smoothing=1.5, **settings).actors[0].joints)
+    # equal up to float rounding: the loaded weights are memory-mapped at other alignments
+    np.testing.assert_allclose(smoothed, pipe(plan, seed=3, smoothing=1.5, **settings).actors[0].joints, atol=1e-5)
     rough = pipe(plan, seed=3, **settings).actors[0].joints
     jerk = lambda clip: np.abs(np.diff(clip, n=3, axis=0)).mean()  # noqa: E731
     assert jerk(smoothed) < 0.8 * jerk(rough)  # the low-pass removes frame-to-frame noise of the correction

@@ -195,7 +195,7 @@ class Trainer:
                 int(np.random.SeedSequence(seed).generate_state(1)[0]))
             total, parts = refiner_loss(model, self.ddpm, batch["features"], condition, batch["text_embeds"],
                                         batch["attention_mask"], cfg.loss.condition_dropout, generator,
-                                        cfg.loss.denoise_velocity)
+                                        cfg.loss.denoise_velocity, batch["action_ids"])
             return total, parts
 
     def train_step(self) -> dict[str, float]:

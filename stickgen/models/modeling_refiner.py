@@ -1,7 +1,8 @@
 """``StickGenRefiner``: a conditional denoiser over normalised motion features (a diffusers model).
 
 It predicts the clean features ``x0`` (``prediction_type="sample"``) from noisy features ``x_t``, the
-timestep, the planner's features for the same frames and the text embedding. With ``residual=True`` the
+timestep, the planner's features for the same frames, the text embedding and (``num_actions > 0``) the
+per-frame action ids, so it knows which action each frame shows even where the plan is a blur. With ``residual=True`` the
 network predicts a correction added to the planner's features, and its output layer starts at zero, so
 an untrained refiner returns the plan unchanged and training only has to learn what the plan lacks.
 Frames are grouped in patches of ``patch_size`` to halve the sequence. Training: :func:`refiner_loss` with a
@@ -22,6 +23,8 @@ from diffusers import ConfigMixin, ModelMixin
 from diffusers.configuration_utils import register_to_config
 from diffusers.utils import BaseOutput
 from torch import nn
+
+from stickgen.vocab import ACTIONS
 
 from .configuration_stickgen import preset_fields
 from .modeling_stickgen import Transformer
@@ -51,17 +54,20 @@ def timestep_embedding(timesteps: torch.Tensor, dim: int) -> torch.Tensor:
 
 
 class StickGenRefiner(ModelMixin, ConfigMixin):
-    """Denoiser ``(x_t [B,T,137], t [B], planner features [B,T,137], text [B,text_dim]) -> x0 [B,T,137]``."""
+    """Denoiser ``(x_t [B,T,137], t [B], planner features [B,T,137], text [B,text_dim], action ids [B,T])
+    -> x0 [B,T,137]``. ``num_actions`` 0 (the default of a bare constructor) leaves the action ids out;
+    :meth:`from_preset` conditions on all of ``stickgen.vocab.ACTIONS``."""
 
     config_name = "config.json"
 
     @register_to_config
     def __init__(self, d_model: int = 128, num_layers: int = 4, num_heads: int = 4, ffn_dim: int = 512,
                  feature_dim: int = 137, text_dim: int = 384, patch_size: int = 2, rope_theta: float = 10000.0,
-                 rms_norm_eps: float = 1e-6, residual: bool = True):
+                 rms_norm_eps: float = 1e-6, residual: bool = True, num_actions: int = 0):
         super().__init__()
         width = feature_dim * patch_size
         self.in_proj = nn.Linear(2 * width, d_model)
+        self.action_embed = nn.Embedding(num_actions, d_model) if num_actions else None
         self.time_mlp = nn.Sequential(nn.Linear(d_model, d_model), nn.SiLU(), nn.Linear(d_model, d_model))
         self.text_proj = nn.Linear(text_dim, d_model)
         self.condition_flag_embed = nn.Embedding(2, d_model)
@@ -73,16 +79,18 @@ class StickGenRefiner(ModelMixin, ConfigMixin):
 
     @classmethod
     def from_preset(cls, name: str, **overrides) -> StickGenRefiner:
-        """``small`` / ``medium`` / ``large`` (sized to go with the planner preset of that name)."""
-        return cls(**{**preset_fields(REFINER_PRESETS, name), **overrides})
+        """``small`` / ``medium`` / ``large`` (sized to go with the planner preset of that name), conditioned
+        on the per-frame action ids unless ``num_actions=0`` is passed."""
+        return cls(**{**preset_fields(REFINER_PRESETS, name), "num_actions": len(ACTIONS), **overrides})
 
     def forward(self, sample: torch.Tensor, timestep: torch.Tensor, condition: torch.Tensor,
                 text_embeds: torch.Tensor, condition_mask: torch.Tensor | None = None,
-                attention_mask: torch.Tensor | None = None) -> RefinerOutput:
-        """``condition_mask [B]``: 1 keeps the planner features and text, 0 drops both (unconditional; a
-        residual refiner then predicts the whole sample).
+                action_ids: torch.Tensor | None = None, attention_mask: torch.Tensor | None = None) -> RefinerOutput:
+        """``condition_mask [B]``: 1 keeps the planner features, text and actions, 0 drops them all
+        (unconditional; a residual refiner then predicts the whole sample).
 
-        ``attention_mask [B, T]`` marks real frames; ``T`` need not be a multiple of ``patch_size``.
+        ``action_ids [B, T]`` int: required when the refiner was built with ``num_actions > 0``, ignored
+        otherwise. ``attention_mask [B, T]`` marks real frames; ``T`` need not be a multiple of ``patch_size``.
         """
         b, t, _ = sample.shape
         p = self.config.patch_size
@@ -93,11 +101,17 @@ class StickGenRefiner(ModelMixin, ConfigMixin):
         x = torch.cat([sample, condition * keep[:, None, None]], dim=-1)
         if pad:  # no branch in the ONNX export, whose wrapper pads to a multiple of patch_size itself
             x = F.pad(x, (0, 0, 0, pad))
-        x = x.reshape(b, (t + pad) // p, -1)
+        x = self.in_proj(x.reshape(b, (t + pad) // p, -1))
+        if self.action_embed is not None:
+            if action_ids is None:
+                raise ValueError("this refiner is conditioned on per-frame actions: pass action_ids [B, T]")
+            if pad:  # the last frame's action fills the patch (as the ONNX wrapper pads)
+                action_ids = torch.cat([action_ids, action_ids[:, -1:].expand(b, pad)], dim=1)
+            x = x + self.action_embed(action_ids).reshape(b, (t + pad) // p, p, -1).mean(2) * keep[:, None, None]
         timestep = timestep.reshape(-1).expand(b)
         time_token = self.time_mlp(timestep_embedding(timestep, self.config.d_model))
         text_token = self.text_proj(text_embeds * keep[:, None]) + self.condition_flag_embed(keep.long())
-        tokens = torch.cat([time_token[:, None], text_token[:, None], self.in_proj(x)], dim=1)
+        tokens = torch.cat([time_token[:, None], text_token[:, None], x], dim=1)
         key_mask = None
         if attention_mask is not None:
             frames = F.pad(attention_mask.bool(), (0, pad)).reshape(b, -1, p).any(-1)
@@ -130,14 +144,15 @@ def make_scheduler(kind: str = "ddim"):
 def refiner_loss(refiner: StickGenRefiner, scheduler, target: torch.Tensor, condition: torch.Tensor,
                  text_embeds: torch.Tensor, attention_mask: torch.Tensor | None = None,
                  condition_dropout: float = 0.1, generator: torch.Generator | None = None,
-                 velocity_weight: float = 0.0) -> tuple[torch.Tensor, dict[str, torch.Tensor]]:
+                 velocity_weight: float = 0.0,
+                 action_ids: torch.Tensor | None = None) -> tuple[torch.Tensor, dict[str, torch.Tensor]]:
     """The refiner's training objective on one denoising step: ``(total, {term: detached value})``.
 
     ``denoise``: masked MSE of the prediction; ``denoise_velocity`` (sample prediction only, weighted
     by ``velocity_weight``): MSE of its frame-to-frame differences against the target's, which
     penalises frame-to-frame jitter that the plain MSE barely sees. target ``[B, T, 137]``
     ground-truth normalised features; condition ``[B, T, 137]`` the planner's ``pose`` output for the
-    same clip (detached); ``scheduler`` a ``DDPMScheduler`` (see :func:`make_scheduler`); a random
+    same clip (detached); ``action_ids [B, T]`` for an action-conditioned refiner; ``scheduler`` a ``DDPMScheduler`` (see :func:`make_scheduler`); a random
     ``condition_dropout`` share of the batch trains unconditionally.
     """
     b = target.shape[0]
@@ -146,7 +161,8 @@ def refiner_loss(refiner: StickGenRefiner, scheduler, target: torch.Tensor, cond
     steps = torch.randint(0, scheduler.config.num_train_timesteps, (b,), generator=generator, device=device)
     keep = (torch.rand(b, generator=generator, device=device) >= condition_dropout).float()
     noisy = scheduler.add_noise(target, noise, steps)
-    prediction = refiner(noisy, steps, condition.detach(), text_embeds, keep, attention_mask).sample
+    prediction = refiner(noisy, steps, condition.detach(), text_embeds, keep, action_ids=action_ids,
+                         attention_mask=attention_mask).sample
     mask = torch.ones(target.shape[:2], device=device) if attention_mask is None else attention_mask.float()
     masked_mean = lambda error, m: (error * m).sum() / m.sum().clamp(min=1.0)  # noqa: E731
     if scheduler.config.prediction_type != "sample":
@@ -161,14 +177,15 @@ def refiner_loss(refiner: StickGenRefiner, scheduler, target: torch.Tensor, cond
 
 # ----------------------------------------------------------------------------- sampling
 
-#: (sample, timestep, condition, text_embeds, condition_mask) -> predicted x0, all [B, ...] tensors
-DenoiseFn = Callable[[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor], torch.Tensor]
+#: (sample, timestep, condition, text_embeds, condition_mask, action_ids or None) -> predicted x0, all [B, ...] tensors
+DenoiseFn = Callable[[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor | None],
+                     torch.Tensor]
 
 
 def denoise(model: DenoiseFn, scheduler, condition: torch.Tensor, text_embeds: torch.Tensor,
             num_inference_steps: int = 4, guidance_scale: float = 2.0, generator: torch.Generator | None = None,
             known: torch.Tensor | None = None, known_mask: torch.Tensor | None = None,
-            strength: float = 1.0) -> torch.Tensor:
+            strength: float = 1.0, action_ids: torch.Tensor | None = None) -> torch.Tensor:
     """Sample clean features ``[B, T, 137]`` with DDIM and classifier-free guidance.
 
     ``strength`` in (0, 1]: 1 starts from pure noise; below 1 the sample starts from ``condition`` (the
@@ -179,7 +196,8 @@ def denoise(model: DenoiseFn, scheduler, condition: torch.Tensor, text_embeds: t
     ``model`` is a :data:`DenoiseFn` (``lambda *a: refiner(*a).sample`` or an ONNX session wrapper);
     ``known [B, T, 137]`` with ``known_mask`` (broadcastable to it, 1 = fixed) are kept exactly: the
     predicted ``x0`` is overwritten there at every step, so the rest is generated around them.
-    ``guidance_scale`` 1 disables guidance (one model call per step instead of two).
+    ``guidance_scale`` 1 disables guidance (one model call per step instead of two). ``action_ids [B, T]``
+    go to an action-conditioned refiner (dropped with the other conditions in the unguided branch).
     """
     if num_inference_steps < 1:
         raise ValueError(f"num_inference_steps must be >= 1, got {num_inference_steps}")
@@ -196,14 +214,15 @@ def denoise(model: DenoiseFn, scheduler, condition: torch.Tensor, text_embeds: t
     if guided:
         both = lambda t: torch.cat([t, t])  # noqa: E731
         cond_in, text_in = both(condition), both(text_embeds)
+        actions_in = None if action_ids is None else both(action_ids)
         flags = torch.cat([torch.ones(b), torch.zeros(b)]).to(condition)
     else:
-        cond_in, text_in, flags = condition, text_embeds, torch.ones(b).to(condition)
+        cond_in, text_in, actions_in, flags = condition, text_embeds, action_ids, torch.ones(b).to(condition)
     mask = None if known_mask is None else known_mask.to(condition.dtype).expand_as(condition)
     for t in timesteps:
         x_in = torch.cat([x, x]) if guided else x
         steps = torch.full((x_in.shape[0],), int(t), dtype=torch.long, device=x.device)
-        pred = model(x_in, steps, cond_in, text_in, flags)
+        pred = model(x_in, steps, cond_in, text_in, flags, actions_in)
         if guided:
             with_cond, without = pred.chunk(2)
             pred = without + guidance_scale * (with_cond - without)
