@@ -3,8 +3,10 @@
 For each of the 46 actions, ``--seeds`` clips of ``--duration`` seconds are generated from a one-action
 plan (text: "a person <description>") by the full pipeline and by the planner alone; the evaluator
 (models/stickgen-evaluator) labels every frame, and an action counts as recognised in a clip when the
-majority label is the intended one. Prints a table, writes benchmarks/results/bench_actions_<model>.json
-and, with ``--sheet``, a PNG with one row of frames per action (for looking at the motion).
+majority label is the intended one. The "data generator" column judges the procedural generator's own
+clips of each action (the training data's source, seeds 0..``--seeds``-1) the same way: the ceiling the
+evaluator allows. Prints a table, writes benchmarks/results/bench_actions_<model>.json and, with
+``--sheet``, a PNG with one row of frames per action (for looking at the motion).
 
     .venv/bin/python benchmarks/bench_actions.py --model models/stickgen-small [--seeds 3] [--sheet out.png]
 """
@@ -12,19 +14,31 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 import time
 from pathlib import Path
 
 import numpy as np
 
 RESULTS = Path(__file__).parent / "results"
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # datasets_scripts is not installed
+
+
+def majority_hits(evaluator, clips: list[np.ndarray], intended: list[np.ndarray], fps: float) -> np.ndarray:
+    """``[N]`` 1.0 where the evaluator's majority label of each clip's segments equals the intended one."""
+    from stickgen.eval.metrics import segment_majority
+
+    hits = []
+    for ids, predicted in zip(intended, evaluator.predict_actions(clips, fps)):
+        wanted, recognised = segment_majority(ids, predicted)
+        hits.append(float((wanted == recognised).all()))
+    return np.array(hits)
 
 
 def recognition(pipe, evaluator, sampling: tuple[int, float, float, float], seeds: int, duration: float) -> dict[str, float]:
     """Share of ``seeds`` clips per action whose majority evaluator label is the intended action.
     ``sampling``: ``(num_inference_steps, guidance_scale, strength, smoothing)``."""
     from stickgen import vocab
-    from stickgen.eval.metrics import segment_majority
     from stickgen.pipeline import plan_from_actions
 
     plans = [plan_from_actions([a.name], f"a person {a.description}", duration=duration) for a in vocab.ACTIONS]
@@ -32,10 +46,20 @@ def recognition(pipe, evaluator, sampling: tuple[int, float, float, float], seed
     for seed in range(seeds):
         scenes = pipe(plans, seed=seed, num_inference_steps=sampling[0], guidance_scale=sampling[1],
                       strength=sampling[2], smoothing=sampling[3])
-        clips = [scene.actors[0].joints for scene in scenes]
-        for i, (plan, predicted) in enumerate(zip(plans, evaluator.predict_actions(clips, plans[0].fps))):
-            intended, recognised = segment_majority(plan.actors[0].action_ids, predicted)
-            hits[i] += float((intended == recognised).all())
+        hits += majority_hits(evaluator, [scene.actors[0].joints for scene in scenes],
+                              [plan.actors[0].action_ids for plan in plans], plans[0].fps)
+    return {a.name: hits[i] / seeds for i, a in enumerate(vocab.ACTIONS)}
+
+
+def generator_recognition(evaluator, seeds: int, duration: float) -> dict[str, float]:
+    """The same share for the procedural data generator's own one-action clips (the evaluator's ceiling)."""
+    from datasets_scripts.synthetic import ActionStep, ClipSpec, generate
+    from stickgen import vocab
+
+    hits = np.zeros(len(vocab.ACTIONS))
+    for seed in range(seeds):
+        clips = [generate(ClipSpec([ActionStep(a.name, duration)], seed=seed)) for a in vocab.ACTIONS]
+        hits += majority_hits(evaluator, [clip.joints for clip in clips], [clip.action_ids for clip in clips], 25)
     return {a.name: hits[i] / seeds for i, a in enumerate(vocab.ACTIONS)}
 
 
@@ -82,11 +106,13 @@ def main(argv: list[str] | None = None) -> int:
     steps = steps or 10  # a planner-only recommendation: the full-pipeline column still refines
     full = recognition(pipe, evaluator, (steps, guidance, strength, smoothing), args.seeds, args.duration)
     planner = recognition(pipe, evaluator, (0, guidance, strength, smoothing), args.seeds, args.duration)
-    print(f"{'action':<16}{'full pipeline':>15}{'planner alone':>15}")
+    reference = generator_recognition(evaluator, args.seeds, args.duration)
+    print(f"{'action':<16}{'full pipeline':>15}{'planner alone':>15}{'data generator':>16}")
     for name in full:
-        print(f"{name:<16}{full[name]:>15.2f}{planner[name]:>15.2f}")
+        print(f"{name:<16}{full[name]:>15.2f}{planner[name]:>15.2f}{reference[name]:>16.2f}")
     summary = {"full_pipeline_mean": float(np.mean(list(full.values()))),
                "planner_alone_mean": float(np.mean(list(planner.values()))),
+               "data_generator_mean": float(np.mean(list(reference.values()))),
                "actions_never_recognised_full": [n for n, v in full.items() if v == 0]}
     print(json.dumps(summary))
     RESULTS.mkdir(exist_ok=True)
@@ -94,7 +120,7 @@ def main(argv: list[str] | None = None) -> int:
     out.write_text(json.dumps({"model": args.model, "evaluator": args.evaluator, "seeds": args.seeds,
                                "duration_s": args.duration, "steps": steps, "guidance_scale": guidance,
                                "strength": strength, "smoothing": smoothing, "summary": summary,
-                               "full_pipeline": full, "planner_alone": planner,
+                               "full_pipeline": full, "planner_alone": planner, "data_generator": reference,
                                "wall_s": round(time.perf_counter() - started, 1)}, indent=1) + "\n")
     print(f"wrote {out}")
     if args.sheet:

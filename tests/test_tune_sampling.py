@@ -4,20 +4,29 @@ from training.tune_sampling import PLANNER, choose, jerk_distance
 REAL = {"jerk": 100.0, "jitter": 0.02}
 
 
-def test_lowest_fid_among_settings_that_beat_the_planner_and_move_like_real_motion():
+def row(fid: float, jerk: float, jitter: float, accuracy: float = 0.5) -> dict:
+    return {"fid": fid, "jerk": jerk, "jitter": jitter, "action_accuracy": accuracy}
+
+
+def test_best_action_accuracy_among_settings_that_beat_the_planner_and_move_like_real_motion():
     rows = {
-        PLANNER: {"fid": 0.30, "jerk": 90.0, "jitter": 0.02},
-        "a": {"fid": 0.20, "jerk": 300.0, "jitter": 0.02},   # better FID but jerk 2.0 away: rejected
-        "b": {"fid": 0.25, "jerk": 140.0, "jitter": 0.03},   # qualifies
-        "c": {"fid": 0.22, "jerk": 120.0, "jitter": 0.05},   # better FID but jittery (2.5x real): rejected
-        "d": {"fid": 0.24, "jerk": 60.0, "jitter": 0.04},    # qualifies, lowest FID of those: chosen
-        "e": {"fid": 0.35, "jerk": 100.0, "jitter": 0.02},   # perfect motion, worse FID than the planner
+        PLANNER: row(0.30, 90.0, 0.02, 0.40),
+        "a": row(0.20, 300.0, 0.02, 0.90),   # best accuracy but jerk 2.0 away from real: rejected
+        "b": row(0.25, 140.0, 0.03, 0.70),   # qualifies, the best accuracy: chosen
+        "c": row(0.22, 120.0, 0.05, 0.80),   # jittery (2.5x real): rejected
+        "d": row(0.24, 60.0, 0.04, 0.60),    # qualifies, lower FID but performs the actions worse
+        "e": row(0.35, 100.0, 0.02, 0.95),   # perfect motion and accuracy, worse FID than the planner
     }
     assert jerk_distance(rows["b"], REAL) == 0.4
-    assert choose(rows, REAL) == "d"
+    assert choose(rows, REAL) == "b"
+
+
+def test_fid_decides_between_near_equal_action_accuracies():
+    rows = {PLANNER: row(0.30, 90.0, 0.02), "a": row(0.25, 100.0, 0.02, 0.700), "b": row(0.21, 100.0, 0.02, 0.695),
+            "c": row(0.20, 100.0, 0.02, 0.65)}
+    assert choose(rows, REAL) == "b"
 
 
 def test_planner_alone_when_no_setting_qualifies():
-    rows = {PLANNER: {"fid": 0.30, "jerk": 90.0, "jitter": 0.02}, "a": {"fid": 0.20, "jerk": 300.0, "jitter": 0.02},
-            "b": {"fid": 0.40, "jerk": 100.0, "jitter": 0.02}}
+    rows = {PLANNER: row(0.30, 90.0, 0.02), "a": row(0.20, 300.0, 0.02), "b": row(0.40, 100.0, 0.02)}
     assert choose(rows, REAL) == PLANNER

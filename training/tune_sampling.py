@@ -1,14 +1,16 @@
 """Choose a checkpoint's recommended refiner settings on the validation split (never on test).
 
     python -m training.tune_sampling --model runs/refiner_small/model --steps 4 10 \\
-        --guidance-scale 1 1.5 --strength 0.7 1 --smoothing 0 1 --out runs/refiner_small/sampling.json --write
+        --guidance-scale 1 1.5 2.5 --strength 1 --smoothing 1 1.5 2 --out runs/refiner_small/sampling.json --write
 
 Every combination of ``--steps``, ``--guidance-scale``, ``--strength`` and ``--smoothing`` generates the same validation
 cases as the planner alone (the evaluation protocol of :mod:`stickgen.eval.report`, on
 ``--split validation``); each is scored with the evaluator (FID, R-precision, action accuracy, jerk,
-jitter). The chosen setting has the lowest FID among those that beat the planner alone in FID while
-moving like real motion: jerk within :data:`JERK_TOLERANCE` of the real motions' and jitter at most
-:data:`JITTER_TOLERANCE` times theirs. When none qualifies, the planner alone (0 steps) is chosen.
+jitter). A setting qualifies when it beats the planner alone in FID while moving like real motion:
+jerk within :data:`JERK_TOLERANCE` of the real motions' and jitter at most :data:`JITTER_TOLERANCE`
+times theirs. Of those, the chosen one performs the intended actions best: the highest action
+accuracy, and among settings within :data:`ACCURACY_TIE` of it the lowest FID. When none qualifies,
+the planner alone (0 steps) is chosen.
 ``--write`` stores it in the model's ``model_index.json`` ``"sampling"``, which is what calls that
 name no setting use. Prints a table and saves all rows as JSON.
 """
@@ -27,6 +29,7 @@ from stickgen.eval.__main__ import DEFAULT_DATA, DEFAULT_EVALUATOR
 PLANNER = "planner alone"
 JERK_TOLERANCE = 0.5  # |jerk - real jerk| / real jerk
 JITTER_TOLERANCE = 2.0  # jitter / real jitter
+ACCURACY_TIE = 0.01  # action accuracies this close count as equal (FID decides)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -37,8 +40,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--split", default="validation")
     parser.add_argument("--steps", type=int, nargs="+", default=[4, 10])
     parser.add_argument("--guidance-scale", type=float, nargs="+", default=[1.0, 1.5, 2.5])
-    parser.add_argument("--strength", type=float, nargs="+", default=[0.7, 1.0])
-    parser.add_argument("--smoothing", type=float, nargs="+", default=[0.0, 1.0],
+    parser.add_argument("--strength", type=float, nargs="+", default=[1.0])
+    parser.add_argument("--smoothing", type=float, nargs="+", default=[1.0, 1.5, 2.0],
                         help="Gaussian sigma (frames) of the low-pass on the refiner's correction (0 = off)")
     parser.add_argument("--conditioning", choices=("text", "plan"), default="text")
     parser.add_argument("--num-cases", type=int, default=128)
@@ -54,12 +57,17 @@ def jerk_distance(row: dict[str, Any], real: dict[str, Any]) -> float:
 
 
 def choose(rows: dict[str, dict[str, Any]], real: dict[str, Any]) -> str:
-    """The setting with the lowest FID that beats the planner alone in FID and moves like real motion
-    (jerk and jitter within the tolerances); the planner alone when none does."""
+    """Of the settings that beat the planner alone in FID and move like real motion (jerk and jitter
+    within the tolerances), the one with the highest action accuracy (FID breaks near-ties); the planner
+    alone when none qualifies."""
     planner = rows[PLANNER]
     better = [name for name, row in rows.items() if name != PLANNER and row["fid"] < planner["fid"]
               and jerk_distance(row, real) <= JERK_TOLERANCE and row["jitter"] <= JITTER_TOLERANCE * real["jitter"]]
-    return min(better, key=lambda name: rows[name]["fid"]) if better else PLANNER
+    if not better:
+        return PLANNER
+    best = max(rows[name]["action_accuracy"] for name in better)
+    return min((name for name in better if rows[name]["action_accuracy"] >= best - ACCURACY_TIE),
+               key=lambda name: rows[name]["fid"])
 
 
 def main(argv: list[str] | None = None) -> int:
