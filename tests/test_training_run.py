@@ -193,7 +193,7 @@ def test_two_processes_match_one_process_with_the_same_global_batch(toy_path, tm
 def test_model_card_quotes_the_run_files(pretrained, tmp_path):
     import shutil
 
-    from training.card import build_card, collect_stage_files
+    from training.card import build_card, collect_stage_files, run_minutes
 
     out, result = pretrained
     ship = tmp_path / "ship"
@@ -214,6 +214,10 @@ def test_model_card_quotes_the_run_files(pretrained, tmp_path):
     assert "| b **(chosen)** | 0.200 | 0.800 | 0.700 | 60.0 | 0.020 |" in card and "validation split (64 cases" in card
     assert card.startswith("---\nlicense: apache-2.0\n") and "pipeline_tag:" in card
     assert "steps: 40 of 40" in card and "training rows: 24" in card
+    kept_minutes = json.loads((out / "model" / "training_summary.json").read_text())["elapsed_s"] / 60
+    assert run_minutes(out) >= kept_minutes > 0
+    assert f"{run_minutes(out):.1f} min for the whole run" in card
+    assert f"Total wall time of the training runs below: {run_minutes(out):.1f} min." in card
     planner_params = sum(v.numel() for v in planner_weights(ship).values())
     assert f"planner: {planner_params:,} parameters" in card
     assert "**The quality bar is not met**: FID below baselines." in card

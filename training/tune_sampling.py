@@ -38,10 +38,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--data", default=DEFAULT_DATA)
     parser.add_argument("--evaluator", default=DEFAULT_EVALUATOR)
     parser.add_argument("--split", default="validation")
-    parser.add_argument("--steps", type=int, nargs="+", default=[4, 10])
-    parser.add_argument("--guidance-scale", type=float, nargs="+", default=[1.0, 1.5, 2.5])
+    parser.add_argument("--steps", type=int, nargs="+", default=[10])
+    parser.add_argument("--guidance-scale", type=float, nargs="+", default=[1.0, 1.5, 2.0])
     parser.add_argument("--strength", type=float, nargs="+", default=[1.0])
-    parser.add_argument("--smoothing", type=float, nargs="+", default=[1.0, 1.5, 2.0],
+    parser.add_argument("--smoothing", type=float, nargs="+", default=[1.0, 1.5, 2.0, 2.5, 3.0],
                         help="Gaussian sigma (frames) of the low-pass on the refiner's correction (0 = off)")
     parser.add_argument("--conditioning", choices=("text", "plan"), default="text")
     parser.add_argument("--num-cases", type=int, default=128)
