@@ -3,9 +3,9 @@
 For each of the 46 actions, ``--seeds`` clips of ``--duration`` seconds are generated from a one-action
 plan (text: "a person <description>") by the full pipeline and by the planner alone; the evaluator
 (models/stickgen-evaluator) labels every frame, and an action counts as recognised in a clip when the
-majority label is the intended one. The "data generator" column judges the procedural generator's own
-clips of each action (the training data's source, seeds 0..``--seeds``-1) the same way: the ceiling the
-evaluator allows. Prints a table, writes benchmarks/results/bench_actions_<model>.json and, with
+majority label is the intended one (the labels read instead are listed too). The "data generator" column
+judges the procedural generator's own clips of each action (the training data's source, seeds
+0..``--seeds``-1) the same way: the ceiling the evaluator allows. Prints a table, writes benchmarks/results/bench_actions_<model>.json and, with
 ``--sheet``, a PNG with one row of frames per action (for looking at the motion).
 
     .venv/bin/python benchmarks/bench_actions.py --model models/stickgen-small [--seeds 3] [--sheet out.png]
@@ -24,43 +24,59 @@ RESULTS = Path(__file__).parent / "results"
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # datasets_scripts is not installed
 
 
-def majority_hits(evaluator, clips: list[np.ndarray], intended: list[np.ndarray], fps: float) -> np.ndarray:
-    """``[N]`` 1.0 where the evaluator's majority label of each clip's segments equals the intended one."""
+def majority_labels(evaluator, clips: list[np.ndarray], intended: list[np.ndarray], fps: float) -> list[str]:
+    """The evaluator's majority label of each one-action clip (``clips[i]: [T, 22, 3]``, ``intended[i]: [T]``)."""
     from stickgen.eval.metrics import segment_majority
+    from stickgen.vocab import ACTION_NAMES
 
-    hits = []
+    labels = []
     for ids, predicted in zip(intended, evaluator.predict_actions(clips, fps)):
-        wanted, recognised = segment_majority(ids, predicted)
-        hits.append(float((wanted == recognised).all()))
-    return np.array(hits)
+        _, recognised = segment_majority(ids, predicted)
+        labels.append("+".join(ACTION_NAMES[i] for i in recognised))
+    return labels
 
 
-def recognition(pipe, evaluator, sampling: tuple[int, float, float, float], seeds: int, duration: float) -> dict[str, float]:
-    """Share of ``seeds`` clips per action whose majority evaluator label is the intended action.
-    ``sampling``: ``(num_inference_steps, guidance_scale, strength, smoothing)``."""
+def tally(labels_per_seed: list[list[str]]) -> tuple[dict[str, float], dict[str, list[str]]]:
+    """``labels_per_seed[s][a]``: the label read for action ``a`` in seed ``s`` -> (share of seeds that read
+    each action as itself, the other labels read for each action)."""
+    from stickgen import vocab
+
+    shares, misread = {}, {}
+    for i, action in enumerate(vocab.ACTIONS):
+        read = [labels[i] for labels in labels_per_seed]
+        shares[action.name] = sum(label == action.name for label in read) / len(read)
+        misread[action.name] = [label for label in read if label != action.name]
+    return shares, misread
+
+
+def recognition(pipe, evaluator, sampling: tuple[int, float, float, float], seeds: int,
+                duration: float) -> tuple[dict[str, float], dict[str, list[str]]]:
+    """Share of ``seeds`` clips per action whose majority evaluator label is the intended action, and the
+    labels read instead. ``sampling``: ``(num_inference_steps, guidance_scale, strength, smoothing)``."""
     from stickgen import vocab
     from stickgen.pipeline import plan_from_actions
 
     plans = [plan_from_actions([a.name], f"a person {a.description}", duration=duration) for a in vocab.ACTIONS]
-    hits = np.zeros(len(plans))
+    labels_per_seed = []
     for seed in range(seeds):
         scenes = pipe(plans, seed=seed, num_inference_steps=sampling[0], guidance_scale=sampling[1],
                       strength=sampling[2], smoothing=sampling[3])
-        hits += majority_hits(evaluator, [scene.actors[0].joints for scene in scenes],
-                              [plan.actors[0].action_ids for plan in plans], plans[0].fps)
-    return {a.name: hits[i] / seeds for i, a in enumerate(vocab.ACTIONS)}
+        labels_per_seed.append(majority_labels(evaluator, [scene.actors[0].joints for scene in scenes],
+                                               [plan.actors[0].action_ids for plan in plans], plans[0].fps))
+    return tally(labels_per_seed)
 
 
-def generator_recognition(evaluator, seeds: int, duration: float) -> dict[str, float]:
-    """The same share for the procedural data generator's own one-action clips (the evaluator's ceiling)."""
+def generator_recognition(evaluator, seeds: int, duration: float) -> tuple[dict[str, float], dict[str, list[str]]]:
+    """The same for the procedural data generator's own one-action clips (the evaluator's ceiling)."""
     from datasets_scripts.synthetic import ActionStep, ClipSpec, generate
     from stickgen import vocab
 
-    hits = np.zeros(len(vocab.ACTIONS))
+    labels_per_seed = []
     for seed in range(seeds):
         clips = [generate(ClipSpec([ActionStep(a.name, duration)], seed=seed)) for a in vocab.ACTIONS]
-        hits += majority_hits(evaluator, [clip.joints for clip in clips], [clip.action_ids for clip in clips], 25)
-    return {a.name: hits[i] / seeds for i, a in enumerate(vocab.ACTIONS)}
+        labels_per_seed.append(majority_labels(evaluator, [clip.joints for clip in clips],
+                                               [clip.action_ids for clip in clips], 25))
+    return tally(labels_per_seed)
 
 
 def action_sheet(pipe, path: Path, duration: float, frames: int = 6, size: int = 128) -> Path:
@@ -104,12 +120,15 @@ def main(argv: list[str] | None = None) -> int:
     evaluator = MotionTextEvaluator.from_pretrained(args.evaluator)
     steps, guidance, strength, smoothing = pipe.resolve_sampling(args.steps, args.guidance_scale, args.strength)
     steps = steps or 10  # a planner-only recommendation: the full-pipeline column still refines
-    full = recognition(pipe, evaluator, (steps, guidance, strength, smoothing), args.seeds, args.duration)
-    planner = recognition(pipe, evaluator, (0, guidance, strength, smoothing), args.seeds, args.duration)
-    reference = generator_recognition(evaluator, args.seeds, args.duration)
-    print(f"{'action':<16}{'full pipeline':>15}{'planner alone':>15}{'data generator':>16}")
+    full, full_misread = recognition(pipe, evaluator, (steps, guidance, strength, smoothing), args.seeds,
+                                     args.duration)
+    planner, planner_misread = recognition(pipe, evaluator, (0, guidance, strength, smoothing), args.seeds,
+                                           args.duration)
+    reference, reference_misread = generator_recognition(evaluator, args.seeds, args.duration)
+    print(f"{'action':<16}{'full pipeline':>15}{'planner alone':>15}{'data generator':>16}  full pipeline read as")
     for name in full:
-        print(f"{name:<16}{full[name]:>15.2f}{planner[name]:>15.2f}{reference[name]:>16.2f}")
+        print(f"{name:<16}{full[name]:>15.2f}{planner[name]:>15.2f}{reference[name]:>16.2f}  "
+              f"{', '.join(full_misread[name])}")
     summary = {"full_pipeline_mean": float(np.mean(list(full.values()))),
                "planner_alone_mean": float(np.mean(list(planner.values()))),
                "data_generator_mean": float(np.mean(list(reference.values()))),
@@ -121,6 +140,8 @@ def main(argv: list[str] | None = None) -> int:
                                "duration_s": args.duration, "steps": steps, "guidance_scale": guidance,
                                "strength": strength, "smoothing": smoothing, "summary": summary,
                                "full_pipeline": full, "planner_alone": planner, "data_generator": reference,
+                               "misread": {"full_pipeline": full_misread, "planner_alone": planner_misread,
+                                           "data_generator": reference_misread},
                                "wall_s": round(time.perf_counter() - started, 1)}, indent=1) + "\n")
     print(f"wrote {out}")
     if args.sheet:

@@ -135,8 +135,11 @@ def _actions_section(path: Path) -> list[str]:
              f"{doc['summary']['full_pipeline_mean']:.2f}, "
              f"planner alone {doc['summary']['planner_alone_mean']:.2f}; the data generator's own clips, judged "
              f"the same way (the evaluator's ceiling), {doc['summary']['data_generator_mean']:.2f}.", "",
-             "| action | full pipeline | planner alone | data generator |", "|---|---|---|---|"]
-    lines += [f"| {name} | {full[name]:.2f} | {planner[name]:.2f} | {generator[name]:.2f} |" for name in full]
+             "| action | full pipeline | planner alone | data generator | full pipeline read as |",
+             "|---|---|---|---|---|"]
+    misread = doc["misread"]["full_pipeline"]
+    lines += [f"| {name} | {full[name]:.2f} | {planner[name]:.2f} | {generator[name]:.2f} | "
+              f"{', '.join(misread[name])} |" for name in full]
     return lines + [""]
 
 
