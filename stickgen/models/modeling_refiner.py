@@ -63,7 +63,8 @@ class StickGenRefiner(ModelMixin, ConfigMixin):
     @register_to_config
     def __init__(self, d_model: int = 128, num_layers: int = 4, num_heads: int = 4, ffn_dim: int = 512,
                  feature_dim: int = 137, text_dim: int = 384, patch_size: int = 2, rope_theta: float = 10000.0,
-                 rms_norm_eps: float = 1e-6, residual: bool = True, num_actions: int = 0):
+                 rms_norm_eps: float = 1e-6, residual: bool = True, num_actions: int = 0,
+                 unconditional_keeps_plan: bool = False):
         super().__init__()
         width = feature_dim * patch_size
         self.in_proj = nn.Linear(2 * width, d_model)
@@ -97,8 +98,9 @@ class StickGenRefiner(ModelMixin, ConfigMixin):
         if text_embeds.shape[-1] != self.config.text_dim:
             raise ValueError(f"text_embeds: expected dimension {self.config.text_dim}, got {text_embeds.shape[-1]}")
         keep = torch.ones(b, device=sample.device) if condition_mask is None else condition_mask.to(sample.dtype)
+        plan_keep = torch.ones_like(keep) if self.config.unconditional_keeps_plan else keep
         pad = (-t) % p
-        x = torch.cat([sample, condition * keep[:, None, None]], dim=-1)
+        x = torch.cat([sample, condition * plan_keep[:, None, None]], dim=-1)
         if pad:  # no branch in the ONNX export, whose wrapper pads to a multiple of patch_size itself
             x = F.pad(x, (0, 0, 0, pad))
         x = self.in_proj(x.reshape(b, (t + pad) // p, -1))
@@ -118,7 +120,7 @@ class StickGenRefiner(ModelMixin, ConfigMixin):
             key_mask = torch.cat([torch.ones(b, 2, dtype=torch.bool, device=sample.device), frames], dim=1)
         out = self.out_proj(self.transformer(tokens, key_mask)[:, 2:]).reshape(b, t + pad, -1)[:, :t]
         if self.config.residual:
-            out = out + condition * keep[:, None, None]
+            out = out + condition * plan_keep[:, None, None]
         return RefinerOutput(sample=out)
 
 
