@@ -88,7 +88,9 @@ class StickGenRefiner(ModelMixin, ConfigMixin):
                 text_embeds: torch.Tensor, condition_mask: torch.Tensor | None = None,
                 action_ids: torch.Tensor | None = None, attention_mask: torch.Tensor | None = None) -> RefinerOutput:
         """``condition_mask [B]``: 1 keeps the planner features, text and actions, 0 drops them all
-        (unconditional; a residual refiner then predicts the whole sample).
+        (unconditional; a residual refiner then predicts the whole sample), or only the text and actions
+        when the config's ``unconditional_keeps_plan`` is set (guidance then amplifies only what the text
+        and actions add to the plan).
 
         ``action_ids [B, T]`` int: required when the refiner was built with ``num_actions > 0``, ignored
         otherwise. ``attention_mask [B, T]`` marks real frames; ``T`` need not be a multiple of ``patch_size``.
@@ -154,8 +156,9 @@ def refiner_loss(refiner: StickGenRefiner, scheduler, target: torch.Tensor, cond
     by ``velocity_weight``): MSE of its frame-to-frame differences against the target's, which
     penalises frame-to-frame jitter that the plain MSE barely sees. target ``[B, T, 137]``
     ground-truth normalised features; condition ``[B, T, 137]`` the planner's ``pose`` output for the
-    same clip (detached); ``action_ids [B, T]`` for an action-conditioned refiner; ``scheduler`` a ``DDPMScheduler`` (see :func:`make_scheduler`); a random
-    ``condition_dropout`` share of the batch trains unconditionally.
+    same clip (detached); ``action_ids [B, T]`` for an action-conditioned refiner; ``scheduler`` a
+    ``DDPMScheduler`` (see :func:`make_scheduler`); a random ``condition_dropout`` share of the batch
+    trains unconditionally (without the plan too, unless the refiner's ``unconditional_keeps_plan``).
     """
     b = target.shape[0]
     device = target.device
