@@ -3,6 +3,8 @@
 Tiny models (d_model 32) and a 12-description toy dataset keep each run to a few seconds.
 """
 import json
+import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -168,6 +170,21 @@ def test_refiner_stage_trains_only_the_refiner(pretrained, toy_path, tmp_path):
     assert refiner_config["residual"] and refiner_config["d_model"] == TINY_REFINER["d_model"]
 
 
+def run_bounded(command, seconds):
+    """Run `command` from the repo root on loopback-only gloo; on a hang kill its whole process group and fail
+    with its output (a hung launcher must not eat the CI budget)."""
+    env = {**os.environ, "GLOO_SOCKET_IFNAME": "lo", "OMP_NUM_THREADS": "1"}
+    process = subprocess.Popen(command, cwd=Path(__file__).resolve().parent.parent, env=env, text=True,
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        output, _ = process.communicate(timeout=seconds)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        output, _ = process.communicate()
+        pytest.fail(f"{command[:4]} still running after {seconds} s; its output:\n{output[-4000:]}")
+    assert process.returncode == 0, f"exit {process.returncode}; output:\n{output[-4000:]}"
+
+
 @pytest.mark.slow
 def test_two_processes_match_one_process_with_the_same_global_batch(toy_path, tmp_path):
     def run(out, processes, micro):
@@ -178,9 +195,8 @@ def test_two_processes_match_one_process_with_the_same_global_batch(toy_path, tm
                 "--set=run.log_every=1", "--set=run.tensorboard=false", f"--set=run.out={out}"]
         launcher = [sys.executable, "-m", "accelerate.commands.launch", "--multi_gpu", "--num_processes",
                     str(processes), "--num_machines", "1", "--mixed_precision", "no", "--dynamo_backend", "no",
-                    "--main_process_port", "29533"] if processes > 1 else [sys.executable]
-        subprocess.run(launcher + ["-m", "training.train", "--config", "small", *sets], check=True,
-                       cwd=Path(__file__).resolve().parent.parent, capture_output=True)
+                    "--main_process_ip", "127.0.0.1", "--main_process_port", "0"] if processes > 1 else [sys.executable]
+        run_bounded(launcher + ["-m", "training.train", "--config", "small", *sets], seconds=240)
         return planner_weights(out / "model")
 
     one, two = run(tmp_path / "one", 1, 4), run(tmp_path / "two", 2, 2)
