@@ -63,8 +63,7 @@ class StickGenRefiner(ModelMixin, ConfigMixin):
     @register_to_config
     def __init__(self, d_model: int = 128, num_layers: int = 4, num_heads: int = 4, ffn_dim: int = 512,
                  feature_dim: int = 137, text_dim: int = 384, patch_size: int = 2, rope_theta: float = 10000.0,
-                 rms_norm_eps: float = 1e-6, residual: bool = True, num_actions: int = 0,
-                 unconditional_keeps_plan: bool = False):
+                 rms_norm_eps: float = 1e-6, residual: bool = True, num_actions: int = 0):
         super().__init__()
         width = feature_dim * patch_size
         self.in_proj = nn.Linear(2 * width, d_model)
@@ -88,9 +87,7 @@ class StickGenRefiner(ModelMixin, ConfigMixin):
                 text_embeds: torch.Tensor, condition_mask: torch.Tensor | None = None,
                 action_ids: torch.Tensor | None = None, attention_mask: torch.Tensor | None = None) -> RefinerOutput:
         """``condition_mask [B]``: 1 keeps the planner features, text and actions, 0 drops them all
-        (unconditional; a residual refiner then predicts the whole sample), or only the text and actions
-        when the config's ``unconditional_keeps_plan`` is set (guidance then amplifies only what the text
-        and actions add to the plan).
+        (unconditional; a residual refiner then predicts the whole sample).
 
         ``action_ids [B, T]`` int: required when the refiner was built with ``num_actions > 0``, ignored
         otherwise. ``attention_mask [B, T]`` marks real frames; ``T`` need not be a multiple of ``patch_size``.
@@ -100,9 +97,8 @@ class StickGenRefiner(ModelMixin, ConfigMixin):
         if text_embeds.shape[-1] != self.config.text_dim:
             raise ValueError(f"text_embeds: expected dimension {self.config.text_dim}, got {text_embeds.shape[-1]}")
         keep = torch.ones(b, device=sample.device) if condition_mask is None else condition_mask.to(sample.dtype)
-        plan_keep = torch.ones_like(keep) if self.config.unconditional_keeps_plan else keep
         pad = (-t) % p
-        x = torch.cat([sample, condition * plan_keep[:, None, None]], dim=-1)
+        x = torch.cat([sample, condition * keep[:, None, None]], dim=-1)
         if pad:  # no branch in the ONNX export, whose wrapper pads to a multiple of patch_size itself
             x = F.pad(x, (0, 0, 0, pad))
         x = self.in_proj(x.reshape(b, (t + pad) // p, -1))
@@ -122,7 +118,7 @@ class StickGenRefiner(ModelMixin, ConfigMixin):
             key_mask = torch.cat([torch.ones(b, 2, dtype=torch.bool, device=sample.device), frames], dim=1)
         out = self.out_proj(self.transformer(tokens, key_mask)[:, 2:]).reshape(b, t + pad, -1)[:, :t]
         if self.config.residual:
-            out = out + condition * plan_keep[:, None, None]
+            out = out + condition * keep[:, None, None]
         return RefinerOutput(sample=out)
 
 
@@ -158,7 +154,7 @@ def refiner_loss(refiner: StickGenRefiner, scheduler, target: torch.Tensor, cond
     ground-truth normalised features; condition ``[B, T, 137]`` the planner's ``pose`` output for the
     same clip (detached); ``action_ids [B, T]`` for an action-conditioned refiner; ``scheduler`` a
     ``DDPMScheduler`` (see :func:`make_scheduler`); a random ``condition_dropout`` share of the batch
-    trains unconditionally (without the plan too, unless the refiner's ``unconditional_keeps_plan``).
+    trains unconditionally.
     """
     b = target.shape[0]
     device = target.device
