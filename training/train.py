@@ -3,7 +3,8 @@
     python -m training.train --config small --set data.path=data/dataset --set run.out=runs/small
     python -m training.train --config refiner_small --set run.init_from=runs/small/model
     python -m training.train --config small --resume latest          # continue run.out's last checkpoint
-    accelerate launch --cpu --multi_gpu --num_processes 2 -m training.train --config small   # 2 processes (gloo)
+    accelerate launch --multi_gpu --num_processes 2 --main_process_ip 127.0.0.1 \
+        -m training.train --config small                                 # 2 CPU processes (gloo)
 
 Stages (``run.stage``): ``planner`` pretrains on all training rows; ``sft`` continues a pipeline
 (``run.init_from``) on the high-quality subset (``data.min_quality`` / ``data.keep_sources``); ``lora``
