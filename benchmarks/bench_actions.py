@@ -1,12 +1,13 @@
 """Does a trained pipeline perform every action of the vocabulary? Per-action recognition by the evaluator.
 
 For each of the 46 actions, ``--seeds`` clips of ``--duration`` seconds are generated from a one-action
-plan (text: "a person <description>") by the full pipeline and by the planner alone; the evaluator
-(models/stickgen-evaluator) labels every frame, and an action counts as recognised in a clip when the
-majority label is the intended one (the labels read instead are listed too). The "data generator" column
-judges the procedural generator's own clips of each action (the training data's source, seeds
-0..``--seeds``-1) the same way: the ceiling the evaluator allows. Prints a table, writes benchmarks/results/bench_actions_<model>.json and, with
-``--sheet``, a PNG with one row of frames per action (for looking at the motion).
+plan (text: "a person <description>"; an interaction gets a partner, see :func:`action_plans`) by
+the full pipeline and by the planner alone; the evaluator (models/stickgen-evaluator) labels every frame,
+and an action counts as recognised in a clip when the majority label is the intended one (the labels read
+instead are listed too). The "data generator" column judges the procedural generator's own clips of each
+action (the training data's source, seeds 0..``--seeds``-1) the same way: the ceiling the evaluator
+allows. Prints a table, writes benchmarks/results/bench_actions_<model>.json and, with ``--sheet``, a PNG
+with one row of frames per action (for looking at the motion).
 
     .venv/bin/python benchmarks/bench_actions.py --model models/stickgen-small [--seeds 3] [--sheet out.png]
 """
@@ -49,14 +50,34 @@ def tally(labels_per_seed: list[list[str]]) -> tuple[dict[str, float], dict[str,
     return shares, misread
 
 
+def action_plans(duration: float) -> list:
+    """One ``duration``-second plan per vocabulary action, text "a person <description>". An interaction
+    (``Action.actors == 2``) gets a partner doing the same, ``CONTACT_DISTANCE`` apart and facing it, as the
+    story engine lays out "two people hug"; actor 0 is the one judged."""
+    from dataclasses import replace
+
+    from stickgen import vocab
+    from stickgen.conditioning import ScenePlan
+    from stickgen.pipeline import plan_from_actions
+    from stickgen.story.plan import CONTACT_DISTANCE
+
+    plans = []
+    for action in vocab.ACTIONS:
+        plan = plan_from_actions([action.name], f"a person {action.description}", duration=duration)
+        if action.actors == 2:
+            half_gap = CONTACT_DISTANCE.get(action.name, CONTACT_DISTANCE[None]) / 2
+            first = replace(plan.actors[0], start_position=(-half_gap, 0.0), facing=np.pi / 2, partner=1)
+            second = replace(first, id="a1", start_position=(half_gap, 0.0), facing=-np.pi / 2, partner=0)
+            plan = ScenePlan([first, second], fps=plan.fps, meta=plan.meta)
+        plans.append(plan)
+    return plans
+
+
 def recognition(pipe, evaluator, sampling: tuple[int, float, float, float], seeds: int,
                 duration: float) -> tuple[dict[str, float], dict[str, list[str]]]:
     """Share of ``seeds`` clips per action whose majority evaluator label is the intended action, and the
     labels read instead. ``sampling``: ``(num_inference_steps, guidance_scale, strength, smoothing)``."""
-    from stickgen import vocab
-    from stickgen.pipeline import plan_from_actions
-
-    plans = [plan_from_actions([a.name], f"a person {a.description}", duration=duration) for a in vocab.ACTIONS]
+    plans = action_plans(duration)
     labels_per_seed = []
     for seed in range(seeds):
         scenes = pipe(plans, seed=seed, num_inference_steps=sampling[0], guidance_scale=sampling[1],
@@ -84,11 +105,9 @@ def action_sheet(pipe, path: Path, duration: float, frames: int = 6, size: int =
     from PIL import Image, ImageDraw
 
     from stickgen import vocab
-    from stickgen.pipeline import plan_from_actions
     from stickgen.render import render_frames
 
-    plans = [plan_from_actions([a.name], f"a person {a.description}", duration=duration) for a in vocab.ACTIONS]
-    scenes = pipe(plans, seed=0)
+    scenes = pipe(action_plans(duration), seed=0)
     sheet = Image.new("RGB", (120 + frames * size, len(scenes) * size), "white")
     pen = ImageDraw.Draw(sheet)
     for row, (action, scene) in enumerate(zip(vocab.ACTIONS, scenes)):

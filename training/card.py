@@ -129,7 +129,8 @@ def _actions_section(path: Path) -> list[str]:
     full, planner, generator = doc["full_pipeline"], doc["planner_alone"], doc["data_generator"]
     lines = ["## Every action of the vocabulary", "",
              f"`python benchmarks/bench_actions.py --model {doc['model']} --seeds {doc['seeds']}` generates a "
-             f"{doc['duration_s']:g} s one-action clip per action and seed and counts the clips whose majority "
+             f"{doc['duration_s']:g} s one-action clip per action and seed (an interaction with a partner facing the "
+             "actor) and counts the clips whose majority "
              f"evaluator label is the intended action (full pipeline: {doc['steps']} DDIM steps, guidance "
              f"{doc['guidance_scale']:g}, strength {doc.get('strength', 1.0):g}). Mean: full pipeline "
              f"{doc['summary']['full_pipeline_mean']:.2f}, "
