@@ -30,7 +30,8 @@ def test_every_action_gets_one_plan_and_interactions_get_a_facing_partner():
         assert np.linalg.norm(gap) == pytest.approx(CONTACT_DISTANCE[action.name])
         # heading 0 faces +z and positive turns toward +x: each faces the other
         for actor, toward in ((first, gap), (second, -gap)):
-            assert np.dot([np.sin(actor.facing), np.cos(actor.facing)], toward / np.linalg.norm(toward)) == pytest.approx(1.0)
+            heading = [np.sin(actor.facing), np.cos(actor.facing)]
+            assert np.dot(heading, toward / np.linalg.norm(toward)) == pytest.approx(1.0)
     assert sum(len(plan.actors) == 2 for plan in plans) == sum(a.actors == 2 for a in vocab.ACTIONS) == 4
 
 

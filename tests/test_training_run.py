@@ -171,7 +171,7 @@ def test_refiner_stage_trains_only_the_refiner(pretrained, toy_path, tmp_path):
 
 
 def run_bounded(command, seconds):
-    """Run `command` from the repo root on loopback-only gloo; on a hang kill its whole process group and fail
+    """Run ``command`` from the repo root on loopback-only gloo; on a hang kill its whole process group and fail
     with its output (a hung launcher must not eat the CI budget)."""
     env = {**os.environ, "GLOO_SOCKET_IFNAME": "lo", "OMP_NUM_THREADS": "1"}
     process = subprocess.Popen(command, cwd=Path(__file__).resolve().parent.parent, env=env, text=True,
