@@ -39,7 +39,7 @@ from .features import (CONTACTS, FEATURE_DIM, FeatureStats, canonical_transform,
 from .motion import Motion, Scene
 from .physics import postprocess
 from .placement import align_to_keyframes, place_actor
-from .skeleton import bone_lengths, resample, rotate_y
+from .skeleton import bone_lengths, foot_contacts, resample, rotate_y
 from .text import MINILM
 
 MODEL_INDEX = "model_index.json"
@@ -244,7 +244,8 @@ class StickGenPipeline:
              generator=None) -> np.ndarray:
         """Regenerate a world clip around what is kept: in-betweening and joint/trajectory constraints.
 
-        joints ``[T, 22, 3]`` at the model's frame rate, ``T <= max_frames``; action_ids ``[T]``;
+        joints ``[T, 22, 3]`` at the model's frame rate (any length: a clip longer than the planner's
+        ``max_frames`` is edited window by window, as generation plans it); action_ids ``[T]``;
         keep_frames ``[T]`` bool (frames reproduced as given); keep_joints: joints whose channels are
         kept over the whole clip (``0`` keeps the root trajectory). Returns the post-processed world
         clip ``[T, 22, 3]``; kept features are reproduced exactly, and the root path is bent to meet the
@@ -256,30 +257,25 @@ class StickGenPipeline:
         from .features import joint_channels
 
         joints = np.asarray(joints, dtype=np.float64)
-        config = self.planner.config
+        if joints.ndim != 3 or joints.shape[1:] != (22, 3) or len(joints) == 0:
+            raise ValueError(f"joints: expected shape [T, 22, 3] with T >= 1, got {list(joints.shape)}")
         length = len(joints)
-        if length > config.max_frames:
-            raise ValueError(f"edit works on one window: {length} frames > max_frames {config.max_frames}")
         frame_mask = np.zeros(length, bool) if keep_frames is None else np.asarray(keep_frames, bool)
         if frame_mask.shape != (length,) or np.shape(action_ids) != (length,):
             raise ValueError(f"keep_frames and action_ids must have shape [{length}]")
-        channel_mask = np.repeat(frame_mask[:, None], FEATURE_DIM, axis=1)
-        channel_mask[:, joint_channels(keep_joints)] = True
-        known = self.feature_stats.normalize(encode(joints, config.fps))[None]
+        keep = np.repeat(frame_mask[:, None], FEATURE_DIM, axis=1)
+        keep[:, joint_channels(keep_joints)] = True
         generator, _ = _generator(seed, generator)
         inputs = dict(text=torch.as_tensor(self.text_encoder.encode([text])),
                       actions=torch.as_tensor(np.asarray(action_ids, dtype=np.int64)[None]),
                       cameras=torch.zeros(1, dtype=torch.long))
         with torch.inference_mode():
             steps, *rest = self.resolve_sampling(num_inference_steps, guidance_scale, strength, smoothing)
-            pose = self._plan_and_refine(inputs, known, frame_mask[None], channel_mask[None], None, generator,
-                                         (max(steps, 1), *rest))
-        features = self.feature_stats.denormalize(pose[0].numpy().astype(np.float64))
-        origin, heading = canonical_transform(joints)
-        world = rotate_y(decode(features, config.fps), heading) + origin
+            (world,), (contacts,) = self._windows(inputs, None, generator, (max(steps, 1), *rest),
+                                                  given=joints[None], keep=keep[None])
         world = align_to_keyframes(world, joints, frame_mask)
         lengths = np.median(bone_lengths(joints), axis=0)  # the given actor's skeleton
-        return postprocess(world, config.fps, features[:, CONTACTS] > 0.5, lengths)
+        return postprocess(world, self.planner.config.fps, contacts > 0.5, lengths)
 
     def resolve_sampling(self, steps: int | None = None, guidance: float | None = None, strength: float | None = None,
                          smoothing: float | None = None) -> tuple[int, float, float, float]:
@@ -350,32 +346,44 @@ class StickGenPipeline:
         return out
 
     def _windows(self, inputs: dict, partner: np.ndarray | None, generator,
-                 sampling: tuple[int, float, float, float]) -> tuple[list[np.ndarray], list[np.ndarray]]:
-        """Plan (and refine) window by window; returns canonical joints and contacts per actor."""
+                 sampling: tuple[int, float, float, float], given: np.ndarray | None = None,
+                 keep: np.ndarray | None = None) -> tuple[list[np.ndarray], list[np.ndarray]]:
+        """Plan (and refine) window by window; returns joints and contacts per actor.
+
+        Each window after the first continues from the last ``window_overlap`` frames of the one before.
+        Without ``given`` the joints are canonical (the first window starts at the origin facing +z);
+        ``given [B, T, 22, 3]`` world joints with ``keep [B, T, 137]`` bool (features reproduced exactly)
+        edits them in the world instead (:meth:`edit`).
+        """
         config = self.planner.config
         size, overlap = config.max_frames, config.window_overlap
         b, total = inputs["actions"].shape
-        joints = np.zeros((b, total, 22, 3))
-        contacts = np.zeros((b, total, 4))
+        if given is None:
+            joints, contacts = np.zeros((b, total, 22, 3)), np.zeros((b, total, 4))
+            keep = np.zeros((b, total, FEATURE_DIM), bool)
+        else:
+            joints = np.array(given, dtype=np.float64)
+            contacts = np.stack([foot_contacts(clip, config.fps) for clip in joints]).astype(np.float64)
         for start in window_starts(total, size, overlap):
             end = min(start + size, total)
             length = end - start
             known_count = 0 if start == 0 else overlap
+            window_keep = keep[:, start:end].copy()
+            window_keep[:, :known_count] = True
+            encoded = length if given is not None else known_count  # frames whose joints exist yet
             known = np.zeros((b, length, FEATURE_DIM), np.float32)
             frames = []
             for i in range(b):
-                if known_count:
-                    known[i, :known_count] = self.feature_stats.normalize(
-                        encode(joints[i, start:start + known_count], config.fps, contacts[i, start:start + known_count]))
-                frames.append(canonical_transform(joints[i, start:]) if known_count else (np.zeros(3), 0.0))
-            frame_mask = np.zeros((b, length), bool)
-            frame_mask[:, :known_count] = True
+                if encoded:
+                    known[i, :encoded] = self.feature_stats.normalize(
+                        encode(joints[i, start:start + encoded], config.fps, contacts[i, start:start + encoded]))
+                frames.append(canonical_transform(joints[i, start:]) if encoded else (np.zeros(3), 0.0))
             window_partner = np.zeros((b, length, 66), np.float32)
             if partner is not None:
                 for i, (origin, heading) in enumerate(frames):
                     window_partner[i] = to_canonical(partner[i, start:end], origin, heading).reshape(length, -1)
             inputs_now = dict(inputs, actions=inputs["actions"][:, start:end])
-            pose = self._plan_and_refine(inputs_now, known, frame_mask, frame_mask[..., None], window_partner,
+            pose = self._plan_and_refine(inputs_now, known, window_keep.all(axis=-1), window_keep, window_partner,
                                          generator, sampling)
             features = self.feature_stats.denormalize(pose.numpy().astype(np.float64))
             for i, (origin, heading) in enumerate(frames):

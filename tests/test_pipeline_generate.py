@@ -219,26 +219,45 @@ def test_lora_adapters_load_and_switch(pipe, tmp_path):
         pipe.set_adapter("style")
 
 
-def test_edit_keeps_given_frames_and_the_root_trajectory(pipe):
-    frames = 60
+def walking_clip(frames):
+    """A rest pose gliding 2 m along +z while swaying in x: ``[frames, 22, 3]``."""
     clip = np.broadcast_to(S.rest_pose(), (frames, 22, 3)).copy()
-    clip[..., 2] += np.linspace(0, 2.0, frames)[:, None]        # walks 2 m along +z
+    clip[..., 2] += np.linspace(0, 2.0, frames)[:, None]
     clip[..., 0] += 0.3 * np.sin(np.linspace(0, 3, frames))[:, None]
-    actions = np.full(frames, 1)
-    keep = np.zeros(frames, bool)
-    keep[:10] = keep[-10:] = True
-    out = pipe.edit(clip, "walks", actions, keep_frames=keep, seed=1)
-    assert out.shape == (frames, 22, 3)
+    return clip
+
+
+def assert_edit_keeps(out, clip, keep):
+    """Kept frames come back with their pelvis x/z and their pose; the others are regenerated."""
+    assert out.shape == clip.shape
     np.testing.assert_allclose(out[keep][:, 0, [0, 2]], clip[keep][:, 0, [0, 2]], atol=1e-4)
     head = S.JOINT_INDEX["head"]
     np.testing.assert_allclose(out[keep, head] - out[keep, 0], clip[keep, head] - clip[keep, 0], atol=1e-3)
-    assert np.abs(out[~keep, head] - clip[~keep, head]).max() > 1e-2   # the middle is regenerated
+    assert np.abs(out[~keep, head] - clip[~keep, head]).max() > 1e-2
+
+
+def test_edit_keeps_given_frames_and_the_root_trajectory(pipe):
+    frames = 60
+    clip, actions = walking_clip(frames), np.full(frames, 1)
+    keep = np.zeros(frames, bool)
+    keep[:10] = keep[-10:] = True
+    assert_edit_keeps(pipe.edit(clip, "walks", actions, keep_frames=keep, seed=1), clip, keep)
     pinned = pipe.edit(clip, "walks", actions, keep_joints=[0], seed=1)
     np.testing.assert_allclose(pinned[:, 0, [0, 2]], clip[:, 0, [0, 2]], atol=1e-4)
-    with pytest.raises(ValueError, match="one window"):
-        pipe.edit(np.zeros((101, 22, 3)), "x", np.ones(101, int))
     with pytest.raises(ValueError, match="shape"):
         pipe.edit(clip, "walks", actions, keep_frames=keep[:5])
+    with pytest.raises(ValueError, match=r"\[T, 22, 3\]"):
+        pipe.edit(clip[:, :20], "walks", actions)
+
+
+def test_edit_longer_than_a_window_goes_window_by_window(pipe):
+    frames = 230  # max_frames 100, overlap 20: windows at 0, 80, 160
+    clip, actions = walking_clip(frames), np.full(frames, 1)
+    keep = np.zeros(frames, bool)
+    keep[:10] = keep[110:130] = keep[-10:] = True  # kept frames in the first, second and last windows
+    assert_edit_keeps(pipe.edit(clip, "walks", actions, keep_frames=keep, seed=1), clip, keep)
+    pinned = pipe.edit(clip, "walks", actions, keep_joints=[0], seed=1)
+    np.testing.assert_allclose(pinned[:, 0, [0, 2]], clip[:, 0, [0, 2]], atol=1e-4)
 
 
 @pytest.mark.slow
