@@ -2,8 +2,9 @@
 
 Each preset runs in its own process (so peak memory is per preset) with torch and onnxruntime limited to
 ``--threads`` (default 2) threads. Stages: text encoding (cache cleared), planner (one 250-frame window),
-refiner with 1/4/10 DDIM steps (with guidance: two model calls per step), post-processing (decode, place,
-rigid/ground/foot-lock), and the whole ScenePlan-to-Scene call at the default 10 steps, for PyTorch and
+refiner with 1/4/10/20 DDIM steps (with guidance: two model calls per step), post-processing (decode,
+place, rigid/ground/foot-lock), and the whole text-to-Scene call with the sampling settings of
+``--sampling-from`` (default: the shipped models/stickgen-small's ``model_index.json``), for PyTorch and
 ONNX. Median and minimum of ``--repeats`` runs (the minimum is the better guide on a shared machine). Prints a table and writes benchmarks/results/bench_generate.json.
 
     .venv/bin/python benchmarks/bench_generate.py [--presets small medium large] [--repeats 10]
@@ -23,7 +24,8 @@ import time
 from pathlib import Path
 
 RESULTS = Path(__file__).parent / "results"
-STEPS = (1, 4, 10)
+STEPS = (1, 4, 10, 20)
+SHIPPED = Path(__file__).resolve().parent.parent / "models" / "stickgen-small"
 
 
 def timing_ms(fn, repeats: int) -> dict[str, float]:
@@ -41,8 +43,9 @@ def timing_ms(fn, repeats: int) -> dict[str, float]:
     return {"median": 1000 * statistics.median(wall), "min": 1000 * min(wall), "cpu": 1000 * statistics.median(cpu)}
 
 
-def run_preset(preset: str, repeats: int, threads: int) -> dict:
-    """Measure one preset in this process (called in a child process by main)."""
+def run_preset(preset: str, repeats: int, threads: int, sampling: dict) -> dict:
+    """Measure one preset in this process (called in a child process by main); ``sampling``: the keyword
+    arguments (``num_inference_steps``, ``guidance_scale``, ...) of the whole call."""
     import torch
 
     torch.set_num_threads(threads)
@@ -67,6 +70,7 @@ def run_preset(preset: str, repeats: int, threads: int) -> dict:
         request = plan
     counter = iter(range(10**9))
     out: dict = {"preset": preset, "onnx_validation": validation, "whole_call_input": type(request).__name__,
+                 "whole_call_sampling": sampling,
                  "parameters": {"planner": sum(p.numel() for p in pipe.planner.parameters()),
                                 "refiner": sum(p.numel() for p in pipe.refiner.parameters())}}
     out["parameters"]["total"] = out["parameters"]["planner"] + out["parameters"]["refiner"]
@@ -96,8 +100,8 @@ def run_preset(preset: str, repeats: int, threads: int) -> dict:
 
             def whole_call():
                 whole.text_encoder.clear_cache()
-                whole(request, duration=10.0, seed=0)
-            stages["text_to_scene_10_steps"] = timing_ms(whole_call, repeats)
+                whole(request, duration=10.0, seed=0, **sampling)
+            stages[f"text_to_scene_{sampling['num_inference_steps']}_steps"] = timing_ms(whole_call, repeats)
             out[backend] = stages
     out["peak_memory_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return out
@@ -108,17 +112,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--presets", nargs="+", default=["small", "medium", "large"])
     parser.add_argument("--repeats", type=int, default=10)
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--sampling-from", type=Path, default=SHIPPED,
+                        help="pipeline folder whose model_index.json sampling settings the whole call uses")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    sampling = json.loads((args.sampling_from / "model_index.json").read_text())["sampling"]
     if args.child:
-        print(json.dumps(run_preset(args.child, args.repeats, args.threads)))
+        print(json.dumps(run_preset(args.child, args.repeats, args.threads, sampling)))
         return 0
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "OMP_NUM_THREADS": str(args.threads)}
     results = []
     print(f"load average before: {os.getloadavg()} (other work on these cores inflates every figure)")
     for preset in args.presets:
         child = subprocess.run([sys.executable, __file__, "--child", preset, "--repeats", str(args.repeats),
-                                "--threads", str(args.threads)], capture_output=True, text=True, env=env, check=True)
+                                "--threads", str(args.threads), "--sampling-from", str(args.sampling_from)],
+                               capture_output=True, text=True, env=env, check=True)
         results.append(json.loads(child.stdout.strip().splitlines()[-1]))
     stages = [k for k in results[0]["pytorch"]]
     print("median (min) ms per stage")

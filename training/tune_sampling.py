@@ -1,7 +1,7 @@
 """Choose a checkpoint's recommended refiner settings on the validation split (never on test).
 
-    python -m training.tune_sampling --model runs/refiner_small/model --steps 4 10 \\
-        --guidance-scale 1 1.5 2.5 --strength 1 --smoothing 1 1.5 2 --out runs/refiner_small/sampling.json --write
+    python -m training.tune_sampling --model runs/refiner_small/model --steps 10 20 --guidance-scale 1 1.5 2 \\
+        --strength 1 --smoothing 1 1.5 2 2.5 3 --out runs/refiner_small/sampling.json --write
 
 Every combination of ``--steps``, ``--guidance-scale``, ``--strength`` and ``--smoothing`` generates the same validation
 cases as the planner alone (the evaluation protocol of :mod:`stickgen.eval.report`, on
@@ -38,7 +38,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--data", default=DEFAULT_DATA)
     parser.add_argument("--evaluator", default=DEFAULT_EVALUATOR)
     parser.add_argument("--split", default="validation")
-    parser.add_argument("--steps", type=int, nargs="+", default=[10])
+    parser.add_argument("--steps", type=int, nargs="+", default=[10, 20])
     parser.add_argument("--guidance-scale", type=float, nargs="+", default=[1.0, 1.5, 2.0])
     parser.add_argument("--strength", type=float, nargs="+", default=[1.0])
     parser.add_argument("--smoothing", type=float, nargs="+", default=[1.0, 1.5, 2.0, 2.5, 3.0],
