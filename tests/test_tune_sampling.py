@@ -1,5 +1,5 @@
 """training.tune_sampling: the rule that picks a checkpoint's recommended refiner settings."""
-from training.tune_sampling import PLANNER, choose, jerk_distance
+from training.tune_sampling import PLANNER, choose, jerk_distance, row_label
 
 REAL = {"jerk": 100.0, "jitter": 0.02}
 
@@ -30,3 +30,10 @@ def test_fid_decides_between_near_equal_action_accuracies():
 def test_planner_alone_when_no_setting_qualifies():
     rows = {PLANNER: row(0.30, 90.0, 0.02), "a": row(0.20, 300.0, 0.02), "b": row(0.40, 100.0, 0.02)}
     assert choose(rows, REAL) == PLANNER
+
+
+def test_the_reference_row_is_named_after_the_split_it_holds():
+    from stickgen.eval.report import REAL as REFERENCE
+
+    assert row_label(REFERENCE, "validation") == "validation motions (the data)"
+    assert row_label(PLANNER, "validation") == PLANNER

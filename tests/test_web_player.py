@@ -10,6 +10,7 @@ from test_render_fixtures import scene_of, serve_folder, standing
 
 from stickgen import vocab
 from stickgen.motion import Scene
+from stickgen.render.camera import camera_path
 from stickgen.render.web import CHROMIUM, launch_chromium, player_html, player_iframe
 
 pytestmark = pytest.mark.browser
@@ -192,3 +193,75 @@ def test_player_draws_expressions_and_speech(page):
     dark = [(face(f).sum(-1) < 200).sum() for f in range(100, 108)]      # talk: 8 Hz at 25 fps
     assert dark[0] < max(dark) and len(set(dark)) > 2                      # the mouth opens and closes
     assert page.errors == []
+
+
+def walking(frames: int, x: float, speed: float) -> np.ndarray:
+    """The standing figure carried along +x at ``speed`` m/s (25 fps): ``[frames, 22, 3]``."""
+    return standing(frames, x=x) + np.arange(frames)[:, None, None] * np.array([speed / 25, 0.0, 0.0])
+
+
+CAMERA_SCENES = {
+    "every move": {"moves": [
+        {"move": "static", "start": 0, "end": 10}, {"move": "pan", "start": 0, "end": 40, "angle": 20},
+        {"move": "zoom", "start": 10, "end": 60}, {"move": "track", "start": 0, "end": 100, "target_actor": "a1",
+                                                   "smoothing": 0.3},
+        {"move": "dolly", "start": 50, "end": 100, "distance": 1.0}, {"move": "crane", "start": 60, "end": 120},
+        {"move": "orbit", "start": 80, "end": 150, "angle": -90}]},
+    "keyframes and a zoom": {
+        "keyframes": [{"frame": 0, "position": [0, 1.6, 6], "target": [0, 1, 0], "fov": 45},
+                      {"frame": 60, "position": [3, 2.0, 4], "target": [1, 1, 0], "fov": 35, "interpolation": "linear"},
+                      {"frame": 120, "position": [-2, 1.2, 5], "target": [0.5, 0.9, 0]}],
+        "moves": [{"move": "zoom", "start": 100, "end": 150, "factor": 1.3}]},
+}
+
+
+@pytest.mark.parametrize("name", list(CAMERA_SCENES))
+def test_the_files_camera_matches_the_video_renderers(page, name):
+    scene = scene_of(walking(150, 0.0, 1.2), walking(150, 1.0, 0.6), camera=CAMERA_SCENES[name])
+    page.set_content(player_html(scene, autoplay=False))
+    page.wait_for_function("window.stickgenPlayer && stickgenPlayer.doc !== null")
+    size = page.evaluate("(() => { const c = document.querySelector('canvas'); return [c.clientWidth, c.clientHeight]; })()")
+    expected = camera_path(Scene.from_json(scene.to_json(4)), size=tuple(size))  # the player gets 4 decimals
+    for frame in (0, 17, 55, 99, 130, 149):
+        shown = page.evaluate(f"(stickgenPlayer.seek({frame}), stickgenPlayer.camera())")
+        np.testing.assert_allclose(shown["position"], expected.positions[frame], atol=1e-6)
+        np.testing.assert_allclose(shown["target"], expected.targets[frame], atol=1e-6)
+        assert shown["fov"] == pytest.approx(expected.fovs[frame], abs=1e-6)
+    assert page.errors == []
+
+
+def test_dragging_leaves_the_files_camera_and_double_click_returns_to_it(page):
+    scene = scene_of(walking(100, 0.0, 1.0), camera={"moves": [{"move": "orbit", "start": 0, "end": 100, "angle": 120}]})
+    page.set_content(player_html(scene, autoplay=False))
+    page.wait_for_function("window.stickgenPlayer && stickgenPlayer.doc !== null")
+    file_camera = page.evaluate("(stickgenPlayer.seek(50), stickgenPlayer.camera())")
+    box = page.locator("canvas").bounding_box()
+    cx, cy = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    page.mouse.move(cx, cy)
+    page.mouse.down()
+    page.mouse.move(cx + 60, cy, steps=3)
+    page.mouse.up()
+    dragged = page.evaluate("stickgenPlayer.camera()")
+    assert page.evaluate("stickgenPlayer.free") is True
+    np.testing.assert_allclose(dragged["target"], file_camera["target"], atol=1e-9)   # orbits the same point
+    assert np.linalg.norm(np.subtract(dragged["position"], file_camera["position"])) > 0.5
+    assert page.evaluate("(stickgenPlayer.seek(90), stickgenPlayer.camera().position)") == dragged["position"]
+    page.locator("canvas").dblclick()
+    assert page.evaluate("stickgenPlayer.free") is False
+    back = page.evaluate("(stickgenPlayer.seek(50), stickgenPlayer.camera())")
+    np.testing.assert_allclose(back["position"], file_camera["position"], atol=1e-9)
+    assert page.errors == []
+
+
+def test_a_bad_camera_move_is_named_in_the_message(page):
+    scene = scene_of(standing(20))
+    page.set_content(player_html(scene, autoplay=False))
+    page.wait_for_function("window.stickgenPlayer && stickgenPlayer.doc !== null")
+    load = "doc => { try { stickgenPlayer.load(doc); return null; } catch (e) { return e.message; } }"
+    doc = scene.to_dict(4)
+    for moves, message in (([{"move": "spin", "start": 0, "end": 10}], 'camera.moves[0].move: unknown camera move "spin"'),
+                           ([{"move": "pan", "start": 5, "end": 30}], "camera.moves[0]: frames [5, 30) are outside"),
+                           ([{"move": "track", "start": 0, "end": 20, "target_actor": "b9"}],
+                            'camera.moves[0].target_actor: no actor with id "b9"')):
+        assert message in page.evaluate(load, doc | {"camera": {"moves": moves}})
+    assert page.evaluate("stickgenPlayer.doc.num_frames") == 20                # the loaded file is kept

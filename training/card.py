@@ -24,6 +24,8 @@ from typing import Any
 
 import yaml
 
+from training.tune_sampling import row_label
+
 TAGS = ["text-to-motion", "motion-generation", "stick-figure", "animation", "diffusion", "smpl", "stickgen"]
 METRICS = ["r_precision", "fid", "multimodal_distance", "diversity", "multimodality", "action_accuracy",
            "foot_skating_ratio", "penetration"]
@@ -155,13 +157,13 @@ def _sampling_section(model: Path, tuning: Path | None) -> list[str]:
     doc = json.loads(tuning.read_text())
     lines += [f"They were chosen on the {doc['split']} split ({doc['num_cases']} cases, conditioning "
               f"`{doc['conditioning']}`) by `python -m training.tune_sampling` (`{tuning}`): of the settings "
-              "that beat the planner alone in FID with jerk within 50% of the real motions' and jitter at most "
+              "that beat the planner alone in FID with jerk within 50% of the split's own motions' and jitter at most "
               "twice theirs, the one with the highest action accuracy (FID decides between accuracies within "
               "0.01).", "",
               "| setting | FID | R@3 | action acc. | jerk m/s³ | jitter |", "|---|---|---|---|---|---|"]
     for name, row in doc["rows"].items():
         mark = " **(chosen)**" if name == doc["chosen"] else ""
-        lines.append(f"| {name}{mark} | {row['fid']:.3f} | {row['r_precision_top3']['mean']:.3f} | "
+        lines.append(f"| {row_label(name, doc['split'])}{mark} | {row['fid']:.3f} | {row['r_precision_top3']['mean']:.3f} | "
                      f"{row['action_accuracy']:.3f} | {row['jerk']:.1f} | {row['jitter']:.3f} |")
     return lines + [""]
 

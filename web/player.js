@@ -3,8 +3,10 @@
  * No dependencies, no network beyond fetching the .motion it is given. Usage:
  *   StickGenPlayer.boot(element)            reads ?src=FILE.motion, or window.STICKGEN_MOTION (inlined JSON)
  *   const p = StickGenPlayer.create(element); p.load(doc); p.play(); p.pause(); p.seek(frame)
- * Playback follows the display's refresh rate and interpolates between frames. Drag to orbit, wheel or
- * pinch to zoom, double-click to reset the view. Faces and speech follow stickgen/render/faces.py.
+ * Playback follows the display's refresh rate and interpolates between frames. A file with a `camera`
+ * (keyframes and/or moves) is shown through that camera, as the MP4 renderer shows it
+ * (stickgen/render/camera.py); drag to orbit freely, wheel or pinch to zoom, double-click to go back to
+ * the file's camera (or the default view). Faces and speech follow stickgen/render/faces.py.
  */
 (function (global) {
   "use strict";
@@ -21,7 +23,9 @@
                    sing: [4, "singing", 0.9] };
   const PALETTE = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f",
                    "#bcbd22", "#17becf"];
+  const CAMERA_MOVES = ["static", "pan", "zoom", "track", "dolly", "crane", "orbit"];
   const TRANSITION_S = 0.3, LIMB_WIDTH = 0.04, HEAD_RADIUS = 0.12, HEAD_LIFT = 0.06, FOV = 40, NEAR = 0.05;
+  const FRAMING_MARGIN = 1.15, ELEVATION_DEG = 8, KEYFRAME_FOV = 45;
   const COLORS = { skyTop: "#cee1f2", skyBottom: "#f6f9fc", ground: "#e2e6de", grid: "#cdd2c8",
                    shadow: "rgba(60,70,50,0.25)", face: "#23232a", headFill: "#ffffff" };
 
@@ -35,6 +39,8 @@
   const unit = (a, fallback) => { const n = norm(a); return n > 1e-9 ? mul(a, 1 / n) : (fallback || [0, 1, 0]); };
   const clamp = (x, lo, hi) => Math.min(hi, Math.max(lo, x));
   const smoothstep = (u) => { u = clamp(u, 0, 1); return u * u * (3 - 2 * u); };
+  const rotateY = (p, a) => [Math.cos(a) * p[0] + Math.sin(a) * p[2], p[1], -Math.sin(a) * p[0] + Math.cos(a) * p[2]];
+  const lerp = (a, b, u) => add(mul(a, 1 - u), mul(b, u));
 
   // --------------------------------------------------------------------------- validation
   function checkDocument(doc) {
@@ -50,6 +56,15 @@
       });
     });
     if (!(doc.fps > 0)) throw new Error("fps: must be positive");
+    const ids = doc.actors.map((a, i) => a.id || "a" + i);
+    ((doc.camera || {}).moves || []).forEach((m, i) => {
+      const where = "camera.moves[" + i + "]";
+      if (!CAMERA_MOVES.includes(m.move)) throw new Error(where + ".move: unknown camera move " + JSON.stringify(m.move));
+      if (!(0 <= m.start && m.start < m.end && m.end <= doc.num_frames))
+        throw new Error(where + ": frames [" + m.start + ", " + m.end + ") are outside the clip of " + doc.num_frames);
+      if (m.target_actor !== undefined && !ids.includes(m.target_actor))
+        throw new Error(where + ".target_actor: no actor with id " + JSON.stringify(m.target_actor));
+    });
   }
 
   // --------------------------------------------------------------------------- faces
@@ -75,7 +90,7 @@
     return out;
   }
 
-  // --------------------------------------------------------------------------- camera
+  // --------------------------------------------------------------------------- free camera (drag to orbit)
   function frameScene(actors) {
     const lo = [Infinity, Infinity, Infinity], hi = [-Infinity, -Infinity, -Infinity];
     actors.forEach((a) => a.joints.forEach((f) => f.forEach((p) => {
@@ -83,19 +98,138 @@
     })));
     const target = mul(add(lo, hi), 0.5), half = mul(sub(hi, lo), 0.5);
     const tanHalf = Math.tan((FOV * Math.PI) / 360);
-    const distance = 1.15 * Math.max(Math.max(half[1], 0.25) / tanHalf, Math.max(half[0], 0.25) / tanHalf) +
+    const distance = FRAMING_MARGIN * Math.max(Math.max(half[1], 0.25) / tanHalf, Math.max(half[0], 0.25) / tanHalf) +
                      Math.max(half[2], 0.25);
-    return { target, distance, yaw: 0, pitch: (8 * Math.PI) / 180 };
+    return { target, distance, yaw: 0, pitch: radians(ELEVATION_DEG), fov: FOV };
   }
 
-  function makeView(orbit, width, height) {
+  function orbitCamera(orbit) {
     const c = Math.cos(orbit.pitch);
-    const position = add(orbit.target, mul([Math.sin(orbit.yaw) * c, Math.sin(orbit.pitch), Math.cos(orbit.yaw) * c],
-                                           orbit.distance));
-    const forward = unit(sub(orbit.target, position), [0, 0, -1]);
+    const offset = [Math.sin(orbit.yaw) * c, Math.sin(orbit.pitch), Math.cos(orbit.yaw) * c];
+    return { position: add(orbit.target, mul(offset, orbit.distance)), target: orbit.target, fov: orbit.fov };
+  }
+
+  function orbitFrom(camera) {
+    const offset = sub(camera.position, camera.target), distance = Math.max(norm(offset), 1e-6);
+    return { target: camera.target.slice(), distance, yaw: Math.atan2(offset[0], offset[2]),
+             pitch: Math.asin(clamp(offset[1] / distance, -1, 1)), fov: camera.fov };
+  }
+
+  // --------------------------------------------------------------------------- the file's camera
+  // A port of stickgen/render/camera.py (camera_path): keyframes or the default framing, then the moves.
+  const radians = (deg) => (deg * Math.PI) / 180;
+  const hasFileCamera = (doc) => ((doc.camera || {}).keyframes || []).length > 0 ||
+                                 ((doc.camera || {}).moves || []).length > 0;
+
+  function framePoints(points, aspect, allAround) {
+    const lo = [Infinity, Infinity, Infinity], hi = [-Infinity, -Infinity, -Infinity];
+    points.forEach((p) => { for (let k = 0; k < 3; k++) { lo[k] = Math.min(lo[k], p[k]); hi[k] = Math.max(hi[k], p[k]); } });
+    const target = mul(add(lo, hi), 0.5);
+    let half = mul(sub(hi, lo), 0.5);
+    if (allAround) {
+      const radius = Math.max(...points.map((p) => Math.hypot(p[0] - target[0], p[2] - target[2])));
+      half = [radius, half[1], radius];
+    }
+    half = half.map((h) => Math.max(h, 0.25));
+    const tanHalf = Math.tan(radians(FOV) / 2), elevation = radians(ELEVATION_DEG);
+    const distance = FRAMING_MARGIN * Math.max(half[1] / tanHalf, half[0] / (tanHalf * aspect)) + half[2];
+    return { position: add(target, mul([0, Math.sin(elevation), Math.cos(elevation)], distance)), target };
+  }
+
+  function keyframePath(keys, frames) {
+    const path = { positions: [], targets: [], fovs: [] };
+    for (let t = 0; t < frames; t++) {
+      let seg = 0;
+      while (seg + 1 < keys.length && keys[seg + 1].frame <= t) seg++;
+      seg = Math.min(seg, Math.max(keys.length - 2, 0));
+      const a = keys[seg], b = keys[Math.min(seg + 1, keys.length - 1)];
+      let u = clamp((t - a.frame) / Math.max(b.frame - a.frame, 1e-9), 0, 1);
+      if ((a.interpolation || "smooth") === "smooth") u = smoothstep(u);
+      path.positions.push(lerp(a.position, b.position, u));
+      path.targets.push(lerp(a.target, b.target, u));
+      path.fovs.push((a.fov ?? KEYFRAME_FOV) * (1 - u) + (b.fov ?? KEYFRAME_FOV) * u);
+    }
+    return path;
+  }
+
+  function smoothPath(points, sigma) {
+    if (sigma <= 0 || points.length < 2) return points.map((p) => p.slice());
+    const radius = Math.floor(3 * sigma) + 1, kernel = [];
+    for (let k = -radius; k <= radius; k++) kernel.push(Math.exp(-0.5 * (k / sigma) ** 2));
+    const total = kernel.reduce((x, y) => x + y, 0);
+    return points.map((_, t) => kernel.reduce((acc, w, k) =>
+      add(acc, mul(points[clamp(t + k - radius, 0, points.length - 1)], w / total)), [0, 0, 0]));
+  }
+
+  const actorOf = (doc, move) => doc.actors.find((a) => a.id === (move.target_actor ?? doc.actors[0].id));
+
+  function trackedOffsets(doc, move) {
+    const root = actorOf(doc, move).joints.map((f) => [f[0][0], 0, f[0][2]]);
+    const smooth = smoothPath(root, (move.smoothing ?? 0.5) * doc.fps);
+    return root.map((_, t) => sub(smooth[clamp(t, move.start, move.end - 1)], smooth[move.start]));
+  }
+
+  function applyMove(path, move, doc) {
+    const offsets = move.move === "track" ? trackedOffsets(doc, move) : null;
+    path.fovs.forEach((fov, t) => {
+      const e = smoothstep((t - move.start) / Math.max(move.end - move.start, 1));
+      let position = path.positions[t], target = path.targets[t];
+      if (move.move === "pan") target = add(position, rotateY(sub(target, position), radians(move.angle ?? 30) * e));
+      else if (move.move === "orbit") position = add(target, rotateY(sub(position, target), radians(move.angle ?? 360) * e));
+      else if (move.move === "zoom") {
+        const factor = 1 + ((move.factor ?? 1.6) - 1) * e;
+        path.fovs[t] = (2 * Math.atan(Math.tan(radians(fov) / 2) / factor) * 180) / Math.PI;
+      } else if (move.move === "dolly") {
+        const toward = sub(target, position), distance = norm(toward);
+        const step = move.distance !== undefined ? move.distance : 0.4 * distance;
+        position = add(position, mul(toward, (step * e) / Math.max(distance, 1e-9)));
+      } else if (move.move === "crane") {
+        const height = move.height !== undefined ? move.height : 0.35 * norm(sub(target, position));
+        position = add(position, [0, height * e, 0]);
+      } else if (move.move === "track") {
+        position = add(position, offsets[t]); target = add(target, offsets[t]);
+      }
+      path.positions[t] = position; path.targets[t] = target;
+    });
+  }
+
+  function cameraPath(doc, aspect) {
+    const moves = (doc.camera || {}).moves || [], keys = (doc.camera || {}).keyframes || [];
+    let path;
+    if (keys.length) path = keyframePath(keys, doc.num_frames);
+    else {
+      const track = moves.find((m) => m.move === "track"), points = [];
+      if (track) {
+        const offsets = trackedOffsets(doc, track);
+        actorOf(doc, track).joints.forEach((f, t) => f.forEach((p) => points.push(sub(p, offsets[t]))));
+      } else doc.actors.forEach((a) => a.joints.forEach((f) => f.forEach((p) => points.push(p))));
+      const shot = framePoints(points, aspect, moves.some((m) => m.move === "orbit"));
+      let target = shot.target;
+      moves.filter((m) => m.move === "pan").forEach((pan) => {
+        target = add(shot.position, rotateY(sub(target, shot.position), -0.5 * radians(pan.angle ?? 30)));
+      });
+      path = { positions: [], targets: [], fovs: [] };
+      for (let t = 0; t < doc.num_frames; t++) {
+        path.positions.push(shot.position.slice()); path.targets.push(target.slice()); path.fovs.push(FOV);
+      }
+    }
+    moves.forEach((m) => applyMove(path, m, doc));
+    return path;
+  }
+
+  function pathCamera(path, frame) {
+    const i = Math.floor(frame), j = Math.min(i + 1, path.fovs.length - 1), u = frame - i;
+    return { position: lerp(path.positions[i], path.positions[j], u), target: lerp(path.targets[i], path.targets[j], u),
+             fov: path.fovs[i] * (1 - u) + path.fovs[j] * u };
+  }
+
+  // --------------------------------------------------------------------------- projection
+  function makeView(camera, width, height) {
+    const position = camera.position;
+    const forward = unit(sub(camera.target, position), [0, 0, -1]);
     const right = unit(cross(forward, [0, 1, 0]), [1, 0, 0]);
     const up = cross(right, forward);
-    const focal = (0.5 * height) / Math.tan((FOV * Math.PI) / 360);
+    const focal = (0.5 * height) / Math.tan((camera.fov * Math.PI) / 360);
     return {
       position, forward, right, up, focal, width, height,
       depth: (p) => dot(sub(p, position), forward),
@@ -277,7 +411,8 @@
     const $ = (sel) => root.querySelector(sel);
     const canvas = $(".sg-canvas"), ctx = canvas.getContext("2d");
     const player = {
-      doc: null, frame: 0, playing: false, speed: 1, loop: true, orbit: null,
+      doc: null, frame: 0, playing: false, speed: 1, loop: true, orbit: null, path: null, pathAspect: null,
+      free: true,
       stats: { frames: 0, totalMs: 0, maxMs: 0, get meanMs() { return this.frames ? this.totalMs / this.frames : 0; } },
       load(doc) {
         checkDocument(doc);
@@ -293,6 +428,8 @@
         this.center = [cx / doc.actors.length, cz / doc.actors.length];
         this.orbit = frameScene(doc.actors);
         this.home = Object.assign({}, this.orbit);
+        this.path = null;
+        this.free = !hasFileCamera(doc);
         $(".sg-scrub").max = String(doc.num_frames - 1);
         $(".sg-message").hidden = true;
         this.seek(0);
@@ -310,7 +447,23 @@
       play() { if (this.doc) { this.playing = true; $(".sg-play").textContent = "Pause"; } },
       pause() { this.playing = false; $(".sg-play").textContent = "Play"; },
       seek(frame) { if (this.doc) { this.frame = clamp(frame, 0, this.doc.num_frames - 1); this.draw(); } },
-      resetView() { if (this.home) { this.orbit = Object.assign({}, this.home); this.draw(); } },
+      resetView() {
+        if (!this.home) return;
+        this.orbit = Object.assign({}, this.home);
+        this.free = !hasFileCamera(this.doc);
+        this.draw();
+      },
+      /** The camera of the current frame ({position, target, fov}): the file's, or the free orbit once dragged. */
+      camera() {
+        if (this.free) return orbitCamera(this.orbit);
+        const aspect = Math.max(canvas.clientWidth, 16) / Math.max(canvas.clientHeight, 16);
+        if (this.pathAspect !== aspect) { this.path = cameraPath(this.doc, aspect); this.pathAspect = aspect; }
+        return pathCamera(this.path, this.frame);
+      },
+      /** Leave the file's camera for the free orbit, starting where the file's camera is now. */
+      takeControl() {
+        if (!this.free) { this.orbit = orbitFrom(this.camera()); this.free = true; }
+      },
       draw() {
         if (!this.doc) return;
         const start = performance.now(), ratio = global.devicePixelRatio || 1;
@@ -319,7 +472,7 @@
           canvas.width = Math.round(w * ratio); canvas.height = Math.round(h * ratio);
         }
         ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
-        drawScene(ctx, makeView(this.orbit, w, h), this, this.frame);
+        drawScene(ctx, makeView(this.camera(), w, h), this, this.frame);
         $(".sg-scrub").value = String(this.frame);
         $(".sg-time").textContent = (this.frame / this.doc.fps).toFixed(2) + " s";
         const ms = performance.now() - start;
@@ -368,6 +521,7 @@
     canvas.addEventListener("pointercancel", (e) => { pointers.delete(e.pointerId); pinch = null; });
     canvas.addEventListener("pointermove", (e) => {
       if (!pointers.has(e.pointerId) || !player.orbit) return;
+      player.takeControl();
       const prev = pointers.get(e.pointerId);
       pointers.set(e.pointerId, [e.clientX, e.clientY]);
       if (pointers.size === 2) {
@@ -383,6 +537,7 @@
     canvas.addEventListener("wheel", (e) => {
       if (!player.orbit) return;
       e.preventDefault();
+      player.takeControl();
       player.orbit.distance = clamp(player.orbit.distance * Math.exp(e.deltaY * 0.001), 0.5, 200);
       player.draw();
     }, { passive: false });
