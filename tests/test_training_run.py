@@ -2,11 +2,12 @@
 
 Tiny models (d_model 32) and a 12-description toy dataset keep each run to a few seconds.
 """
+import contextlib
 import json
 import os
-import signal
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -171,16 +172,27 @@ def test_refiner_stage_trains_only_the_refiner(pretrained, toy_path, tmp_path):
 
 
 def run_bounded(command, seconds):
-    """Run ``command`` from the repo root on loopback-only gloo; on a hang kill its whole process group and fail
-    with its output (a hung launcher must not eat the CI budget)."""
+    """Run ``command`` from the repo root on loopback-only gloo; on a hang kill it and every process it
+    started (torch's elastic agent puts its workers in sessions of their own) and fail with its output
+    (a hung launcher must not eat the CI budget)."""
+    import psutil
+
     env = {**os.environ, "GLOO_SOCKET_IFNAME": "lo", "OMP_NUM_THREADS": "1"}
-    process = subprocess.Popen(command, cwd=Path(__file__).resolve().parent.parent, env=env, text=True,
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
-    try:
-        output, _ = process.communicate(timeout=seconds)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        output, _ = process.communicate()
+    with tempfile.TemporaryFile("w+") as log:  # a file, not a pipe: an orphaned worker cannot block the read
+        process = subprocess.Popen(command, cwd=Path(__file__).resolve().parent.parent, env=env, text=True,
+                                   stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        timed_out = False
+        try:
+            process.wait(timeout=seconds)
+        except subprocess.TimeoutExpired:
+            timed_out = True
+            for child in [*psutil.Process(process.pid).children(recursive=True), psutil.Process(process.pid)]:
+                with contextlib.suppress(psutil.NoSuchProcess):
+                    child.kill()
+            process.wait()
+        log.seek(0)
+        output = log.read()
+    if timed_out:
         pytest.fail(f"{command[:4]} still running after {seconds} s; its output:\n{output[-4000:]}")
     assert process.returncode == 0, f"exit {process.returncode}; output:\n{output[-4000:]}"
 

@@ -367,6 +367,11 @@ class Trainer:
             self.save_model(None)
         elif finished and self.state["step"] % cfg.run.eval_every:
             self._validate_and_keep_best()
+        # release the DDP wrapper while its process group still exists: destroyed after end_training, its
+        # gloo reducer could block one process at exit (2 CPU processes, torch 2.13)
+        acc.wait_for_everyone()
+        self.model = acc.unwrap_model(self.model)
+        acc.free_memory()
         acc.end_training()
         return {"step": self.state["step"], "stopped": reason, "best_validation_loss": self.state["best"],
                 "elapsed_s": self._elapsed()}
