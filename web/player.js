@@ -91,18 +91,6 @@
   }
 
   // --------------------------------------------------------------------------- free camera (drag to orbit)
-  function frameScene(actors) {
-    const lo = [Infinity, Infinity, Infinity], hi = [-Infinity, -Infinity, -Infinity];
-    actors.forEach((a) => a.joints.forEach((f) => f.forEach((p) => {
-      for (let k = 0; k < 3; k++) { lo[k] = Math.min(lo[k], p[k]); hi[k] = Math.max(hi[k], p[k]); }
-    })));
-    const target = mul(add(lo, hi), 0.5), half = mul(sub(hi, lo), 0.5);
-    const tanHalf = Math.tan((FOV * Math.PI) / 360);
-    const distance = FRAMING_MARGIN * Math.max(Math.max(half[1], 0.25) / tanHalf, Math.max(half[0], 0.25) / tanHalf) +
-                     Math.max(half[2], 0.25);
-    return { target, distance, yaw: 0, pitch: radians(ELEVATION_DEG), fov: FOV };
-  }
-
   function orbitCamera(orbit) {
     const c = Math.cos(orbit.pitch);
     const offset = [Math.sin(orbit.yaw) * c, Math.sin(orbit.pitch), Math.cos(orbit.yaw) * c];
@@ -426,7 +414,9 @@
         let cx = 0, cz = 0;
         doc.actors.forEach((a) => { cx += a.joints[0][0][0]; cz += a.joints[0][0][2]; });
         this.center = [cx / doc.actors.length, cz / doc.actors.length];
-        this.orbit = frameScene(doc.actors);
+        const points = [], aspect = Math.max(canvas.clientWidth, 16) / Math.max(canvas.clientHeight, 16);
+        doc.actors.forEach((a) => a.joints.forEach((f) => f.forEach((p) => points.push(p))));
+        this.orbit = orbitFrom(Object.assign(framePoints(points, aspect, false), { fov: FOV }));
         this.home = Object.assign({}, this.orbit);
         this.path = null;
         this.free = !hasFileCamera(doc);
