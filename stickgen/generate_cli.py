@@ -89,13 +89,14 @@ def make_script(prompt: str | None, duration: float, llm: str = "none", script_j
 
 
 def generate(pipe, script, seed: int = 0, steps: int | None = None, fps: float = 25, camera: str | None = None,
-             guidance_scale: float | None = None, strength: float | None = None):
+             guidance_scale: float | None = None, strength: float | None = None, smoothing: float | None = None):
     """Scene of ``script`` from ``pipe``; ``camera`` replaces the script's camera moves for the whole clip.
     Sampling settings left ``None`` use the model's recommendation (``pipe.sampling``)."""
     from .story import script_to_plan
 
     plan = script_to_plan(script, fps=fps)
-    scene = pipe(plan, seed=seed, num_inference_steps=steps, guidance_scale=guidance_scale, strength=strength, fps=fps)
+    scene = pipe(plan, seed=seed, num_inference_steps=steps, guidance_scale=guidance_scale, strength=strength,
+                 smoothing=smoothing, fps=fps)
     if camera is not None:
         scene.camera = {"moves": [{"move": camera, "start": 0, "end": scene.num_frames}]}
     return scene
@@ -157,6 +158,9 @@ def build_parser() -> argparse.ArgumentParser:
                         help="refiner classifier-free guidance (1 = off; default: the model's recommendation)")
     parser.add_argument("--strength", type=float, default=None,
                         help="refiner start in (0, 1]: 1 = from noise, lower keeps more of the plan "
+                             "(default: the model's recommendation)")
+    parser.add_argument("--smoothing", type=float, default=None,
+                        help="Gaussian low-pass (frames, 0 = off) of the refiner's correction of the plan "
                              "(default: the model's recommendation)")
     parser.add_argument("--size", type=_size, default=(512, 512), help="WIDTHxHEIGHT of renders (default 512x512)")
     parser.add_argument("--fps", type=float, default=25.0, help="frames per second (default 25)")
@@ -248,7 +252,8 @@ def main(argv: list[str] | None = None) -> int:
             if pipe is not None and any(Path(o).suffix.lower() != ".json" for o in outputs):
                 _say(f"{tag}generating {len(script.characters)} actor(s), {script.duration:g} s ...")
                 scene = generate(pipe, script, seed=args.seed, steps=args.steps, fps=args.fps, camera=args.camera,
-                                 guidance_scale=args.guidance_scale, strength=args.strength)
+                                 guidance_scale=args.guidance_scale, strength=args.strength,
+                                 smoothing=args.smoothing)
             for output in outputs:
                 for written in write_output(output, scene, script, style=args.style, size=args.size, fps=args.fps):
                     _say(f"{tag}wrote {written}")

@@ -157,8 +157,8 @@ def _sampling_section(model: Path, tuning: Path | None) -> list[str]:
     doc = json.loads(tuning.read_text())
     lines += [f"They were chosen on the {doc['split']} split ({doc['num_cases']} cases, conditioning "
               f"`{doc['conditioning']}`) by `python -m training.tune_sampling` (`{tuning}`): of the settings "
-              "that beat the planner alone in FID with jerk within 50% of the split's own motions' and jitter at most "
-              "twice theirs, the one with the highest action accuracy (FID decides between accuracies within "
+              "that beat the planner alone in FID with jerk and jitter at most twice the split's own motions', "
+              "the one with the highest action accuracy (FID decides between accuracies within "
               "0.01).", "",
               "| setting | FID | R@3 | action acc. | jerk m/s³ | jitter |", "|---|---|---|---|---|---|"]
     for name, row in doc["rows"].items():

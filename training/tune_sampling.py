@@ -6,10 +6,12 @@
 Every combination of ``--steps``, ``--guidance-scale``, ``--strength`` and ``--smoothing`` generates the same validation
 cases as the planner alone (the evaluation protocol of :mod:`stickgen.eval.report`, on
 ``--split validation``); each is scored with the evaluator (FID, R-precision, action accuracy, jerk,
-jitter). A setting qualifies when it beats the planner alone in FID while moving like the split's own
-motions (the dataset's clips of the same cases; the validation split holds no real mocap, all real clips
-are in test): jerk within :data:`JERK_TOLERANCE` of theirs and jitter at most :data:`JITTER_TOLERANCE`
-times theirs. Of those, the chosen one performs the intended actions best: the highest action
+jitter). A setting qualifies when it beats the planner alone in FID without moving more roughly than
+the split's own motions (the dataset's clips of the same cases) allow: jerk at most :data:`JERK_LIMIT`
+and jitter at most :data:`JITTER_LIMIT` times theirs. The bound on jerk is one-sided and loose because
+the validation split holds no real mocap (all real clips are in test): its procedural motion is smoother
+than people move (62 m/s³ against 110 for the test split's real clips), so jerk close to it is no sign of
+realism; jitter (acceleration reversing frame to frame) is the sign of sampling noise. Of those, the chosen one performs the intended actions best: the highest action
 accuracy, and among settings within :data:`ACCURACY_TIE` of it the lowest FID. When none qualifies,
 the planner alone (0 steps) is chosen.
 ``--write`` stores it in the model's ``model_index.json`` ``"sampling"``, which is what calls that
@@ -28,8 +30,8 @@ from typing import Any
 from stickgen.eval.__main__ import DEFAULT_DATA, DEFAULT_EVALUATOR
 
 PLANNER = "planner alone"
-JERK_TOLERANCE = 0.5  # |jerk - real jerk| / real jerk
-JITTER_TOLERANCE = 2.0  # jitter / real jitter
+JERK_LIMIT = 2.0  # jerk / the data's jerk
+JITTER_LIMIT = 2.0  # jitter / the data's jitter
 ACCURACY_TIE = 0.01  # action accuracies this close count as equal (FID decides)
 
 
@@ -52,9 +54,9 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def jerk_distance(row: dict[str, Any], real: dict[str, Any]) -> float:
-    """How far a system's mean jerk is from the real motions', as a ratio (0 = the same)."""
-    return abs(row["jerk"] - real["jerk"]) / real["jerk"]
+def jerk_ratio(row: dict[str, Any], real: dict[str, Any]) -> float:
+    """A system's mean jerk over the reference motions' (1 = the same)."""
+    return row["jerk"] / real["jerk"]
 
 
 def row_label(name: str, split: str) -> str:
@@ -66,12 +68,12 @@ def row_label(name: str, split: str) -> str:
 
 
 def choose(rows: dict[str, dict[str, Any]], real: dict[str, Any]) -> str:
-    """Of the settings that beat the planner alone in FID and move like real motion (jerk and jitter
-    within the tolerances), the one with the highest action accuracy (FID breaks near-ties); the planner
+    """Of the settings that beat the planner alone in FID and move no more roughly than the data (jerk
+    and jitter within the limits), the one with the highest action accuracy (FID breaks near-ties); the planner
     alone when none qualifies."""
     planner = rows[PLANNER]
     better = [name for name, row in rows.items() if name != PLANNER and row["fid"] < planner["fid"]
-              and jerk_distance(row, real) <= JERK_TOLERANCE and row["jitter"] <= JITTER_TOLERANCE * real["jitter"]]
+              and jerk_ratio(row, real) <= JERK_LIMIT and row["jitter"] <= JITTER_LIMIT * real["jitter"]]
     if not better:
         return PLANNER
     best = max(rows[name]["action_accuracy"] for name in better)
@@ -104,11 +106,11 @@ def main(argv: list[str] | None = None) -> int:
                              eval_settings, stochastic=(), log=log)
     rows, real = result["rows"], result["rows"][report.REAL]
     chosen = choose({name: rows[name] for name in settings}, real)
-    print(f"| system | FID | R@3 | action acc. | jerk m/s³ | jerk vs real | jitter |\n|---|---|---|---|---|---|---|")
+    print(f"| system | FID | R@3 | action acc. | jerk m/s³ | jerk / data | jitter |\n|---|---|---|---|---|---|---|")
     for name, row in rows.items():
         mark = " (chosen)" if name == chosen else ""
         print(f"| {row_label(name, args.split)}{mark} | {row['fid']:.3f} | {row['r_precision_top3']['mean']:.3f} | "
-              f"{row['action_accuracy']:.3f} | {row['jerk']:.1f} | {jerk_distance(row, real):+.2f} | "
+              f"{row['action_accuracy']:.3f} | {row['jerk']:.1f} | {jerk_ratio(row, real):.2f} | "
               f"{row['jitter']:.3f} |")
     steps, guidance, strength, smoothing = settings[chosen]
     choice = {"num_inference_steps": steps, "guidance_scale": guidance, "strength": strength, "smoothing": smoothing}
