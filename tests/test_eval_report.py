@@ -184,3 +184,14 @@ def test_sentence_vector_cache_round_trip(tmp_path):
     other.name = "another-encoder"
     cached_sentence_vectors(other, ["bb"], tmp_path)
     assert other.seen == ["bb"]  # a cache of another encoder is not used
+
+
+def test_critic_flag_rate_judges_each_clip_by_its_own_actions():
+    hovering = np.zeros((75, 22, 3))
+    hovering[..., 1] = np.linspace(0.5, 1.7, 22)  # 3 s with every joint half a metre above the floor
+    hovering[:, :, 2] = np.linspace(0.0, 2.0, 75)[:, None]  # gliding forward: not frozen, rigid bones
+    def case(action: str) -> EvalCase:
+        return EvalCase(id=action, text=action, joints=hovering, action_ids=np.full(75, vocab.action_id(action)),
+                        fps=25, source="synthetic")
+
+    assert report.critic_flag_rate([hovering, hovering], [case("flying"), case("walk")]) == 0.5

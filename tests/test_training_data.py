@@ -3,7 +3,8 @@ import numpy as np
 import pytest
 
 from stickgen.features import FeatureStats
-from training.data import WindowSource, crop_row, select_rows, stream_indices
+from stickgen.skeleton import JOINT_INDEX, mirror
+from training.data import WindowSource, crop_row, right_handed, select_rows, stream_indices, swap_sides
 from training.toy_data import toy_dataset, toy_rows
 
 
@@ -53,3 +54,56 @@ def test_window_source_is_deterministic_per_position():
     np.testing.assert_array_equal(evaluation["text_embeds"], texts[split[2]["texts"][0]])
     batch = source.batch([0, 1, 2], [5, 6, 7])
     assert batch["text_embeds"].shape == (3, 3) and batch["features"].shape == (3, 30, 137)
+
+
+def _waving(hand: str, frames: int = 50) -> dict:
+    """A toy row whose ``hand`` wrist swings 10 cm sideways at 2 Hz while the other rests."""
+    row = dict(toy_rows(1, seed=0, frames=(frames, frames))[0])
+    joints = np.array(row["joints"], dtype=np.float64)
+    joints[:, :, :] = joints[:1]  # a still body ...
+    joints[:, JOINT_INDEX[f"{hand}_wrist"], 0] += 0.1 * np.sin(2 * np.pi * 2 * np.arange(frames) / 25)  # ... waving
+    row["joints"] = joints
+    row["contacts"] = np.tile([1.0, 0.0, 1.0, 0.0], (frames, 1))  # left ankle and left foot down
+    row["root_velocity"] = np.tile([0.3, 0.0, 0.5], (frames, 1))
+    return row
+
+
+def test_swap_sides_keeps_case_and_whole_words():
+    assert swap_sides("Left hand up, then the right.") == "Right hand up, then the left."
+    assert swap_sides("a leftover wave") == "a leftover wave"
+
+
+def test_a_left_handed_window_becomes_its_right_handed_mirror():
+    row = _waving("left")
+    window, text = right_handed(row, "a girl waves with her left hand")
+    assert text == "a girl waves with her right hand"
+    np.testing.assert_allclose(window["joints"], mirror(row["joints"]))
+    np.testing.assert_array_equal(window["contacts"][0], [0.0, 1.0, 0.0, 1.0])  # now the right foot is down
+    np.testing.assert_allclose(window["root_velocity"][0], [-0.3, 0.0, 0.5])
+    swing = window["joints"][:, JOINT_INDEX["right_wrist"], 0]
+    assert np.ptp(swing) > 0.19 and np.ptp(window["joints"][:, JOINT_INDEX["left_wrist"], 0]) < 1e-9
+
+
+def test_right_handed_and_two_handed_windows_are_kept():
+    right = _waving("right")
+    assert right_handed(right, "waves with the right hand") == (right, "waves with the right hand")
+    both = _waving("right")
+    both["joints"][:, JOINT_INDEX["left_wrist"]] = mirror(both["joints"])[:, JOINT_INDEX["left_wrist"]]
+    assert right_handed(both, "claps")[0] is both
+
+
+def test_window_source_mirrors_to_the_right_hand_only_when_asked():
+    import datasets
+
+    toy = toy_dataset(train=2, validation=1)["train"]
+    rows = [dict(toy[0], joints=_waving("left", toy[0]["num_frames"])["joints"].tolist(),
+                 texts=["someone waves with the left hand"]), toy[1]]
+    split = datasets.Dataset.from_list(rows, features=toy.features)
+    swapped = "someone waves with the right hand"
+    texts = {t: np.full(3, i, np.float32) for i, t in enumerate(sorted({t for r in rows for t in r["texts"]} | {swapped}))}
+    plain, canonical = (WindowSource(split, texts, FeatureStats.identity(), crop_frames=30, known_frames=10,
+                                     known_prefix_prob=0.0, seed=0, canonical_hand=flag) for flag in (False, True))
+    mirrored, kept = canonical.example(0, None), canonical.example(1, None)
+    assert not np.array_equal(mirrored["features"], plain.example(0, None)["features"])
+    np.testing.assert_array_equal(mirrored["text_embeds"], texts[swapped])
+    np.testing.assert_array_equal(kept["features"], plain.example(1, None)["features"])

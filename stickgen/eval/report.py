@@ -18,6 +18,7 @@ from typing import Any, Callable
 
 import numpy as np
 
+from .. import vocab
 from . import metrics, physics_metrics
 from .safety import critique
 from .systems import EvalCase, cases_from_split
@@ -96,9 +97,16 @@ def score_system(clips: list[np.ndarray], cases: list[EvalCase], text_emb: np.nd
                                                                     [predicted[i] for i in real])
     measures = [physics_metrics.clip_measures(c, fps) for c in clips]
     out.update({name: float(np.mean([m[name] for m in measures])) for name in SUMMARY_MEASURES})
-    out["critic_flag_rate"] = float(np.mean([bool(critique(c, fps)) for c in clips]))
+    out["critic_flag_rate"] = critic_flag_rate(clips, cases)
     out["_embeddings"] = motion_emb
     return out
+
+
+def critic_flag_rate(clips: list[np.ndarray], cases: list[EvalCase]) -> float:
+    """Share of clips (``[T, 22, 3]`` each) the safety critic flags, each judged against its case's own
+    actions (a flying, swimming or climbing case may stay off the ground)."""
+    return float(np.mean([bool(critique(clip, case.fps, {vocab.ACTION_NAMES[i] for i in np.unique(case.action_ids)}))
+                          for clip, case in zip(clips, cases)]))
 
 
 def realism(clips: list[np.ndarray], real_cases: list[EvalCase], real_emb: np.ndarray, evaluator) -> dict[str, Any]:
