@@ -4,7 +4,7 @@ import pytest
 
 from stickgen.features import FeatureStats
 from stickgen.skeleton import JOINT_INDEX, mirror
-from training.data import WindowSource, crop_row, right_handed, select_rows, stream_indices, swap_sides
+from training.data import WindowSource, crop_row, right_handed, select_rows, stream_indices
 from training.toy_data import toy_dataset, toy_rows
 
 
@@ -66,11 +66,6 @@ def _waving(hand: str, frames: int = 50) -> dict:
     row["contacts"] = np.tile([1.0, 0.0, 1.0, 0.0], (frames, 1))  # left ankle and left foot down
     row["root_velocity"] = np.tile([0.3, 0.0, 0.5], (frames, 1))
     return row
-
-
-def test_swap_sides_keeps_case_and_whole_words():
-    assert swap_sides("Left hand up, then the right.") == "Right hand up, then the left."
-    assert swap_sides("a leftover wave") == "a leftover wave"
 
 
 def test_a_left_handed_window_becomes_its_right_handed_mirror():

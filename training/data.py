@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import hashlib
 import os
-import re
 from pathlib import Path
 from typing import Any, Sequence
 
 import numpy as np
 
+from datasets_scripts.augment import MIRRORED_CONTACTS
+from datasets_scripts.text.grammar import swap_left_right
 from stickgen.features import FeatureStats, collate, example_from_row
 from stickgen.skeleton import JOINT_INDEX, mirror
 
@@ -89,17 +90,7 @@ def crop_row(row: dict[str, Any], start: int, length: int) -> dict[str, Any]:
     return out
 
 
-SIDE_WORDS = re.compile(r"\b(left|right)\b", re.IGNORECASE)
-MIRRORED_CONTACTS = [1, 0, 3, 2]  # contacts columns follow FOOT_JOINTS: left/right ankle, left/right foot
 ONE_HANDED = 1.5  # a window is one-handed when one wrist travels this many times as far as the other
-
-
-def swap_sides(text: str) -> str:
-    """``text`` with the words left and right swapped (any case), as mirroring a clip requires."""
-    def swap(match: re.Match) -> str:
-        other = {"left": "right", "right": "left"}[match.group(0).lower()]
-        return other.capitalize() if match.group(0)[0].isupper() else other
-    return SIDE_WORDS.sub(swap, text)
 
 
 def right_handed(row: dict[str, Any], text: str) -> tuple[dict[str, Any], str]:
@@ -120,7 +111,7 @@ def right_handed(row: dict[str, Any], text: str) -> tuple[dict[str, Any], str]:
     velocity = np.asarray(row["root_velocity"], dtype=np.float64) * np.array([-1.0, 1.0, 1.0])
     mirrored = dict(row, joints=mirror(joints), partner_joints=mirror(np.asarray(row["partner_joints"], dtype=np.float64)),
                     contacts=np.asarray(row["contacts"])[:, MIRRORED_CONTACTS], root_velocity=velocity)
-    return mirrored, swap_sides(text)
+    return mirrored, swap_left_right(text)
 
 
 def stream_indices(num_rows: int, seed: int, start: int, count: int) -> np.ndarray:
