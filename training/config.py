@@ -46,7 +46,7 @@ class DataConfig:
     max_validation_rows: int = 256
     known_prefix_prob: float = 0.25  # share of windows whose first window_overlap frames are given
     stats_rows: int = 2000  # rows used for the feature normalisation statistics
-    canonical_hand: bool = False  # mirror windows whose description names no side so the busier hand is the right
+    canonical_hand: bool = False  # mirror left-handed one-hand windows to right-handed (docs/TRAINING.md; not shipped)
     text_cache: str | None = "runs/text_cache"  # folder caching description embeddings (None = off)
 
 
