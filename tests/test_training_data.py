@@ -95,7 +95,8 @@ def test_window_source_mirrors_to_the_right_hand_only_when_asked():
                  texts=["someone waves with the left hand"]), toy[1]]
     split = datasets.Dataset.from_list(rows, features=toy.features)
     swapped = "someone waves with the right hand"
-    texts = {t: np.full(3, i, np.float32) for i, t in enumerate(sorted({t for r in rows for t in r["texts"]} | {swapped}))}
+    sentences = sorted({t for r in rows for t in r["texts"]} | {swapped})
+    texts = {t: np.full(3, i, np.float32) for i, t in enumerate(sentences)}
     plain, canonical = (WindowSource(split, texts, FeatureStats.identity(), crop_frames=30, known_frames=10,
                                      known_prefix_prob=0.0, seed=0, canonical_hand=flag) for flag in (False, True))
     mirrored, kept = canonical.example(0, None), canonical.example(1, None)

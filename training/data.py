@@ -109,7 +109,8 @@ def right_handed(row: dict[str, Any], text: str) -> tuple[dict[str, Any], str]:
     if left <= ONE_HANDED * right:
         return row, text
     velocity = np.asarray(row["root_velocity"], dtype=np.float64) * np.array([-1.0, 1.0, 1.0])
-    mirrored = dict(row, joints=mirror(joints), partner_joints=mirror(np.asarray(row["partner_joints"], dtype=np.float64)),
+    partner = mirror(np.asarray(row["partner_joints"], dtype=np.float64))
+    mirrored = dict(row, joints=mirror(joints), partner_joints=partner,
                     contacts=np.asarray(row["contacts"])[:, MIRRORED_CONTACTS], root_velocity=velocity)
     return mirrored, swap_left_right(text)
 

@@ -11,9 +11,9 @@ the split's own motions (the dataset's clips of the same cases) allow: jerk at m
 and jitter at most :data:`JITTER_LIMIT` times theirs. The bound on jerk is one-sided and loose because
 the validation split holds no real mocap (all real clips are in test): its procedural motion is smoother
 than people move (62 m/s³ against 110 for the test split's real clips), so jerk close to it is no sign of
-realism; jitter (acceleration reversing frame to frame) is the sign of sampling noise. Of those, the chosen one performs the intended actions best: the highest action
-accuracy, and among settings within :data:`ACCURACY_TIE` of it the lowest FID. When none qualifies,
-the planner alone (0 steps) is chosen.
+realism; jitter (acceleration reversing frame to frame) is the sign of sampling noise. Of those, the
+chosen one performs the intended actions best: the highest action accuracy, and among settings within
+:data:`ACCURACY_TIE` of it the lowest FID. When none qualifies, the planner alone (0 steps) is chosen.
 ``--write`` stores it in the model's ``model_index.json`` ``"sampling"``, which is what calls that
 name no setting use. Prints a table and saves all rows as JSON.
 """
