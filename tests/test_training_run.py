@@ -251,3 +251,15 @@ def test_model_card_quotes_the_run_files(pretrained, tmp_path):
     assert "**The quality bar is not met**: FID below baselines." in card
     assert "### Text-motion metrics" in card and "`python -m stickgen.eval --model ship --out report`" in card
     assert (ship / "training_config_planner.yaml").exists() and not (ship / "training_config.yaml").exists()
+
+
+def test_run_minutes_counts_the_save_after_the_last_logged_row(tmp_path):
+    from training.card import run_minutes
+
+    (tmp_path / "model").mkdir()
+    (tmp_path / "metrics.csv").write_text("step,split,metric,value,elapsed_s\n3,train,loss,1.0,30.0\n"
+                                          "6,validation,loss,0.9,60.0\n")
+    (tmp_path / "model" / "training_summary.json").write_text(json.dumps({"elapsed_s": 66.0}))
+    assert run_minutes(tmp_path) == pytest.approx(1.1)
+    (tmp_path / "metrics.csv").write_text("step,split,metric,value,elapsed_s\n9,train,loss,0.8,90.0\n")
+    assert run_minutes(tmp_path) == pytest.approx(1.5)

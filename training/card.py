@@ -73,9 +73,12 @@ def dataset_facts(path: Path) -> dict[str, Any]:
 
 
 def run_minutes(run: Path) -> float:
-    """Wall time of a whole training run (all its calls, to its last logged step) from ``metrics.csv``."""
+    """Wall time of a whole training run (all its calls) in minutes: its last logged step in ``metrics.csv``,
+    or the saving of its kept model when that came later (the summary is written after the last row)."""
     with open(run / "metrics.csv", newline="") as f:
-        return max(float(row["elapsed_s"]) for row in csv.DictReader(f)) / 60
+        logged = max(float(row["elapsed_s"]) for row in csv.DictReader(f))
+    saved = json.loads((run / "model" / "training_summary.json").read_text())["elapsed_s"]
+    return max(logged, saved) / 60
 
 
 def _stage_lines(run: Path) -> list[str]:
