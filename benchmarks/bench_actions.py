@@ -76,12 +76,12 @@ def action_plans(duration: float) -> list:
 def recognition(pipe, evaluator, sampling: tuple[int, float, float, float], seeds: int,
                 duration: float) -> tuple[dict[str, float], dict[str, list[str]]]:
     """Share of ``seeds`` clips per action whose majority evaluator label is the intended action, and the
-    labels read instead. ``sampling``: ``(num_inference_steps, guidance_scale, strength, smoothing)``."""
+    labels read instead. ``sampling``: ``(num_inference_steps, guidance_scale, strength, lowpass_hz)``."""
     plans = action_plans(duration)
     labels_per_seed = []
     for seed in range(seeds):
         scenes = pipe(plans, seed=seed, num_inference_steps=sampling[0], guidance_scale=sampling[1],
-                      strength=sampling[2], smoothing=sampling[3])
+                      strength=sampling[2], lowpass_hz=sampling[3])
         labels_per_seed.append(majority_labels(evaluator, [scene.actors[0].joints for scene in scenes],
                                                [plan.actors[0].action_ids for plan in plans], plans[0].fps))
     return tally(labels_per_seed)
@@ -137,11 +137,11 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     pipe = StickGenPipeline.from_pretrained(args.model)
     evaluator = MotionTextEvaluator.from_pretrained(args.evaluator)
-    steps, guidance, strength, smoothing = pipe.resolve_sampling(args.steps, args.guidance_scale, args.strength)
+    steps, guidance, strength, lowpass_hz = pipe.resolve_sampling(args.steps, args.guidance_scale, args.strength)
     steps = steps or 10  # a planner-only recommendation: the full-pipeline column still refines
-    full, full_misread = recognition(pipe, evaluator, (steps, guidance, strength, smoothing), args.seeds,
+    full, full_misread = recognition(pipe, evaluator, (steps, guidance, strength, lowpass_hz), args.seeds,
                                      args.duration)
-    planner, planner_misread = recognition(pipe, evaluator, (0, guidance, strength, smoothing), args.seeds,
+    planner, planner_misread = recognition(pipe, evaluator, (0, guidance, strength, lowpass_hz), args.seeds,
                                            args.duration)
     reference, reference_misread = generator_recognition(evaluator, args.seeds, args.duration)
     print(f"{'action':<16}{'full pipeline':>15}{'planner alone':>15}{'data generator':>16}  full pipeline read as")
@@ -157,7 +157,7 @@ def main(argv: list[str] | None = None) -> int:
     out = RESULTS / f"bench_actions_{Path(args.model).name}.json"
     out.write_text(json.dumps({"model": args.model, "evaluator": args.evaluator, "seeds": args.seeds,
                                "duration_s": args.duration, "steps": steps, "guidance_scale": guidance,
-                               "strength": strength, "smoothing": smoothing, "summary": summary,
+                               "strength": strength, "lowpass_hz": lowpass_hz, "summary": summary,
                                "full_pipeline": full, "planner_alone": planner, "data_generator": reference,
                                "misread": {"full_pipeline": full_misread, "planner_alone": planner_misread,
                                            "data_generator": reference_misread},

@@ -89,14 +89,14 @@ def make_script(prompt: str | None, duration: float, llm: str = "none", script_j
 
 
 def generate(pipe, script, seed: int = 0, steps: int | None = None, fps: float = 25, camera: str | None = None,
-             guidance_scale: float | None = None, strength: float | None = None, smoothing: float | None = None):
+             guidance_scale: float | None = None, strength: float | None = None, lowpass_hz: float | None = None):
     """Scene of ``script`` from ``pipe``; ``camera`` replaces the script's camera moves for the whole clip.
     Sampling settings left ``None`` use the model's recommendation (``pipe.sampling``)."""
     from .story import script_to_plan
 
     plan = script_to_plan(script, fps=fps)
     scene = pipe(plan, seed=seed, num_inference_steps=steps, guidance_scale=guidance_scale, strength=strength,
-                 smoothing=smoothing, fps=fps)
+                 lowpass_hz=lowpass_hz, fps=fps)
     if camera is not None:
         scene.camera = {"moves": [{"move": camera, "start": 0, "end": scene.num_frames}]}
     return scene
@@ -159,9 +159,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--strength", type=float, default=None,
                         help="refiner start in (0, 1]: 1 = from noise, lower keeps more of the plan "
                              "(default: the model's recommendation)")
-    parser.add_argument("--smoothing", type=float, default=None,
-                        help="Gaussian low-pass (frames, 0 = off) of the refiner's correction of the plan "
-                             "(default: the model's recommendation)")
+    parser.add_argument("--lowpass-hz", type=float, default=None,
+                        help="cutoff (Hz, 0 = off) of the low-pass on the refiner's correction of the plan; lower "
+                             "is smoother (default: the model's recommendation)")
     parser.add_argument("--size", type=_size, default=(512, 512), help="WIDTHxHEIGHT of renders (default 512x512)")
     parser.add_argument("--fps", type=float, default=25.0, help="frames per second (default 25)")
     parser.add_argument("--script", default=None, help="run this script JSON (from -o x.json) instead of a prompt")
@@ -253,7 +253,7 @@ def main(argv: list[str] | None = None) -> int:
                 _say(f"{tag}generating {len(script.characters)} actor(s), {script.duration:g} s ...")
                 scene = generate(pipe, script, seed=args.seed, steps=args.steps, fps=args.fps, camera=args.camera,
                                  guidance_scale=args.guidance_scale, strength=args.strength,
-                                 smoothing=args.smoothing)
+                                 lowpass_hz=args.lowpass_hz)
             for output in outputs:
                 for written in write_output(output, scene, script, style=args.style, size=args.size, fps=args.fps):
                     _say(f"{tag}wrote {written}")

@@ -17,10 +17,12 @@ Saved folder (``save_pretrained``)::
     onnx/                 optional: planner.onnx, refiner.onnx (see stickgen.onnx_export)
 
 ``model_index.json`` ``"sampling"`` holds the checkpoint's recommended ``num_inference_steps``,
-``guidance_scale``, ``strength`` and ``smoothing`` (see :data:`DEFAULT_SAMPLING`); a call may override
-each. ``smoothing`` is the standard deviation (frames) of a Gaussian low-pass applied to the refiner's
-correction of the plan (refined minus planned features), never to the plan itself: it removes the
-frame-to-frame noise a few-step sampler leaves while keeping the correction's slow content.
+``guidance_scale``, ``strength`` and ``lowpass_hz`` (see :data:`DEFAULT_SAMPLING`); a call may override
+each. ``lowpass_hz`` is the cutoff of a zero-phase Butterworth low-pass (:func:`lowpass`) applied to the
+refiner's correction of the plan (refined minus planned features), never to the plan itself: it removes
+the frame-to-frame noise a few-step sampler leaves while passing the correction's content below the
+cutoff almost unchanged (a wave at 2 Hz keeps its amplitude, which a Gaussian of the same noise
+suppression would halve).
 """
 from __future__ import annotations
 
@@ -47,7 +49,9 @@ MODEL_INDEX = "model_index.json"
 #: overrides it (the trained checkpoint's recommendation, chosen on the validation split)
 #: seconds within which a generated body (unless it flies, swims or climbs) touches the ground
 SETTLE_WINDOW = 1.0
-DEFAULT_SAMPLING = {"num_inference_steps": 10, "guidance_scale": 2.5, "strength": 1.0, "smoothing": 0.0}
+DEFAULT_SAMPLING = {"num_inference_steps": 10, "guidance_scale": 2.5, "strength": 1.0, "lowpass_hz": 0.0}
+#: order of the Butterworth low-pass on the refiner's correction (run forwards and backwards: zero phase)
+LOWPASS_ORDER = 4
 
 
 def _camera_id(plan: ScenePlan) -> int:
@@ -187,19 +191,19 @@ class StickGenPipeline:
 
     def __call__(self, prompt_or_plan: Any, duration: float = 10.0, seed: int | None = None,
                  num_inference_steps: int | None = None, guidance_scale: float | None = None,
-                 strength: float | None = None, smoothing: float | None = None, generator=None,
+                 strength: float | None = None, lowpass_hz: float | None = None, generator=None,
                  fps: float = 25) -> Scene | list[Scene]:
         """Generate a :class:`Scene` (or a list of them for a list of prompts/plans, in one batch).
 
         ``prompt_or_plan``: a prompt string, a story ``Script`` or a :class:`ScenePlan`. The same
         ``seed`` gives the same scene; ``num_inference_steps=0`` skips the refiner (planner only).
         ``strength`` (0, 1]: how much of the diffusion the refiner runs from the noised plan (1: from pure
-        noise); ``smoothing`` (frames, 0 = off) low-passes the refiner's correction. A setting left
+        noise); ``lowpass_hz`` (0 = off) low-passes the refiner's correction. A setting left
         ``None`` uses the checkpoint's recommendation (:attr:`sampling`).
         """
         import torch
 
-        sampling = self.resolve_sampling(num_inference_steps, guidance_scale, strength, smoothing)
+        sampling = self.resolve_sampling(num_inference_steps, guidance_scale, strength, lowpass_hz)
 
         items = list(prompt_or_plan) if isinstance(prompt_or_plan, (list, tuple)) else [prompt_or_plan]
         plans = [self._to_plan(item, duration, fps) for item in items]
@@ -234,13 +238,13 @@ class StickGenPipeline:
                     "seed": seed, "model": self.name, "generator": f"stickgen {__version__}",
                     "created": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
                     "steps": sampling[0], "guidance_scale": sampling[1], "strength": sampling[2],
-                    "smoothing": sampling[3], "backend": self.backend}
+                    "lowpass_hz": sampling[3], "backend": self.backend}
             scenes.append(Scene(motions, fps=plan.fps, camera=plan.camera, objects=plan.objects, meta=meta))
         return scenes if isinstance(prompt_or_plan, (list, tuple)) else scenes[0]
 
     def edit(self, joints: np.ndarray, text: str, action_ids: np.ndarray, keep_frames: np.ndarray | None = None,
              keep_joints: Sequence[int] = (), seed: int | None = None, num_inference_steps: int | None = None,
-             guidance_scale: float | None = None, strength: float | None = None, smoothing: float | None = None,
+             guidance_scale: float | None = None, strength: float | None = None, lowpass_hz: float | None = None,
              generator=None) -> np.ndarray:
         """Regenerate a world clip around what is kept: in-betweening and joint/trajectory constraints.
 
@@ -270,7 +274,7 @@ class StickGenPipeline:
                       actions=torch.as_tensor(np.asarray(action_ids, dtype=np.int64)[None]),
                       cameras=torch.zeros(1, dtype=torch.long))
         with torch.inference_mode():
-            steps, *rest = self.resolve_sampling(num_inference_steps, guidance_scale, strength, smoothing)
+            steps, *rest = self.resolve_sampling(num_inference_steps, guidance_scale, strength, lowpass_hz)
             (world,), (contacts,) = self._windows(inputs, None, generator, (max(steps, 1), *rest),
                                                   given=joints[None], keep=keep[None])
         world = align_to_keyframes(world, joints, frame_mask)
@@ -278,16 +282,19 @@ class StickGenPipeline:
         return postprocess(world, self.planner.config.fps, contacts > 0.5, lengths)
 
     def resolve_sampling(self, steps: int | None = None, guidance: float | None = None, strength: float | None = None,
-                         smoothing: float | None = None) -> tuple[int, float, float, float]:
-        """The call's ``(num_inference_steps, guidance_scale, strength, smoothing)``, defaults from
+                         lowpass_hz: float | None = None) -> tuple[int, float, float, float]:
+        """The call's ``(num_inference_steps, guidance_scale, strength, lowpass_hz)``, defaults from
         :attr:`sampling`."""
-        given = {"num_inference_steps": steps, "guidance_scale": guidance, "strength": strength, "smoothing": smoothing}
+        given = {"num_inference_steps": steps, "guidance_scale": guidance, "strength": strength,
+                 "lowpass_hz": lowpass_hz}
         chosen = {name: self.sampling[name] if value is None else value for name, value in given.items()}
+        nyquist = self.planner.config.fps / 2
         if int(chosen["num_inference_steps"]) < 0 or not 0.0 < float(chosen["strength"]) <= 1.0 \
-                or float(chosen["smoothing"]) < 0:
-            raise ValueError(f"num_inference_steps and smoothing must be >= 0 and strength in (0, 1], got {chosen}")
+                or not 0.0 <= float(chosen["lowpass_hz"]) < nyquist:
+            raise ValueError(f"num_inference_steps must be >= 0, strength in (0, 1] and lowpass_hz in [0, {nyquist:g}) "
+                             f"(below half the model's frame rate), got {chosen}")
         return (int(chosen["num_inference_steps"]), float(chosen["guidance_scale"]), float(chosen["strength"]),
-                float(chosen["smoothing"]))
+                float(chosen["lowpass_hz"]))
 
     def _to_plan(self, item: Any, duration: float, fps: float) -> ScenePlan:
         if isinstance(item, ScenePlan):
@@ -398,7 +405,7 @@ class StickGenPipeline:
 
         ``known [B, T, 137]`` normalised features kept exactly where ``channel_mask`` (broadcastable) is
         set; ``frame_mask [B, T]`` marks fully known frames for the planner; ``partner [B, T, 66]``;
-        ``sampling``: ``(steps, guidance_scale, strength, smoothing)`` of the refiner (0 steps: planner only).
+        ``sampling``: ``(steps, guidance_scale, strength, lowpass_hz)`` of the refiner (0 steps: planner only).
         """
         import torch
 
@@ -415,17 +422,26 @@ class StickGenPipeline:
             partner_joints=torch.as_tensor(partner, dtype=torch.float32),
             has_partner=torch.as_tensor(np.any(partner != 0, axis=(1, 2)), dtype=torch.float32))).float()
         pose = pose * (1 - mask) + known_t * mask
-        steps, guidance, strength, smoothing = sampling
+        steps, guidance, strength, lowpass_hz = sampling
         if steps > 0:
             refined = denoise(self._denoise_fn, self.scheduler, pose, inputs["text"], steps, guidance, generator,
                               known=known_t, known_mask=mask, strength=strength, action_ids=inputs["actions"])
-            if smoothing > 0:  # low-pass the correction of the plan, not the plan
-                from scipy.ndimage import gaussian_filter1d
-
-                correction = gaussian_filter1d((refined - pose).numpy(), smoothing, axis=1, mode="nearest")
+            if lowpass_hz > 0:  # low-pass the correction of the plan, not the plan
+                correction = lowpass((refined - pose).numpy(), lowpass_hz, self.planner.config.fps)
                 refined = (pose + torch.as_tensor(correction)) * (1 - mask) + known_t * mask
             pose = refined
         return pose
+
+
+def lowpass(signal: np.ndarray, cutoff_hz: float, fps: float) -> np.ndarray:
+    """Zero-phase Butterworth low-pass (order :data:`LOWPASS_ORDER`) along time: ``[B, T, D] -> [B, T, D]``
+    (same dtype). The ends are padded with their mirror image, so a clip's first and last frames keep
+    their level; clips of any length work (shorter padding for short ones)."""
+    from scipy.signal import butter, sosfiltfilt
+
+    sos = butter(LOWPASS_ORDER, cutoff_hz / (fps / 2), output="sos")
+    padding = min(3 * 2 * len(sos), signal.shape[1] - 1)
+    return sosfiltfilt(sos, signal, axis=1, padtype="even", padlen=padding).astype(signal.dtype)
 
 
 def _generator(seed: int | None, generator):

@@ -142,7 +142,7 @@ def test_pipeline_system_batches_by_length_and_scores_refusals_as_still_clips():
 
     calls = []
 
-    def fake_pipe(inputs, duration, seed, num_inference_steps, guidance_scale, strength, smoothing, fps):
+    def fake_pipe(inputs, duration, seed, num_inference_steps, guidance_scale, strength, lowpass_hz, fps):
         calls.append((len(inputs), duration))
         if any("bad" in text for text in inputs):
             raise ValueError("cannot parse")

@@ -161,7 +161,7 @@ def test_model_index_sampling_sets_what_calls_without_settings_use(pipe, encoder
     plan = plan_from_actions(["walk"], "walks", duration=2.0)
     index_path = pipe.save_pretrained(tmp_path) / "model_index.json"
     index = json.loads(index_path.read_text())
-    assert index["sampling"] == {"num_inference_steps": 10, "guidance_scale": 2.5, "strength": 1.0, "smoothing": 0.0}
+    assert index["sampling"] == {"num_inference_steps": 10, "guidance_scale": 2.5, "strength": 1.0, "lowpass_hz": 0.0}
     index["sampling"] = {"num_inference_steps": 0}  # a checkpoint whose refiner should stay off by default
     index_path.write_text(json.dumps(index))
     planner_only = StickGenPipeline.from_pretrained(tmp_path, text_encoder=encoder)
@@ -170,18 +170,20 @@ def test_model_index_sampling_sets_what_calls_without_settings_use(pipe, encoder
     assert np.array_equal(scene.actors[0].joints, pipe(plan, seed=3, num_inference_steps=0).actors[0].joints)
     assert not np.array_equal(scene.actors[0].joints, pipe(plan, seed=3).actors[0].joints)
     assert planner_only(plan, seed=3, num_inference_steps=2).meta["steps"] == 2
-    index["sampling"] = {"num_inference_steps": 4, "guidance_scale": 1.0, "strength": 0.5, "smoothing": 1.5}
+    index["sampling"] = {"num_inference_steps": 4, "guidance_scale": 1.0, "strength": 0.5, "lowpass_hz": 3.0}
     index_path.write_text(json.dumps(index))
     tuned = StickGenPipeline.from_pretrained(tmp_path, text_encoder=encoder)
     settings = dict(num_inference_steps=4, guidance_scale=1.0, strength=0.5)
     smoothed = tuned(plan, seed=3).actors[0].joints
     # equal up to float rounding: the loaded weights are memory-mapped at other alignments
-    np.testing.assert_allclose(smoothed, pipe(plan, seed=3, smoothing=1.5, **settings).actors[0].joints, atol=1e-5)
+    np.testing.assert_allclose(smoothed, pipe(plan, seed=3, lowpass_hz=3.0, **settings).actors[0].joints, atol=1e-5)
     rough = pipe(plan, seed=3, **settings).actors[0].joints
     jerk = lambda clip: np.abs(np.diff(clip, n=3, axis=0)).mean()  # noqa: E731
     assert jerk(smoothed) < 0.8 * jerk(rough)  # the low-pass removes frame-to-frame noise of the correction
     with pytest.raises(ValueError, match="strength"):
         pipe(plan, seed=3, strength=0.0)
+    with pytest.raises(ValueError, match=r"lowpass_hz in \[0, 12.5\)"):  # at or above Nyquist of the 25 fps model
+        pipe(plan, seed=3, lowpass_hz=12.5)
     index["sampling"] = {"steps": 4}
     index_path.write_text(json.dumps(index))
     with pytest.raises(ValueError, match="unknown setting.*steps"):
@@ -267,3 +269,17 @@ def test_small_preset_makes_a_60_second_scene(encoder):
     joints = scene.actors[0].joints
     assert scene.num_frames == 1500 and np.isfinite(joints).all()
     assert S.bone_lengths(joints).std(axis=0).max() < 1e-9 and joints[..., 1].min() >= -1e-9
+
+
+def test_lowpass_keeps_slow_motion_and_removes_frame_noise():
+    from stickgen.pipeline import lowpass
+
+    t = np.arange(125) / 25.0
+    wave, noise = np.sin(2 * np.pi * 2.0 * t), np.sin(2 * np.pi * 10.0 * t)
+    signal = np.stack([wave, noise], axis=-1)[None].astype(np.float32)  # [1, 125, 2]
+    out = lowpass(signal, 3.0, 25.0)
+    assert out.shape == signal.shape and out.dtype == np.float32
+    middle = slice(25, 100)  # away from the padded ends
+    assert 0.95 < np.abs(out[0, middle, 0]).max() <= 1.01  # a 2 Hz wave keeps its amplitude below a 3 Hz cutoff
+    assert np.abs(out[0, middle, 1]).max() < 0.02  # 10 Hz noise is gone
+    assert lowpass(np.ones((2, 3, 4), np.float32), 3.0, 25.0) == pytest.approx(1.0)  # clips of any length

@@ -1,10 +1,10 @@
 """Choose a checkpoint's recommended refiner settings on the validation split (never on test).
 
     python -m training.tune_sampling --model runs/refiner_small/model --steps 10 20 --guidance-scale 1 1.5 2 \\
-        --strength 1 --smoothing 1 1.5 2 2.5 3 --out runs/refiner_small/sampling.json --write
+        --strength 1 --lowpass-hz 1.5 2 2.5 3 3.5 --out runs/refiner_small/sampling.json --write
 
-Every combination of ``--steps``, ``--guidance-scale``, ``--strength`` and ``--smoothing`` generates the same validation
-cases as the planner alone (the evaluation protocol of :mod:`stickgen.eval.report`, on
+Every combination of ``--steps``, ``--guidance-scale``, ``--strength`` and ``--lowpass-hz`` generates the same
+validation cases as the planner alone (the evaluation protocol of :mod:`stickgen.eval.report`, on
 ``--split validation``); each is scored with the evaluator (FID, R-precision, action accuracy, jerk,
 jitter). A setting qualifies when it beats the planner alone in FID without moving more roughly than
 the split's own motions (the dataset's clips of the same cases) allow: jerk at most :data:`JERK_LIMIT`
@@ -44,8 +44,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--steps", type=int, nargs="+", default=[10, 20])
     parser.add_argument("--guidance-scale", type=float, nargs="+", default=[1.0, 1.5, 2.0])
     parser.add_argument("--strength", type=float, nargs="+", default=[1.0])
-    parser.add_argument("--smoothing", type=float, nargs="+", default=[1.0, 1.5, 2.0, 2.5, 3.0],
-                        help="Gaussian sigma (frames) of the low-pass on the refiner's correction (0 = off)")
+    parser.add_argument("--lowpass-hz", type=float, nargs="+", default=[1.5, 2.0, 2.5, 3.0, 3.5],
+                        help="cutoff (Hz) of the low-pass on the refiner's correction (0 = off)")
     parser.add_argument("--conditioning", choices=("text", "plan"), default="text")
     parser.add_argument("--num-cases", type=int, default=128)
     parser.add_argument("--seed", type=int, default=0)
@@ -93,12 +93,12 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     pipe = StickGenPipeline.from_pretrained(args.model)
     settings = {PLANNER: (0, 1.0, 1.0, 0.0)}
-    for combo in itertools.product(args.steps, args.guidance_scale, args.strength, args.smoothing):
-        settings["steps {}, guidance {:g}, strength {:g}, smoothing {:g}".format(*combo)] = combo
+    for combo in itertools.product(args.steps, args.guidance_scale, args.strength, args.lowpass_hz):
+        settings["steps {}, guidance {:g}, strength {:g}, lowpass {:g} Hz".format(*combo)] = combo
     systems = {report.REAL: real_motions}
     systems.update({name: PipelineSystem(pipe, steps, guidance, args.conditioning, strength=strength,
-                                         smoothing=smoothing)
-                    for name, (steps, guidance, strength, smoothing) in settings.items()})
+                                         lowpass_hz=lowpass_hz)
+                    for name, (steps, guidance, strength, lowpass_hz) in settings.items()})
     eval_settings = report.EvalSettings(num_cases=args.num_cases, mm_texts=0, seed=args.seed,
                                         conditioning=args.conditioning, split=args.split)
     log = lambda message: print(f"[{time.perf_counter() - started:6.1f} s] {message}", file=sys.stderr)  # noqa: E731
@@ -112,8 +112,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"| {row_label(name, args.split)}{mark} | {row['fid']:.3f} | {row['r_precision_top3']['mean']:.3f} | "
               f"{row['action_accuracy']:.3f} | {row['jerk']:.1f} | {jerk_ratio(row, real):.2f} | "
               f"{row['jitter']:.3f} |")
-    steps, guidance, strength, smoothing = settings[chosen]
-    choice = {"num_inference_steps": steps, "guidance_scale": guidance, "strength": strength, "smoothing": smoothing}
+    steps, guidance, strength, lowpass_hz = settings[chosen]
+    choice = {"num_inference_steps": steps, "guidance_scale": guidance, "strength": strength, "lowpass_hz": lowpass_hz}
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps({"model": args.model, "split": args.split, "conditioning": args.conditioning,
                                     "num_cases": args.num_cases, "rows": rows, "chosen": chosen,

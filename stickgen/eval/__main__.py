@@ -66,20 +66,20 @@ def main(argv: list[str] | None = None) -> int:
     dataset = load_from_disk(args.data)
     evaluator = MotionTextEvaluator.from_pretrained(args.evaluator)
     pipe = StickGenPipeline.from_pretrained(args.model)
-    steps, guidance, strength, smoothing = pipe.resolve_sampling(args.steps, args.guidance_scale, args.strength)
+    steps, guidance, strength, lowpass_hz = pipe.resolve_sampling(args.steps, args.guidance_scale, args.strength)
     if steps < 1:  # a checkpoint that recommends the planner alone: the full-pipeline row still refines
         steps = 10
     settings = report.EvalSettings(num_cases=args.num_cases, mm_texts=args.mm_texts,
                                    mm_generations=args.mm_generations, reference_rows=args.reference_rows,
                                    seed=args.seed, steps=steps, guidance_scale=guidance, strength=strength,
-                                   smoothing=smoothing,
+                                   lowpass_hz=lowpass_hz,
                                    conditioning=args.conditioning, split=args.split)
     log("indexing the training split for the baselines")
     train = dataset["train"].with_format("numpy")
     systems = {
         report.REAL: real_motions,
         report.PIPELINE: PipelineSystem(pipe, steps, guidance, args.conditioning, strength=strength,
-                                        smoothing=smoothing),
+                                        lowpass_hz=lowpass_hz),
         report.PLANNER: PipelineSystem(pipe, 0, guidance, args.conditioning),
         report.RETRIEVAL: RetrievalBaseline(train, evaluator.sentence_encoder, args.retrieval_rows, args.seed,
                                             args.cache_dir),
@@ -92,7 +92,7 @@ def main(argv: list[str] | None = None) -> int:
 
         def generate(prompt, duration, seed):
             return pipe(prompt, duration=duration, seed=seed, num_inference_steps=steps, guidance_scale=guidance,
-                        strength=strength, smoothing=smoothing)
+                        strength=strength, lowpass_hz=lowpass_hz)
 
         suites = lambda: [safety.run_suite(s, generate, evaluator) for s in chosen]  # noqa: E731
     result = report.evaluate(dataset, evaluator, systems, settings, suites=suites, log=log)

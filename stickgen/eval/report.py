@@ -44,7 +44,7 @@ class EvalSettings:
     steps: int = 10
     guidance_scale: float = 2.5
     strength: float = 1.0
-    smoothing: float = 0.0
+    lowpass_hz: float = 0.0
     conditioning: str = "text"
     split: str = "test"
 

@@ -71,11 +71,11 @@ class PipelineSystem:
 
     def __init__(self, pipe, steps: int | None = None, guidance_scale: float | None = None,
                  conditioning: str = "text", batch_size: int = 16, strength: float | None = None,
-                 smoothing: float | None = None):
+                 lowpass_hz: float | None = None):
         if conditioning not in ("text", "plan"):
             raise ValueError(f"conditioning must be 'text' or 'plan', got {conditioning!r}")
         self.pipe, self.steps, self.guidance, self.strength = pipe, steps, guidance_scale, strength
-        self.smoothing = smoothing
+        self.lowpass_hz = lowpass_hz
         self.conditioning, self.batch_size = conditioning, batch_size
         self.failures: list[str] = []
         self.planned: list[np.ndarray | None] = []
@@ -107,7 +107,7 @@ class PipelineSystem:
         case, and a case it refuses becomes a motionless rest pose (scored as the failure it is, against
         the row's labels) and is logged in ``failures``."""
         call = dict(duration=duration, seed=seed, num_inference_steps=self.steps, guidance_scale=self.guidance,
-                    strength=self.strength, smoothing=self.smoothing, fps=fps)
+                    strength=self.strength, lowpass_hz=self.lowpass_hz, fps=fps)
         try:
             actors = [scene.actors[0] for scene in self.pipe(self._inputs(cases), **call)]
             return [(actor.joints, _segment_labels(actor.actions, len(actor.joints))) for actor in actors]
