@@ -50,6 +50,8 @@ MODEL_INDEX = "model_index.json"
 #: seconds within which a generated body (unless it flies, swims or climbs) touches the ground
 SETTLE_WINDOW = 1.0
 DEFAULT_SAMPLING = {"num_inference_steps": 10, "guidance_scale": 2.5, "strength": 1.0, "lowpass_hz": 0.0}
+#: frames over which the refiner's correction fades in after known frames (a window's continued overlap)
+SEAM_FRAMES = 10
 #: order of the Butterworth low-pass on the refiner's correction (run forwards and backwards: zero phase)
 LOWPASS_ORDER = 4
 
@@ -381,10 +383,13 @@ class StickGenPipeline:
             known = np.zeros((b, length, FEATURE_DIM), np.float32)
             frames = []
             for i in range(b):
+                origin, heading = canonical_transform(joints[i, start:]) if encoded else (np.zeros(3), 0.0)
+                origin[1] = self._window_floor(joints[i, start:start + known_count], inputs["actions"][i, start:end])
                 if encoded:
+                    window = joints[i, start:start + encoded] - np.array([0.0, origin[1], 0.0])
                     known[i, :encoded] = self.feature_stats.normalize(
-                        encode(joints[i, start:start + encoded], config.fps, contacts[i, start:start + encoded]))
-                frames.append(canonical_transform(joints[i, start:]) if encoded else (np.zeros(3), 0.0))
+                        encode(window, config.fps, contacts[i, start:start + encoded]))
+                frames.append((origin, heading))
             window_partner = np.zeros((b, length, 66), np.float32)
             if partner is not None:
                 for i, (origin, heading) in enumerate(frames):
@@ -398,6 +403,17 @@ class StickGenPipeline:
                 joints[i, start + known_count:end] = window_joints[known_count:]
                 contacts[i, start + known_count:end] = features[i, known_count:, CONTACTS] > 0.5
         return list(joints), list(contacts)
+
+    @staticmethod
+    def _window_floor(continued: np.ndarray, action_ids) -> float:
+        """Height (m) a generation window stands on: the lowest joint over the frames it continues from
+        (``continued [K, 22, 3]``, world) when its ``action_ids`` include an ascending action (a climb
+        starts where the last window left off, its features in the range the model was trained on), else 0.
+        """
+        ascending = {vocab.ACTIONS[int(i)].name for i in np.unique(np.asarray(action_ids))} & vocab.ASCENDING_ACTIONS
+        if not ascending or len(continued) == 0:
+            return 0.0
+        return max(float(continued[..., 1].min()), 0.0)
 
     def _plan_and_refine(self, inputs: dict, known: np.ndarray, frame_mask: np.ndarray, channel_mask: np.ndarray,
                          partner: np.ndarray | None, generator, sampling: tuple[int, float, float, float]):
@@ -421,16 +437,53 @@ class StickGenPipeline:
             known_features=known_t, known_mask=torch.as_tensor(frame_mask, dtype=torch.float32),
             partner_joints=torch.as_tensor(partner, dtype=torch.float32),
             has_partner=torch.as_tensor(np.any(partner != 0, axis=(1, 2)), dtype=torch.float32))).float()
+        pose = torch.as_tensor(join_seams(pose.numpy(), known, frame_mask))
         pose = pose * (1 - mask) + known_t * mask
         steps, guidance, strength, lowpass_hz = sampling
         if steps > 0:
             refined = denoise(self._denoise_fn, self.scheduler, pose, inputs["text"], steps, guidance, generator,
                               known=known_t, known_mask=mask, strength=strength, action_ids=inputs["actions"])
+            correction = (refined - pose).numpy()
             if lowpass_hz > 0:  # low-pass the correction of the plan, not the plan
-                correction = lowpass((refined - pose).numpy(), lowpass_hz, self.planner.config.fps)
-                refined = (pose + torch.as_tensor(correction)) * (1 - mask) + known_t * mask
-            pose = refined
+                correction = lowpass(correction, lowpass_hz, self.planner.config.fps)
+            correction = correction * seam_taper(frame_mask)[..., None]
+            pose = (pose + torch.as_tensor(correction)) * (1 - mask) + known_t * mask
         return pose
+
+
+def nearest_known(frame_mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For each frame of ``frame_mask [B, T]`` (bool, fully known frames): the nearest known frame's
+    index and the distance to it in frames, both ``[B, T]`` (distance ``inf`` in a row with none)."""
+    mask = np.asarray(frame_mask, bool)
+    index = np.arange(mask.shape[1])
+    nearest, distance = np.zeros(mask.shape, np.int64), np.full(mask.shape, np.inf)
+    for b, row in enumerate(mask):
+        if row.any():
+            gaps = np.abs(index[:, None] - np.flatnonzero(row)[None])
+            nearest[b], distance[b] = np.flatnonzero(row)[gaps.argmin(axis=1)], gaps.min(axis=1)
+    return nearest, distance
+
+
+def join_seams(plan: np.ndarray, known: np.ndarray, frame_mask: np.ndarray, frames: int = SEAM_FRAMES) -> np.ndarray:
+    """The planner's ``plan [B, T, D]`` continued from the ``known [B, T, D]`` frames (``frame_mask [B, T]``)
+    without a jump: the step between a known frame and the planned frame beside it is carried into the
+    frames that follow (or precede) it and fades out linearly over ``frames`` frames, so motion leaves
+    (and meets) the known frames where they are; known frames are the known values. (The planner's
+    outputs on the known frames themselves are no guide: it is not trained to reproduce them.)"""
+    nearest, distance = nearest_known(frame_mask)
+    fade = np.clip(1.0 - distance / frames, 0.0, 1.0)[..., None]
+    index = np.arange(plan.shape[1])
+    beside = np.clip(nearest + np.sign(index - nearest), 0, plan.shape[1] - 1)
+    rows = np.arange(len(plan))[:, None]
+    joined = plan + fade * (known[rows, nearest] - plan[rows, beside])
+    return np.where(np.asarray(frame_mask, bool)[..., None], known, joined).astype(plan.dtype)
+
+
+def seam_taper(frame_mask: np.ndarray, frames: int = SEAM_FRAMES) -> np.ndarray:
+    """Weight ``[B, T]`` of the refiner's correction per frame: 0 on known frames (``frame_mask [B, T]``),
+    rising linearly to 1 over the ``frames`` frames beside them, 1 in a window with none. The refined
+    motion then leaves the known frames along the (joined) plan and draws its correction in gradually."""
+    return np.clip(nearest_known(frame_mask)[1] / frames, 0.0, 1.0).astype(np.float32)
 
 
 def lowpass(signal: np.ndarray, cutoff_hz: float, fps: float) -> np.ndarray:

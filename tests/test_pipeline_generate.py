@@ -283,3 +283,57 @@ def test_lowpass_keeps_slow_motion_and_removes_frame_noise():
     assert 0.95 < np.abs(out[0, middle, 0]).max() <= 1.01  # a 2 Hz wave keeps its amplitude below a 3 Hz cutoff
     assert np.abs(out[0, middle, 1]).max() < 0.02  # 10 Hz noise is gone
     assert lowpass(np.ones((2, 3, 4), np.float32), 3.0, 25.0) == pytest.approx(1.0)  # clips of any length
+
+
+def test_a_climb_goes_on_up_across_generation_windows(pipe):
+    """Each later window of a climb is encoded standing on the height reached (the model's range) and
+    its output is put back there; other actions' windows stand on the ground."""
+    from stickgen.features import decode, encode
+
+    fps, size = pipe.planner.config.fps, pipe.planner.config.max_frames
+    seen = []
+
+    def rising_then_holding(inputs, known, frame_mask, channel_mask, partner, generator, sampling):
+        """A fake planner+refiner: the first window climbs 1.5 m; a later one holds its last known frame."""
+        b, length = inputs["actions"].shape
+        seen.append(pipe.feature_stats.denormalize(known.astype(np.float64)))
+        if frame_mask.any():
+            last = int(np.flatnonzero(frame_mask[0])[-1])
+            features = np.concatenate([known[:, :last + 1], np.repeat(known[:, last:last + 1], length - last - 1, 1)], 1)
+            return torch.as_tensor(features)
+        joints = np.repeat(S.rest_pose()[None], length, axis=0)
+        joints[..., 1] += np.linspace(0.0, 1.5, length)[:, None]
+        return torch.as_tensor(pipe.feature_stats.normalize(encode(joints, fps))[None].astype(np.float32))
+
+    pipe._plan_and_refine = rising_then_holding
+    try:
+        climb = pipe(plan_from_actions(["climbing"], "a kid climbs a ladder", duration=1.6 * size / fps), seed=0)
+        seen_climb, seen[:] = list(seen), []
+        pipe(plan_from_actions(["walk"], "a man walks", duration=1.6 * size / fps), seed=0)
+    finally:
+        del pipe._plan_and_refine
+    lowest = climb.actors[0].joints[..., 1].min(axis=1)
+    assert lowest[-1] > 1.2 and np.diff(lowest).min() > -0.02  # holds the reached height, no drop at the seam
+    continued = decode(seen_climb[1][0], fps)[:pipe.planner.config.window_overlap]
+    assert continued[..., 1].min() == pytest.approx(0.0, abs=1e-6)  # the model sees the climber on its floor
+    walked = decode(seen[1][0], fps)[:pipe.planner.config.window_overlap]
+    assert walked[..., 1].min() > 1.0  # a walk's window is encoded at its world height (the ground is 0)
+
+
+def test_seams_join_the_plan_to_known_frames_and_fade_the_refiner_in():
+    from stickgen.pipeline import join_seams, seam_taper
+
+    known = np.zeros((1, 30, 2), np.float32)
+    known[0, :10] = 1.0  # a continued window: 10 known frames at 1.0
+    plan = np.full((1, 30, 2), 3.0, np.float32)
+    plan[0, :10] = -5.0  # what the planner puts on the known frames is ignored
+    frame_mask = np.arange(30)[None] < 10
+    joined = join_seams(plan, known, frame_mask, frames=10)
+    assert joined.dtype == np.float32 and np.array_equal(joined[0, :10], known[0, :10])
+    np.testing.assert_allclose(joined[0, 10:21, 0], 3.0 - 2.0 * np.clip(1 - np.arange(1, 12) / 10, 0, 1), atol=1e-6)
+    assert np.abs(np.diff(joined[0, 9:, 0])).max() <= 0.2 + 1e-6  # no jump from 1.0 to 3.0 at the seam
+    taper = seam_taper(frame_mask, frames=10)
+    np.testing.assert_allclose(taper[0, [0, 9, 10, 14, 19, 29]], [0, 0, 0.1, 0.5, 1, 1], atol=1e-6)
+    assert np.array_equal(seam_taper(np.zeros((2, 5), bool)), np.ones((2, 5)))  # a first window: all refined
+    kept_end = np.arange(30)[None] >= 25  # an in-between edit keeps later frames: the plan meets them too
+    assert join_seams(plan, known, kept_end, frames=10)[0, 24, 0] == pytest.approx(3.0 - 3.0 * 0.9)
