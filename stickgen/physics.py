@@ -3,7 +3,9 @@
 :func:`postprocess` runs, in order: a rigid skeleton (bone lengths by
 :func:`stickgen.skeleton.make_rigid`, then the hip and collar triangles by
 :func:`stickgen.export.kinematics.fit_to_skeleton`, so BVH/glTF hold the clip exactly), the clip onto
-the ground (:func:`stickgen.skeleton.put_on_ground`), foot locking during contacts (planted ankles held
+the ground (:func:`stickgen.skeleton.put_on_ground`), for bodies not meant to stay in the air a
+settle onto the ground once a second (:func:`settle`) and airborne stretches lowered to a free-fall arc
+(:func:`free_fall`), foot locking during contacts (planted ankles held
 still, the leg re-solved with two-bone IK so bones keep their lengths) and removal of any remaining
 ground penetration (a smooth per-frame lift). The last two steps keep the skeleton rigid: IK only turns
 leg bones below the hip and the lift moves whole frames. :func:`quality_metrics` measures bone-length
@@ -29,6 +31,10 @@ LEGS = (
 PLAUSIBLE_CONTACT_HEIGHT = (0.18, 0.10)
 PLAUSIBLE_CONTACT_SPEED = 1.0
 PLAUSIBLE_CONTACT_SPAN = 2
+#: free-fall acceleration (m/s^2) that bounds how long a jump can stay up (:func:`free_fall`)
+GRAVITY = 9.81
+#: a body whose lowest joint is at most this high (m) is on the ground for :func:`free_fall`
+GROUND_CLEARANCE = 0.03
 
 
 def _runs(flags: np.ndarray) -> list[tuple[int, int]]:
@@ -122,6 +128,31 @@ def settle(joints: np.ndarray, fps: float, window: float = 1.0) -> np.ndarray:
     return out
 
 
+def free_fall(joints: np.ndarray, fps: float, clearance: float = GROUND_CLEARANCE, ease: int = 5) -> np.ndarray:
+    """Bring airborne stretches down along a free-fall arc: ``[T, 22, 3] -> [T, 22, 3]``.
+
+    A stretch is a run of frames whose lowest joint is above ``clearance``. Its body may be no higher
+    than a jump that peaks at the stretch's highest frame allows: ``clearance + h - g/2 (t - t_peak)^2``
+    (``h`` the peak's height above the clearance). Frames above that arc are lowered; the drop is eased
+    like :func:`remove_penetration`'s lift (a running maximum then a running mean over ``ease`` frames),
+    never less than the arc needs and never more than the frame's own height. A generated hover of a
+    second comes down to a hop; a jump that follows the arc keeps its flight.
+    """
+    joints = np.asarray(joints, dtype=np.float64)
+    lowest = joints[..., 1].min(axis=1)
+    seconds = np.arange(len(joints)) / fps
+    need = np.zeros(len(joints))
+    for start, end in _runs(lowest > clearance):
+        peak = start + int(np.argmax(lowest[start:end]))
+        rise = np.maximum(lowest[peak] - clearance - 0.5 * GRAVITY * (seconds[start:end] - seconds[peak]) ** 2, 0.0)
+        need[start:end] = np.maximum(lowest[start:end] - clearance - rise, 0.0)
+    drop = uniform_filter1d(maximum_filter1d(need, ease, mode="nearest"), ease, mode="nearest")
+    drop = np.minimum(np.maximum(drop, need), np.maximum(lowest, 0.0))
+    out = joints.copy()
+    out[..., 1] -= drop[:, None]
+    return out
+
+
 def postprocess(joints: np.ndarray, fps: float, contacts: np.ndarray | None = None,
                 lengths: np.ndarray | None = None, settle_window: float | None = None) -> np.ndarray:
     """Rigid skeleton, grounded, feet locked during contacts, no penetration: ``[T, 22, 3] -> [T, 22, 3]``.
@@ -132,12 +163,13 @@ def postprocess(joints: np.ndarray, fps: float, contacts: np.ndarray | None = No
     marks a swinging foot as planted would otherwise pin it for the whole clip); without them,
     :func:`stickgen.skeleton.foot_contacts` of the grounded clip.
     ``lengths: [21]`` fixes bone lengths (default: each bone's median). ``settle_window`` (seconds), if
-    given, also brings the body down to the ground once per window (:func:`settle`; not for actions
-    that are meant to stay in the air).
+    given, also brings the body down to the ground once per window (:func:`settle`) and airborne
+    stretches down to a free-fall arc (:func:`free_fall`); neither is for actions that are meant to stay
+    in the air.
     """
     joints = put_on_ground(fit_to_skeleton(make_rigid(joints, lengths)))
     if settle_window is not None:
-        joints = settle(joints, fps, settle_window)
+        joints = free_fall(settle(joints, fps, settle_window), fps)
     if contacts is None:
         contacts = foot_contacts(joints, fps)
     else:

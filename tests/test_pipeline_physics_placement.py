@@ -90,6 +90,28 @@ def test_settle_brings_a_drifting_body_down_but_keeps_a_short_jump():
     assert walking[64:86, :, 1].min(axis=1).max() < 0.02 and P.postprocess(clip, 25)[70, :, 1].min() > 0.2
 
 
+def test_free_fall_cuts_a_hover_to_a_hop_and_keeps_a_real_jump():
+    clip = np.broadcast_to(S.rest_pose(), (150, 22, 3)).copy()
+    clip[:, :, 1] -= clip[:, :, 1].min()
+    clip[30:35, :, 1] += np.linspace(0.0, 0.3, 5)[:, None]  # takes off, then hovers 0.3 m up for 1.4 s
+    clip[35:70, :, 1] += 0.3
+    clip[70:75, :, 1] += np.linspace(0.3, 0.0, 6)[1:, None]  # and lands
+    flight = np.sqrt(2 * 0.3 / P.GRAVITY)  # half the airtime of a 0.3 m jump
+    t = np.arange(-12, 13) / 25
+    arc = np.maximum(0.3 - 0.5 * P.GRAVITY * t ** 2, 0.0)  # a real 0.5 s jump, peaking at frame 112
+    clip[100:125, :, 1] += arc[:, None]
+    out = P.free_fall(clip, 25)
+    lowest = out[..., 1].min(axis=1)
+    assert lowest.min() >= -1e-12 and lowest.max() == pytest.approx(0.3)  # the peak stays, nothing sinks
+    airborne = [end - start for start, end in P._runs(lowest[:90] > 0.05)]
+    assert len(airborne) == 1 and airborne[0] / 25 < 2 * flight + 0.3  # under 0.8 s in the air, not 1.6
+    np.testing.assert_allclose(lowest[100:125], arc, atol=0.03)  # a jump that obeys gravity flies on
+    np.testing.assert_allclose(out[..., [0, 2]], clip[..., [0, 2]])  # only vertical moves
+    assert np.abs(np.diff(out[:, 0, 1])).max() <= np.abs(np.diff(clip[:, 0, 1])).max() + 1e-9  # eased, no cut
+    held = P.postprocess(clip, 25)  # without a settle window (flying, swimming, climbing) it stays up
+    assert held[50, :, 1].min() > 0.25 and P.postprocess(clip, 25, settle_window=1.0)[50, :, 1].min() < 0.05
+
+
 def test_postprocess_makes_a_loose_skeleton_exactly_exportable(tmp_path, caplog):
     clip = crouched_clip()
     wobble = np.sin(np.linspace(0, 8, 100))
