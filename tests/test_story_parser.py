@@ -132,6 +132,8 @@ def test_speech_with_quotes_and_verbs():
     ("a girl runs. dolly in on her", "dolly", "in"),
     ("a man walks. The camera pans left", "pan", "left"),
     ("tracking shot of a boy running", "track", None),
+    ("The camera dollies in slowly as a man reads a book.", "dolly", "in"),
+    ("Pan across as a kid plays catch.", "pan", "right"),
 ])
 def test_camera_words(prompt, move, direction):
     script = parse_prompt(prompt, 6.0)
@@ -345,3 +347,10 @@ def test_a_clause_of_only_direction_words_joins_the_action_before_it(prompt, act
 def test_as_fast_as_their_legs_allow_is_a_sprint_and_stepping_to_the_beat_is_dancing():
     assert sequence("Somebody runs as fast as their legs allow, then takes a seat.") == ["sprint", "sit"]
     assert sequence("A child steps from side to side to the beat, then bounces to the beat.") == ["dance"]
+
+
+def test_as_joins_a_clause_only_before_a_person_and_a_verb():
+    both = parse_prompt("The camera dollies in slowly as a man reads a book.", 6.0)
+    assert [(a.character, a.action) for a in both.scenes[0].actions] == [("Man", "reading")]
+    costume = parse_prompt("A man dressed as a pirate dances.", 6.0)
+    assert [(a.character, a.action) for a in costume.scenes[0].actions] == [("Man", "dance")]

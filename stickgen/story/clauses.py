@@ -172,12 +172,22 @@ def _connector(low: list[str], current: list[str]) -> tuple[str, int] | None:
         for phrase in words:
             parts = phrase.split()
             if low[:len(parts)] == parts:
-                if phrase == "as" and (not current or len(low) < 2 or low[1] in ("well", "if", "a", "an")):
+                if phrase == "as" and not _as_opens_clause(low, current):
                     return None
                 return kind, len(parts)
     if low[0] in CLAUSE_BREAKS:
         return ("seq" if low[0] in ("when", "until", "after") else "and"), 1
     return None
+
+
+def _as_opens_clause(low: list[str], current: list[str]) -> bool:
+    """Whether "as" at ``low[0]`` joins a simultaneous clause: not "as well"/"as if", and "as a(n) ..." only
+    when a person noun and a verb follow ("as a man reads", not "dressed as a pirate dances")."""
+    if not current or len(low) < 2 or low[1] in ("well", "if"):
+        return False
+    if low[1] in ("a", "an"):
+        return len(low) > 3 and lx.lemma(low[2]) in lx.ACTOR_NOUNS and is_verb(low[3])
+    return True
 
 
 def _merge_compound_subjects(clauses: list[Clause]) -> list[Clause]:

@@ -280,13 +280,13 @@ CAMERA_PHRASES = (
     ("tracking shot", "track", None), ("tracks", "track", None), ("track", "track", None),
     ("follows", "track", None), ("follow", "track", None), ("pans left", "pan", "left"),
     ("pans right", "pan", "right"), ("pan left", "pan", "left"), ("pan right", "pan", "right"),
-    ("pan", "pan", "right"), ("crane shot", "crane", "up"), ("crane", "crane", "up"),
+    ("pans across", "pan", "right"), ("pan across", "pan", "right"), ("pan", "pan", "right"), ("crane shot", "crane", "up"), ("crane", "crane", "up"),
     ("rises", "crane", "up"), ("from above", "crane", "up"), ("bird's eye", "crane", "up"),
     ("static", "static", None), ("wide shot", "static", None), ("still camera", "static", None),
 )
 #: film phrases that mean a shot wherever they appear (the others need "the camera" as the subject)
 FILM_PHRASES = {"close-up", "close up", "closeup", "zoom in", "zoom out", "dolly in", "dolly out", "push in",
-                "tracking shot", "crane shot", "wide shot", "bird's eye", "pan left", "pan right"}
+                "tracking shot", "crane shot", "wide shot", "bird's eye", "pan left", "pan right", "pan across"}
 #: words before "camera" that make it a place ("walks toward the camera"), not the subject of a shot
 TARGET_PREPOSITIONS = {"toward", "towards", "to", "at", "from", "into", "facing", "past", "behind"}
 
