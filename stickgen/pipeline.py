@@ -21,8 +21,8 @@ Saved folder (``save_pretrained``)::
 each. ``lowpass_hz`` is the cutoff of a zero-phase Butterworth low-pass (:func:`lowpass`) applied to the
 refiner's correction of the plan (refined minus planned features), never to the plan itself: it removes
 the frame-to-frame noise a few-step sampler leaves while passing the correction's content below the
-cutoff almost unchanged (a wave at 2 Hz keeps its amplitude, which a Gaussian of the same noise
-suppression would halve).
+cutoff almost unchanged (a 2 Hz wave keeps its amplitude; the Gaussian used before, σ 2 frames, kept
+60% of it).
 """
 from __future__ import annotations
 

@@ -299,7 +299,8 @@ def test_a_climb_goes_on_up_across_generation_windows(pipe):
         seen.append(pipe.feature_stats.denormalize(known.astype(np.float64)))
         if frame_mask.any():
             last = int(np.flatnonzero(frame_mask[0])[-1])
-            features = np.concatenate([known[:, :last + 1], np.repeat(known[:, last:last + 1], length - last - 1, 1)], 1)
+            held = np.repeat(known[:, last:last + 1], length - last - 1, axis=1)
+            features = np.concatenate([known[:, :last + 1], held], axis=1)
             return torch.as_tensor(features)
         joints = np.repeat(S.rest_pose()[None], length, axis=0)
         joints[..., 1] += np.linspace(0.0, 1.5, length)[:, None]

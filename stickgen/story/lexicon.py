@@ -280,7 +280,8 @@ CAMERA_PHRASES = (
     ("tracking shot", "track", None), ("tracks", "track", None), ("track", "track", None),
     ("follows", "track", None), ("follow", "track", None), ("pans left", "pan", "left"),
     ("pans right", "pan", "right"), ("pan left", "pan", "left"), ("pan right", "pan", "right"),
-    ("pans across", "pan", "right"), ("pan across", "pan", "right"), ("pan", "pan", "right"), ("crane shot", "crane", "up"), ("crane", "crane", "up"),
+    ("pans across", "pan", "right"), ("pan across", "pan", "right"), ("pan", "pan", "right"),
+    ("crane shot", "crane", "up"), ("crane", "crane", "up"),
     ("rises", "crane", "up"), ("from above", "crane", "up"), ("bird's eye", "crane", "up"),
     ("static", "static", None), ("wide shot", "static", None), ("still camera", "static", None),
 )
