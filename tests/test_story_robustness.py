@@ -46,3 +46,17 @@ def test_embedding_matcher_maps_unseen_verbs_and_refuses_nonsense():
     script = parse_prompt("a woman boogies", 4.0, matcher=match)
     assert script.scenes[0].actions[0].action == "dance" and script.warnings == []
     assert set(vocab.ACTION_NAMES) >= {match(t) for t in ("does a cartwheel", "lies on the floor")} - {None}
+
+
+def test_a_prompt_far_longer_than_the_clip_keeps_its_first_steps_and_says_so():
+    sentence = "A man walks to the park, then sits down, then reads a book, then stands up and waves. "
+    script = parse_prompt(sentence * 40, 10.0)
+    actions = [a for a in script.scenes[0].actions if a.character == script.characters[0].name]
+    assert [a.action for a in actions][:2] == ["walk", "sit"]
+    assert min(a.end - a.start for a in actions) >= 0.4  # no blur of one-frame actions
+    cut = [w for w in script.warnings if "fit in 10 s" in w]
+    assert len(cut) == 1 and "longer duration" in cut[0]
+    assert len(script.warnings) == len(set(script.warnings))
+    short = parse_prompt(sentence, 10.0)  # a prompt that fits loses nothing
+    assert [a.action for a in short.scenes[0].actions] == ["walk", "sit", "reading", "stand", "wave"]
+    assert short.warnings == []

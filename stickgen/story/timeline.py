@@ -2,7 +2,8 @@
 
 Each beat lasts the longest nominal length of the actions in it (``lexicon.NOMINAL_SECONDS``, or what
 "for 3 seconds" asked); beats are then stretched together to fill the clip, keeping explicit lengths where
-they fit. A character with nothing to do in a beat keeps a held posture (sitting, dancing, swimming...) or
+they fit. A prompt that would squeeze its beats below a quarter of their length keeps the first ones that
+fit and says so in the script's warnings. A character with nothing to do in a beat keeps a held posture (sitting, dancing, swimming...) or
 stands idle, and one that must be on its feet for an action after sitting, kneeling or lying first stands up.
 """
 from __future__ import annotations
@@ -21,6 +22,15 @@ if TYPE_CHECKING:
 ROW_SPACING = 1.5  # metres between neighbours standing in a row
 TEAM_GAP = 5.0  # metres between two facing teams
 SHOT_SECONDS = 2.0  # a beat holding only a camera move
+#: beats may be squeezed to this share of their nominal length to fit the clip; later beats are left out
+MIN_TIME_SCALE = 0.25
+
+
+def beats_that_fit(nominal: list[float], duration: float) -> int:
+    """How many leading beats (``nominal`` seconds each) fit in ``duration`` when each may be squeezed to
+    :data:`MIN_TIME_SCALE` of its length; at least one."""
+    squeezed = np.cumsum(nominal) * MIN_TIME_SCALE
+    return max(1, int(np.searchsorted(squeezed, duration + 1e-9, side="right")))
 
 
 def beat_bounds(nominal: list[float], explicit: list[bool], duration: float) -> np.ndarray:
@@ -57,6 +67,14 @@ def build_script(story: _Story, prompt: str, duration: float) -> Script:
         in_beat = [s for s in story.steps if s.beat == b]
         explicit.append(any(s.seconds for s in in_beat))
         nominal.append(max([s.seconds or lx.NOMINAL_SECONDS[s.action or "idle"] for s in in_beat] or [SHOT_SECONDS]))
+    fit = beats_that_fit(nominal, duration)
+    if fit < len(nominal):  # a prompt far longer than the clip: its first beats, not a blur of all of them
+        story.cast.warnings.append(f"the prompt describes {len(nominal)} steps (about {sum(nominal):.0f} s); the "
+                                   f"first {fit} fit in {duration:g} s, the rest are left out (ask for a longer "
+                                   "duration to keep them)")
+        story.steps = [s for s in story.steps if s.beat < fit]
+        story.shots = [s for s in story.shots if s.beat is None or s.beat < fit]
+        nominal, explicit = nominal[:fit], explicit[:fit]
     bounds = beat_bounds(nominal, explicit, duration)
     names = [c.name for c in story.cast.characters]
     scene = ScriptScene(0.0, duration, prompt)
@@ -69,7 +87,7 @@ def build_script(story: _Story, prompt: str, duration: float) -> Script:
     scene.objects = [SceneObject(kind, size=lx.OBJECTS_SIZE[kind], near=names[actor]) for kind, actor in story.props]
     title = prompt if len(prompt) <= 60 else prompt[:57].rstrip() + "..."
     return Script(title, prompt, float(duration), story.cast.characters, [scene], _layout(story),
-                  list(story.cast.warnings))
+                  list(dict.fromkeys(story.cast.warnings)))  # each warning once
 
 
 def _actor_tracks(story: _Story, actor: int, bounds: np.ndarray, names: list[str], scene: ScriptScene) -> None:
