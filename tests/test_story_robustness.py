@@ -60,3 +60,5 @@ def test_a_prompt_far_longer_than_the_clip_keeps_its_first_steps_and_says_so():
     short = parse_prompt(sentence, 10.0)  # a prompt that fits loses nothing
     assert [a.action for a in short.scenes[0].actions] == ["walk", "sit", "reading", "stand", "wave"]
     assert short.warnings == []
+    brief = parse_prompt("someone does a short dance move and spins around once.", 1.6)  # a 1.6 s test clip
+    assert [a.action for a in brief.scenes[0].actions] == ["walk", "dance"]  # 0.8 s each is still enough

@@ -2,8 +2,8 @@
 
 Each beat lasts the longest nominal length of the actions in it (``lexicon.NOMINAL_SECONDS``, or what
 "for 3 seconds" asked); beats are then stretched together to fill the clip, keeping explicit lengths where
-they fit. A prompt that would squeeze its beats below a quarter of their length keeps the first ones that
-fit and says so in the script's warnings. A character with nothing to do in a beat keeps a held posture (sitting, dancing, swimming...) or
+they fit. A prompt that would squeeze its beats below a quarter of their length and under 0.4 s keeps the
+first ones that fit and says so in the script's warnings. A character with nothing to do in a beat keeps a held posture (sitting, dancing, swimming...) or
 stands idle, and one that must be on its feet for an action after sitting, kneeling or lying first stands up.
 """
 from __future__ import annotations
@@ -22,15 +22,19 @@ if TYPE_CHECKING:
 ROW_SPACING = 1.5  # metres between neighbours standing in a row
 TEAM_GAP = 5.0  # metres between two facing teams
 SHOT_SECONDS = 2.0  # a beat holding only a camera move
-#: beats may be squeezed to this share of their nominal length to fit the clip; later beats are left out
+#: beats may be squeezed to this share of their nominal length to fit the clip, or further while the
+#: shortest still lasts MIN_BEAT_SECONDS; beats that fit neither way are left out
 MIN_TIME_SCALE = 0.25
+MIN_BEAT_SECONDS = 0.4
 
 
 def beats_that_fit(nominal: list[float], duration: float) -> int:
-    """How many leading beats (``nominal`` seconds each) fit in ``duration`` when each may be squeezed to
-    :data:`MIN_TIME_SCALE` of its length; at least one."""
-    squeezed = np.cumsum(nominal) * MIN_TIME_SCALE
-    return max(1, int(np.searchsorted(squeezed, duration + 1e-9, side="right")))
+    """How many leading beats (``nominal`` seconds each) fit in ``duration``: scaled alike to fill it, each
+    keeps :data:`MIN_TIME_SCALE` of its length or the shortest lasts :data:`MIN_BEAT_SECONDS`; at least one."""
+    total = np.cumsum(nominal)
+    shortest = np.minimum.accumulate(nominal) * duration / total
+    fits = (total * MIN_TIME_SCALE <= duration + 1e-9) | (shortest >= MIN_BEAT_SECONDS)
+    return max(1, int(np.argmin(fits)) if not fits.all() else len(fits))
 
 
 def beat_bounds(nominal: list[float], explicit: list[bool], duration: float) -> np.ndarray:
