@@ -2,14 +2,14 @@
 
 :func:`postprocess` runs, in order: a rigid skeleton (bone lengths by
 :func:`stickgen.skeleton.make_rigid`, then the hip and collar triangles by
-:func:`stickgen.export.kinematics.fit_to_skeleton`, so BVH/glTF hold the clip exactly), the clip onto
-the ground (:func:`stickgen.skeleton.put_on_ground`), for bodies not meant to stay in the air a
-settle onto the ground once a second (:func:`settle`) and airborne stretches lowered to a free-fall arc
-(:func:`free_fall`), foot locking during contacts (planted ankles held
-still, the leg re-solved with two-bone IK so bones keep their lengths) and removal of any remaining
-ground penetration (a smooth per-frame lift). The last two steps keep the skeleton rigid: IK only turns
-leg bones below the hip and the lift moves whole frames. :func:`quality_metrics` measures bone-length
-drift, penetration, foot skating and floating, so each step's effect is measured rather than assumed.
+:func:`stickgen.export.kinematics.fit_to_skeleton`, so BVH/glTF hold the clip exactly), the clip onto the
+ground (:func:`stickgen.skeleton.put_on_ground`), for bodies not meant to stay in the air a settle onto
+the ground once a second (:func:`settle`) and airborne stretches lowered to a free-fall arc
+(:func:`free_fall`), foot locking during contacts (planted ankles held still, the leg re-solved with
+two-bone IK so bones keep their lengths) and removal of any remaining ground penetration (a smooth
+per-frame lift). The last two steps keep the skeleton rigid: IK only turns leg bones below the hip and
+the lift moves whole frames. :func:`quality_metrics` measures bone-length drift, penetration, foot
+skating and floating, so each step's effect is measured rather than assumed.
 """
 from __future__ import annotations
 

@@ -1,10 +1,11 @@
 """Beats to seconds: the parser's steps become the timed tracks and layout of a :class:`Script`.
 
 Each beat lasts the longest nominal length of the actions in it (``lexicon.NOMINAL_SECONDS``, or what
-"for 3 seconds" asked); beats are then stretched together to fill the clip, keeping explicit lengths where
-they fit. A prompt that would squeeze its beats below a quarter of their length and under 0.4 s keeps the
-first ones that fit and says so in the script's warnings. A character with nothing to do in a beat keeps a held posture (sitting, dancing, swimming...) or
-stands idle, and one that must be on its feet for an action after sitting, kneeling or lying first stands up.
+"for 3 seconds" asked); beats are then stretched together to fill the clip, keeping explicit lengths
+where they fit. A prompt that would squeeze its beats below a quarter of their length and under 0.4 s
+keeps the first ones that fit and says so in the script's warnings. A character with nothing to do in a
+beat keeps a held posture (sitting, dancing, swimming...) or stands idle, and one that must be on its
+feet for an action after sitting, kneeling or lying first stands up.
 """
 from __future__ import annotations
 
