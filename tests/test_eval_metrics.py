@@ -2,6 +2,7 @@
 import numpy as np
 import pytest
 
+from stickgen import vocab
 from stickgen.eval import metrics
 
 
@@ -119,3 +120,11 @@ def test_r_precision_does_not_reward_duplicate_motions():
     motion = np.zeros((64, 4))
     top = metrics.r_precision(text, motion, batch_size=32, repeats=2)
     assert [t.mean for t in top] == pytest.approx([1 / 32, 2 / 32, 3 / 32])
+
+
+def test_action_confusion_counts_what_each_action_is_read_as():
+    walk, wave, idle = (vocab.action_id(n) for n in ("walk", "wave", "idle"))
+    labels = [np.array([walk] * 4 + [wave] * 4), np.array([wave] * 6)]
+    predicted = [np.array([walk] * 4 + [idle] * 3 + [wave]), np.array([wave] * 4 + [idle] * 2)]
+    assert metrics.action_confusion(labels, predicted) == {"walk": {"walk": 1}, "wave": {"idle": 1, "wave": 1}}
+    assert metrics.action_accuracy(labels, predicted) == pytest.approx(2 / 3)

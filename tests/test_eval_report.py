@@ -65,6 +65,10 @@ def test_report_command_end_to_end(tiny_pipeline, tmp_path):
     assert camera["suite"] == "camera" and camera["total"] == 6 and 0 <= camera["passed"] <= 6
     markdown = (out / "report.md").read_text()
     assert "| real test motions |" in markdown and "## Quality bar" in markdown and "**FAIL**" in markdown
+    confusion = pipeline["action_confusion"]  # an untrained pipeline misses actions, and the report lists them
+    assert sum(row.get(name, 0) for name, row in confusion.items()) / sum(
+        sum(row.values()) for row in confusion.values()) == pytest.approx(pipeline["action_accuracy"])
+    assert "## Actions the full pipeline's clips miss" in markdown
     for name in ("fid", "r_precision_top3", "foot_skating", "jerk", "suites"):
         image = np.asarray(Image.open(out / f"{name}.png").convert("L"))
         assert image.shape[1] == 760 and (image < 128).mean() > 0.005, name

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .. import vocab
+
 
 @dataclass(frozen=True)
 class Interval:
@@ -145,17 +147,25 @@ def segment_majority(labels: np.ndarray, predicted: np.ndarray) -> tuple[np.ndar
     return intended, recognised
 
 
+def action_confusion(labels: list[np.ndarray], predicted: list[np.ndarray]) -> dict[str, dict[str, int]]:
+    """``{intended action: {recognised action: segments}}`` over every action segment of every clip
+    (``labels[i]: [T_i]`` the intended per-frame action ids; a segment is recognised as its majority
+    predicted label)."""
+    if not labels or len(labels) != len(predicted):
+        raise ValueError("action scoring needs equally many (non-zero) label and prediction arrays")
+    table: dict[str, dict[str, int]] = {}
+    for clip_labels, clip_predicted in zip(labels, predicted):
+        for intended, recognised in zip(*segment_majority(clip_labels, clip_predicted)):
+            row = table.setdefault(vocab.ACTION_NAMES[intended], {})
+            row[vocab.ACTION_NAMES[recognised]] = row.get(vocab.ACTION_NAMES[recognised], 0) + 1
+    return table
+
+
 def action_accuracy(labels: list[np.ndarray], predicted: list[np.ndarray]) -> float:
     """Action-recognition accuracy: over every action segment of every clip (``labels[i]: [T_i]`` the
     intended per-frame actions), the share whose majority predicted label equals the intended one."""
-    if not labels or len(labels) != len(predicted):
-        raise ValueError("action_accuracy needs equally many (non-zero) label and prediction arrays")
-    hits = total = 0
-    for clip_labels, clip_predicted in zip(labels, predicted):
-        intended, recognised = segment_majority(clip_labels, clip_predicted)
-        hits += int((intended == recognised).sum())
-        total += len(intended)
-    return hits / total
+    table = action_confusion(labels, predicted)
+    return sum(row.get(name, 0) for name, row in table.items()) / sum(sum(row.values()) for row in table.values())
 
 
 def action_sequence(labels: np.ndarray) -> list[int]:

@@ -91,6 +91,7 @@ def score_system(clips: list[np.ndarray], cases: list[EvalCase], text_emb: np.nd
     out["fid"] = metrics.frechet_distance(motion_emb, reference_emb)
     out["diversity"] = metrics.diversity(motion_emb, seed=settings.seed)
     out["action_accuracy"] = metrics.action_accuracy(labels, predicted)
+    out["action_confusion"] = metrics.action_confusion(labels, predicted)
     real = [i for i, c in enumerate(cases) if c.source != "synthetic"]
     if real:
         out["action_accuracy_real_texts"] = metrics.action_accuracy([labels[i] for i in real],

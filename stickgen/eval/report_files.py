@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 
 from .plots import bar_chart
-from .report import REAL
+from .report import PIPELINE, REAL
 
 
 def _fmt(value: Any, scale: float = 1.0, digits: int = 3) -> str:
@@ -61,6 +61,7 @@ def markdown(report: dict[str, Any], notes: str | None = None) -> str:
     lines += _table(["check", "value", "target", "verdict"],
                     [[c["check"], _fmt(c["value"]), _fmt(c["target"]), verdict[c["passed"]]]
                      for c in report["quality_bar"]])
+    lines += _missed_actions(rows.get(PIPELINE, {}).get("action_confusion"))
     if report.get("suites"):
         lines += ["", "## Prompt suites (full pipeline)", ""]
         lines += _table(["suite", "pass rate", "passed", "failed items"],
@@ -74,6 +75,23 @@ def markdown(report: dict[str, Any], notes: str | None = None) -> str:
         lines += ["", notes.strip()]
     lines += ["", "## Timings (s)", ""] + [f"- {k}: {v:.1f}" for k, v in report["timings"].items()]
     return "\n".join(lines) + "\n"
+
+
+def _missed_actions(confusion: dict[str, dict[str, int]] | None) -> list[str]:
+    """Markdown lines: the actions whose segments the full pipeline's clips are not all recognised as,
+    fewest recognised first, with what the evaluator reads instead (``confusion``: see
+    :func:`stickgen.eval.metrics.action_confusion`)."""
+    share = {name: row.get(name, 0) / sum(row.values()) for name, row in (confusion or {}).items()}
+    missed = sorted((name for name in share if share[name] < 1), key=lambda name: (share[name], name))
+    if not missed:
+        return []
+    rows = []
+    for name in missed:
+        instead = sorted(((n, k) for n, k in confusion[name].items() if n != name), key=lambda item: -item[1])
+        rows.append([name, str(sum(confusion[name].values())), _fmt(share[name], 1, 2),
+                     ", ".join(f"{n} ({k})" for n, k in instead[:3])])
+    return ["", "## Actions the full pipeline's clips miss (action segments of the test cases)", "",
+            *_table(["action", "segments", "recognised", "read instead as (segments)"], rows)]
 
 
 def _jsonable(value: Any) -> Any:
