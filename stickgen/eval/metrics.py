@@ -156,8 +156,8 @@ def action_confusion(labels: list[np.ndarray], predicted: list[np.ndarray]) -> d
     table: dict[str, dict[str, int]] = {}
     for clip_labels, clip_predicted in zip(labels, predicted):
         for intended, recognised in zip(*segment_majority(clip_labels, clip_predicted)):
-            row = table.setdefault(vocab.ACTION_NAMES[intended], {})
-            row[vocab.ACTION_NAMES[recognised]] = row.get(vocab.ACTION_NAMES[recognised], 0) + 1
+            row, read = table.setdefault(vocab.ACTION_NAMES[intended], {}), vocab.ACTION_NAMES[recognised]
+            row[read] = row.get(read, 0) + 1
     return table
 
 
