@@ -24,6 +24,9 @@ import numpy as np
 RESULTS = Path(__file__).parent / "results"
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # datasets_scripts is not installed
 
+from stickgen import sampling as sampling_options  # noqa: E402
+from stickgen.sampling import Sampling  # noqa: E402
+
 
 def majority_labels(evaluator, clips: list[np.ndarray], intended: list[np.ndarray], fps: float) -> list[str]:
     """The evaluator's majority label of each one-action clip (``clips[i]: [T, 22, 3]``, ``intended[i]: [T]``)."""
@@ -73,15 +76,14 @@ def action_plans(duration: float) -> list:
     return plans
 
 
-def recognition(pipe, evaluator, sampling: tuple[int, float, float, float], seeds: int,
+def recognition(pipe, evaluator, sampling: Sampling, seeds: int,
                 duration: float) -> tuple[dict[str, float], dict[str, list[str]]]:
     """Share of ``seeds`` clips per action whose majority evaluator label is the intended action, and the
-    labels read instead. ``sampling``: ``(num_inference_steps, guidance_scale, strength, lowpass_hz)``."""
+    labels read instead, with the pipeline's ``sampling`` settings."""
     plans = action_plans(duration)
     labels_per_seed = []
     for seed in range(seeds):
-        scenes = pipe(plans, seed=seed, num_inference_steps=sampling[0], guidance_scale=sampling[1],
-                      strength=sampling[2], lowpass_hz=sampling[3])
+        scenes = pipe(plans, seed=seed, **sampling._asdict())
         labels_per_seed.append(majority_labels(evaluator, [scene.actors[0].joints for scene in scenes],
                                                [plan.actors[0].action_ids for plan in plans], plans[0].fps))
     return tally(labels_per_seed)
@@ -125,9 +127,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--evaluator", default="models/stickgen-evaluator")
     parser.add_argument("--seeds", type=int, default=3)
     parser.add_argument("--duration", type=float, default=5.0)
-    parser.add_argument("--steps", type=int, help="refiner DDIM steps of the full pipeline (default: the model's)")
-    parser.add_argument("--guidance-scale", type=float, help="default: the model's recommendation")
-    parser.add_argument("--strength", type=float, help="default: the model's recommendation")
+    sampling_options.add_arguments(parser)  # the full pipeline's settings
     parser.add_argument("--sheet", type=Path, help="also write a per-action contact sheet PNG here")
     args = parser.parse_args(argv)
 
@@ -137,12 +137,11 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     pipe = StickGenPipeline.from_pretrained(args.model)
     evaluator = MotionTextEvaluator.from_pretrained(args.evaluator)
-    steps, guidance, strength, lowpass_hz = pipe.resolve_sampling(args.steps, args.guidance_scale, args.strength)
-    steps = steps or 10  # a planner-only recommendation: the full-pipeline column still refines
-    full, full_misread = recognition(pipe, evaluator, (steps, guidance, strength, lowpass_hz), args.seeds,
-                                     args.duration)
-    planner, planner_misread = recognition(pipe, evaluator, (0, guidance, strength, lowpass_hz), args.seeds,
-                                           args.duration)
+    sampling = pipe.resolve_sampling(**sampling_options.from_arguments(args))
+    if sampling.num_inference_steps < 1:  # a planner-only recommendation: the full-pipeline column still refines
+        sampling = sampling._replace(num_inference_steps=10)
+    full, full_misread = recognition(pipe, evaluator, sampling, args.seeds, args.duration)
+    planner, planner_misread = recognition(pipe, evaluator, sampling.planner_only(), args.seeds, args.duration)
     reference, reference_misread = generator_recognition(evaluator, args.seeds, args.duration)
     print(f"{'action':<16}{'full pipeline':>15}{'planner alone':>15}{'data generator':>16}  full pipeline read as")
     for name in full:
@@ -156,8 +155,7 @@ def main(argv: list[str] | None = None) -> int:
     RESULTS.mkdir(exist_ok=True)
     out = RESULTS / f"bench_actions_{Path(args.model).name}.json"
     out.write_text(json.dumps({"model": args.model, "evaluator": args.evaluator, "seeds": args.seeds,
-                               "duration_s": args.duration, "steps": steps, "guidance_scale": guidance,
-                               "strength": strength, "lowpass_hz": lowpass_hz, "summary": summary,
+                               "duration_s": args.duration, **sampling.meta(), "summary": summary,
                                "full_pipeline": full, "planner_alone": planner, "data_generator": reference,
                                "misread": {"full_pipeline": full_misread, "planner_alone": planner_misread,
                                            "data_generator": reference_misread},

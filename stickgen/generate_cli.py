@@ -17,7 +17,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from . import vocab
+from . import sampling, vocab
 
 RENDERED = (".mp4", ".gif", ".png")
 EXPORTED = (".motion", ".bvh", ".glb", ".gltf")
@@ -88,15 +88,14 @@ def make_script(prompt: str | None, duration: float, llm: str = "none", script_j
     return parse(prompt, duration, llm=llm, matcher=matcher, **llm_options)
 
 
-def generate(pipe, script, seed: int = 0, steps: int | None = None, fps: float = 25, camera: str | None = None,
-             guidance_scale: float | None = None, strength: float | None = None, lowpass_hz: float | None = None):
+def generate(pipe, script, seed: int = 0, fps: float = 25, camera: str | None = None, **settings: float | None):
     """Scene of ``script`` from ``pipe``; ``camera`` replaces the script's camera moves for the whole clip.
-    Sampling settings left ``None`` use the model's recommendation (``pipe.sampling``)."""
+    ``settings``: the pipeline's sampling keywords (:mod:`stickgen.sampling`); one left ``None`` uses the
+    model's recommendation (``pipe.sampling``)."""
     from .story import script_to_plan
 
     plan = script_to_plan(script, fps=fps)
-    scene = pipe(plan, seed=seed, num_inference_steps=steps, guidance_scale=guidance_scale, strength=strength,
-                 lowpass_hz=lowpass_hz, fps=fps)
+    scene = pipe(plan, seed=seed, fps=fps, **settings)
     if camera is not None:
         scene.camera = {"moves": [{"move": camera, "start": 0, "end": scene.num_frames}]}
     return scene
@@ -152,16 +151,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help="story parser: rules (none) or an LLM backend that falls back to it")
     parser.add_argument("--llm-model", default=None, help="model name for --llm ollama/grok")
     parser.add_argument("--llm-url", default=None, help="base URL for --llm ollama/grok")
-    parser.add_argument("--steps", type=int, default=None,
-                        help="refiner DDIM steps (0 = planner only; default: the model's recommendation)")
-    parser.add_argument("--guidance-scale", type=float, default=None,
-                        help="refiner classifier-free guidance (1 = off; default: the model's recommendation)")
-    parser.add_argument("--strength", type=float, default=None,
-                        help="refiner start in (0, 1]: 1 = from noise, lower keeps more of the plan "
-                             "(default: the model's recommendation)")
-    parser.add_argument("--lowpass-hz", type=float, default=None,
-                        help="cutoff (Hz, 0 = off) of the low-pass on the refiner's correction of the plan; lower "
-                             "is smoother (default: the model's recommendation)")
+    sampling.add_arguments(parser)
     parser.add_argument("--size", type=_size, default=(512, 512), help="WIDTHxHEIGHT of renders (default 512x512)")
     parser.add_argument("--fps", type=float, default=25.0, help="frames per second (default 25)")
     parser.add_argument("--script", default=None, help="run this script JSON (from -o x.json) instead of a prompt")
@@ -251,9 +241,8 @@ def main(argv: list[str] | None = None) -> int:
             scene = None
             if pipe is not None and any(Path(o).suffix.lower() != ".json" for o in outputs):
                 _say(f"{tag}generating {len(script.characters)} actor(s), {script.duration:g} s ...")
-                scene = generate(pipe, script, seed=args.seed, steps=args.steps, fps=args.fps, camera=args.camera,
-                                 guidance_scale=args.guidance_scale, strength=args.strength,
-                                 lowpass_hz=args.lowpass_hz)
+                scene = generate(pipe, script, seed=args.seed, fps=args.fps, camera=args.camera,
+                                 **sampling.from_arguments(args))
             for output in outputs:
                 for written in write_output(output, scene, script, style=args.style, size=args.size, fps=args.fps):
                     _say(f"{tag}wrote {written}")

@@ -17,8 +17,8 @@ Saved folder (``save_pretrained``)::
     onnx/                 optional: planner.onnx, refiner.onnx (see stickgen.onnx_export)
 
 ``model_index.json`` ``"sampling"`` holds the checkpoint's recommended ``num_inference_steps``,
-``guidance_scale``, ``strength`` and ``lowpass_hz`` (see :data:`DEFAULT_SAMPLING`); a call may override
-each. ``lowpass_hz`` is the cutoff of a zero-phase Butterworth low-pass (:func:`lowpass`) applied to the
+``guidance_scale``, ``root_guidance_scale``, ``strength`` and ``lowpass_hz`` (:mod:`stickgen.sampling`); a
+call may override each. ``lowpass_hz`` is the cutoff of a zero-phase Butterworth low-pass (:func:`lowpass`) applied to the
 refiner's correction of the plan (refined minus planned features), never to the plan itself: it removes
 the frame-to-frame noise a few-step sampler leaves while passing the correction's content below the
 cutoff almost unchanged (a 2 Hz wave keeps its amplitude; the Gaussian used before, σ 2 frames, kept
@@ -42,14 +42,12 @@ from .motion import Motion, Scene
 from .physics import postprocess
 from .placement import align_to_keyframes, place_actor
 from .skeleton import bone_lengths, foot_contacts, resample, rotate_y
+from .sampling import Sampling, check_recommendation, resolve
 from .text import MINILM
 
 MODEL_INDEX = "model_index.json"
-#: what a call that names no sampling setting uses; a saved folder's ``model_index.json`` ``"sampling"``
-#: overrides it (the trained checkpoint's recommendation, chosen on the validation split)
 #: seconds within which a generated body (unless it flies, swims or climbs) touches the ground
 SETTLE_WINDOW = 1.0
-DEFAULT_SAMPLING = {"num_inference_steps": 10, "guidance_scale": 2.5, "strength": 1.0, "lowpass_hz": 0.0}
 #: frames over which the refiner's correction fades in after known frames (a window's continued overlap)
 SEAM_FRAMES = 10
 #: order of the Butterworth low-pass on the refiner's correction (run forwards and backwards: zero phase)
@@ -76,10 +74,7 @@ class StickGenPipeline:
         self.planner, self.refiner, self.scheduler = planner.eval(), refiner.eval(), scheduler
         self.text_encoder, self.feature_stats, self.name = text_encoder, feature_stats, name
         self.backend = backend
-        unknown = set(sampling or {}) - set(DEFAULT_SAMPLING)
-        if unknown:
-            raise ValueError(f"sampling: unknown setting(s) {sorted(unknown)}; known: {sorted(DEFAULT_SAMPLING)}")
-        self.sampling = {**DEFAULT_SAMPLING, **(sampling or {})}  # what a call that names no setting uses
+        self.sampling = check_recommendation(sampling)  # what a call that names no setting uses
         if backend == "onnx":
             from .onnx_export import OnnxPlanner, OnnxRefiner
 
@@ -193,19 +188,20 @@ class StickGenPipeline:
 
     def __call__(self, prompt_or_plan: Any, duration: float = 10.0, seed: int | None = None,
                  num_inference_steps: int | None = None, guidance_scale: float | None = None,
-                 strength: float | None = None, lowpass_hz: float | None = None, generator=None,
-                 fps: float = 25) -> Scene | list[Scene]:
+                 root_guidance_scale: float | None = None, strength: float | None = None,
+                 lowpass_hz: float | None = None, generator=None, fps: float = 25) -> Scene | list[Scene]:
         """Generate a :class:`Scene` (or a list of them for a list of prompts/plans, in one batch).
 
         ``prompt_or_plan``: a prompt string, a story ``Script`` or a :class:`ScenePlan`. The same
-        ``seed`` gives the same scene; ``num_inference_steps=0`` skips the refiner (planner only).
-        ``strength`` (0, 1]: how much of the diffusion the refiner runs from the noised plan (1: from pure
-        noise); ``lowpass_hz`` (0 = off) low-passes the refiner's correction. A setting left
-        ``None`` uses the checkpoint's recommendation (:attr:`sampling`).
+        ``seed`` gives the same scene; ``num_inference_steps=0`` skips the refiner (planner only). The
+        sampling settings are described in :mod:`stickgen.sampling`; one left ``None`` uses the
+        checkpoint's recommendation (:attr:`sampling`).
         """
         import torch
 
-        sampling = self.resolve_sampling(num_inference_steps, guidance_scale, strength, lowpass_hz)
+        sampling = self.resolve_sampling(num_inference_steps=num_inference_steps, guidance_scale=guidance_scale,
+                                         root_guidance_scale=root_guidance_scale, strength=strength,
+                                         lowpass_hz=lowpass_hz)
 
         items = list(prompt_or_plan) if isinstance(prompt_or_plan, (list, tuple)) else [prompt_or_plan]
         plans = [self._to_plan(item, duration, fps) for item in items]
@@ -239,15 +235,14 @@ class StickGenPipeline:
             meta = {**plan.meta, "prompt": item if isinstance(item, str) else plan.meta.get("prompt"),
                     "seed": seed, "model": self.name, "generator": f"stickgen {__version__}",
                     "created": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
-                    "steps": sampling[0], "guidance_scale": sampling[1], "strength": sampling[2],
-                    "lowpass_hz": sampling[3], "backend": self.backend}
+                    **sampling.meta(), "backend": self.backend}
             scenes.append(Scene(motions, fps=plan.fps, camera=plan.camera, objects=plan.objects, meta=meta))
         return scenes if isinstance(prompt_or_plan, (list, tuple)) else scenes[0]
 
     def edit(self, joints: np.ndarray, text: str, action_ids: np.ndarray, keep_frames: np.ndarray | None = None,
              keep_joints: Sequence[int] = (), seed: int | None = None, num_inference_steps: int | None = None,
-             guidance_scale: float | None = None, strength: float | None = None, lowpass_hz: float | None = None,
-             generator=None) -> np.ndarray:
+             guidance_scale: float | None = None, root_guidance_scale: float | None = None,
+             strength: float | None = None, lowpass_hz: float | None = None, generator=None) -> np.ndarray:
         """Regenerate a world clip around what is kept: in-betweening and joint/trajectory constraints.
 
         joints ``[T, 22, 3]`` at the model's frame rate (any length: a clip longer than the planner's
@@ -276,27 +271,20 @@ class StickGenPipeline:
                       actions=torch.as_tensor(np.asarray(action_ids, dtype=np.int64)[None]),
                       cameras=torch.zeros(1, dtype=torch.long))
         with torch.inference_mode():
-            steps, *rest = self.resolve_sampling(num_inference_steps, guidance_scale, strength, lowpass_hz)
-            (world,), (contacts,) = self._windows(inputs, None, generator, (max(steps, 1), *rest),
-                                                  given=joints[None], keep=keep[None])
+            sampling = self.resolve_sampling(num_inference_steps=num_inference_steps, guidance_scale=guidance_scale,
+                                             root_guidance_scale=root_guidance_scale, strength=strength,
+                                             lowpass_hz=lowpass_hz)
+            sampling = sampling._replace(num_inference_steps=max(sampling.num_inference_steps, 1))
+            (world,), (contacts,) = self._windows(inputs, None, generator, sampling, given=joints[None],
+                                                  keep=keep[None])
         world = align_to_keyframes(world, joints, frame_mask)
         lengths = np.median(bone_lengths(joints), axis=0)  # the given actor's skeleton
         return postprocess(world, self.planner.config.fps, contacts > 0.5, lengths)
 
-    def resolve_sampling(self, steps: int | None = None, guidance: float | None = None, strength: float | None = None,
-                         lowpass_hz: float | None = None) -> tuple[int, float, float, float]:
-        """The call's ``(num_inference_steps, guidance_scale, strength, lowpass_hz)``, defaults from
-        :attr:`sampling`."""
-        given = {"num_inference_steps": steps, "guidance_scale": guidance, "strength": strength,
-                 "lowpass_hz": lowpass_hz}
-        chosen = {name: self.sampling[name] if value is None else value for name, value in given.items()}
-        nyquist = self.planner.config.fps / 2
-        if int(chosen["num_inference_steps"]) < 0 or not 0.0 < float(chosen["strength"]) <= 1.0 \
-                or not 0.0 <= float(chosen["lowpass_hz"]) < nyquist:
-            raise ValueError(f"num_inference_steps must be >= 0, strength in (0, 1] and lowpass_hz in [0, {nyquist:g}) "
-                             f"(below half the model's frame rate), got {chosen}")
-        return (int(chosen["num_inference_steps"]), float(chosen["guidance_scale"]), float(chosen["strength"]),
-                float(chosen["lowpass_hz"]))
+    def resolve_sampling(self, **given: float | None) -> Sampling:
+        """The call's :class:`~stickgen.sampling.Sampling`: each setting named in ``given`` (by its keyword,
+        ``None``: not named) or else :attr:`sampling`'s (a ValueError for unknown or invalid settings)."""
+        return resolve(self.sampling, self.planner.config.fps, **given)
 
     def _to_plan(self, item: Any, duration: float, fps: float) -> ScenePlan:
         if isinstance(item, ScenePlan):
@@ -319,7 +307,7 @@ class StickGenPipeline:
         return embedding_matcher(self.text_encoder)
 
     def _generate(self, plans: list[ScenePlan], generator,
-                  sampling: tuple[int, float, float, float]) -> tuple[list[np.ndarray], list[np.ndarray]]:
+                  sampling: Sampling) -> tuple[list[np.ndarray], list[np.ndarray]]:
         """Canonical joints ``[T, 22, 3]`` and contacts ``[T, 4]`` of every actor of ``plans`` (same length and fps).
 
         Runs at the model's frame rate. Actors with a partner get a second pass conditioned on the
@@ -339,7 +327,7 @@ class StickGenPipeline:
                     for k, plan in enumerate(plans) for a in plan.actors]
         if all(p is None for p in partners):
             return self._windows(inputs, None, generator, sampling)
-        first, _ = self._windows(inputs, None, generator, (0, *sampling[1:]))
+        first, _ = self._windows(inputs, None, generator, sampling.planner_only())
         return self._windows(inputs, self._partner_joints(actors, partners, first), generator, sampling)
 
     def _partner_joints(self, actors: list[ActorPlan], partners: list[int | None],
@@ -355,7 +343,7 @@ class StickGenPipeline:
         return out
 
     def _windows(self, inputs: dict, partner: np.ndarray | None, generator,
-                 sampling: tuple[int, float, float, float], given: np.ndarray | None = None,
+                 sampling: Sampling, given: np.ndarray | None = None,
                  keep: np.ndarray | None = None) -> tuple[list[np.ndarray], list[np.ndarray]]:
         """Plan (and refine) window by window; returns joints and contacts per actor.
 
@@ -416,12 +404,12 @@ class StickGenPipeline:
         return max(float(continued[..., 1].min()), 0.0)
 
     def _plan_and_refine(self, inputs: dict, known: np.ndarray, frame_mask: np.ndarray, channel_mask: np.ndarray,
-                         partner: np.ndarray | None, generator, sampling: tuple[int, float, float, float]):
+                         partner: np.ndarray | None, generator, sampling: Sampling):
         """One window through planner and refiner: normalised features ``[B, T, 137]`` (a tensor).
 
         ``known [B, T, 137]`` normalised features kept exactly where ``channel_mask`` (broadcastable) is
         set; ``frame_mask [B, T]`` marks fully known frames for the planner; ``partner [B, T, 66]``;
-        ``sampling``: ``(steps, guidance_scale, strength, lowpass_hz)`` of the refiner (0 steps: planner only).
+        ``sampling``: the refiner's settings (0 steps: planner only).
         """
         import torch
 
@@ -439,13 +427,14 @@ class StickGenPipeline:
             has_partner=torch.as_tensor(np.any(partner != 0, axis=(1, 2)), dtype=torch.float32))).float()
         pose = torch.as_tensor(join_seams(pose.numpy(), known, frame_mask))
         pose = pose * (1 - mask) + known_t * mask
-        steps, guidance, strength, lowpass_hz = sampling
-        if steps > 0:
-            refined = denoise(self._denoise_fn, self.scheduler, pose, inputs["text"], steps, guidance, generator,
-                              known=known_t, known_mask=mask, strength=strength, action_ids=inputs["actions"])
+        if sampling.num_inference_steps > 0:
+            refined = denoise(self._denoise_fn, self.scheduler, pose, inputs["text"], sampling.num_inference_steps,
+                              torch.as_tensor(sampling.guidance()), generator,
+                              known=known_t, known_mask=mask, strength=sampling.strength,
+                              action_ids=inputs["actions"])
             correction = (refined - pose).numpy()
-            if lowpass_hz > 0:  # low-pass the correction of the plan, not the plan
-                correction = lowpass(correction, lowpass_hz, self.planner.config.fps)
+            if sampling.lowpass_hz > 0:  # low-pass the correction of the plan, not the plan
+                correction = lowpass(correction, sampling.lowpass_hz, self.planner.config.fps)
             correction = correction * seam_taper(frame_mask)[..., None]
             pose = (pose + torch.as_tensor(correction)) * (1 - mask) + known_t * mask
         return pose

@@ -146,14 +146,15 @@ def test_pipeline_system_batches_by_length_and_scores_refusals_as_still_clips():
 
     calls = []
 
-    def fake_pipe(inputs, duration, seed, num_inference_steps, guidance_scale, strength, lowpass_hz, fps):
+    def fake_pipe(inputs, duration, seed, fps, **sampling):
         calls.append((len(inputs), duration))
+        assert sampling == {"num_inference_steps": 0}
         if any("bad" in text for text in inputs):
             raise ValueError("cannot parse")
         frames = int(round(duration * fps))
         return [Scene([Motion(toy_clip("walk", frames), actions=[Segment(0, frames, "walk")])]) for _ in inputs]
 
-    system = PipelineSystem(fake_pipe, steps=0, batch_size=2)
+    system = PipelineSystem(fake_pipe, batch_size=2, num_inference_steps=0)
     cases = [_case("walk", "good", 50), _case("walk", "bad", 50), _case("walk", "good", 40)]
     clips = system(cases)
     assert [len(c) for c in clips] == [50, 50, 40]

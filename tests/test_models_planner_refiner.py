@@ -252,6 +252,29 @@ def test_strength_starts_from_the_noised_plan_at_the_right_step():
         denoise(model, scheduler, cond, torch.zeros(1, 384), 3, 1.0, strength=1.5)
 
 
+def test_guidance_scale_per_channel_scales_each_channels_conditional_difference():
+    from stickgen.features import ROOT_VELOCITY
+    from stickgen.sampling import resolve
+
+    calls = []
+
+    def model(x, t, cond, text, flags, actions):  # conditional branch: the plan; unconditional: nothing
+        calls.append(len(x))
+        return cond * flags[:, None, None]
+
+    cond = torch.randn(1, 10, 137)
+    scales = resolve({"num_inference_steps": 3, "guidance_scale": 2.0, "root_guidance_scale": 3.0,
+                      "strength": 1.0, "lowpass_hz": 0.0}, fps=25).guidance()
+    out = denoise(model, make_scheduler(), cond, torch.zeros(1, 384), 3, torch.as_tensor(scales))
+    torch.testing.assert_close(out[..., ROOT_VELOCITY], 3.0 * cond[..., ROOT_VELOCITY], atol=1e-4, rtol=0)
+    torch.testing.assert_close(out[..., 4:], 2.0 * cond[..., 4:], atol=1e-4, rtol=0)
+    torch.testing.assert_close(out[..., :1], 2.0 * cond[..., :1], atol=1e-4, rtol=0)
+    assert calls == [2, 2, 2]  # guided: both branches in one batch
+    calls.clear()
+    denoise(model, make_scheduler(), cond, torch.zeros(1, 384), 3, torch.ones(137))
+    assert calls == [1, 1, 1]  # 1 on every channel: no guidance, one branch
+
+
 def test_ddim_step_count_is_respected():
     scheduler = make_scheduler()
     scheduler.set_timesteps(4)

@@ -161,12 +161,13 @@ def test_model_index_sampling_sets_what_calls_without_settings_use(pipe, encoder
     plan = plan_from_actions(["walk"], "walks", duration=2.0)
     index_path = pipe.save_pretrained(tmp_path) / "model_index.json"
     index = json.loads(index_path.read_text())
-    assert index["sampling"] == {"num_inference_steps": 10, "guidance_scale": 2.5, "strength": 1.0, "lowpass_hz": 0.0}
+    assert index["sampling"] == {"num_inference_steps": 10, "guidance_scale": 2.5, "root_guidance_scale": None,
+                                 "strength": 1.0, "lowpass_hz": 0.0}
     index["sampling"] = {"num_inference_steps": 0}  # a checkpoint whose refiner should stay off by default
     index_path.write_text(json.dumps(index))
     planner_only = StickGenPipeline.from_pretrained(tmp_path, text_encoder=encoder)
     scene = planner_only(plan, seed=3)
-    assert scene.meta["steps"] == 0 and scene.meta["guidance_scale"] == 2.5
+    assert scene.meta["steps"] == 0 and scene.meta["guidance_scale"] == scene.meta["root_guidance_scale"] == 2.5
     assert np.array_equal(scene.actors[0].joints, pipe(plan, seed=3, num_inference_steps=0).actors[0].joints)
     assert not np.array_equal(scene.actors[0].joints, pipe(plan, seed=3).actors[0].joints)
     assert planner_only(plan, seed=3, num_inference_steps=2).meta["steps"] == 2
@@ -182,6 +183,8 @@ def test_model_index_sampling_sets_what_calls_without_settings_use(pipe, encoder
     assert jerk(smoothed) < 0.8 * jerk(rough)  # the low-pass removes frame-to-frame noise of the correction
     with pytest.raises(ValueError, match="strength"):
         pipe(plan, seed=3, strength=0.0)
+    with pytest.raises(ValueError, match="guidance scales >= 0"):
+        pipe(plan, seed=3, root_guidance_scale=-1.0)
     with pytest.raises(ValueError, match=r"lowpass_hz in \[0, 12.5\)"):  # at or above Nyquist of the 25 fps model
         pipe(plan, seed=3, lowpass_hz=12.5)
     index["sampling"] = {"steps": 4}
@@ -338,3 +341,22 @@ def test_seams_join_the_plan_to_known_frames_and_fade_the_refiner_in():
     assert np.array_equal(seam_taper(np.zeros((2, 5), bool)), np.ones((2, 5)))  # a first window: all refined
     kept_end = np.arange(30)[None] >= 25  # an in-between edit keeps later frames: the plan meets them too
     assert join_seams(plan, known, kept_end, frames=10)[0, 24, 0] == pytest.approx(3.0 - 3.0 * 0.9)
+
+
+def test_root_guidance_scale_is_recommended_overridden_and_recorded(pipe, encoder, tmp_path):
+    plan = plan_from_actions(["walk"], "walks", duration=2.0)
+    index_path = pipe.save_pretrained(tmp_path) / "model_index.json"
+    index = json.loads(index_path.read_text())
+    index["sampling"] = {"num_inference_steps": 3, "guidance_scale": 1.5, "root_guidance_scale": 3.0}
+    index_path.write_text(json.dumps(index))
+    tuned = StickGenPipeline.from_pretrained(tmp_path, text_encoder=encoder)
+    scene = tuned(plan, seed=4)
+    assert (scene.meta["guidance_scale"], scene.meta["root_guidance_scale"]) == (1.5, 3.0)
+    same = dict(num_inference_steps=3, guidance_scale=1.5)
+    np.testing.assert_allclose(scene.actors[0].joints,
+                               pipe(plan, seed=4, root_guidance_scale=3.0, **same).actors[0].joints, atol=1e-5)
+    assert not np.allclose(scene.actors[0].joints, pipe(plan, seed=4, **same).actors[0].joints, atol=1e-3)
+    followed = tuned(plan, seed=4, root_guidance_scale=1.5)  # named: overrides the recommendation
+    np.testing.assert_allclose(followed.actors[0].joints, pipe(plan, seed=4, **same).actors[0].joints, atol=1e-5)
+    with pytest.raises(ValueError, match="unknown sampling setting.*root_scale"):
+        tuned.resolve_sampling(root_scale=2.0)

@@ -137,7 +137,8 @@ def _actions_section(path: Path) -> list[str]:
              f"{doc['duration_s']:g} s one-action clip per action and seed (an interaction with a partner facing the "
              "actor) and counts the clips whose majority "
              f"evaluator label is the intended action (full pipeline: {doc['steps']} DDIM steps, guidance "
-             f"{doc['guidance_scale']:g}, strength {doc.get('strength', 1.0):g}). Mean: full pipeline "
+             f"{doc['guidance_scale']:g}, root guidance {doc.get('root_guidance_scale', doc['guidance_scale']):g}, "
+             f"strength {doc.get('strength', 1.0):g}, low-pass {doc.get('lowpass_hz', 0.0):g} Hz). Mean: full pipeline "
              f"{doc['summary']['full_pipeline_mean']:.2f}, "
              f"planner alone {doc['summary']['planner_alone_mean']:.2f}; the data generator's own clips, judged "
              f"the same way (the evaluator's ceiling), {doc['summary']['data_generator_mean']:.2f}.", "",
@@ -154,7 +155,8 @@ def _sampling_section(model: Path, tuning: Path | None) -> list[str]:
     sampling = json.loads((model / "model_index.json").read_text()).get("sampling", {})
     lines = ["## Sampling", "",
              "Calls that name no setting (`pipe(prompt)`, the CLI, the app) use `model_index.json` `\"sampling\"`: "
-             + ", ".join(f"`{k}={v}`" for k, v in sampling.items()) + "."]
+             + ", ".join(f"`{k}={v}`" + (" (that of `guidance_scale`)" if v is None else "")
+                         for k, v in sampling.items()) + "."]
     if tuning is None:
         return lines + [""]
     doc = json.loads(tuning.read_text())

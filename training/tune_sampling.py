@@ -1,9 +1,11 @@
 """Choose a checkpoint's recommended refiner settings on the validation split (never on test).
 
     python -m training.tune_sampling --model runs/refiner_small/model --steps 10 20 --guidance-scale 1 1.5 2 \\
-        --strength 1 --lowpass-hz 1.5 2 2.5 3 3.5 --out runs/refiner_small/sampling.json --write
+        --root-guidance-scale 2.5 3.5 --strength 1 --lowpass-hz 1.5 2 2.5 3 3.5 \\
+        --out runs/refiner_small/sampling.json --write
 
-Every combination of ``--steps``, ``--guidance-scale``, ``--strength`` and ``--lowpass-hz`` generates the same
+Every combination of ``--steps``, ``--guidance-scale``, ``--root-guidance-scale`` (settings of
+:mod:`stickgen.sampling`; left out, the root follows the guidance scale), ``--strength`` and ``--lowpass-hz`` generates the same
 validation cases as the planner alone (the evaluation protocol of :mod:`stickgen.eval.report`, on
 ``--split validation``); each is scored with the evaluator (FID, R-precision, action accuracy, jerk,
 jitter). A setting qualifies when it beats the planner alone in FID without moving more roughly than
@@ -43,6 +45,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--split", default="validation")
     parser.add_argument("--steps", type=int, nargs="+", default=[10, 20])
     parser.add_argument("--guidance-scale", type=float, nargs="+", default=[1.0, 1.5, 2.0])
+    parser.add_argument("--root-guidance-scale", type=float, nargs="+", default=[None],
+                        help="guidance on the root velocity (default: the same as --guidance-scale)")
     parser.add_argument("--strength", type=float, nargs="+", default=[1.0])
     parser.add_argument("--lowpass-hz", type=float, nargs="+", default=[1.5, 2.0, 2.5, 3.0, 3.5],
                         help="cutoff (Hz) of the low-pass on the refiner's correction (0 = off)")
@@ -65,6 +69,13 @@ def row_label(name: str, split: str) -> str:
     from stickgen.eval.report import REAL
 
     return f"{split} motions (the data)" if name == REAL else name
+
+
+def setting_name(steps: int, guidance: float, root_guidance: float | None, strength: float, lowpass_hz: float) -> str:
+    """A grid row's name, e.g. "steps 20, guidance 1.5, root 2.5, strength 1, lowpass 3.5 Hz" (no root part when
+    the root follows the guidance scale)."""
+    root = "" if root_guidance is None else f", root {root_guidance:g}"
+    return f"steps {steps}, guidance {guidance:g}{root}, strength {strength:g}, lowpass {lowpass_hz:g} Hz"
 
 
 def choose(rows: dict[str, dict[str, Any]], real: dict[str, Any]) -> str:
@@ -92,13 +103,14 @@ def main(argv: list[str] | None = None) -> int:
 
     started = time.perf_counter()
     pipe = StickGenPipeline.from_pretrained(args.model)
-    settings = {PLANNER: (0, 1.0, 1.0, 0.0)}
-    for combo in itertools.product(args.steps, args.guidance_scale, args.strength, args.lowpass_hz):
-        settings["steps {}, guidance {:g}, strength {:g}, lowpass {:g} Hz".format(*combo)] = combo
+    settings = {PLANNER: dict(num_inference_steps=0, guidance_scale=1.0, root_guidance_scale=None, strength=1.0,
+                              lowpass_hz=0.0)}
+    for combo in itertools.product(args.steps, args.guidance_scale, args.root_guidance_scale, args.strength,
+                                   args.lowpass_hz):
+        settings[setting_name(*combo)] = dict(zip(("num_inference_steps", "guidance_scale", "root_guidance_scale",
+                                                   "strength", "lowpass_hz"), combo))
     systems = {report.REAL: real_motions}
-    systems.update({name: PipelineSystem(pipe, steps, guidance, args.conditioning, strength=strength,
-                                         lowpass_hz=lowpass_hz)
-                    for name, (steps, guidance, strength, lowpass_hz) in settings.items()})
+    systems.update({name: PipelineSystem(pipe, args.conditioning, **setting) for name, setting in settings.items()})
     eval_settings = report.EvalSettings(num_cases=args.num_cases, mm_texts=0, seed=args.seed,
                                         conditioning=args.conditioning, split=args.split)
     log = lambda message: print(f"[{time.perf_counter() - started:6.1f} s] {message}", file=sys.stderr)  # noqa: E731
@@ -112,8 +124,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"| {row_label(name, args.split)}{mark} | {row['fid']:.3f} | {row['r_precision_top3']['mean']:.3f} | "
               f"{row['action_accuracy']:.3f} | {row['jerk']:.1f} | {jerk_ratio(row, real):.2f} | "
               f"{row['jitter']:.3f} |")
-    steps, guidance, strength, lowpass_hz = settings[chosen]
-    choice = {"num_inference_steps": steps, "guidance_scale": guidance, "strength": strength, "lowpass_hz": lowpass_hz}
+    choice = settings[chosen]
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps({"model": args.model, "split": args.split, "conditioning": args.conditioning,
                                     "num_cases": args.num_cases, "rows": rows, "chosen": chosen,

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
@@ -41,10 +41,7 @@ class EvalSettings:
     mm_generations: int = 30
     reference_rows: int = 1000
     seed: int = 0
-    steps: int = 10
-    guidance_scale: float = 2.5
-    strength: float = 1.0
-    lowpass_hz: float = 0.0
+    sampling: dict[str, Any] = field(default_factory=dict)  # the full pipeline's settings (stickgen.sampling)
     conditioning: str = "text"
     split: str = "test"
 

@@ -62,20 +62,18 @@ def real_motions(cases: list[EvalCase], seed: int = 0) -> list[np.ndarray]:
 
 
 class PipelineSystem:
-    """A StickGenPipeline as a system. ``steps=0`` runs the planner alone; sampling settings left
-    ``None`` use the pipeline's recommendation (``pipe.sampling``).
+    """A StickGenPipeline as a system. ``sampling``: keyword settings of the pipeline call
+    (:mod:`stickgen.sampling`; ``num_inference_steps=0`` runs the planner alone); a setting not named, or
+    ``None``, uses the pipeline's recommendation (``pipe.sampling``).
 
     ``conditioning="text"`` gives the pipeline the case's sentence (story engine included);
     ``"plan"`` gives it a one-actor ScenePlan with the row's own per-frame actions and sentence.
     """
 
-    def __init__(self, pipe, steps: int | None = None, guidance_scale: float | None = None,
-                 conditioning: str = "text", batch_size: int = 16, strength: float | None = None,
-                 lowpass_hz: float | None = None):
+    def __init__(self, pipe, conditioning: str = "text", batch_size: int = 16, **sampling: float | None):
         if conditioning not in ("text", "plan"):
             raise ValueError(f"conditioning must be 'text' or 'plan', got {conditioning!r}")
-        self.pipe, self.steps, self.guidance, self.strength = pipe, steps, guidance_scale, strength
-        self.lowpass_hz = lowpass_hz
+        self.pipe, self.sampling = pipe, sampling
         self.conditioning, self.batch_size = conditioning, batch_size
         self.failures: list[str] = []
         self.planned: list[np.ndarray | None] = []
@@ -106,8 +104,7 @@ class PipelineSystem:
         """One batch of ``(joints, planned labels)``; if the pipeline refuses it (ValueError), case by
         case, and a case it refuses becomes a motionless rest pose (scored as the failure it is, against
         the row's labels) and is logged in ``failures``."""
-        call = dict(duration=duration, seed=seed, num_inference_steps=self.steps, guidance_scale=self.guidance,
-                    strength=self.strength, lowpass_hz=self.lowpass_hz, fps=fps)
+        call = dict(duration=duration, seed=seed, fps=fps, **self.sampling)
         try:
             actors = [scene.actors[0] for scene in self.pipe(self._inputs(cases), **call)]
             return [(actor.joints, _segment_labels(actor.actions, len(actor.joints))) for actor in actors]

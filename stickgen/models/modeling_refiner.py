@@ -184,7 +184,8 @@ DenoiseFn = Callable[[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor, to
 
 
 def denoise(model: DenoiseFn, scheduler, condition: torch.Tensor, text_embeds: torch.Tensor,
-            num_inference_steps: int = 4, guidance_scale: float = 2.0, generator: torch.Generator | None = None,
+            num_inference_steps: int = 4, guidance_scale: float | torch.Tensor = 2.0,
+            generator: torch.Generator | None = None,
             known: torch.Tensor | None = None, known_mask: torch.Tensor | None = None,
             strength: float = 1.0, action_ids: torch.Tensor | None = None) -> torch.Tensor:
     """Sample clean features ``[B, T, 137]`` with DDIM and classifier-free guidance.
@@ -197,7 +198,8 @@ def denoise(model: DenoiseFn, scheduler, condition: torch.Tensor, text_embeds: t
     ``model`` is a :data:`DenoiseFn` (``lambda *a: refiner(*a).sample`` or an ONNX session wrapper);
     ``known [B, T, 137]`` with ``known_mask`` (broadcastable to it, 1 = fixed) are kept exactly: the
     predicted ``x0`` is overwritten there at every step, so the rest is generated around them.
-    ``guidance_scale`` 1 disables guidance (one model call per step instead of two). ``action_ids [B, T]``
+    ``guidance_scale``: one number, or one per feature channel (a tensor ``[137]``, e.g. stronger on the
+    root velocity); 1 everywhere disables guidance (one model call per step instead of two). ``action_ids [B, T]``
     go to an action-conditioned refiner (dropped with the other conditions in the unguided branch).
     """
     if num_inference_steps < 1:
@@ -211,7 +213,8 @@ def denoise(model: DenoiseFn, scheduler, condition: torch.Tensor, text_embeds: t
         x = scheduler.add_noise(condition, noise, timesteps[:1])
     else:
         x = noise * scheduler.init_noise_sigma
-    guided = guidance_scale != 1.0
+    guidance_scale = torch.as_tensor(guidance_scale, dtype=condition.dtype, device=condition.device)
+    guided = bool((guidance_scale != 1.0).any())
     if guided:
         both = lambda t: torch.cat([t, t])  # noqa: E731
         cond_in, text_in = both(condition), both(text_embeds)
