@@ -17,9 +17,9 @@ Saved folder (``save_pretrained``)::
     onnx/                 optional: planner.onnx, refiner.onnx (see stickgen.onnx_export)
 
 ``model_index.json`` ``"sampling"`` holds the checkpoint's recommended ``num_inference_steps``,
-``guidance_scale``, ``root_guidance_scale``, ``strength`` and ``lowpass_hz`` (:mod:`stickgen.sampling`); a
-call may override each. ``lowpass_hz`` is the cutoff of a zero-phase Butterworth low-pass (:func:`lowpass`) applied to the
-refiner's correction of the plan (refined minus planned features), never to the plan itself: it removes
+``guidance_scale``, ``root_guidance_scale``, ``strength`` and ``lowpass_hz`` (:mod:`stickgen.sampling`);
+a call may override each. ``lowpass_hz`` is the cutoff of a zero-phase Butterworth low-pass
+(:func:`lowpass`) applied to the refiner's correction of the plan (refined minus planned features), never to the plan itself: it removes
 the frame-to-frame noise a few-step sampler leaves while passing the correction's content below the
 cutoff almost unchanged (a 2 Hz wave keeps its amplitude; the Gaussian used before, σ 2 frames, kept
 60% of it).

@@ -4,9 +4,9 @@
         --root-guidance-scale 2.5 3.5 --strength 1 --lowpass-hz 1.5 2 2.5 3 3.5 \\
         --out runs/refiner_small/sampling.json --write
 
-Every combination of ``--steps``, ``--guidance-scale``, ``--root-guidance-scale`` (settings of
-:mod:`stickgen.sampling`; left out, the root follows the guidance scale), ``--strength`` and ``--lowpass-hz`` generates the same
-validation cases as the planner alone (the evaluation protocol of :mod:`stickgen.eval.report`, on
+Every combination of ``--steps``, ``--guidance-scale``, ``--root-guidance-scale`` (left out: the root
+follows the guidance scale), ``--strength`` and ``--lowpass-hz`` (the settings of :mod:`stickgen.sampling`)
+generates the same validation cases as the planner alone (the evaluation protocol of :mod:`stickgen.eval.report`, on
 ``--split validation``); each is scored with the evaluator (FID, R-precision, action accuracy, jerk,
 jitter). A setting qualifies when it beats the planner alone in FID without moving more roughly than
 the split's own motions (the dataset's clips of the same cases) allow: jerk at most :data:`JERK_LIMIT`
