@@ -163,18 +163,22 @@ def postprocess(joints: np.ndarray, fps: float, contacts: np.ndarray | None = No
     marks a swinging foot as planted would otherwise pin it for the whole clip); without them,
     :func:`stickgen.skeleton.foot_contacts` of the grounded clip.
     ``lengths: [21]`` fixes bone lengths (default: each bone's median). ``settle_window`` (seconds), if
-    given, also brings the body down to the ground once per window (:func:`settle`) and airborne
-    stretches down to a free-fall arc (:func:`free_fall`); neither is for actions that are meant to stay
-    in the air.
+    given, also brings the body down to the ground once per window (:func:`settle`) and, after the feet
+    are locked, airborne stretches down to a free-fall arc (:func:`free_fall`; after, because a foot held
+    at its contact run's mean height can lift the body off the ground); neither is for actions that are
+    meant to stay in the air.
     """
     joints = put_on_ground(fit_to_skeleton(make_rigid(joints, lengths)))
     if settle_window is not None:
-        joints = free_fall(settle(joints, fps, settle_window), fps)
+        joints = settle(joints, fps, settle_window)
     if contacts is None:
         contacts = foot_contacts(joints, fps)
     else:
         contacts = plausible_contacts(joints, fps, contacts)
-    return remove_penetration(lock_feet(joints, contacts))
+    joints = lock_feet(joints, contacts)
+    if settle_window is not None:
+        joints = free_fall(joints, fps)
+    return remove_penetration(joints)
 
 
 def plausible_contacts(joints: np.ndarray, fps: float, contacts: np.ndarray) -> np.ndarray:

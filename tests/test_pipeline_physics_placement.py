@@ -112,6 +112,22 @@ def test_free_fall_cuts_a_hover_to_a_hop_and_keeps_a_real_jump():
     assert held[50, :, 1].min() > 0.25 and P.postprocess(clip, 25, settle_window=1.0)[50, :, 1].min() < 0.05
 
 
+def test_free_fall_comes_after_foot_locking(monkeypatch):
+    """A foot held at its contact run's mean height can lift the body: postprocess still brings it down."""
+    lock_feet = P.lock_feet
+
+    def lock_high(joints, contacts):  # as if a planted ankle were held 8 cm up for 1.6 s
+        held = lock_feet(joints, contacts)
+        held[40:80, :, 1] += 0.08
+        return held
+
+    monkeypatch.setattr(P, "lock_feet", lock_high)
+    clip = crouched_clip()
+    grounded = P.postprocess(clip, 25, np.ones((100, 4), bool), settle_window=1.0)[..., 1].min(axis=1)
+    assert grounded.min() >= 0.0 and max((end - start for start, end in P._runs(grounded > 0.05)), default=0) < 10
+    assert P.postprocess(clip, 25, np.ones((100, 4), bool))[45:75, :, 1].min() > 0.07  # a flyer stays up
+
+
 def test_postprocess_makes_a_loose_skeleton_exactly_exportable(tmp_path, caplog):
     clip = crouched_clip()
     wobble = np.sin(np.linspace(0, 8, 100))
