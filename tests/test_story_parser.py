@@ -354,3 +354,6 @@ def test_as_joins_a_clause_only_before_a_person_and_a_verb():
     assert [(a.character, a.action) for a in both.scenes[0].actions] == [("Man", "reading")]
     costume = parse_prompt("A man dressed as a pirate dances.", 6.0)
     assert [(a.character, a.action) for a in costume.scenes[0].actions] == [("Man", "dance")]
+    opening = parse_prompt("As a man walks, a woman waves.", 6.0)
+    assert sorted((a.character, a.action) for a in opening.scenes[0].actions) == [("Man", "walk"), ("Woman", "wave")]
+    assert sequence("As she walks, she waves.") == ["walk", "wave"]

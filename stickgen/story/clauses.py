@@ -181,13 +181,21 @@ def _connector(low: list[str], current: list[str]) -> tuple[str, int] | None:
 
 
 def _as_opens_clause(low: list[str], current: list[str]) -> bool:
-    """Whether "as" at ``low[0]`` joins a simultaneous clause: not "as well"/"as if", and "as a(n) ..." only
-    when a person noun and a verb follow ("as a man reads", not "dressed as a pirate dances")."""
-    if not current or len(low) < 2 or low[1] in ("well", "if"):
+    """Whether "as" at ``low[0]`` joins a simultaneous clause: not "as well"/"as if"; "as a(n) ..." and a
+    sentence-opening "As ..." only when a person and a verb follow ("as a man reads", "As she walks, ...";
+    not "dressed as a pirate dances")."""
+    if len(low) < 2 or low[1] in ("well", "if"):
         return False
-    if low[1] in ("a", "an"):
-        return len(low) > 3 and lx.lemma(low[2]) in lx.ACTOR_NOUNS and is_verb(low[3])
+    if low[1] in ("a", "an") or not current:
+        return _person_then_verb(low[1:])
     return True
+
+
+def _person_then_verb(low: list[str]) -> bool:
+    """"a man reads", "the girl runs", "she walks": a person (article and noun, or a pronoun), then a verb."""
+    if low and low[0] in lx.PRONOUNS:
+        return len(low) > 1 and is_verb(low[1])
+    return len(low) > 2 and low[0] in ("a", "an", "the") and lx.lemma(low[1]) in lx.ACTOR_NOUNS and is_verb(low[2])
 
 
 def _merge_compound_subjects(clauses: list[Clause]) -> list[Clause]:
