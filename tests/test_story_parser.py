@@ -357,3 +357,19 @@ def test_as_joins_a_clause_only_before_a_person_and_a_verb():
     opening = parse_prompt("As a man walks, a woman waves.", 6.0)
     assert sorted((a.character, a.action) for a in opening.scenes[0].actions) == [("Man", "walk"), ("Woman", "wave")]
     assert sequence("As she walks, she waves.") == ["walk", "wave"]
+
+
+@pytest.mark.parametrize("prompt, cast", [
+    ("In the park, a woman jogs.", ["Woman"]),
+    ("At night, a man walks home.", ["Man"]),
+    ("On a sunny day, two kids play catch.", ["Kid 1", "Kid 2"]),
+    ("As the sun sets, a man dances.", ["Man"]),
+])
+def test_a_setting_before_anyone_is_named_adds_no_phantom_person(prompt, cast):
+    script = parse_prompt(prompt, 6.0)
+    assert [c.name for c in script.characters] == cast and not script.warnings
+
+
+def test_a_prompt_that_is_only_a_setting_still_gives_a_person_standing_still():
+    script = parse_prompt("In the park.", 6.0)
+    assert [c.name for c in script.characters] == ["Person"] and "nobody does anything" in script.warnings[0]

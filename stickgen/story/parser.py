@@ -110,6 +110,8 @@ class _Story:
                         leading.new_sentence if leading else clause.new_sentence)
         subject, used = (None, 0) if opens_with_verb(words) else self.cast.read_subject(clause)
         explicit = subject is not None
+        if not explicit and not self.cast.members and leading is None and self._sets_the_scene(words):
+            return  # "In the park, a woman jogs": no phantom person standing in the park
         subject = subject or self.cast.default_subject()
         if self.framed_shot is not None:  # "close-up of a woman laughing": the shot frames the subject
             self.framed_shot.target, self.framed_shot = subject[0], None
@@ -130,6 +132,14 @@ class _Story:
             self.beat = beat + 1
             self._predicate(leading.words, leading.cased, subject, beat + 1, False)
         self.cast.mention(subject)  # "he" in the next clause means this subject before its partner
+
+    def _sets_the_scene(self, words: list[str]) -> bool:
+        """Whether a clause before anyone is named ("In the park,", "At night,", "Suddenly,") is only the
+        setting: it names no action (nor does the matcher find one), speech, turn or emotion."""
+        if match_actions(words) or any(w.startswith("quote") or lx.lemma(w) in ("turn", "spin") or w in lx.EMOTIONS
+                                       for w in words):
+            return False
+        return self.matcher is None or self.matcher(" ".join(words)) is None
 
     def _modifies_last_step(self, words: list[str], subject: list[int]) -> bool:
         """A clause of only direction and manner words and adverbs ("..., turning right", "... and back") says
