@@ -364,6 +364,9 @@ def test_as_joins_a_clause_only_before_a_person_and_a_verb():
     ("At night, a man walks home.", ["Man"]),
     ("On a sunny day, two kids play catch.", ["Kid 1", "Kid 2"]),
     ("As the sun sets, a man dances.", ["Man"]),
+    ("Outside, two kids jump.", ["Kid 1", "Kid 2"]),  # a capitalised opener is no name
+    ("Without warning, a man falls.", ["Man"]),
+    ("Every morning, an old man claps.", ["Man"]),
 ])
 def test_a_setting_before_anyone_is_named_adds_no_phantom_person(prompt, cast):
     script = parse_prompt(prompt, 6.0)
@@ -373,3 +376,14 @@ def test_a_setting_before_anyone_is_named_adds_no_phantom_person(prompt, cast):
 def test_a_prompt_that_is_only_a_setting_still_gives_a_person_standing_still():
     script = parse_prompt("In the park.", 6.0)
     assert [c.name for c in script.characters] == ["Person"] and "nobody does anything" in script.warnings[0]
+
+
+def test_the_mood_and_turn_of_an_opener_go_to_the_first_named_subject():
+    happy = parse_prompt("Happily, a man walks.", 6.0)
+    assert [c.name for c in happy.characters] == ["Man"]
+    (walk,) = happy.scenes[0].actions
+    assert walk.action == "walk" and "happily" in walk.manner
+    turning = parse_prompt("Turning left, a man walks.", 6.0)
+    assert [(a.character, a.action, a.turn) for a in turning.scenes[0].actions] == [("Man", "walk", 90.0)]
+    alone = parse_prompt("Suddenly, she turns around.", 6.0)
+    assert [(a.character, a.turn) for a in alone.scenes[0].actions] == [("Woman", 180.0)]

@@ -149,6 +149,8 @@ class Cast:
             k += 1
         if k >= len(words):
             return None, 0
+        if words[k] in ("someone", "somebody") and not self.members:  # "Someone tucks, rolls over ..."
+            return self.add_group("person", "human", "", 1), k + 1
         if words[k:k + 3] in (["one", "of", "them"], ["one", "of", "the"]) and len(self.subject) > 1:
             used = k + 3 + (words[k + 2] == "the" and k + 3 < len(words))  # "one of (the boxers)"
             return self.subject[:1], used

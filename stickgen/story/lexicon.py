@@ -307,7 +307,13 @@ KNOWN_WORDS = (set(DETERMINERS) | set(NUMBER_WORDS) | set(PRONOUNS) | set(ORDINA
                   "now", "here", "there", "someone", "somebody", "i", "we", "you", "suddenly", "and", "but",
                   "when", "after", "until", "so", "also", "then", "together", "close-up", "closeup", "zoom",
                   "wide", "slow", "fullspeed", "scene", "shot", "meanwhile", "once", "again", "not", "no",
-                  "what", "how", "why", "please", "make", "show", "create", "generate", "animation", "video"})
+                  "what", "how", "why", "please", "make", "show", "create", "generate", "animation", "video",
+                  # sentence openers that are no names ("Outside, two kids ...", "Turning left, a man ...")
+                  "outside", "inside", "indoors", "outdoors", "without", "within", "every", "each", "during",
+                  "before", "later", "today", "tonight", "yesterday", "tomorrow", "finally", "eventually",
+                  "afterwards", "afterward", "nearby", "upstairs", "downstairs", "across", "behind", "under",
+                  "over", "near", "beside", "around", "through", "along", "while", "as", "if", "because",
+                  "since", "though", "although", "despite", "like", "turning", "spinning", "onstage", "offstage"})
 #: words skipped before a clause's subject ("suddenly the man ...")
 FILLER_WORDS = {"suddenly", "also", "now", "together", "immediately", "so", "soon", "first", "just", "again",
                 "here", "there"}

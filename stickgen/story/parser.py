@@ -76,6 +76,8 @@ class _Story:
         self.pending_turn: dict[int, float] = {}
         self.framed_shot: Shot | None = None
         self.leading: Clause | None = None  # "After dodging," waits for its main clause's subject
+        self.settings: list[Clause] = []  # "In the park," / "Happily," before anyone is named
+        self.mood: list[str] = []  # the manner and emotion words of those, for the first named subject
         self.beat = 0
         self.sentence_beat = 0
 
@@ -91,9 +93,11 @@ class _Story:
 
     # ------------------------------------------------------------------ clauses
 
-    def read(self, clause: Clause) -> None:
+    def read(self, clause: Clause, setting_allowed: bool = True) -> None:
         """Read one clause. A leading clause ("After dodging,") is kept until the next one names the subject:
-        "after" puts it one beat before that clause, "before" one beat after."""
+        "after" puts it one beat before that clause, "before" one beat after. A clause before anyone is
+        named that only sets the scene or the mood (``setting_allowed``) names nobody: its manner and
+        emotion words (all its words, if it turns) go to the first subject."""
         if clause.leads and self.leading is None:
             self.leading = clause
             return
@@ -110,8 +114,12 @@ class _Story:
                         leading.new_sentence if leading else clause.new_sentence)
         subject, used = (None, 0) if opens_with_verb(words) else self.cast.read_subject(clause)
         explicit = subject is not None
-        if not explicit and not self.cast.members and leading is None and self._sets_the_scene(words):
-            return  # "In the park, a woman jogs": no phantom person standing in the park
+        if setting_allowed and not explicit and not self.cast.members and leading is None \
+                and self._sets_the_scene(words):
+            self.settings.append(clause)  # "In the park, a woman jogs": no phantom person standing in the park
+            turns = any(lx.lemma(w) in ("turn", "spin") for w in words)  # "Turning left, a man walks"
+            self.mood += [w for w in words if turns or w in lx.EMOTIONS or w in lx.MANNER]
+            return
         subject = subject or self.cast.default_subject()
         if self.framed_shot is not None:  # "close-up of a woman laughing": the shot frames the subject
             self.framed_shot.target, self.framed_shot = subject[0], None
@@ -127,19 +135,20 @@ class _Story:
             self._predicate(leading.words, leading.cased, subject, beat, merged)
             beat, merged = beat + 1, False
         self.beat = beat
-        self._predicate(words[used:], cased[used:], subject, beat, merged)
+        mood, self.mood = self.mood, []  # "Happily, a man walks": the man walks happily
+        self._predicate(words[used:] + mood, cased[used:] + mood, subject, beat, merged)
         if leading is not None and leading.leads == "before":
             self.beat = beat + 1
             self._predicate(leading.words, leading.cased, subject, beat + 1, False)
         self.cast.mention(subject)  # "he" in the next clause means this subject before its partner
 
-    def _sets_the_scene(self, words: list[str]) -> bool:
-        """Whether a clause before anyone is named ("In the park,", "At night,", "Suddenly,") is only the
-        setting: it names no action (nor does the matcher find one), speech, turn or emotion."""
-        if match_actions(words) or any(w.startswith("quote") or lx.lemma(w) in ("turn", "spin") or w in lx.EMOTIONS
-                                       for w in words):
-            return False
-        return self.matcher is None or self.matcher(" ".join(words)) is None
+    @staticmethod
+    def _sets_the_scene(words: list[str]) -> bool:
+        """Whether a clause before anyone is named ("In the park,", "At night,", "Happily,", "Turning left,")
+        is only the setting or the mood: no action phrase or speech. (The matcher is not asked: it reads an
+        action into nearly any phrase. A prompt of nothing else is read again without this, see
+        :func:`parse_prompt`.)"""
+        return not match_actions(words) and not any(w.startswith("quote") for w in words)
 
     def _modifies_last_step(self, words: list[str], subject: list[int]) -> bool:
         """A clause of only direction and manner words and adverbs ("..., turning right", "... and back") says
@@ -432,6 +441,9 @@ def parse_prompt(prompt: str, duration: float = 10.0, matcher: Matcher | None = 
     if story.leading is not None:  # "After dodging." with no main clause: an ordinary clause
         leading, story.leading = story.leading, None
         story.read(replace(leading, leads=None))
+    if not story.steps and not story.pending_turn:  # "does a cartwheel", "in the park": nothing else to read
+        for clause in story.settings:
+            story.read(clause, setting_allowed=False)
     story.face_opponents()
     for actor, turn in story.pending_turn.items():
         story.steps.append(Step(actor, story.last_beat(actor) + 1, "idle", turn=turn, manner=["turns"]))
