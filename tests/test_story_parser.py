@@ -387,3 +387,15 @@ def test_the_mood_and_turn_of_an_opener_go_to_the_first_named_subject():
     assert [(a.character, a.action, a.turn) for a in turning.scenes[0].actions] == [("Man", "walk", 90.0)]
     alone = parse_prompt("Suddenly, she turns around.", 6.0)
     assert [(a.character, a.turn) for a in alone.scenes[0].actions] == [("Woman", 180.0)]
+
+
+def test_who_refers_to_the_character_just_named():
+    script = parse_prompt("Mary waves at John, who waves back.", 6.0)
+    assert sorted((a.character, a.action) for a in script.scenes[0].actions) == [("John", "wave"), ("Mary", "wave")]
+    assert [(a.character, a.action) for a in parse_prompt("A man, who is tired, walks.", 6.0).scenes[0].actions] \
+        == [("Man", "walk")]
+
+
+def test_more_people_and_ways_of_walking():
+    assert [c.name for c in parse_prompt("A ballerina claps.", 6.0).characters] == ["Ballerina"]
+    assert sequence("A drunk man stumbles home, then trots away.") == ["walk", "run"]

@@ -149,6 +149,8 @@ class Cast:
             k += 1
         if k >= len(words):
             return None, 0
+        if words[k] == "who" and self.subject:  # "Mary waves at John, who waves back": the one just named
+            return (self.other_than(self.subject) or self.subject), k + 1
         if words[k] in ("someone", "somebody") and not self.members:  # "Someone tucks, rolls over ..."
             return self.add_group("person", "human", "", 1), k + 1
         if words[k:k + 3] in (["one", "of", "them"], ["one", "of", "the"]) and len(self.subject) > 1:

@@ -36,6 +36,8 @@ EXTRA_SYNONYMS = {
     "to the beat": "dance", "to the music": "dance", "sway": "dance", "do the twist": "dance",
     "step to the beat": "dance", "bounce to the beat": "dance", "move to the music": "dance",
     "step from side to side": "dance", "look right and left": "looking_around",
+    "stumble": "walk", "wander": "walk", "amble": "walk", "saunter": "walk", "strut": "walk", "waddle": "walk",
+    "trot": "run",
 }
 IGNORED_FOR_MATCH = lx.DETERMINERS | {"with", "at", "on", "to"}
 WHOLE_BODY_FAMILIES = {"locomotion", "jump", "dance"}

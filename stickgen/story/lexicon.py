@@ -121,7 +121,12 @@ ACTOR_NOUNS: dict[str, tuple[str, str, str]] = {
     "enemy": ("enemy", "human", ""), "partner": ("partner", "human", ""), "teammate": ("teammate", "human", ""),
     "neighbor": ("neighbour", "human", ""), "neighbour": ("neighbour", "human", ""), "officer": ("officer", "human", ""),
     "wife": ("wife", "human", "f"), "husband": ("husband", "human", "m"), "son": ("son", "child", "m"),
-    "daughter": ("daughter", "child", "f"), "king": ("king", "human", "m"), "queen": ("queen", "human", "f"), "worker": ("worker", "human", ""), "climber": ("climber", "human", ""),
+    "daughter": ("daughter", "child", "f"), "king": ("king", "human", "m"), "queen": ("queen", "human", "f"),
+    "worker": ("worker", "human", ""), "climber": ("climber", "human", ""),
+    "ballerina": ("ballerina", "human", "f"), "gymnast": ("gymnast", "human", ""), "skater": ("skater", "human", ""),
+    "doctor": ("doctor", "human", ""), "nurse": ("nurse", "human", ""), "farmer": ("farmer", "human", ""),
+    "referee": ("referee", "human", ""), "coach": ("coach", "human", ""), "goalkeeper": ("goalkeeper", "human", ""),
+    "astronaut": ("astronaut", "human", ""), "wizard": ("wizard", "human", ""), "alien": ("alien", "human", ""),
 }
 #: first names whose pronoun is clear enough to resolve "he"/"she"
 NAME_GENDERS = {**dict.fromkeys(("alice", "anna", "ana", "emma", "mary", "sarah", "lisa", "julia", "maria", "sofia",
