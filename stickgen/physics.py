@@ -35,6 +35,9 @@ PLAUSIBLE_CONTACT_SPAN = 2
 GRAVITY = 9.81
 #: a body whose lowest joint is at most this high (m) is on the ground for :func:`free_fall`
 GROUND_CLEARANCE = 0.03
+#: frames over which a foot lock fades in before and out after its contact run; 5 with a smoothstep fade
+#: (was 3, linear): validation foot skating 0.049 -> 0.042 and jitter 0.040 -> 0.039 at the same accuracy
+LOCK_BLEND_FRAMES = 5
 
 
 def _runs(flags: np.ndarray) -> list[tuple[int, int]]:
@@ -63,12 +66,13 @@ def two_bone_ik(hip: np.ndarray, knee: np.ndarray, ankle: np.ndarray, target: np
     return hip + along * axis + across * pole, hip + distance * axis
 
 
-def lock_feet(joints: np.ndarray, contacts: np.ndarray, blend: int = 3) -> np.ndarray:
+def lock_feet(joints: np.ndarray, contacts: np.ndarray, blend: int = LOCK_BLEND_FRAMES) -> np.ndarray:
     """Hold each planted ankle at its mean position over the contact run: ``[T, 22, 3]``, ``[T, 4]``.
 
     A leg is planted where its ankle or toe is in contact. The correction fades in and out over
-    ``blend`` frames around each run; the knee and ankle are re-solved by :func:`two_bone_ik` and the
-    foot (ankle to toe) is turned to its mean direction over the run, so bone lengths are unchanged.
+    ``blend`` frames around each run (a smoothstep, so the foot eases into and out of the lock); the knee
+    and ankle are re-solved by :func:`two_bone_ik` and the foot (ankle to toe) is turned to its mean
+    direction over the run, so bone lengths are unchanged.
     """
     joints = np.asarray(joints, dtype=np.float64).copy()
     contacts = np.asarray(contacts, dtype=bool)
@@ -79,6 +83,7 @@ def lock_feet(joints: np.ndarray, contacts: np.ndarray, blend: int = 3) -> np.nd
         for start, end in _runs(contacts[:, list(columns)].any(axis=1)):
             distance = np.maximum(np.maximum(start - frames, frames - (end - 1)), 0)
             w = np.clip(1.0 - distance / (blend + 1), 0.0, 1.0)
+            w = w * w * (3.0 - 2.0 * w)  # smoothstep: no kink where the fade starts and ends
             take = w > weight
             offset[take] = (joints[start:end, ankle].mean(axis=0) - joints[take, ankle]) * w[take, None]
             planted_foot[take] = foot[take] * (1 - w[take, None]) + foot[start:end].mean(axis=0) * w[take, None]
