@@ -19,10 +19,10 @@ Saved folder (``save_pretrained``)::
 ``model_index.json`` ``"sampling"`` holds the checkpoint's recommended ``num_inference_steps``,
 ``guidance_scale``, ``root_guidance_scale``, ``strength`` and ``lowpass_hz`` (:mod:`stickgen.sampling`);
 a call may override each. ``lowpass_hz`` is the cutoff of a zero-phase Butterworth low-pass
-(:func:`lowpass`) applied to the refiner's correction of the plan (refined minus planned features), never to the plan itself: it removes
-the frame-to-frame noise a few-step sampler leaves while passing the correction's content below the
-cutoff almost unchanged (a 2 Hz wave keeps its amplitude; the Gaussian used before, σ 2 frames, kept
-60% of it).
+(:func:`lowpass`) applied to the refiner's correction of the plan (refined minus planned features),
+never to the plan itself: it removes the frame-to-frame noise a few-step sampler leaves while passing
+the correction's content below the cutoff almost unchanged (a 2 Hz wave keeps its amplitude; the
+Gaussian used before, σ 2 frames, kept 60% of it).
 """
 from __future__ import annotations
 
@@ -41,8 +41,8 @@ from .features import (CONTACTS, FEATURE_DIM, FeatureStats, canonical_transform,
 from .motion import Motion, Scene
 from .physics import postprocess
 from .placement import align_to_keyframes, place_actor
-from .skeleton import bone_lengths, foot_contacts, resample, rotate_y
 from .sampling import Sampling, check_recommendation, resolve
+from .skeleton import bone_lengths, foot_contacts, resample, rotate_y
 from .text import MINILM
 
 MODEL_INDEX = "model_index.json"

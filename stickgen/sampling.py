@@ -7,8 +7,8 @@ saved folder's ``model_index.json`` ``"sampling"``):
 ``guidance_scale``       classifier-free guidance on every feature channel (1: none)
 ``root_guidance_scale``  guidance on the root-velocity channels (``features.ROOT_VELOCITY``) instead;
                          ``None``: the same as ``guidance_scale``. Stronger guidance there makes the
-                         body travel as the text asks (a walk crosses the room) without the
-                         over-saturated poses that the same scale on every channel gives.
+                         body travel as the text asks (a walk crosses the room) without the jerkier
+                         poses that raising the scale on every channel brings (docs/MODELS.md).
 ``strength``             (0, 1]: how much of the diffusion runs from the noised plan (1: from pure noise)
 ``lowpass_hz``           cutoff of the low-pass on the refiner's correction (0: off)
 

@@ -442,6 +442,7 @@ def parse_prompt(prompt: str, duration: float = 10.0, matcher: Matcher | None = 
         leading, story.leading = story.leading, None
         story.read(replace(leading, leads=None))
     if not story.steps and not story.pending_turn:  # "does a cartwheel", "in the park": nothing else to read
+        story.mood = []  # the clauses themselves carry it
         for clause in story.settings:
             story.read(clause, setting_allowed=False)
     story.face_opponents()
