@@ -24,8 +24,7 @@ import numpy as np
 RESULTS = Path(__file__).parent / "results"
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # datasets_scripts is not installed
 
-from stickgen import sampling as sampling_options  # noqa: E402
-from stickgen.sampling import Sampling  # noqa: E402
+from stickgen.sampling import Sampling, add_arguments, from_arguments  # noqa: E402
 
 
 def majority_labels(evaluator, clips: list[np.ndarray], intended: list[np.ndarray], fps: float) -> list[str]:
@@ -127,7 +126,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--evaluator", default="models/stickgen-evaluator")
     parser.add_argument("--seeds", type=int, default=3)
     parser.add_argument("--duration", type=float, default=5.0)
-    sampling_options.add_arguments(parser)  # the full pipeline's settings
+    add_arguments(parser)  # the full pipeline's settings
     parser.add_argument("--sheet", type=Path, help="also write a per-action contact sheet PNG here")
     args = parser.parse_args(argv)
 
@@ -137,7 +136,7 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     pipe = StickGenPipeline.from_pretrained(args.model)
     evaluator = MotionTextEvaluator.from_pretrained(args.evaluator)
-    sampling = pipe.resolve_sampling(**sampling_options.from_arguments(args))
+    sampling = pipe.resolve_sampling(**from_arguments(args))
     if sampling.num_inference_steps < 1:  # a planner-only recommendation: the full-pipeline column still refines
         sampling = sampling._replace(num_inference_steps=10)
     full, full_misread = recognition(pipe, evaluator, sampling, args.seeds, args.duration)
