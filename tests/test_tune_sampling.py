@@ -37,3 +37,11 @@ def test_the_reference_row_is_named_after_the_split_it_holds():
 
     assert row_label(REFERENCE, "validation") == "validation motions (the data)"
     assert row_label(PLANNER, "validation") == PLANNER
+
+
+def test_grid_rows_name_the_root_guidance_only_when_it_is_set():
+    from training.tune_sampling import setting_name
+
+    assert setting_name(20, 1.5, None, 1.0, 3.5) == "steps 20, guidance 1.5, strength 1, lowpass 3.5 Hz"
+    assert setting_name(20, 1.5, 2.0, 1.0, 3.5) == "steps 20, guidance 1.5, root 2, strength 1, lowpass 3.5 Hz"
+

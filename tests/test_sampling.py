@@ -1,0 +1,33 @@
+"""stickgen.sampling: the refiner settings a call names, a checkpoint recommends, and the CLI options."""
+import argparse
+
+import numpy as np
+import pytest
+
+from stickgen.features import ROOT_VELOCITY
+from stickgen.sampling import DEFAULT_SAMPLING, add_arguments, check_recommendation, from_arguments, resolve
+
+
+def test_cli_options_become_pipeline_keywords_and_unnamed_ones_fall_back():
+    parser = argparse.ArgumentParser()
+    add_arguments(parser)
+    named = from_arguments(parser.parse_args(["--root-guidance-scale", "3", "--lowpass-hz", "2"]))
+    assert set(named) == set(DEFAULT_SAMPLING) and named["strength"] is None
+    chosen = resolve({**DEFAULT_SAMPLING, "guidance_scale": 1.5}, 25, **named)
+    assert (chosen.guidance_scale, chosen.root_guidance_scale, chosen.lowpass_hz) == (1.5, 3.0, 2.0)
+    scales = chosen.guidance()
+    assert scales.shape == (137,) and np.all(scales[ROOT_VELOCITY] == 3.0) and np.sum(scales == 1.5) == 135
+
+
+def test_root_guidance_follows_the_guidance_scale_unless_set():
+    assert resolve(DEFAULT_SAMPLING, 25).root_guidance_scale == DEFAULT_SAMPLING["guidance_scale"]
+    assert resolve(DEFAULT_SAMPLING, 25, guidance_scale=1.2).root_guidance_scale == 1.2
+
+
+def test_bad_settings_are_refused_with_their_names():
+    with pytest.raises(ValueError, match="unknown sampling setting.*guidance"):
+        resolve(DEFAULT_SAMPLING, 25, guidance=2.0)
+    with pytest.raises(ValueError, match="unknown setting.*smoothing"):
+        check_recommendation({"smoothing": 2.0})
+    with pytest.raises(ValueError, match=r"lowpass_hz in \[0, 15\)"):
+        resolve(DEFAULT_SAMPLING, 30, lowpass_hz=15.0)
