@@ -30,6 +30,7 @@ THROWS = {"throwing", "pitching"}
 #: words before a character that the mover heads for, and words that only say whom the action addresses
 HEADING_FOR = {"toward", "towards", "to", "after", "approach", "approaches", "chase", "chases", "behind"}
 ADDRESSING = {"at", "with", "around", "past"}
+TURN_VERBS = {phrase.split()[0] for phrase in lx.TURN_PHRASES}  # "turn", "spin"
 EMPTY_PROMPT = "prompt: empty; describe who does what, for example 'a man walks forward, then waves'"
 NO_ACTION = "nobody does anything recognisable in {!r}; using a person standing still"
 
@@ -117,7 +118,7 @@ class _Story:
         if setting_allowed and not explicit and not self.cast.members and leading is None \
                 and self._sets_the_scene(words):
             self.settings.append(clause)  # "In the park, a woman jogs": no phantom person standing in the park
-            turns = any(lx.lemma(w) in ("turn", "spin") for w in words)  # "Turning left, a man walks"
+            turns = any(lx.lemma(w) in TURN_VERBS for w in words)  # "Turning left, a man walks"
             self.mood += [w for w in words if turns or w in lx.EMOTIONS or w in lx.MANNER]
             return
         subject = subject or self.cast.default_subject()
