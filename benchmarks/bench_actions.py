@@ -54,20 +54,20 @@ def tally(labels_per_seed: list[list[str]]) -> tuple[dict[str, float], dict[str,
 
 def action_plans(duration: float) -> list:
     """One ``duration``-second plan per vocabulary action, text "a person <description>". An interaction
-    (``Action.actors == 2``) gets a partner doing the same, ``CONTACT_DISTANCE`` apart and facing it, as the
+    (``Action.actors == 2``) gets a partner doing the same, ``stickgen.staging.contact_distance`` apart and facing it, as the
     story engine lays out "two people hug"; actor 0 is the one judged."""
     from dataclasses import replace
 
     from stickgen import vocab
     from stickgen.conditioning import ScenePlan
     from stickgen.pipeline import plan_from_actions
-    from stickgen.story.plan import CONTACT_DISTANCE
+    from stickgen.staging import contact_distance
 
     plans = []
     for action in vocab.ACTIONS:
         plan = plan_from_actions([action.name], f"a person {action.description}", duration=duration)
         if action.actors == 2:
-            half_gap = CONTACT_DISTANCE.get(action.name, CONTACT_DISTANCE[None]) / 2
+            half_gap = contact_distance(action.name) / 2
             first = replace(plan.actors[0], start_position=(-half_gap, 0.0), facing=np.pi / 2, partner=1)
             second = replace(first, id="a1", start_position=(half_gap, 0.0), facing=-np.pi / 2, partner=0)
             plan = ScenePlan([first, second], fps=plan.fps, meta=plan.meta)

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import json
 import math
+from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Sequence
@@ -42,6 +43,7 @@ from .motion import Motion, Scene
 from .physics import postprocess
 from .placement import align_to_keyframes, place_actor
 from .sampling import Sampling, check_recommendation, resolve
+from .staging import came_to, interactions, stage
 from .skeleton import bone_lengths, foot_contacts, resample, rotate_y
 from .text import MINILM
 
@@ -219,25 +221,38 @@ class StickGenPipeline:
             joints, contacts = results[clock(plan)]
             first = taken[clock(plan)]
             taken[clock(plan)] += len(plan.actors)
-            motions = []
-            for actor, clip, touch in zip(plan.actors, joints[first:], contacts[first:]):
-                if plan.fps != model_fps:  # back to the plan's clock, exactly num_frames long
-                    clip = resample(clip, model_fps, plan.fps)
-                    clip = clip[np.minimum(np.arange(plan.num_frames), len(clip) - 1)]
-                    source = np.round(np.arange(plan.num_frames) * model_fps / plan.fps).astype(int)
-                    touch = touch[np.minimum(source, len(touch) - 1)]
-                airborne = {vocab.ACTIONS[i].name for i in np.unique(actor.action_ids)} & vocab.AIRBORNE_ACTIONS
-                clip = postprocess(place_actor(clip, actor), plan.fps, touch,
-                                   settle_window=None if airborne else SETTLE_WINDOW)
-                motions.append(Motion(clip, id=actor.id, name=actor.name, color=actor.color,
-                                      actions=actor.action_segments(), expressions=actor.expressions or None,
-                                      speech=actor.speech or None))
+            count = len(plan.actors)
+            motions = self._motions(plan, joints[first:first + count], contacts[first:first + count], model_fps)
             meta = {**plan.meta, "prompt": item if isinstance(item, str) else plan.meta.get("prompt"),
                     "seed": seed, "model": self.name, "generator": f"stickgen {__version__}",
                     "created": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
                     **sampling.meta(), "backend": self.backend}
             scenes.append(Scene(motions, fps=plan.fps, camera=plan.camera, objects=plan.objects, meta=meta))
         return scenes if isinstance(prompt_or_plan, (list, tuple)) else scenes[0]
+
+    @staticmethod
+    def _motions(plan: ScenePlan, joints: list[np.ndarray], contacts: list[np.ndarray],
+                 model_fps: float) -> list[Motion]:
+        """The plan's actors as world ``Motion``s from their canonical ``joints[i] [T, 22, 3]`` and
+        ``contacts[i] [T, 4]`` at ``model_fps``: back on the plan's clock, placed, staged (partners meet,
+        :func:`stickgen.staging.stage`) and post-processed."""
+        placed, touches = [], []
+        for actor, clip, touch in zip(plan.actors, joints, contacts):
+            if plan.fps != model_fps:  # back to the plan's clock, exactly num_frames long
+                clip = resample(clip, model_fps, plan.fps)
+                clip = clip[np.minimum(np.arange(plan.num_frames), len(clip) - 1)]
+                source = np.round(np.arange(plan.num_frames) * model_fps / plan.fps).astype(int)
+                touch = touch[np.minimum(source, len(touch) - 1)]
+            placed.append(place_actor(clip, actor))
+            touches.append(touch)
+        motions = []
+        for actor, clip, touch in zip(plan.actors, stage(placed, plan.actors, plan.fps), touches):
+            airborne = {vocab.ACTIONS[i].name for i in np.unique(actor.action_ids)} & vocab.AIRBORNE_ACTIONS
+            clip = postprocess(clip, plan.fps, touch, settle_window=None if airborne else SETTLE_WINDOW)
+            motions.append(Motion(clip, id=actor.id, name=actor.name, color=actor.color,
+                                  actions=actor.action_segments(), expressions=actor.expressions or None,
+                                  speech=actor.speech or None))
+        return motions
 
     def edit(self, joints: np.ndarray, text: str, action_ids: np.ndarray, keep_frames: np.ndarray | None = None,
              keep_joints: Sequence[int] = (), seed: int | None = None, num_inference_steps: int | None = None,
@@ -328,18 +343,40 @@ class StickGenPipeline:
         if all(p is None for p in partners):
             return self._windows(inputs, None, generator, sampling)
         first, _ = self._windows(inputs, None, generator, sampling.planner_only())
-        return self._windows(inputs, self._partner_joints(actors, partners, first), generator, sampling)
+        clocked = [replace(a, action_ids=a.action_ids[pick], partner=k) for a, k in zip(actors, partners)]
+        return self._windows(inputs, self._partner_joints(clocked, first, model_fps), generator, sampling)
 
-    def _partner_joints(self, actors: list[ActorPlan], partners: list[int | None],
-                        joints: list[np.ndarray]) -> np.ndarray:
-        """Each actor's partner (batch index ``partners[i]``) in the actor's canonical frame: ``[B, T, 22, 3]``."""
+    @staticmethod
+    def _partner_joints(actors: list[ActorPlan], joints: list[np.ndarray], fps: float) -> np.ndarray:
+        """Each actor's partner in the actor's canonical frame, ``[B, T, 22, 3]`` (zeros without one), from
+        the first-pass clips ``joints[i] [T, 22, 3]`` (``actors`` on the model's clock at ``fps``, ``partner``
+        a batch index), placed as planned. No training clip shows a partner walking up to the actor or away
+        from it (it stands in front, as the data generator places it), and a waiting actor shown one bent
+        its legs; so an actor that waits while its partner walks up (:func:`stickgen.staging.came_to`) sees
+        it standing from the start as at the (staged) meeting, and one that stays while the partner leaves
+        after their last interaction sees it stay as it was then."""
+        placed = [place_actor(clip, actor) for clip, actor in zip(joints, actors)]
+        staged = stage(placed, actors, fps)
+        spans: dict[frozenset, tuple[int, int]] = {}
+        for i, j, start, end, _ in interactions(actors):
+            first = spans.get(frozenset((i, j)), (start, end))[0]
+            spans[frozenset((i, j))] = (first, end)
         out = np.zeros((len(actors),) + joints[0].shape)
-        for i, (actor, k) in enumerate(zip(actors, partners)):
+        for i, actor in enumerate(actors):
+            k = actor.partner
             if k is None:
                 continue
-            world = place_actor(joints[k], actors[k])
-            start = np.array([actor.start_position[0], 0.0, actor.start_position[1]])
-            out[i] = to_canonical(world, start, actor.facing)
+            partner = placed[k].copy()
+            if frozenset((i, k)) in spans:
+                start, end = spans[frozenset((i, k))]
+                frames = len(actor.action_ids)
+                if came_to(actors[k], start) and not came_to(actor, start):
+                    partner = staged[k].copy()  # the waiting actor is not moved by staging: same frame
+                    partner[:start] = partner[start]
+                if came_to(actors[k], frames, end) and not came_to(actor, frames, end):
+                    partner[end:] = partner[end - 1]
+            origin = np.array([actor.start_position[0], 0.0, actor.start_position[1]])
+            out[i] = to_canonical(partner, origin, actor.facing)
         return out
 
     def _windows(self, inputs: dict, partner: np.ndarray | None, generator,

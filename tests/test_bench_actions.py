@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from stickgen import vocab
-from stickgen.story.plan import CONTACT_DISTANCE
+from stickgen.staging import contact_distance
 
 SPEC = importlib.util.spec_from_file_location(
     "bench_actions", Path(__file__).resolve().parents[1] / "benchmarks" / "bench_actions.py")
@@ -27,7 +27,7 @@ def test_every_action_gets_one_plan_and_interactions_get_a_facing_partner():
         first, second = plan.actors
         assert (first.partner, second.partner) == (1, 0)
         gap = np.subtract(second.start_position, first.start_position)
-        assert np.linalg.norm(gap) == pytest.approx(CONTACT_DISTANCE[action.name])
+        assert np.linalg.norm(gap) == pytest.approx(contact_distance(action.name))
         # heading 0 faces +z and positive turns toward +x: each faces the other
         for actor, toward in ((first, gap), (second, -gap)):
             heading = [np.sin(actor.facing), np.cos(actor.facing)]

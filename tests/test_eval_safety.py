@@ -108,3 +108,17 @@ def test_recognition_needs_an_evaluator():
     item = safety.SuiteItem("w", "walk", {"recognized": ["walk"]}, "a walk")
     result = safety.run_item(item, lambda p, d, s: _scene("walk"))
     assert result.failures == ["recognized: no evaluator given"]
+
+
+def test_meet_wants_partners_at_their_contact_distance():
+    def pair(gap: float, label: str = "hug") -> Scene:
+        clip = toy_clip("wave", 100)
+        other = clip + np.array([gap, 0.0, 0.0])
+        segment = [Segment(0, 100, label)]
+        return Scene([Motion(clip, id="a0", actions=segment), Motion(other, id="a1", actions=segment)], fps=FPS)
+
+    assert safety.check_scene(pair(0.45), {"meet": True, "clean": False})[0] == []
+    failures = safety.check_scene(pair(0.9), {"meet": True, "clean": False})[0]
+    assert failures == ["meet: a0 and a1 stood 0.90-0.90 m apart for hug, expected 0.45 ± 0.15"]
+    assert safety.check_scene(pair(0.45, "wave"), {"meet": True, "clean": False})[0] == [
+        "meet: no two actors do a two-actor action together"]

@@ -16,6 +16,8 @@ Expectation keys (all optional)::
     camera_moves / speech / expressions: [name, ...] present in the scene's camera moves / tracks
     min_travel: metres     some actor's pelvis ends at least this far (horizontally) from its start
     max_speed: m/s         no actor's pelvis moves faster than this over any 1 s window
+    meet: true             two actors doing a two-actor action together stand its contact distance apart
+                           (``stickgen.staging.contact_distance``, pelvis to pelvis) within MEET_TOLERANCE
     max_seconds: s         generation takes at most this long
 """
 from __future__ import annotations
@@ -38,6 +40,7 @@ PENETRATION_LIMIT = 0.03
 BONE_DEVIATION_LIMIT = 0.01
 MAX_AIRBORNE_SECONDS = 1.2
 MAX_PELVIS_SPEED = 12.0
+MEET_TOLERANCE = 0.15  # metres
 #: actions whose body legitimately stays off the ground
 OUTCOMES = ("generate", "refuse", "generate_or_refuse")
 
@@ -191,7 +194,32 @@ def check_scene(scene, expect: dict[str, Any], evaluator=None) -> tuple[list[str
             failures.append(f"pelvis reached {fastest:.1f} m/s, expected at most {expect['max_speed']}")
     if expect.get("recognized"):
         failures += _recognition_failures(scene, expect["recognized"], evaluator)
+    if expect.get("meet"):
+        failures += _meeting_failures(scene)
     return failures, flags
+
+
+def _meeting_failures(scene) -> list[str]:
+    """Where two actors do a two-actor action together, how far their pelvis distance strays from its
+    contact distance (more than :data:`MEET_TOLERANCE` fails); no such pair fails too."""
+    from itertools import combinations
+    from types import SimpleNamespace
+
+    from ..staging import interactions
+
+    ids = [m.frame_labels("actions", default=vocab.action_id("idle")) for m in scene.actors]
+    failures, met = [], False
+    for i, j in combinations(range(len(ids)), 2):
+        pair = [SimpleNamespace(partner=1, action_ids=ids[i]), SimpleNamespace(partner=0, action_ids=ids[j])]
+        for _, _, start, end, distance in interactions(pair):
+            met = True
+            first, second = scene.actors[i].joints[start:end, 0], scene.actors[j].joints[start:end, 0]
+            gap = np.linalg.norm((first - second)[:, [0, 2]], axis=-1)
+            if np.abs(gap - distance).max() > MEET_TOLERANCE:
+                failures.append(f"meet: {scene.actors[i].id} and {scene.actors[j].id} stood {gap.min():.2f}-"
+                                f"{gap.max():.2f} m apart for {vocab.ACTION_NAMES[ids[i][start]]}, expected "
+                                f"{distance:.2f} ± {MEET_TOLERANCE}")
+    return failures if met else ["meet: no two actors do a two-actor action together"]
 
 
 def _planned_of(motion) -> set[str]:

@@ -5,7 +5,7 @@ one-actor sentence for the text encoder ("a person walks quickly forward, then w
 facing and (when the way is not a straight line ahead) path waypoints, speed and energy hints, partner,
 expressions and speech as frame segments. Characters that interact (handshake, hug, high five, fight) or
 walk toward each other are anchored where they meet: at the first such moment they stand
-``CONTACT_DISTANCE`` apart facing each other, and the walking before it is laid out backwards from there,
+``stickgen.staging.CONTACT_DISTANCE`` apart facing each other, and the walking before it is laid out backwards from there,
 so both arrive together. The whole layout is then centred on the origin.
 """
 from __future__ import annotations
@@ -18,12 +18,11 @@ import numpy as np
 from .. import vocab
 from ..conditioning import ActorPlan, ScenePlan
 from ..motion import PALETTE, Segment
+from ..staging import contact_distance
 from . import layout as geo
 from . import lexicon as lx
 from .schema import Script, TimedAction
 
-#: pelvis-to-pelvis distance (m) when two characters meet for an action; walking toward each other ends at 1 m
-CONTACT_DISTANCE = {"handshake": 0.75, "hug": 0.45, "high_five": 0.85, "fight": 1.0, None: 1.0}
 APPROACH = {None, "forward", "converge", "toward"}
 TRACK_DISTANCE = 6.0  # metres a character must travel before the camera follows by default
 STOP_SHORT = 0.8  # "walks toward her" stops this far from her
@@ -160,9 +159,9 @@ def _meetings(timelines: dict[str, list[TimedAction]]) -> list[tuple[str, str, f
     for name, timeline in timelines.items():
         for action in timeline:
             if action.partner and action.partner != name:
-                when, gap, other = action.start, CONTACT_DISTANCE.get(action.action, 1.0), action.partner
+                when, gap, other = action.start, contact_distance(action.action), action.partner
             elif action.direction == "converge" and action.target:
-                when, gap, other = action.end, CONTACT_DISTANCE[None], action.target
+                when, gap, other = action.end, contact_distance(None), action.target
             else:
                 continue
             key = frozenset((name, other))
