@@ -12,9 +12,12 @@ For every interaction (actor and partner doing the same two-actor action, ``voca
    up (a ``locomotion`` action planned before it) is moved to stand in front of a partner that waited;
    when both or neither came, each moves half way and turns to face the other. An actor's first meeting
    moves its whole clip; a later one eases the move in over the frames since its last interaction.
-2. **Holding.** Through the interaction the slow part of the distance error (Gaussian smoothing over
-   ``HOLD_SMOOTHING`` seconds) is taken out, half by each actor along the line between them, so they keep
-   their distance while leaning in and out as generated; after it, the last correction is kept.
+2. **Holding.** Through the interaction their pelvises stay between :data:`CLOSEST` (closer, the bodies
+   overlap) and :data:`REACH` beyond the contact distance (further, they cannot touch): the part of the
+   distance outside that range, smoothed over ``HOLD_SMOOTHING`` seconds, is taken out, half by each actor
+   along the line between them; after the interaction the last correction is kept. Only the
+   impossible part is taken out: holding the contact distance exactly (the data generator's partners
+   never move) made the evaluator read more generated high fives as idle (``docs/MODELS.md``).
 
 Runs on placed world clips before :func:`stickgen.physics.postprocess`, which plants the feet again.
 """
@@ -30,7 +33,9 @@ from .skeleton import heading_angles, rotate_y
 #: metres between the pelvises of two actors during a two-actor action (the data generator's are 0.42-1.17)
 CONTACT_DISTANCE = {"handshake": 0.75, "hug": 0.45, "high_five": 0.85, "fight": 1.0}
 MEETING_DISTANCE = 1.0  # metres apart for any other meeting ("walk toward each other") or unlisted action
-HOLD_SMOOTHING = 0.2  # seconds: the distance error slower than this is taken out while partners interact
+CLOSEST = 0.35  # metres between pelvises below which two bodies overlap
+REACH = 0.3  # metres beyond its contact distance at which partners can no longer touch
+HOLD_SMOOTHING = 0.5  # seconds (Gaussian sigma) over which the held distance error is smoothed
 HEADING_FRAMES = 5  # frames around the meeting whose mean heading is the actor's heading there
 PAIR_IDS = np.array([a.actors == 2 for a in vocab.ACTIONS])
 LOCOMOTION_IDS = np.array([a.family == "locomotion" for a in vocab.ACTIONS])
@@ -103,15 +108,17 @@ def _meet(clips: list[np.ndarray], pair: tuple[int, int], frame: int, distance: 
 
 
 def _hold(clips: list[np.ndarray], i: int, j: int, start: int, end: int, distance: float, fps: float) -> None:
-    """Take the slow part of the pelvis distance error out over ``[start, end)`` (eased in over its first
-    ``HOLD_SMOOTHING`` seconds), half from each actor; the correction at ``end - 1`` is kept after it."""
+    """Over ``[start, end)``, take out the part of the pelvis distance outside ``[min(CLOSEST, distance),
+    distance + REACH]`` (smoothed, eased in over the first ``HOLD_SMOOTHING`` seconds), half from each
+    actor; the correction at ``end - 1`` is kept after it."""
     from scipy.ndimage import gaussian_filter1d
 
     across = clips[j][:, 0, [0, 2]] - clips[i][:, 0, [0, 2]]
     gap = np.linalg.norm(across, axis=-1)
     direction = across / np.maximum(gap, 1e-6)[:, None]
     error = np.zeros(len(gap))
-    error[start:end] = gaussian_filter1d(gap[start:end] - distance, HOLD_SMOOTHING * fps, mode="nearest")
+    excess = gap[start:end] - np.clip(gap[start:end], min(CLOSEST, distance), distance + REACH)
+    error[start:end] = gaussian_filter1d(excess, HOLD_SMOOTHING * fps, mode="nearest")
     error *= _ease_in(len(gap), start, start + int(HOLD_SMOOTHING * fps))  # no jump where the hold begins
     shift = (error / 2)[:, None] * direction
     shift[end:] = shift[end - 1]

@@ -119,6 +119,7 @@ def test_meet_wants_partners_at_their_contact_distance():
 
     assert safety.check_scene(pair(0.45), {"meet": True, "clean": False})[0] == []
     failures = safety.check_scene(pair(0.9), {"meet": True, "clean": False})[0]
-    assert failures == ["meet: a0 and a1 stood 0.90-0.90 m apart for hug, expected 0.45 ± 0.15"]
+    assert failures == ["meet: a0 and a1 met 0.90 m apart and stood 0.90-0.90 m apart for hug, expected to meet "
+                        "at 0.45 and stay within 0.25-0.85"]
     assert safety.check_scene(pair(0.45, "wave"), {"meet": True, "clean": False})[0] == [
         "meet: no two actors do a two-actor action together"]

@@ -6,7 +6,7 @@ from stickgen import skeleton as S
 from stickgen import vocab
 from stickgen.conditioning import ActorPlan
 from stickgen.pipeline import StickGenPipeline
-from stickgen.staging import came_to, contact_distance, interactions, stage
+from stickgen.staging import CLOSEST, REACH, came_to, contact_distance, interactions, stage
 
 FPS = 25
 WALK, IDLE, HANDSHAKE, HUG = (vocab.action_id(n) for n in ("walk", "idle", "handshake", "hug"))
@@ -58,20 +58,24 @@ def test_the_one_that_walked_up_stands_in_front_of_the_one_waiting():
     np.testing.assert_allclose(walker - walker[:, :1], clips[0] - clips[0][:, :1], atol=1e-9)
 
 
-def test_partners_keep_their_distance_but_not_their_drift_and_still_lean():
+def test_partners_neither_walk_into_each_other_nor_out_of_reach_and_still_lean():
     frames = 250
     t = np.arange(frames) / FPS
     lean = 0.03 * np.sin(2 * np.pi * 2.0 * t)  # 2 Hz, in and out
-    a, b = standing(frames, (-0.225, 0.0), np.pi / 2), standing(frames, (0.225, 0.0), -np.pi / 2)
-    a[..., 0] += (0.04 * t + lean)[:, None]  # both drift toward each other, 4 cm/s each
-    b[..., 0] -= (0.04 * t)[:, None]
-    ids = np.full(frames, HUG)
-    staged = stage([a, b], [actor(ids, 1), actor(ids, 0)], FPS)
-    gap = pelvis_gap(*staged)
-    assert b[-1, 0, 0] < a[-1, 0, 0]  # unstaged, they walk through each other
-    slow = np.convolve(gap - 0.45, np.ones(13) / 13, mode="valid")  # the 2 Hz lean averages out over 13 frames
-    assert np.abs(slow).max() < 0.02
-    assert np.std(gap[50:-50] - 0.45) > 0.8 * np.std(lean)  # the lean survives
+    ids = np.full(frames, HANDSHAKE)
+    for drift in (0.04, -0.04):  # 4 cm/s each, toward each other, then apart
+        a, b = standing(frames, (-0.375, 0.0), np.pi / 2), standing(frames, (0.375, 0.0), -np.pi / 2)
+        a[..., 0] += (drift * t + lean)[:, None]
+        b[..., 0] -= (drift * t)[:, None]
+        gap = pelvis_gap(*stage([a, b], [actor(ids, 1), actor(ids, 0)], FPS))
+        raw = pelvis_gap(a, b)
+        limit = CLOSEST if drift > 0 else 0.75 + REACH
+        slow = np.convolve(gap, np.ones(13) / 13, mode="valid")  # the 2 Hz lean averages out over 13 frames
+        assert (raw[-1] < 0.1) if drift > 0 else (raw[-1] > 1.5)  # unstaged: through each other / apart
+        assert np.abs(slow[-50:] - limit).max() < 0.03  # staged: held at the limit
+        inside = raw < limit if drift < 0 else raw > limit
+        np.testing.assert_allclose(gap[inside][:50], raw[inside][:50], atol=1e-3)  # untouched while possible
+        assert np.std(gap[-100:] - slow[-100:].mean()) > 0.8 * np.std(lean)  # the lean survives
 
 
 def test_actors_without_an_interaction_are_untouched():

@@ -16,8 +16,10 @@ Expectation keys (all optional)::
     camera_moves / speech / expressions: [name, ...] present in the scene's camera moves / tracks
     min_travel: metres     some actor's pelvis ends at least this far (horizontally) from its start
     max_speed: m/s         no actor's pelvis moves faster than this over any 1 s window
-    meet: true             two actors doing a two-actor action together stand its contact distance apart
-                           (``stickgen.staging.contact_distance``, pelvis to pelvis) within MEET_TOLERANCE
+    meet: true             two actors doing a two-actor action together start it at its contact distance
+                           (``stickgen.staging.contact_distance``, pelvis to pelvis, within MEET_TOLERANCE)
+                           and stay in touching range through it (``staging.CLOSEST`` to contact distance
+                           plus ``staging.REACH``, within MEET_TOLERANCE)
     max_seconds: s         generation takes at most this long
 """
 from __future__ import annotations
@@ -40,7 +42,7 @@ PENETRATION_LIMIT = 0.03
 BONE_DEVIATION_LIMIT = 0.01
 MAX_AIRBORNE_SECONDS = 1.2
 MAX_PELVIS_SPEED = 12.0
-MEET_TOLERANCE = 0.15  # metres
+MEET_TOLERANCE = 0.1  # metres
 #: actions whose body legitimately stays off the ground
 OUTCOMES = ("generate", "refuse", "generate_or_refuse")
 
@@ -200,12 +202,12 @@ def check_scene(scene, expect: dict[str, Any], evaluator=None) -> tuple[list[str
 
 
 def _meeting_failures(scene) -> list[str]:
-    """Where two actors do a two-actor action together, how far their pelvis distance strays from its
-    contact distance (more than :data:`MEET_TOLERANCE` fails); no such pair fails too."""
+    """Where two actors do a two-actor action together: do they meet at its contact distance and stay in
+    touching range (see ``meet`` above)? No such pair fails too."""
     from itertools import combinations
     from types import SimpleNamespace
 
-    from ..staging import interactions
+    from ..staging import CLOSEST, REACH, interactions
 
     ids = [m.frame_labels("actions", default=vocab.action_id("idle")) for m in scene.actors]
     failures, met = [], False
@@ -215,10 +217,12 @@ def _meeting_failures(scene) -> list[str]:
             met = True
             first, second = scene.actors[i].joints[start:end, 0], scene.actors[j].joints[start:end, 0]
             gap = np.linalg.norm((first - second)[:, [0, 2]], axis=-1)
-            if np.abs(gap - distance).max() > MEET_TOLERANCE:
-                failures.append(f"meet: {scene.actors[i].id} and {scene.actors[j].id} stood {gap.min():.2f}-"
-                                f"{gap.max():.2f} m apart for {vocab.ACTION_NAMES[ids[i][start]]}, expected "
-                                f"{distance:.2f} ± {MEET_TOLERANCE}")
+            low, high = min(CLOSEST, distance) - MEET_TOLERANCE, distance + REACH + MEET_TOLERANCE
+            if abs(gap[0] - distance) > MEET_TOLERANCE or gap.min() < low or gap.max() > high:
+                failures.append(f"meet: {scene.actors[i].id} and {scene.actors[j].id} met {gap[0]:.2f} m apart "
+                                f"and stood {gap.min():.2f}-{gap.max():.2f} m apart for "
+                                f"{vocab.ACTION_NAMES[ids[i][start]]}, expected to meet at {distance:.2f} and "
+                                f"stay within {low:.2f}-{high:.2f}")
     return failures if met else ["meet: no two actors do a two-actor action together"]
 
 
