@@ -235,6 +235,10 @@ def build_card(model: Path, runs: list[Path], report: Path | None, dataset: Path
               "template-like movement, and actions that the evaluation marks as weak.",
               "- Single-actor training windows; two-actor scenes rely on partner conditioning learned from the "
               "procedural interactions only.",
+              "- Generated walks often cover less ground than the story layout plans (walk 1.3 m/s); partners are "
+              "staged afterwards (`stickgen/staging.py`) to meet at their contact distance, so one who walks up "
+              "may start nearer than the text suggests, and in a long interaction partners drift within touching "
+              "range.",
               "- Stick figures only: no hands, fingers or facial geometry beyond the renderer's face.", ""]
     return "\n".join(lines)
 
