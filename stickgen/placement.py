@@ -15,10 +15,12 @@ from __future__ import annotations
 
 import numpy as np
 
+from . import vocab
 from .skeleton import heading_angles, rotate_y
 
 HOLD_DISTANCE = 0.1  # metres the pelvis must get from its start before the body leaves the plan's facing
 BLEND_DISTANCE = 0.4  # metres over which it then turns (smoothstep) to the path-derived heading
+LOCOMOTION_IDS = np.array([a.family == "locomotion" for a in vocab.ACTIONS])  # action id -> it travels
 
 
 def _point_at(polyline: np.ndarray, s: np.ndarray) -> np.ndarray:
@@ -95,8 +97,13 @@ def _path_turn(root: np.ndarray, s: np.ndarray, polyline: np.ndarray, smoothing:
 
 
 def follow_path(joints: np.ndarray, start: np.ndarray, path: np.ndarray, facing: float = 0.0,
-                smoothing: float = 0.25) -> np.ndarray:
+                smoothing: float = 0.25, travelling: np.ndarray | None = None) -> np.ndarray:
     """Lay a canonical clip ``[T, 22, 3]`` along ``[start, *path]`` (x/z metres) by arc length.
+
+    With ``travelling [T]`` (bool: the frames whose pelvis travel the path stands for, such as the
+    plan's locomotion frames) the path is first scaled about ``start`` to the distance the clip covers
+    in them, so a walk that covers less (or more) ground than the path was laid out for still walks
+    its whole shape: the circle closes, the turn comes half way.
 
     Each frame turns about its pelvis by the path's tangent heading minus the clip's own travel
     heading at the same arc length (both measured between the points ``smoothing`` metres behind and
@@ -110,7 +117,13 @@ def follow_path(joints: np.ndarray, start: np.ndarray, path: np.ndarray, facing:
     if len(polyline) < 2:
         raise ValueError("path: needs at least one waypoint away from the start position")
     root = joints[:, 0, [0, 2]]
-    s = np.concatenate([[0.0], np.cumsum(np.linalg.norm(np.diff(root, axis=0), axis=1))])
+    steps = np.linalg.norm(np.diff(root, axis=0), axis=1)
+    s = np.concatenate([[0.0], np.cumsum(steps)])
+    if travelling is not None:
+        covered = steps[np.asarray(travelling, bool)[1:]].sum()
+        if covered > 1e-6:
+            length = np.linalg.norm(np.diff(polyline, axis=0), axis=1).sum()
+            polyline = polyline[0] + (polyline - polyline[0]) * covered / length
     on_path, turn = _path_turn(root, s, polyline, smoothing)
     reach = np.maximum.accumulate(np.linalg.norm(root - root[0], axis=1))
     weight = np.clip((reach - HOLD_DISTANCE) / BLEND_DISTANCE, 0.0, 1.0)
@@ -127,17 +140,17 @@ def follow_path(joints: np.ndarray, start: np.ndarray, path: np.ndarray, facing:
 
 
 def place(joints: np.ndarray, start_position=(0.0, 0.0), facing: float = 0.0,
-          path: np.ndarray | None = None) -> np.ndarray:
+          path: np.ndarray | None = None, travelling: np.ndarray | None = None) -> np.ndarray:
     """Canonical clip ``[T, 22, 3]`` -> world clip ``[T, 22, 3]``: start at ``start_position`` (x, z).
 
     The clip is turned by ``facing`` (radians, 0 = +z, positive toward +x); with ``path: [K, 2]``
-    it follows the waypoints once it has moved (:func:`follow_path`), heading as its own motion does
-    relative to its direction of travel.
+    it follows the waypoints once it has moved (:func:`follow_path`, which ``travelling [T]`` lets
+    scale the path to the clip), heading as its own motion does relative to its direction of travel.
     """
     joints = np.asarray(joints, dtype=np.float64)
     start = np.asarray(start_position, dtype=np.float64).reshape(2)
     if path is not None and len(path):
-        return follow_path(joints, start, path, facing)
+        return follow_path(joints, start, path, facing, travelling=travelling)
     world = rotate_y(joints, facing)
     world[..., 0] += start[0]
     world[..., 2] += start[1]
@@ -145,8 +158,10 @@ def place(joints: np.ndarray, start_position=(0.0, 0.0), facing: float = 0.0,
 
 
 def place_actor(joints: np.ndarray, plan) -> np.ndarray:
-    """:func:`place` with an ``ActorPlan``'s ``start_position``, ``facing`` and ``path``."""
-    return place(joints, plan.start_position, plan.facing, plan.path)
+    """:func:`place` with an ``ActorPlan``'s ``start_position``, ``facing`` and ``path``, the path scaled
+    to the distance the clip covers in the plan's ``locomotion`` frames (``joints`` on the plan's clock)."""
+    travelling = LOCOMOTION_IDS[plan.action_ids] if len(plan.action_ids) == len(joints) else None
+    return place(joints, plan.start_position, plan.facing, plan.path, travelling)
 
 
 def align_to_keyframes(joints: np.ndarray, reference: np.ndarray, keyframes: np.ndarray) -> np.ndarray:

@@ -28,6 +28,7 @@ from typing import Sequence
 import numpy as np
 
 from . import vocab
+from .placement import LOCOMOTION_IDS
 from .skeleton import heading_angles, rotate_y
 
 #: metres between the pelvises of two actors during a two-actor action (the data generator's are 0.42-1.17)
@@ -38,7 +39,6 @@ REACH = 0.3  # metres beyond its contact distance at which partners can no longe
 HOLD_SMOOTHING = 0.5  # seconds (Gaussian sigma) over which the held distance error is smoothed
 HEADING_FRAMES = 5  # frames around the meeting whose mean heading is the actor's heading there
 PAIR_IDS = np.array([a.actors == 2 for a in vocab.ACTIONS])
-LOCOMOTION_IDS = np.array([a.family == "locomotion" for a in vocab.ACTIONS])
 
 
 def contact_distance(action: str | None) -> float:

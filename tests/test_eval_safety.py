@@ -123,3 +123,13 @@ def test_meet_wants_partners_at_their_contact_distance():
                         "at 0.45 and stay within 0.25-0.85"]
     assert safety.check_scene(pair(0.45, "wave"), {"meet": True, "clean": False})[0] == [
         "meet: no two actors do a two-actor action together"]
+
+
+def test_closed_wants_the_first_actor_back_where_it_started():
+    walk = toy_clip("walk", 100)
+    there = Scene([Motion(walk, id="a0", actions=[Segment(0, 100, "walk")])], fps=FPS)
+    back = Scene([Motion(np.concatenate([walk, walk[::-1]]), id="a0", actions=[Segment(0, 200, "walk")])], fps=FPS)
+    gap = np.linalg.norm(walk[-1, 0, [0, 2]] - walk[0, 0, [0, 2]])
+    assert safety.check_scene(there, {"closed": 0.5, "clean": False})[0] == [
+        f"ended {gap:.2f} m from its start, expected at most 0.5 m"]
+    assert safety.check_scene(back, {"closed": 0.5, "clean": False})[0] == []

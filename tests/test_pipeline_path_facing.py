@@ -94,3 +94,16 @@ def test_swaying_on_the_spot_before_walking_keeps_the_facing_and_does_not_spin()
     np.testing.assert_allclose(heading[:75], np.pi / 2, atol=1e-9)
     np.testing.assert_allclose(wrap(heading[-20:] + np.pi / 2), 0.0, atol=1e-6)
     assert np.abs(wrap(np.diff(heading))).max() < np.pi / 4
+
+
+def test_a_walk_shorter_than_its_path_walks_the_whole_shape_smaller():
+    square = np.array([[4.0, 0.0], [4.0, 4.0], [0.0, 4.0], [0.0, 0.0]])  # 16 m round, back to the start
+    clip = travelling(0.0, frames=100, distance=4.0, still=20)  # stands 20 frames, then covers 4 m
+    ids = np.r_[np.zeros(20), np.ones(100)]  # idle, then walk
+    world = L.place_actor(clip, ActorPlan("a", "a person walks round a square", ids, facing=np.pi / 2, path=square))
+    pelvis = world[:, 0, [0, 2]]
+    np.testing.assert_allclose(pelvis[-1], [0.0, 0.0], atol=1e-9)  # the square closes, at a quarter of its size
+    assert np.linalg.norm(pelvis - [1.0, 0.0], axis=1).min() < 0.03  # it passes the first corner, 1 m out
+    assert pelvis[:, 0].max() == pytest.approx(1.0) and pelvis[:, 1].max() == pytest.approx(1.0)
+    unscaled = L.place(clip, (0.0, 0.0), np.pi / 2, square)  # no travelling frames given: the path as laid out
+    np.testing.assert_allclose(unscaled[-1, 0, [0, 2]], [4.0, 0.0], atol=1e-9)

@@ -15,6 +15,8 @@ Expectation keys (all optional)::
     recognized: [name, ...] the evaluator recognises each name on the segments planned for it
     camera_moves / speech / expressions: [name, ...] present in the scene's camera moves / tracks
     min_travel: metres     some actor's pelvis ends at least this far (horizontally) from its start
+    closed: metres         the first actor's pelvis ends at most this far (horizontally) from its start
+                           (a circle, a walk there and back: the path's whole shape was walked)
     max_speed: m/s         no actor's pelvis moves faster than this over any 1 s window
     meet: true             two actors doing a two-actor action together start it at its contact distance
                            (``stickgen.staging.contact_distance``, pelvis to pelvis, within MEET_TOLERANCE)
@@ -190,6 +192,11 @@ def check_scene(scene, expect: dict[str, Any], evaluator=None) -> tuple[list[str
         travel = max(float(np.linalg.norm(m.joints[-1, 0, [0, 2]] - m.joints[0, 0, [0, 2]])) for m in scene.actors)
         if travel < expect["min_travel"]:
             failures.append(f"travelled {travel:.2f} m, expected at least {expect['min_travel']} m")
+    if "closed" in expect and scene.actors:
+        root = scene.actors[0].joints[:, 0, [0, 2]]
+        gap = float(np.linalg.norm(root[-1] - root[0]))
+        if gap > expect["closed"]:
+            failures.append(f"ended {gap:.2f} m from its start, expected at most {expect['closed']} m")
     if "max_speed" in expect:
         fastest = max(max_window_speed(m.joints, scene.fps) for m in scene.actors)
         if fastest > expect["max_speed"]:
