@@ -29,6 +29,24 @@ def test_default_camera_frames_all_actors_whole_clip():
     assert np.ptp(path.positions, axis=0).max() == 0  # static
 
 
+def test_a_scene_along_the_line_of_sight_is_shot_from_the_side():
+    lying = standing(10, heading=0.0)
+    lying[..., 1], lying[..., 2] = 0.1, lying[..., 1].copy()  # the body laid along +z, feet toward -z, 10 cm up
+    walking_at_camera = standing(100) + np.arange(100)[:, None, None] * np.array([0.0, 0.0, 0.05])
+    for actors in ([lying], [walking_at_camera]):
+        path = camera_path(scene_of(*actors), SIZE)
+        view = path.positions[0] - path.targets[0]
+        assert abs(view[0]) > 5 * abs(view[2])  # from the side
+        for actor in actors:
+            xy, depth = path.project(actor, SIZE)
+            assert (depth > 0).all() and xy[..., 0].min() > 0 and xy[..., 0].max() < SIZE[0]
+    facing_pair = scene_of(standing(10, x=-0.4, heading=np.pi / 2), standing(10, x=0.4, heading=-np.pi / 2))
+    path = camera_path(facing_pair, SIZE)
+    assert path.positions[0, 2] - path.targets[0, 2] > 2 and abs(path.positions[0, 0] - path.targets[0, 0]) < 1e-9
+    orbit = camera_path(scene_of(walking_at_camera), SIZE, camera_move="orbit")
+    assert orbit.positions[0, 2] - orbit.targets[0, 2] > 2  # an orbit starts in front, as before
+
+
 def test_keyframes_linear_and_smooth():
     keys = [{"frame": 0, "position": [0, 1, 5], "target": [0, 1, 0], "fov": 40, "interpolation": "linear"},
             {"frame": 10, "position": [10, 1, 5], "target": [0, 1, 0], "fov": 60, "interpolation": "smooth"},

@@ -265,3 +265,17 @@ def test_a_bad_camera_move_is_named_in_the_message(page):
                             'camera.moves[0].target_actor: no actor with id "b9"')):
         assert message in page.evaluate(load, doc | {"camera": {"moves": moves}})
     assert page.evaluate("stickgenPlayer.doc.num_frames") == 20                # the loaded file is kept
+
+
+def test_a_walk_at_the_camera_is_shot_from_the_side_as_the_video_renderer_shoots_it(page):
+    toward = standing(150) + np.arange(150)[:, None, None] * np.array([0.0, 0.0, 1.2 / 25])
+    scene = scene_of(toward, camera={"moves": [{"move": "zoom", "start": 0, "end": 150, "factor": 1.2}]})
+    page.set_content(player_html(scene, autoplay=False))
+    page.wait_for_function("window.stickgenPlayer && stickgenPlayer.doc !== null")
+    size = page.evaluate("(() => { const c = document.querySelector('canvas'); return [c.clientWidth, c.clientHeight]; })()")
+    expected = camera_path(Scene.from_json(scene.to_json(4)), size=tuple(size))
+    assert expected.positions[0, 0] - expected.targets[0, 0] > 5.0  # from the side (+x), not from the front
+    shown = page.evaluate("(stickgenPlayer.seek(0), stickgenPlayer.camera())")
+    np.testing.assert_allclose(shown["position"], expected.positions[0], atol=1e-6)
+    np.testing.assert_allclose(shown["target"], expected.targets[0], atol=1e-6)
+    assert page.errors == []

@@ -25,7 +25,7 @@
                    "#bcbd22", "#17becf"];
   const CAMERA_MOVES = ["static", "pan", "zoom", "track", "dolly", "crane", "orbit"];
   const TRANSITION_S = 0.3, LIMB_WIDTH = 0.04, HEAD_RADIUS = 0.12, HEAD_LIFT = 0.06, FOV = 40, NEAR = 0.05;
-  const FRAMING_MARGIN = 1.15, ELEVATION_DEG = 8, KEYFRAME_FOV = 45;
+  const FRAMING_MARGIN = 1.15, ELEVATION_DEG = 8, KEYFRAME_FOV = 45, SIDE_VIEW_ELONGATION = 1.8;
   const COLORS = { skyTop: "#cee1f2", skyBottom: "#f6f9fc", ground: "#e2e6de", grid: "#cdd2c8",
                    shadow: "rgba(60,70,50,0.25)", face: "#23232a", headFill: "#ffffff" };
 
@@ -109,7 +109,28 @@
   const hasFileCamera = (doc) => ((doc.camera || {}).keyframes || []).length > 0 ||
                                  ((doc.camera || {}).moves || []).length > 0;
 
-  function framePoints(points, aspect, allAround) {
+  // The default shot's direction (camera.py view_azimuth): the front, or square to the points' long
+  // horizontal axis when they stretch along the line of sight SIDE_VIEW_ELONGATION times as far as across.
+  function viewAzimuth(points) {
+    let mx = 0, mz = 0;
+    points.forEach((p) => { mx += p[0]; mz += p[2]; });
+    mx /= points.length; mz /= points.length;
+    let xx = 0, xz = 0, zz = 0;
+    points.forEach((p) => { const x = p[0] - mx, z = p[2] - mz; xx += x * x; xz += x * z; zz += z * z; });
+    xx /= points.length; xz /= points.length; zz /= points.length;
+    const mean = (xx + zz) / 2, gap = Math.hypot((xx - zz) / 2, xz);
+    const big = mean + gap, small = mean - gap;
+    let axis = Math.abs(xz) > 1e-12 ? [big - zz, xz] : (xx >= zz ? [1, 0] : [0, 1]);
+    const length = Math.hypot(axis[0], axis[1]);
+    axis = [axis[0] / length, axis[1] / length];
+    if (big < SIDE_VIEW_ELONGATION ** 2 * small || Math.abs(axis[1]) < Math.cos(Math.PI / 4)) return 0;
+    let side = [axis[1], -axis[0]];
+    if (!(side[1] > 0 || (side[1] === 0 && side[0] > 0))) side = [-side[0], -side[1]];
+    return Math.atan2(side[0], side[1]);
+  }
+
+  function framePoints(points, aspect, allAround, azimuth = 0) {
+    points = points.map((p) => rotateY(p, -azimuth));  // the camera's own frame: it looks along -z
     const lo = [Infinity, Infinity, Infinity], hi = [-Infinity, -Infinity, -Infinity];
     points.forEach((p) => { for (let k = 0; k < 3; k++) { lo[k] = Math.min(lo[k], p[k]); hi[k] = Math.max(hi[k], p[k]); } });
     const target = mul(add(lo, hi), 0.5);
@@ -121,7 +142,8 @@
     half = half.map((h) => Math.max(h, 0.25));
     const tanHalf = Math.tan(radians(FOV) / 2), elevation = radians(ELEVATION_DEG);
     const distance = FRAMING_MARGIN * Math.max(half[1] / tanHalf, half[0] / (tanHalf * aspect)) + half[2];
-    return { position: add(target, mul([0, Math.sin(elevation), Math.cos(elevation)], distance)), target };
+    const position = add(target, mul([0, Math.sin(elevation), Math.cos(elevation)], distance));
+    return { position: rotateY(position, azimuth), target: rotateY(target, azimuth) };
   }
 
   function keyframePath(keys, frames) {
@@ -191,7 +213,8 @@
         const offsets = trackedOffsets(doc, track);
         actorOf(doc, track).joints.forEach((f, t) => f.forEach((p) => points.push(sub(p, offsets[t]))));
       } else doc.actors.forEach((a) => a.joints.forEach((f) => f.forEach((p) => points.push(p))));
-      const shot = framePoints(points, aspect, moves.some((m) => m.move === "orbit"));
+      const orbit = moves.some((m) => m.move === "orbit");
+      const shot = framePoints(points, aspect, orbit, orbit ? 0 : viewAzimuth(points));
       let target = shot.target;
       moves.filter((m) => m.move === "pan").forEach((pan) => {
         target = add(shot.position, rotateY(sub(target, shot.position), -0.5 * radians(pan.angle ?? 30)));
@@ -416,7 +439,7 @@
         this.center = [cx / doc.actors.length, cz / doc.actors.length];
         const points = [], aspect = Math.max(canvas.clientWidth, 16) / Math.max(canvas.clientHeight, 16);
         doc.actors.forEach((a) => a.joints.forEach((f) => f.forEach((p) => points.push(p))));
-        this.orbit = orbitFrom(Object.assign(framePoints(points, aspect, false), { fov: FOV }));
+        this.orbit = orbitFrom(Object.assign(framePoints(points, aspect, false, viewAzimuth(points)), { fov: FOV }));
         this.home = Object.assign({}, this.orbit);
         this.path = null;
         this.free = !hasFileCamera(doc);

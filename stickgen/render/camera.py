@@ -1,7 +1,9 @@
 """Perspective camera: default framing, keyframes, the seven camera moves and projection.
 
 Everything is world space (metres, +y up). A camera is a ``position``, a ``target`` it looks at and a
-vertical field of view ``fov`` in degrees; the camera never rolls. :func:`camera_path` turns a scene's
+vertical field of view ``fov`` in degrees; the camera never rolls. Without keyframes the shot frames
+every actor over the whole clip from the front (+z), or from the side when the scene stretches along the
+line of sight (:func:`view_azimuth`). :func:`camera_path` turns a scene's
 ``camera`` object (keyframes and moves, see ``stickgen.motion``) into one camera per frame, a
 :class:`CameraPath`.
 
@@ -32,6 +34,7 @@ from ..skeleton import rotate_y
 DEFAULT_FOV = 40.0
 ELEVATION_DEG = 8.0
 FRAMING_MARGIN = 1.15
+SIDE_VIEW_ELONGATION = 1.8  # points this many times longer along the line of sight than across: shot from the side
 NEAR = 0.05
 UP = np.array([0.0, 1.0, 0.0])
 
@@ -112,12 +115,30 @@ def smooth_path(points: np.ndarray, sigma_frames: float) -> np.ndarray:
 # ----------------------------------------------------------------------------- framing
 
 
-def frame_points(points: np.ndarray, aspect: float, fov: float = DEFAULT_FOV,
-                 all_around: bool = False) -> tuple[np.ndarray, np.ndarray]:
-    """Camera ``(position, target)`` in front (+z) and slightly above that keeps ``points: [N, 3]`` in view.
+def view_azimuth(points: np.ndarray) -> float:
+    """Direction of the default shot of ``points: [N, 3]``, radians about +y (0: the camera at +z looking
+    toward -z, the front; positive: toward +x). The front, unless the points stretch along the line of
+    sight at least :data:`SIDE_VIEW_ELONGATION` times as far as across it (a body lying toward the camera
+    looks like one sitting, a walk straight at the camera hides its stride): then square to their long
+    axis, on the side nearer the front."""
+    across = points[:, [0, 2]] - points[:, [0, 2]].mean(axis=0)
+    spread, axes = np.linalg.eigh(across.T @ across / max(len(across), 1))
+    long_axis = axes[:, 1]  # (x, z) of the larger spread
+    if spread[1] < SIDE_VIEW_ELONGATION ** 2 * spread[0] or abs(long_axis[1]) < np.cos(np.pi / 4):
+        return 0.0
+    side = np.array([long_axis[1], -long_axis[0]])
+    side = side if side[1] > 0 or (side[1] == 0 and side[0] > 0) else -side
+    return float(np.arctan2(side[0], side[1]))
+
+
+def frame_points(points: np.ndarray, aspect: float, fov: float = DEFAULT_FOV, all_around: bool = False,
+                 azimuth: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
+    """Camera ``(position, target)`` slightly above that keeps ``points: [N, 3]`` in view, looking from
+    ``azimuth`` (radians about +y, 0: from the front, +z; see :func:`view_azimuth`).
 
     ``all_around`` sizes the shot for any viewing direction (for orbits).
     """
+    points = rotate_y(points, -azimuth)  # the camera's own frame: it looks along -z
     low, high = points.min(axis=0), points.max(axis=0)
     target = 0.5 * (low + high)
     half = 0.5 * (high - low)
@@ -129,7 +150,7 @@ def frame_points(points: np.ndarray, aspect: float, fov: float = DEFAULT_FOV,
     distance = FRAMING_MARGIN * max(half[1] / tan_half, half[0] / (tan_half * aspect)) + half[2]
     elevation = np.radians(ELEVATION_DEG)
     position = target + distance * np.array([0.0, np.sin(elevation), np.cos(elevation)])
-    return position, target
+    return rotate_y(position, azimuth), rotate_y(target, azimuth)
 
 
 def _keyframe_path(keys: list, num_frames: int) -> CameraPath:
@@ -219,7 +240,8 @@ def camera_path(scene, size: tuple[int, int] = (512, 512), camera_move: str | di
     """The camera of every frame of ``scene`` for an image of ``size = (W, H)``.
 
     Starts from the scene's keyframes, or else a camera that frames all actors over the whole clip
-    (with a ``track`` move: the tracked actor as seen from the moving camera). Then applies the scene's
+    (with a ``track`` move: the tracked actor as seen from the moving camera) from the front, or from the
+    side when they stretch along the line of sight (:func:`view_azimuth`; not for orbits). Then applies the scene's
     ``camera.moves``, or ``camera_move`` instead when given (a move name, a move dict or a list of them;
     missing ``start``/``end`` cover the whole clip).
     """
@@ -235,8 +257,9 @@ def camera_path(scene, size: tuple[int, int] = (512, 512), camera_move: str | di
         else:
             actor = scene.actors[_actor_index(scene, track)].joints
             points = (actor - _tracked_offsets(scene, track)[:, None]).reshape(-1, 3)
-        position, target = frame_points(points, size[0] / size[1],
-                                        all_around=any(m["move"] == "orbit" for m in moves))
+        orbit = any(m["move"] == "orbit" for m in moves)
+        position, target = frame_points(points, size[0] / size[1], all_around=orbit,
+                                        azimuth=0.0 if orbit else view_azimuth(points))
         path = CameraPath(np.tile(position, (num_frames, 1)), np.tile(target, (num_frames, 1)),
                           np.full(num_frames, DEFAULT_FOV))
         for pan in (m for m in moves if m["move"] == "pan"):
