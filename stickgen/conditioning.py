@@ -23,7 +23,9 @@ class ActorPlan:
     for this actor; ``path: [K, 2]`` optional world x/z waypoints (metres) the root should follow;
     ``start_position`` is the world x/z of the pelvis at frame 0 and ``facing`` the heading at frame 0
     (radians, 0 faces +z, positive turns toward +x); ``speed`` (m/s) and ``energy`` (0..1) are manner
-    hints; ``partner`` is the index of the actor this one interacts with, if any.
+    hints; ``partner`` is the index of the actor this one interacts with, if any; ``meets`` lists
+    ``(frame, other actor index, metres)`` where the layout has this actor come up to another without
+    touching it ("walks toward her", "walk toward each other"), which :mod:`stickgen.staging` makes true.
     """
 
     id: str
@@ -37,6 +39,7 @@ class ActorPlan:
     speed: float | None = None
     energy: float = 0.5
     partner: int | None = None
+    meets: list[tuple[int, int, float]] = field(default_factory=list)
     expressions: list[Segment] = field(default_factory=list)
     speech: list[Segment] = field(default_factory=list)
 

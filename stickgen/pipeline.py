@@ -338,12 +338,14 @@ class StickGenPipeline:
             text=torch.as_tensor(self.text_encoder.encode([a.text for a in actors])),
             actions=torch.as_tensor(np.stack([a.action_ids[pick] for a in actors])),
             cameras=torch.as_tensor([_camera_id(p) for p in plans for _ in p.actors], dtype=torch.long))
-        partners = [(a.partner + sum(len(p.actors) for p in plans[:k])) if a.partner is not None else None
-                    for k, plan in enumerate(plans) for a in plan.actors]
+        offsets = [sum(len(p.actors) for p in plans[:k]) for k, plan in enumerate(plans) for _ in plan.actors]
+        partners = [a.partner + o if a.partner is not None else None for a, o in zip(actors, offsets)]
         if all(p is None for p in partners):
             return self._windows(inputs, None, generator, sampling)
         first, _ = self._windows(inputs, None, generator, sampling.planner_only())
-        clocked = [replace(a, action_ids=a.action_ids[pick], partner=k) for a, k in zip(actors, partners)]
+        clocked = [replace(a, action_ids=a.action_ids[pick], partner=k,  # the batch's indices, the model's clock
+                           meets=[(int(f * model_fps / plan_fps), j + o, d) for f, j, d in a.meets])
+                   for a, k, o in zip(actors, partners, offsets)]
         return self._windows(inputs, self._partner_joints(clocked, first, model_fps), generator, sampling)
 
     @staticmethod

@@ -6,7 +6,8 @@ and standing clips drift by a few centimetres a second. Unstaged, "a man walks u
 her hand" shook hands 4-5 m apart, and two people shaking hands for ten seconds walked into each other.
 For every interaction (actor and partner doing the same two-actor action, ``vocab.Action.actors == 2``):
 
-1. **Meeting.** At its first frame the two stand ``distance`` apart facing each other, by one rigid move
+1. **Meeting.** At its first frame the two stand ``distance`` apart facing each other (so, too, at the end
+   of a walk the layout planned up to someone, ``ActorPlan.meets``: 0.8 m), by one rigid move
    (a turn about the vertical through the pelvis and a shift) of the clip of each actor that came to the
    meeting: a different start position and direction, not a change of the motion. The one that walked
    up (a ``locomotion`` action planned before it) is moved to stand in front of a partner that waited;
@@ -73,15 +74,28 @@ def came_to(actor, frame: int, since: int = 0) -> bool:
 
 def stage(clips: Sequence[np.ndarray], actors: Sequence, fps: float) -> list[np.ndarray]:
     """``clips[i]: [T, 22, 3]`` world joints of ``actors[i]`` (``ActorPlan``s) -> staged copies (see the
-    module docstring); actors in no interaction are returned unchanged."""
+    module docstring); actors that meet no one are returned unchanged."""
     clips = [np.asarray(c, dtype=np.float64).copy() for c in clips]
     last_end: dict[int, int | None] = {}
-    for i, j, start, end, distance in interactions(actors):
+    for start, i, j, end, distance in sorted([(start, i, j, end, distance)
+                                              for i, j, start, end, distance in interactions(actors)]
+                                             + [(frame, i, j, None, distance)
+                                                for i, j, frame, distance in approaches(actors, len(clips[0]))]):
         came = [came_to(actors[k], start, last_end.get(k) or 0) for k in (i, j)]
         _meet(clips, (i, j), start, distance, came, [last_end.get(k) for k in (i, j)])
-        _hold(clips, i, j, start, end, distance, fps)
-        last_end[i] = last_end[j] = end
+        if end is not None:
+            _hold(clips, i, j, start, end, distance, fps)
+        last_end[i] = last_end[j] = start if end is None else end
     return clips
+
+
+def approaches(actors: Sequence, frames: int) -> list[tuple[int, int, int, float]]:
+    """``(i, j, frame, distance)`` of each coming up without touching (``ActorPlan.meets``), ``i < j``, the
+    frame at most ``frames - 1``."""
+    found = {(min(i, k), max(i, k), min(frame, frames - 1), distance)
+             for i, actor in enumerate(actors) for frame, k, distance in getattr(actor, "meets", ())
+             if k != i and 0 <= k < len(actors)}
+    return sorted(found, key=lambda a: a[2])
 
 
 def _meet(clips: list[np.ndarray], pair: tuple[int, int], frame: int, distance: float, came: list[bool],

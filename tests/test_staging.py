@@ -6,7 +6,7 @@ from stickgen import skeleton as S
 from stickgen import vocab
 from stickgen.conditioning import ActorPlan
 from stickgen.pipeline import StickGenPipeline
-from stickgen.staging import CLOSEST, REACH, came_to, contact_distance, interactions, stage
+from stickgen.staging import CLOSEST, REACH, approaches, came_to, contact_distance, interactions, stage
 
 FPS = 25
 WALK, IDLE, HANDSHAKE, HUG = (vocab.action_id(n) for n in ("walk", "idle", "handshake", "hug"))
@@ -122,3 +122,17 @@ def test_the_second_pass_keeps_a_leaving_partner_where_the_actor_last_met_it():
     partners = StickGenPipeline._partner_joints(actors, [S.normalize_heading(c) for c in (stayer, leaver)], FPS)
     np.testing.assert_allclose(partners[0][60:], np.repeat(partners[0][59:60], 60, 0), atol=1e-9)
     np.testing.assert_allclose(partners[1][:, 0, [0, 2]], np.tile([0.0, 0.75], (frames, 1)), atol=1e-6)  # as placed
+
+
+def test_a_walk_the_layout_planned_up_to_someone_ends_in_front_of_them():
+    clips, actors = walk_up_scene()  # the walker covers 2 m, then stands; the layout wanted 8.25 m
+    ids_walker = np.r_[np.full(100, WALK), np.full(50, IDLE)]
+    toward = [ActorPlan("a0", "a person walks toward someone", ids_walker, meets=[(100, 1, 0.8)]),
+              ActorPlan("a1", "a person stands still", np.full(150, IDLE))]
+    walker, waiter = stage(clips, toward, FPS)
+    np.testing.assert_array_equal(waiter, clips[1])
+    assert pelvis_gap(walker, waiter)[100] == pytest.approx(0.8, abs=1e-9)
+    assert pelvis_gap(walker, waiter)[149] == pytest.approx(0.8, abs=1e-9)  # no hold, and none needed: both stand
+    np.testing.assert_allclose(walker - walker[:, :1], clips[0] - clips[0][:, :1], atol=1e-9)  # the same walk
+    assert approaches(toward, 150) == [(0, 1, 100, 0.8)]
+    assert approaches([ActorPlan("a0", "x", ids_walker, meets=[(150, 1, 0.8)]), toward[1]], 150) == [(0, 1, 149, 0.8)]

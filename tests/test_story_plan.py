@@ -107,6 +107,21 @@ def test_interacting_actors_meet_face_to_face_at_the_right_time(prompt, action, 
     assert np.dot([np.sin(b.facing), np.cos(b.facing)], -toward) == pytest.approx(1.0, abs=1e-6)
 
 
+@pytest.mark.parametrize("prompt, gap, both", [("A man walks toward a woman.", 0.8, False),
+                                               ("Two friends walk toward each other.", 1.0, True)])
+def test_walking_up_to_someone_is_laid_out_to_end_in_front_of_them(prompt, gap, both):
+    """Not past her: "walks toward" ends short of her (it was laid out 1.5 m from her and walked on through)."""
+    p = plan(prompt, duration=6)
+    a, b = p.actors
+    assert a.partner is None and b.partner is None  # no interaction, no partner conditioning
+    assert a.meets == [(150, 1, gap)] and b.meets == []
+    ahead = np.array([np.sin(a.facing), np.cos(a.facing)])
+    to_b = np.subtract(b.start_position, a.start_position)
+    assert np.dot(ahead, to_b) == pytest.approx(np.linalg.norm(to_b))  # walks straight at her
+    walked = a.speed * 6 + (b.speed * 6 if both else 0.0)
+    assert np.linalg.norm(to_b) == pytest.approx(walked + gap, abs=0.05)
+
+
 def test_teams_line_up_facing_each_other():
     p = plan("two teams of three face off")
     xs = np.array([a.start_position[0] for a in p.actors])

@@ -3,10 +3,12 @@
 Every character becomes an :class:`~stickgen.conditioning.ActorPlan`: per-frame action ids, a clean
 one-actor sentence for the text encoder ("a person walks quickly forward, then waves"), start position,
 facing and (when the way is not a straight line ahead) path waypoints, speed and energy hints, partner,
-expressions and speech as frame segments. Characters that interact (handshake, hug, high five, fight) or
-walk toward each other are anchored where they meet: at the first such moment they stand
-``stickgen.staging.CONTACT_DISTANCE`` apart facing each other, and the walking before it is laid out backwards from there,
-so both arrive together. The whole layout is then centred on the origin.
+expressions and speech as frame segments. Characters that interact (handshake, hug, high five, fight),
+walk toward each other or one toward the other are anchored where they meet: at the first such moment
+they stand ``stickgen.staging.CONTACT_DISTANCE`` apart (1 m for each other, ``STOP_SHORT`` in front of
+the one walked toward) facing each other, and the walking before it is laid out backwards from there,
+so both arrive together (a meeting without touching goes to ``ActorPlan.meets`` for
+:mod:`stickgen.staging`). The whole layout is then centred on the origin.
 """
 from __future__ import annotations
 
@@ -55,6 +57,10 @@ def script_to_plan(script: Script | dict | str, fps: float = 25) -> ScenePlan:
                               key=lambda a: a.start) for name in names}
     tracks = _lay_out(script, timelines)
     offset = _centre(tracks)
+    meets: dict[str, list[tuple[int, int, float]]] = {name: [] for name in names}
+    for name, other, when, gap, touching in _meetings(timelines):
+        if not touching:  # interactions staging finds in the action ids
+            meets[name].append((_frame(when, fps, num_frames), names.index(other), gap))
     actors = []
     # one actor doing something: the text encoder sees the user's own sentence (the model was trained on
     # whole descriptions); several actors, or nothing understood: each actor's actions, rewritten (actor_text)
@@ -77,7 +83,7 @@ def script_to_plan(script: Script | dict | str, fps: float = 25) -> ScenePlan:
             name=character.name, color=character.color or PALETTE[i % len(PALETTE)],
             start_position=(float(start[0]), float(start[1])), facing=float(facing),
             path=points if use_path else None, speed=max(moving) if moving else None,
-            energy=float(np.mean(energies)) if energies else 0.5, partner=partner,
+            energy=float(np.mean(energies)) if energies else 0.5, partner=partner, meets=meets[character.name],
             expressions=_segments(script, "expressions", "expression", character.name, fps, num_frames),
             speech=_segments(script, "speech", "type", character.name, fps, num_frames)))
     return ScenePlan(actors, fps=fps, camera=_camera(script, actors, tracks, fps, num_frames),
@@ -140,7 +146,7 @@ def _lay_out(script: Script, timelines: dict[str, list[TimedAction]]) -> dict[st
         entry = given.get(name)
         start = np.array(entry.start if entry else ((k - (len(timelines) - 1) / 2) * 1.5, 0.0), dtype=float)
         tracks[name] = _Track(start, float(np.radians(entry.facing)) if entry else 0.0, [])
-    for name, other, when, gap in _meetings(timelines):
+    for name, other, when, gap, _ in _meetings(timelines):
         _anchor(tracks, timelines, name, other, when, gap)
     for name, timeline in timelines.items():
         track = tracks[name]
@@ -153,22 +159,25 @@ def _lay_out(script: Script, timelines: dict[str, list[TimedAction]]) -> dict[st
     return tracks
 
 
-def _meetings(timelines: dict[str, list[TimedAction]]) -> list[tuple[str, str, float, float]]:
-    """(character, other, time, distance) of each pair's first meeting, earliest first."""
-    found: dict[frozenset, tuple[str, str, float, float]] = {}
+def _meetings(timelines: dict[str, list[TimedAction]]) -> list[tuple[str, str, float, float, bool]]:
+    """(character, other, time, distance, touching) of each pair's first meeting, earliest first;
+    ``touching``: an interaction (handshake, hug, ...), not only coming up to the other."""
+    found: dict[frozenset, tuple[str, str, float, float, bool]] = {}
     for name, timeline in timelines.items():
         for action in timeline:
             if action.partner and action.partner != name:
                 when, gap, other = action.start, contact_distance(action.action), action.partner
             elif action.direction == "converge" and action.target:
                 when, gap, other = action.end, contact_distance(None), action.target
+            elif action.direction == "toward" and action.target in timelines and action.action in lx.ACTION_SPEED:
+                when, gap, other = action.end, STOP_SHORT, action.target  # laid out so the walk ends short of her
             else:
                 continue
             key = frozenset((name, other))
             earlier = key not in found or when < found[key][2] - 1e-6
             same_time_touch = key in found and abs(when - found[key][2]) < 1e-6 and action.partner
             if earlier or same_time_touch:  # an interaction beats "walk toward each other" ending then
-                found[key] = (name, other, when, gap)
+                found[key] = (name, other, when, gap, bool(action.partner))
     return sorted(found.values(), key=lambda m: m[2])
 
 
