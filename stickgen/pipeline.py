@@ -43,8 +43,8 @@ from .motion import Motion, Scene
 from .physics import postprocess
 from .placement import align_to_keyframes, place_actor
 from .sampling import Sampling, check_recommendation, resolve
-from .staging import came_to, interactions, stage
 from .skeleton import bone_lengths, foot_contacts, resample, rotate_y
+from .staging import came_to, interactions, stage
 from .text import MINILM
 
 MODEL_INDEX = "model_index.json"
@@ -326,7 +326,7 @@ class StickGenPipeline:
         """Canonical joints ``[T, 22, 3]`` and contacts ``[T, 4]`` of every actor of ``plans`` (same length and fps).
 
         Runs at the model's frame rate. Actors with a partner get a second pass conditioned on the
-        partner's planner-only first pass. ``sampling``: see :meth:`resolve_sampling`.
+        partner's planner-only first pass (:meth:`_partner_joints`). ``sampling``: see :meth:`resolve_sampling`.
         """
         import torch
 

@@ -1,4 +1,4 @@
-"""Partners meet: after generation, the two actors of a two-person action stand where it needs them.
+"""Partners meet: after generation, actors who meet stand where the meeting needs them.
 
 The story engine lays a scene out from nominal speeds (``stickgen.story.lexicon.ACTION_SPEED``) so that
 partners meet ``CONTACT_DISTANCE`` apart, but a generated walk covers its own distance (often much less),
@@ -77,10 +77,9 @@ def stage(clips: Sequence[np.ndarray], actors: Sequence, fps: float) -> list[np.
     module docstring); actors that meet no one are returned unchanged."""
     clips = [np.asarray(c, dtype=np.float64).copy() for c in clips]
     last_end: dict[int, int | None] = {}
-    for start, i, j, end, distance in sorted([(start, i, j, end, distance)
-                                              for i, j, start, end, distance in interactions(actors)]
-                                             + [(frame, i, j, None, distance)
-                                                for i, j, frame, distance in approaches(actors, len(clips[0]))]):
+    events = [(start, i, j, end, distance) for i, j, start, end, distance in interactions(actors)]
+    events += [(frame, i, j, None, distance) for i, j, frame, distance in approaches(actors, len(clips[0]))]
+    for start, i, j, end, distance in sorted(events, key=lambda event: event[0]):  # end None: an approach
         came = [came_to(actors[k], start, last_end.get(k) or 0) for k in (i, j)]
         _meet(clips, (i, j), start, distance, came, [last_end.get(k) for k in (i, j)])
         if end is not None:

@@ -215,13 +215,18 @@ CAMERA_SCENES = {
 }
 
 
-@pytest.mark.parametrize("name", list(CAMERA_SCENES))
-def test_the_files_camera_matches_the_video_renderers(page, name):
-    scene = scene_of(walking(150, 0.0, 1.2), walking(150, 1.0, 0.6), camera=CAMERA_SCENES[name])
+def renderers_camera_of_loaded(page, scene: Scene):
+    """Load ``scene`` in the player; the video renderer's camera of it for the player's canvas size."""
     page.set_content(player_html(scene, autoplay=False))
     page.wait_for_function("window.stickgenPlayer && stickgenPlayer.doc !== null")
     size = page.evaluate("(() => { const c = document.querySelector('canvas'); return [c.clientWidth, c.clientHeight]; })()")
-    expected = camera_path(Scene.from_json(scene.to_json(4)), size=tuple(size))  # the player gets 4 decimals
+    return camera_path(Scene.from_json(scene.to_json(4)), size=tuple(size))  # the player gets 4 decimals
+
+
+@pytest.mark.parametrize("name", list(CAMERA_SCENES))
+def test_the_files_camera_matches_the_video_renderers(page, name):
+    scene = scene_of(walking(150, 0.0, 1.2), walking(150, 1.0, 0.6), camera=CAMERA_SCENES[name])
+    expected = renderers_camera_of_loaded(page, scene)
     for frame in (0, 17, 55, 99, 130, 149):
         shown = page.evaluate(f"(stickgenPlayer.seek({frame}), stickgenPlayer.camera())")
         np.testing.assert_allclose(shown["position"], expected.positions[frame], atol=1e-6)
@@ -270,10 +275,7 @@ def test_a_bad_camera_move_is_named_in_the_message(page):
 def test_a_walk_at_the_camera_is_shot_from_the_side_as_the_video_renderer_shoots_it(page):
     toward = standing(150) + np.arange(150)[:, None, None] * np.array([0.0, 0.0, 1.2 / 25])
     scene = scene_of(toward, camera={"moves": [{"move": "zoom", "start": 0, "end": 150, "factor": 1.2}]})
-    page.set_content(player_html(scene, autoplay=False))
-    page.wait_for_function("window.stickgenPlayer && stickgenPlayer.doc !== null")
-    size = page.evaluate("(() => { const c = document.querySelector('canvas'); return [c.clientWidth, c.clientHeight]; })()")
-    expected = camera_path(Scene.from_json(scene.to_json(4)), size=tuple(size))
+    expected = renderers_camera_of_loaded(page, scene)
     assert expected.positions[0, 0] - expected.targets[0, 0] > 5.0  # from the side (+x), not from the front
     shown = page.evaluate("(stickgenPlayer.seek(0), stickgenPlayer.camera())")
     np.testing.assert_allclose(shown["position"], expected.positions[0], atol=1e-6)
