@@ -208,13 +208,13 @@
     let path;
     if (keys.length) path = keyframePath(keys, doc.num_frames);
     else {
-      const track = moves.find((m) => m.move === "track"), points = [];
-      if (track) {
+      const track = moves.find((m) => m.move === "track"), points = [], seen = [];
+      if (track) {  // framed as the moving camera sees it, looking across the way it goes
         const offsets = trackedOffsets(doc, track);
-        actorOf(doc, track).joints.forEach((f, t) => f.forEach((p) => points.push(sub(p, offsets[t]))));
-      } else doc.actors.forEach((a) => a.joints.forEach((f) => f.forEach((p) => points.push(p))));
+        actorOf(doc, track).joints.forEach((f, t) => f.forEach((p) => { points.push(sub(p, offsets[t])); seen.push(p); }));
+      } else doc.actors.forEach((a) => a.joints.forEach((f) => f.forEach((p) => { points.push(p); seen.push(p); })));
       const orbit = moves.some((m) => m.move === "orbit");
-      const shot = framePoints(points, aspect, orbit, orbit ? 0 : viewAzimuth(points));
+      const shot = framePoints(points, aspect, orbit, orbit ? 0 : viewAzimuth(seen));
       let target = shot.target;
       moves.filter((m) => m.move === "pan").forEach((pan) => {
         target = add(shot.position, rotateY(sub(target, shot.position), -0.5 * radians(pan.angle ?? 30)));

@@ -241,7 +241,8 @@ def camera_path(scene, size: tuple[int, int] = (512, 512), camera_move: str | di
 
     Starts from the scene's keyframes, or else a camera that frames all actors over the whole clip
     (with a ``track`` move: the tracked actor as seen from the moving camera) from the front, or from the
-    side when they stretch along the line of sight (:func:`view_azimuth`; not for orbits). Then applies the scene's
+    side when they (the tracked actor's whole way) stretch along the line of sight (:func:`view_azimuth`;
+    not for orbits). Then applies the scene's
     ``camera.moves``, or ``camera_move`` instead when given (a move name, a move dict or a list of them;
     missing ``start``/``end`` cover the whole clip).
     """
@@ -253,13 +254,13 @@ def camera_path(scene, size: tuple[int, int] = (512, 512), camera_move: str | di
     else:
         track = next((m for m in moves if m["move"] == "track"), None)
         if track is None:
-            points = np.concatenate([a.joints.reshape(-1, 3) for a in scene.actors])
-        else:
+            points = seen = np.concatenate([a.joints.reshape(-1, 3) for a in scene.actors])
+        else:  # framed as the moving camera sees it, looking across the way it goes
             actor = scene.actors[_actor_index(scene, track)].joints
-            points = (actor - _tracked_offsets(scene, track)[:, None]).reshape(-1, 3)
+            points, seen = (actor - _tracked_offsets(scene, track)[:, None]).reshape(-1, 3), actor.reshape(-1, 3)
         orbit = any(m["move"] == "orbit" for m in moves)
         position, target = frame_points(points, size[0] / size[1], all_around=orbit,
-                                        azimuth=0.0 if orbit else view_azimuth(points))
+                                        azimuth=0.0 if orbit else view_azimuth(seen))
         path = CameraPath(np.tile(position, (num_frames, 1)), np.tile(target, (num_frames, 1)),
                           np.full(num_frames, DEFAULT_FOV))
         for pan in (m for m in moves if m["move"] == "pan"):
