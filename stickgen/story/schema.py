@@ -106,7 +106,9 @@ class SceneObject:
 
 @dataclass
 class Layout:
-    """Where ``character`` starts (x, z), its facing (degrees) and optional path waypoints [[x, z], ...]."""
+    """Where ``character`` starts (x, z), its facing (degrees) and optional path waypoints [[x, z], ...]
+    (the generated walk follows their shape, scaled about the start to the distance it covers:
+    :func:`stickgen.placement.follow_path`)."""
 
     character: str
     start: tuple[float, float] = (0.0, 0.0)
