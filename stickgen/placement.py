@@ -23,6 +23,12 @@ BLEND_DISTANCE = 0.4  # metres over which it then turns (smoothstep) to the path
 LOCOMOTION_IDS = np.array([a.family == "locomotion" for a in vocab.ACTIONS])  # action id -> it travels
 
 
+def smoothstep(u: np.ndarray) -> np.ndarray:
+    """``3u^2 - 2u^3`` of ``u`` clipped to [0, 1]."""
+    u = np.clip(u, 0.0, 1.0)
+    return u * u * (3.0 - 2.0 * u)
+
+
 def _point_at(polyline: np.ndarray, s: np.ndarray) -> np.ndarray:
     """Points at arc lengths ``s: [T]`` along ``polyline: [K, 2]`` (extended straight past both ends) -> ``[T, 2]``."""
     segments = np.diff(polyline, axis=0)
@@ -131,7 +137,7 @@ def follow_path(joints: np.ndarray, start: np.ndarray, path: np.ndarray, facing:
         turn, weight = np.full(len(s), facing), np.zeros(len(s))
     leaving = min(int(np.searchsorted(reach, HOLD_DISTANCE)), len(s) - 1)
     turn += 2 * np.pi * np.round((facing - turn[leaving]) / (2 * np.pi))  # the short way round from facing
-    turn = facing + weight * weight * (3 - 2 * weight) * (turn - facing)
+    turn = facing + smoothstep(weight) * (turn - facing)
     body = joints.copy()
     body[..., [0, 2]] -= root[:, None]
     body = rotate_y(body, turn[:, None])

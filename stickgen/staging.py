@@ -29,7 +29,7 @@ from typing import Sequence
 import numpy as np
 
 from . import vocab
-from .placement import LOCOMOTION_IDS
+from .placement import LOCOMOTION_IDS, smoothstep
 from .skeleton import heading_angles, rotate_y
 
 #: metres between the pelvises of two actors during a two-actor action (the data generator's are 0.42-1.17)
@@ -92,7 +92,7 @@ def approaches(actors: Sequence, frames: int) -> list[tuple[int, int, int, float
     """``(i, j, frame, distance)`` of each coming up without touching (``ActorPlan.meets``), ``i < j``, the
     frame at most ``frames - 1``."""
     found = {(min(i, k), max(i, k), min(frame, frames - 1), distance)
-             for i, actor in enumerate(actors) for frame, k, distance in getattr(actor, "meets", ())
+             for i, actor in enumerate(actors) for frame, k, distance in actor.meets
              if k != i and 0 <= k < len(actors)}
     return sorted(found, key=lambda a: a[2])
 
@@ -150,8 +150,7 @@ def _ease_in(frames: int, since: int | None, until: int) -> np.ndarray:
     up to ``since``, a smoothstep up to ``until`` and 1 after."""
     if since is None:
         return np.ones(frames)
-    u = np.clip((np.arange(frames) - since) / max(until - since, 1), 0.0, 1.0)
-    return u * u * (3 - 2 * u)
+    return smoothstep((np.arange(frames) - since) / max(until - since, 1))
 
 
 def _rigid(joints: np.ndarray, pivot: np.ndarray, turn: np.ndarray | float, shift: np.ndarray) -> np.ndarray:

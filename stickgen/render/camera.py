@@ -29,6 +29,7 @@ from typing import Any
 import numpy as np
 
 from .. import vocab
+from ..placement import smoothstep
 from ..skeleton import rotate_y
 
 DEFAULT_FOV = 40.0
@@ -93,12 +94,6 @@ class CameraPath:
 def _unit(v: np.ndarray, fallback: np.ndarray) -> np.ndarray:
     norm = np.linalg.norm(v, axis=-1, keepdims=True)
     return np.where(norm > 1e-9, v / np.maximum(norm, 1e-12), fallback)
-
-
-def smoothstep(u: np.ndarray) -> np.ndarray:
-    """``3u^2 - 2u^3`` of ``u`` clipped to [0, 1]."""
-    u = np.clip(u, 0.0, 1.0)
-    return u * u * (3.0 - 2.0 * u)
 
 
 def smooth_path(points: np.ndarray, sigma_frames: float) -> np.ndarray:
