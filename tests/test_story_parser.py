@@ -166,6 +166,16 @@ def test_turns_are_carried_to_the_next_move():
     assert first.turn is None and second.turn == 180.0 and second.action == "walk"
 
 
+def test_and_back_is_the_way_back():
+    first, second = actions_of(parse_prompt("A man walks to the window and back.", 10.0), "Man")
+    assert (first.action, second.action) == ("walk", "walk") and first.end == second.start == 5.0
+    assert first.direction != "backward" and second.turn == 180.0 and second.direction == "forward"
+    run, back, wave = actions_of(parse_prompt("A girl runs forward and back again, then waves.", 9.0), "Girl")
+    assert (run.action, back.action, wave.action) == ("run", "run", "wave") and back.turn == 180.0
+    (only,) = actions_of(parse_prompt("A man walks backward and back.", 5.0), "Man")  # no turn to make
+    assert only.direction == "backward" and only.turn is None
+
+
 def test_nonsense_gets_a_gentle_default_and_empty_prompt_a_clear_error():
     script = parse_prompt("blorp zzz qux", 5.0)
     assert timeline(script) == {"Person": [("idle", 0.0, 5.0)]}
@@ -211,6 +221,8 @@ def test_limbs_are_kept_for_the_text_encoder_and_are_no_direction():
     assert (kick.action, kick.manner, kick.direction) == ("kick", "with the right leg", None)
     assert (punch.action, punch.manner, punch.direction) == ("punch", "with the left hand", None)
     assert [(a.action, a.manner) for a in actions_of(script, "Man")][0] == ("celebrate", "with both arms")
+    for prompt in ("A man shakes her hand.", "Two men shake hands."):  # the action's own limb is not repeated
+        assert {a.manner for a in parse_prompt(prompt, 4.0).scenes[0].actions} == {""}
 
 
 def test_possessive_relatives_one_of_them_and_step_counts():

@@ -161,6 +161,10 @@ def test_bases_turn_and_walking_backwards():
     assert back.path is None and back.facing == 0.0 and back.start_position[1] > 0  # moves toward -z
     turn = plan("a robot walks forward, then turns around and walks back").actors[0]
     assert turn.path is not None and np.linalg.norm(turn.path[-1] - np.array(turn.start_position)) < 1.0
+    there_and_back = plan("a man walks to the window and back").actors[0]
+    way = np.asarray(there_and_back.path)
+    assert np.linalg.norm(way[-1] - np.array(there_and_back.start_position)) < 1.0  # ends where it began
+    assert np.linalg.norm(way - np.array(there_and_back.start_position), axis=1).max() > 2.0  # after going there
 
 
 def test_layout_helpers():

@@ -12,6 +12,19 @@ def test_bundled_configs_load_and_inherit():
     assert sft.data.keep_sources == ["deepmimic", "cmu"] and sft.data.min_quality == pytest.approx(0.8)
     assert sft.optim.micro_batch_size == small.optim.micro_batch_size  # inherited from base
     assert load_config("medium").model.preset == "medium"
+    hand, refiner = load_config("hand_small"), load_config("refiner_small")
+    assert hand.data.canonical_hand and hand.run.init_from == small.run.out + "/model"
+    assert refiner.data.canonical_hand and refiner.run.init_from == hand.run.out + "/model"
+
+
+def test_own_config_may_inherit_a_bundled_one(tmp_path):
+    own = tmp_path / "mine.yaml"
+    own.write_text("base: small.yaml\noptim: {max_steps: 9}\n")
+    config, small = load_config(own), load_config("small")
+    assert config.optim.max_steps == 9 and config.optim.lr == small.optim.lr
+    own.write_text("base: no_such_config.yaml\n")
+    with pytest.raises(ConfigError, match="no_such_config"):
+        load_config(own)
 
 
 def test_overrides_are_typed_and_nested():

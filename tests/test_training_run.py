@@ -251,7 +251,16 @@ def test_model_card_quotes_the_run_files(pretrained, tmp_path):
     assert f"planner: {planner_params:,} parameters" in card
     assert "**The quality bar is not met**: FID below baselines." in card
     assert "### Text-motion metrics" in card and "`python -m stickgen.eval --model ship --out report`" in card
-    assert (ship / "training_config_planner.yaml").exists() and not (ship / "training_config.yaml").exists()
+    assert (ship / f"training_config_{out.name}.yaml").exists() and not (ship / "training_config.yaml").exists()
+    assert f"saved as `training_config_{out.name}.yaml`" in card
+    assert "made with the right hand" not in card
+    hand = tmp_path / "hand_run"
+    shutil.copytree(out / "model", hand / "model")
+    shutil.copyfile(out / "metrics.csv", hand / "metrics.csv")
+    config = hand / "model" / "training_config.yaml"
+    assert "canonical_hand: false" in config.read_text()
+    config.write_text(config.read_text().replace("canonical_hand: false", "canonical_hand: true"))
+    assert "made with the right hand" in build_card(ship, [hand], report, None, "x", tuning=tuning)
 
 
 def test_run_minutes_counts_the_save_after_the_last_logged_row(tmp_path):

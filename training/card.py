@@ -1,6 +1,6 @@
 """Write the model card of a trained pipeline from the files its commands produced.
 
-    python -m training.card --model models/stickgen-small --runs runs/small runs/refiner_small \
+    python -m training.card --model models/stickgen-small --runs runs/small runs/hand_small runs/refiner_small \
         --report reports/small --dataset data/dataset --out model_cards/small.md
 
 Every figure comes from a file: each stage's ``training_summary.json`` and ``training_config.yaml``
@@ -88,7 +88,7 @@ def _stage_lines(run: Path) -> list[str]:
     command = re.sub(r"^\S*training/train\.py", "python -m training.train", summary["command"])
     lines = [f"### Stage `{summary['stage']}` ({run})", "",
              f"- command: `{command}` "
-             f"(resolved config saved as `training_config_{summary['stage']}.yaml` in this folder)",
+             f"(resolved config saved as `training_config_{run.name}.yaml` in this folder)",
              f"- steps: {summary['step']} of {optim['max_steps']} (global batch "
              f"{optim['micro_batch_size'] * optim['grad_accum'] * summary['processes']} windows of up to "
              f"{config['data']['crop_frames']} frames), training rows: {summary['train_rows']}",
@@ -117,13 +117,13 @@ def _report_section(report: Path, command: str | None) -> list[str]:
 
 
 def collect_stage_files(model: Path, runs: list[Path]) -> None:
-    """Copy each stage's ``training_config.yaml``/``training_summary.json`` into ``model`` with the stage
-    name appended (``training_config_planner.yaml`` ...), replacing the unsuffixed copies."""
+    """Copy each run's ``training_config.yaml``/``training_summary.json`` into ``model`` with the run folder's
+    name appended (``training_config_small.yaml`` for ``runs/small`` ...; two runs may share a stage),
+    replacing the unsuffixed copies."""
     for run in runs:
-        stage = json.loads((run / "model" / "training_summary.json").read_text())["stage"]
         for name in ("training_config.yaml", "training_summary.json"):
             stem, suffix = name.split(".")
-            shutil.copyfile(run / "model" / name, model / f"{stem}_{stage}.{suffix}")
+            shutil.copyfile(run / "model" / name, model / f"{stem}_{run.name}.{suffix}")
     for name in ("training_config.yaml", "training_summary.json"):
         (model / name).unlink(missing_ok=True)
 
@@ -239,8 +239,13 @@ def build_card(model: Path, runs: list[Path], report: Path | None, dataset: Path
               "staged afterwards (`stickgen/staging.py`) to meet at their contact distance, so one who walks up "
               "may start nearer than the text suggests, and in a long interaction partners drift within touching "
               "range.",
-              "- Stick figures only: no hands, fingers or facial geometry beyond the renderer's face.", ""]
-    return "\n".join(lines)
+              "- Stick figures only: no hands, fingers or facial geometry beyond the renderer's face."]
+    if any(yaml.safe_load((run / "model" / "training_config.yaml").read_text())["data"].get("canonical_hand")
+           for run in runs):
+        lines.append("- One-handed actions (a wave, a handshake, a throw) are made with the right hand, also when "
+                     "the text says left: the training windows were mirrored to one acting hand "
+                     "(`data.canonical_hand`, docs/TRAINING.md).")
+    return "\n".join(lines + [""])
 
 
 def main(argv: list[str] | None = None) -> int:

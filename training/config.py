@@ -46,7 +46,7 @@ class DataConfig:
     max_validation_rows: int = 256
     known_prefix_prob: float = 0.25  # share of windows whose first window_overlap frames are given
     stats_rows: int = 2000  # rows used for the feature normalisation statistics
-    canonical_hand: bool = False  # mirror left-handed one-hand windows to right-handed (docs/TRAINING.md; not shipped)
+    canonical_hand: bool = False  # mirror left-handed one-hand windows to right-handed (docs/TRAINING.md)
     text_cache: str | None = "runs/text_cache"  # folder caching description embeddings (None = off)
 
 
@@ -194,7 +194,10 @@ def _read_yaml(path: Path) -> dict[str, Any]:
     if not isinstance(doc, dict):
         raise ConfigError(f"{path}: expected a mapping at the top level")
     base = doc.pop("base", None)
-    return _merge(_read_yaml(path.parent / base), doc) if base else doc
+    if not base:
+        return doc
+    beside = path.parent / base  # a file next to this one, else a bundled config ("small" or "small.yaml")
+    return _merge(_read_yaml(beside if beside.exists() else resolve_config_path(Path(base).stem)), doc)
 
 
 def resolve_config_path(name_or_path: str | Path) -> Path:

@@ -24,6 +24,9 @@ from .schema import Script, ScriptError
 Matcher = Callable[[str], "str | None"]
 
 MOVING = set(lx.ACTION_SPEED)
+RETURN_WORDS = {"back", "again"}  # a clause of only these after a moving step is the way back ("... and back")
+#: directions after which "and back" is only manner: shapes that come back by themselves, or already backward
+NO_WAY_BACK = {"bases", "circle", "circle_right", "back_and_forth", "in_place", "backward"}
 INTERACTIONS = {a.name for a in vocab.ACTIONS if a.actors == 2}
 COMBAT = {a.name for a in vocab.ACTIONS if a.family == "combat"}
 THROWS = {"throwing", "pitching"}
@@ -152,11 +155,17 @@ class _Story:
         return not match_actions(words) and not any(w.startswith("quote") for w in words)
 
     def _modifies_last_step(self, words: list[str], subject: list[int]) -> bool:
-        """A clause of only direction and manner words and adverbs ("..., turning right", "... and back") says
-        more about each subject's last step: its words join that step's manner (and direction, if it had none)."""
+        """A clause of only direction and manner words and adverbs ("..., turning right", "sideways") says
+        more about each subject's last step: its words join that step's manner (and direction, if it had none).
+        "... and back" after a moving step is a step of its own: the same action back the way it came."""
         last = [self.step_at(i, self.last_beat(i)) for i in subject]
         if not all(last) or not _only_modifiers(words):
             return False
+        if "back" in words and set(words) <= RETURN_WORDS and all(s.action in MOVING and s.direction not in NO_WAY_BACK for s in last):
+            self.beat = max(s.beat for s in last) + 1  # "walks to the window and back": the way back, turned round
+            self.steps += [Step(s.actor, self.beat, s.action, manner=["back"], speed=s.speed, direction="forward",
+                                turn=180.0) for s in last]
+            return True
         template = Step(actor=-1, beat=-1, action=None)
         self._direction(words, words, template)
         for step in last:
@@ -245,11 +254,12 @@ class _Story:
 
     def _limbs(self, words: list[str], free: list[str], step: Step) -> list[str]:
         """Keep "with the left hand" for the text encoder; ``free`` without those words (they say no
-        direction)."""
+        direction). A limb the action's own words name with no side ("shake hands") is not repeated."""
         text = " ".join(words)
         for match in re.finditer(lx.LIMB_PATTERN, text):
             side, limb = match.groups()
-            step.manner.append(f"with {'both' if side == 'both' else 'the ' + side if side else 'the'} {limb}")
+            if side or free[text[:match.start(2)].count(" ")]:
+                step.manner.append(f"with {'both' if side == 'both' else 'the ' + side if side else 'the'} {limb}")
         blanked = re.sub(lx.LIMB_PATTERN, lambda m: " ".join("_" for _ in m.group(0).split()), text).split(" ")
         return ["" if mark == "_" else word for mark, word in zip(blanked, free)]
 
