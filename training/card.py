@@ -1,6 +1,6 @@
 """Write the model card of a trained pipeline from the files its commands produced.
 
-    python -m training.card --model models/stickgen-small --runs runs/small runs/hand_small runs/refiner_small \
+    python -m training.card --model models/stickgen-small --runs runs/small runs/refiner_small \
         --report reports/small --dataset data/dataset --out model_cards/small.md
 
 Every figure comes from a file: each stage's ``training_summary.json`` and ``training_config.yaml``

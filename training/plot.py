@@ -1,6 +1,6 @@
 """Draw training curves from ``metrics.csv`` files with Pillow (no plotting library needed).
 
-    python -m training.plot runs/small/metrics.csv runs/hand_small/metrics.csv runs/refiner_small/metrics.csv \
+    python -m training.plot runs/small/metrics.csv runs/refiner_small/metrics.csv \
         --out models/stickgen-small/training_curve.png
 
 One panel per file: the training loss (logged means) and the validation loss against the step, with

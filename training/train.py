@@ -1,13 +1,13 @@
 """Train the planner, fine-tune it (SFT, LoRA) or train the refiner, with Hugging Face Accelerate.
 
     python -m training.train --config small --set data.path=data/dataset --set run.out=runs/small
-    python -m training.train --config refiner_small --set run.init_from=runs/hand_small/model
+    python -m training.train --config refiner_small --set run.init_from=runs/small/model
     python -m training.train --config small --resume latest          # continue run.out's last checkpoint
     accelerate launch --multi_gpu --num_processes 2 --main_process_ip 127.0.0.1 \
         -m training.train --config small                                 # 2 CPU processes (gloo)
 
 Stages (``run.stage``): ``planner`` pretrains on all training rows (or, with ``run.init_from``, goes on
-training that pipeline's planner on them, as ``hand_small`` does with one acting hand); ``sft`` continues a pipeline
+training that pipeline's planner on them, as the ``hand_small`` experiment does with one acting hand); ``sft`` continues a pipeline
 (``run.init_from``) on the high-quality subset (``data.min_quality`` / ``data.keep_sources``); ``lora``
 trains PEFT LoRA adapters on a frozen planner (load with ``pipe.load_lora(run.out + "/model")``);
 ``refiner`` trains a fresh diffusion refiner (``model.preset`` with ``model.refiner`` overrides) on the
