@@ -7,10 +7,10 @@
         -m training.train --config small                                 # 2 CPU processes (gloo)
 
 Stages (``run.stage``): ``planner`` pretrains on all training rows (or, with ``run.init_from``, goes on
-training that pipeline's planner on them, as the ``hand_small`` experiment does with one acting hand); ``sft`` continues a pipeline
-(``run.init_from``) on the high-quality subset (``data.min_quality`` / ``data.keep_sources``); ``lora``
-trains PEFT LoRA adapters on a frozen planner (load with ``pipe.load_lora(run.out + "/model")``);
-``refiner`` trains a fresh diffusion refiner (``model.preset`` with ``model.refiner`` overrides) on the
+training that pipeline's planner on them, as the ``hand_small`` experiment does with one acting hand);
+``sft`` continues a pipeline (``run.init_from``) on the high-quality subset (``data.min_quality`` /
+``data.keep_sources``); ``lora`` trains PEFT LoRA adapters on a frozen planner (load with
+``pipe.load_lora(run.out + "/model")``); ``refiner`` trains a fresh diffusion refiner (``model.preset`` with ``model.refiner`` overrides) on the
 output of the frozen planner of ``run.init_from``.
 
 ``run.out`` receives ``metrics.csv`` (step, split, metric, value, elapsed_s), TensorBoard logs under

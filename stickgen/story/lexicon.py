@@ -234,7 +234,8 @@ DIRECTIONS = (
 #: words of a clause that only says more about the action before it ("..., turning right", "... and back",
 #: "to the right, sideways"): with no action of its own it joins that action instead of making a beat
 MODIFIER_WORDS = ({w for phrase, _ in DIRECTIONS for w in phrase.split()} | set(MANNER)
-                  | {"sideways", "turning", "curving", "bearing", "in", "on", "to", "the", "a", "spot", "place", "again"})
+                  | {"sideways", "turning", "curving", "bearing", "in", "on", "to", "the", "a", "spot", "place",
+                     "again"})
 #: phrases whose inner "and" must not split a clause, and their joined token
 JOINED_PHRASES = {"back and forth": "back_and_forth", "to and fro": "to_and_fro", "up and down": "up_and_down",
                   "left and right": "left_and_right", "right and left": "right_and_left",

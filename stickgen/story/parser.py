@@ -161,7 +161,8 @@ class _Story:
         last = [self.step_at(i, self.last_beat(i)) for i in subject]
         if not all(last) or not _only_modifiers(words):
             return False
-        if "back" in words and set(words) <= RETURN_WORDS and all(s.action in MOVING and s.direction not in NO_WAY_BACK for s in last):
+        goes_back = "back" in words and set(words) <= RETURN_WORDS
+        if goes_back and all(s.action in MOVING and s.direction not in NO_WAY_BACK for s in last):
             self.beat = max(s.beat for s in last) + 1  # "walks to the window and back": the way back, turned round
             self.steps += [Step(s.actor, self.beat, s.action, manner=["back"], speed=s.speed, direction="forward",
                                 turn=180.0) for s in last]
