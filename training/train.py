@@ -10,8 +10,8 @@ Stages (``run.stage``): ``planner`` pretrains on all training rows (or, with ``r
 training that pipeline's planner on them, as the ``hand_small`` experiment does with one acting hand);
 ``sft`` continues a pipeline (``run.init_from``) on the high-quality subset (``data.min_quality`` /
 ``data.keep_sources``); ``lora`` trains PEFT LoRA adapters on a frozen planner (load with
-``pipe.load_lora(run.out + "/model")``); ``refiner`` trains a fresh diffusion refiner (``model.preset`` with ``model.refiner`` overrides) on the
-output of the frozen planner of ``run.init_from``.
+``pipe.load_lora(run.out + "/model")``); ``refiner`` trains a fresh diffusion refiner (``model.preset``
+with ``model.refiner`` overrides) on the output of the frozen planner of ``run.init_from``.
 
 ``run.out`` receives ``metrics.csv`` (step, split, metric, value, elapsed_s), TensorBoard logs under
 ``tensorboard/``, ``checkpoints/step_N`` (model, optimizer, scheduler, RNG via ``accelerator.save_state``
