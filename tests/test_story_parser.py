@@ -411,3 +411,30 @@ def test_who_refers_to_the_character_just_named():
 def test_more_people_and_ways_of_walking():
     assert [c.name for c in parse_prompt("A ballerina claps.", 6.0).characters] == ["Ballerina"]
     assert sequence("A drunk man stumbles home, then trots away.") == ["walk", "run"]
+
+
+def _data_adverbs() -> set[str]:
+    """Every one-word speed or energy adverb the data generator writes into its texts."""
+    from datasets_scripts.text import describe
+
+    words = [w for _, _, slow, fast in describe.SPEED_WORDS.values() for w in slow + fast]
+    words += [w for group in describe.ENERGY_WORDS + describe.POSTURE_ENERGY_WORDS for w in group]
+    words += [w for pair in describe.ACTION_ENERGY_WORDS.values() for group in pair for w in group]
+    return {w for w in words if " " not in w and w.endswith("ly")}
+
+
+@pytest.mark.parametrize("adverb", sorted(_data_adverbs()))
+def test_every_adverb_of_the_training_texts_reaches_the_encoder(adverb):
+    walk = actions_of(parse_prompt(f"A man walks {adverb}.", 10.0), "Man")[0]
+    assert walk.manner == adverb and 0.0 < walk.energy <= 1.0
+
+
+@pytest.mark.parametrize("prompt, action, adverb", [
+    ("Two men shake hands firmly.", "handshake", "firmly"),
+    ("A woman hugs her friend tightly.", "hug", "tightly"),
+    ("A man waves warmly.", "wave", "warmly"),
+])
+def test_manner_of_a_gesture_or_interaction_is_kept(prompt, action, adverb):
+    script = parse_prompt(prompt, 10.0)
+    first = script.scenes[0].actions[0]
+    assert (first.action, first.manner) == (action, adverb)

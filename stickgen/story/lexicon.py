@@ -173,6 +173,14 @@ MANNER = {
     "hurriedly": (1.4, 0.8), "swiftly": (1.45, 0.8), "energetically": (1.2, 0.95), "excitedly": (1.2, 0.9),
     "wildly": (1.2, 1.0), "vigorously": (1.2, 0.95), "happily": (1.1, 0.7), "angrily": (1.15, 0.85),
     "proudly": (1.0, 0.7), "quietly": (0.8, 0.3), "loudly": (1.0, 0.85), "furiously": (1.3, 1.0),
+    # the data generator's other adverbs (datasets_scripts/text/describe.py), so the encoder sees them too
+    "softly": (0.8, 0.25), "unhurriedly": (0.7, 0.25), "wearily": (0.6, 0.15), "lightly": (0.9, 0.35),
+    "abruptly": (1.3, 0.8), "enthusiastically": (1.2, 0.9), "heartily": (1.1, 0.8), "animatedly": (1.1, 0.8),
+    "uncontrollably": (1.1, 0.9), "half-heartedly": (0.7, 0.2),
+    # common in prompts: how an interaction or gesture is done
+    "firmly": (1.0, 0.7), "tightly": (1.0, 0.6), "warmly": (1.0, 0.6), "gracefully": (0.9, 0.5),
+    "nervously": (1.0, 0.6), "confidently": (1.05, 0.7), "awkwardly": (0.9, 0.4), "eagerly": (1.2, 0.85),
+    "playfully": (1.1, 0.7), "silently": (0.8, 0.3),
 }
 FULL_SPEED = (1.9, 1.0)  # "as fast as she can", "at full speed", "flat out"
 FULL_SPEED_PHRASES = ("as fast as", "full speed", "flat out", "top speed", "at full tilt", "all out")
