@@ -45,6 +45,7 @@ def test_overrides_are_typed_and_nested():
     ("optim.max_steps=2.5", "optim.max_steps"),
     ("run.stage=pretrain", "run.stage"),
     ("data.known_prefix_prob=1.5", "data.known_prefix_prob"),
+    ("data.canonical_hand_actions=[wave, waving]", "data.canonical_hand_actions"),
     ("loss.feature=-0.1", "loss.feature"),
     ("model.planner={d_modle: 64}", "model.planner.d_modle"),
     ("model.preset=huge", "model.preset"),

@@ -2,6 +2,7 @@
 import numpy as np
 import pytest
 
+from stickgen import vocab
 from stickgen.features import FeatureStats
 from stickgen.skeleton import JOINT_INDEX, mirror
 from training.data import WindowSource, crop_row, right_handed, select_rows, stream_indices
@@ -79,6 +80,14 @@ def test_a_left_handed_window_becomes_its_right_handed_mirror():
     assert np.ptp(swing) > 0.19 and np.ptp(window["joints"][:, JOINT_INDEX["left_wrist"], 0]) < 1e-9
 
 
+def test_only_windows_of_the_named_actions_are_mirrored():
+    row = _waving("left")
+    row["action_ids"] = np.full(len(row["joints"]), vocab.action_id("wave"))
+    wave, point = ([vocab.action_id(name)] for name in ("wave", "point"))
+    np.testing.assert_allclose(right_handed(row, "waves", wave)[0]["joints"], mirror(row["joints"]))
+    assert right_handed(row, "waves with the left hand", point) == (row, "waves with the left hand")
+
+
 def test_right_handed_and_two_handed_windows_are_kept():
     right = _waving("right")
     assert right_handed(right, "waves with the right hand") == (right, "waves with the right hand")
@@ -103,3 +112,6 @@ def test_window_source_mirrors_to_the_right_hand_only_when_asked():
     assert not np.array_equal(mirrored["features"], plain.example(0, None)["features"])
     np.testing.assert_array_equal(mirrored["text_embeds"], texts[swapped])
     np.testing.assert_array_equal(kept["features"], plain.example(1, None)["features"])
+    swimmers_only = WindowSource(split, texts, FeatureStats.identity(), crop_frames=30, known_frames=10,
+                                 known_prefix_prob=0.0, seed=0, canonical_hand=True, hand_actions=("swimming",))
+    np.testing.assert_array_equal(swimmers_only.example(0, None)["features"], plain.example(0, None)["features"])

@@ -19,6 +19,8 @@ from typing import Any
 
 import yaml
 
+from stickgen import vocab
+
 CONFIG_DIR = Path(__file__).parent / "configs"
 STAGES = ("planner", "sft", "lora", "refiner")
 MIXED_PRECISION = ("no", "bf16", "fp16", "auto")
@@ -47,6 +49,7 @@ class DataConfig:
     known_prefix_prob: float = 0.25  # share of windows whose first window_overlap frames are given
     stats_rows: int = 2000  # rows used for the feature normalisation statistics
     canonical_hand: bool = False  # mirror left-handed one-hand windows to right-handed (docs/TRAINING.md)
+    canonical_hand_actions: list[str] = field(default_factory=list)  # ... only windows with these (empty: any)
     text_cache: str | None = "runs/text_cache"  # folder caching description embeddings (None = off)
 
 
@@ -252,6 +255,8 @@ def validate(config: TrainingConfig) -> None:
         ("data.known_prefix_prob", 0.0 <= config.data.known_prefix_prob <= 1.0, "must be in [0, 1]"),
         ("data.max_validation_rows", config.data.max_validation_rows >= 0, "must be >= 0"),
         ("data.stats_rows", config.data.stats_rows >= 1, "must be >= 1"),
+        ("data.canonical_hand_actions", set(config.data.canonical_hand_actions) <= set(vocab.ACTION_NAMES),
+         "must name actions of the vocabulary (stickgen.vocab)"),
         ("optim.lr", config.optim.lr > 0, "must be positive"),
         ("optim.weight_decay", config.optim.weight_decay >= 0, "must be >= 0"),
         ("optim.betas", len(config.optim.betas) == 2 and all(0 <= b < 1 for b in config.optim.betas),

@@ -16,6 +16,7 @@ import numpy as np
 
 from datasets_scripts.augment import MIRRORED_CONTACTS
 from datasets_scripts.text.grammar import swap_left_right
+from stickgen import vocab
 from stickgen.features import FeatureStats, collate, example_from_row
 from stickgen.skeleton import JOINT_INDEX, mirror
 
@@ -93,16 +94,19 @@ def crop_row(row: dict[str, Any], start: int, length: int) -> dict[str, Any]:
 ONE_HANDED = 1.5  # a window is one-handed when one wrist travels this many times as far as the other
 
 
-def right_handed(row: dict[str, Any], text: str) -> tuple[dict[str, Any], str]:
+def right_handed(row: dict[str, Any], text: str,
+                 action_ids: Sequence[int] | None = None) -> tuple[dict[str, Any], str]:
     """``(window, description)``: a one-handed window whose busier hand is the left one mirrored left-right
     (joints, partner, contacts, root velocity) with left and right swapped in ``text``; any other
-    window unchanged. "Busier": the wrist's path length relative to the pelvis, :data:`ONE_HANDED`
-    times the other's.
+    window unchanged, and with ``action_ids`` given any window none of whose frames does one of those
+    actions. "Busier": the wrist's path length relative to the pelvis, :data:`ONE_HANDED` times the other's.
 
     The generator and the augmentation mirror half the clips, and the text encoder barely tells the
     sides apart ("waves with the left hand" and "... right hand" are at cosine 0.98 in MiniLM), so
     without this a deterministic planner learns the average of both: a wave with both arms half raised.
     """
+    if action_ids is not None and not np.isin(np.asarray(row["action_ids"]), list(action_ids)).any():
+        return row, text
     joints = np.asarray(row["joints"], dtype=np.float64)
     relative = joints[:, [JOINT_INDEX["left_wrist"], JOINT_INDEX["right_wrist"]]] - joints[:, None, 0]
     left, right = np.linalg.norm(np.diff(relative, axis=0), axis=-1).sum(axis=0)
@@ -135,15 +139,18 @@ class WindowSource:
     ``split`` a ``datasets.Dataset`` (row contract), ``texts`` description -> embedding, ``stats`` the
     feature normalisation, ``crop_frames`` the window length, ``known_frames`` how many leading frames
     are given to the planner in a ``known_prefix_prob`` share of training windows; ``canonical_hand``
-    mirrors windows to :func:`right_handed` ones.
+    mirrors windows to :func:`right_handed` ones (only those with a frame of ``hand_actions``, names of
+    the vocabulary, when any are named).
     """
 
     def __init__(self, split: Any, texts: dict[str, np.ndarray], stats: FeatureStats, crop_frames: int,
-                 known_frames: int, known_prefix_prob: float, seed: int, canonical_hand: bool = False):
+                 known_frames: int, known_prefix_prob: float, seed: int, canonical_hand: bool = False,
+                 hand_actions: Sequence[str] = ()):
         self.split = split.with_format("numpy")
         self.texts, self.stats = texts, stats
         self.crop_frames, self.known_frames, self.known_prefix_prob = crop_frames, known_frames, known_prefix_prob
         self.seed, self.canonical_hand = seed, canonical_hand
+        self.hand_action_ids = [vocab.action_id(name) for name in hand_actions] or None
 
     def __len__(self) -> int:
         return len(self.split)
@@ -163,7 +170,7 @@ class WindowSource:
             given = self.known_frames if rng.random() < self.known_prefix_prob else 0
         window, text = crop_row(row, start, length), str(text)
         if self.canonical_hand:
-            window, swapped = right_handed(window, text)
+            window, swapped = right_handed(window, text, self.hand_action_ids)
             text = swapped if swapped in self.texts else text  # a sentence never embedded keeps its sides
         example = example_from_row(window, self.stats)
         example["known_mask"] = np.arange(length) < min(given, length - 1)

@@ -122,7 +122,7 @@ class Trainer:
         texts = text_table([train] + ([validation] if validation is not None else []), encoder, cfg.data.text_cache)
         window = dict(stats=pipe.feature_stats, crop_frames=cfg.data.crop_frames,
                       known_frames=planner_config.window_overlap, seed=cfg.run.seed,
-                      canonical_hand=cfg.data.canonical_hand)
+                      canonical_hand=cfg.data.canonical_hand, hand_actions=cfg.data.canonical_hand_actions)
         self.train_rows = WindowSource(train, texts, known_prefix_prob=cfg.data.known_prefix_prob, **window)
         self.validation_rows = None if validation is None else WindowSource(validation, texts, known_prefix_prob=0.0,
                                                                              **window)
