@@ -260,7 +260,10 @@ def test_model_card_quotes_the_run_files(pretrained, tmp_path):
     config = hand / "model" / "training_config.yaml"
     assert "canonical_hand: false" in config.read_text()
     config.write_text(config.read_text().replace("canonical_hand: false", "canonical_hand: true"))
-    assert "made with the right hand" in build_card(ship, [hand], report, None, "x", tuning=tuning)
+    assert "(a wave, a handshake, a throw) are made with the right hand" in build_card(
+        ship, [hand], report, None, "x", tuning=tuning)
+    config.write_text(config.read_text().replace("canonical_hand_actions: []", "canonical_hand_actions: [wave]"))
+    assert "(wave) are made with the right hand" in build_card(ship, [hand], report, None, "x", tuning=tuning)
 
 
 def test_run_minutes_counts_the_save_after_the_last_logged_row(tmp_path):

@@ -240,9 +240,13 @@ def build_card(model: Path, runs: list[Path], report: Path | None, dataset: Path
               "may start nearer than the text suggests, and in a long interaction partners drift within touching "
               "range.",
               "- Stick figures only: no hands, fingers or facial geometry beyond the renderer's face."]
-    if any(yaml.safe_load((run / "model" / "training_config.yaml").read_text())["data"].get("canonical_hand")
-           for run in runs):
-        lines.append("- One-handed actions (a wave, a handshake, a throw) are made with the right hand, also when "
+    handed = [data for data in (yaml.safe_load((run / "model" / "training_config.yaml").read_text())["data"]
+                                for run in runs) if data.get("canonical_hand")]
+    if handed:
+        named = sorted({name for data in handed for name in data.get("canonical_hand_actions") or []})
+        which = ("; ".join(named) if all(data.get("canonical_hand_actions") for data in handed)
+                 else "a wave, a handshake, a throw")
+        lines.append(f"- One-handed actions ({which}) are made with the right hand, also when "
                      "the text says left: the training windows were mirrored to one acting hand "
                      "(`data.canonical_hand`, docs/TRAINING.md).")
     return "\n".join(lines + [""])
