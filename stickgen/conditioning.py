@@ -23,7 +23,8 @@ class ActorPlan:
     for this actor; ``path: [K, 2]`` optional world x/z waypoints (metres) the root should follow;
     ``start_position`` is the world x/z of the pelvis at frame 0 and ``facing`` the heading at frame 0
     (radians, 0 faces +z, positive turns toward +x); ``speed`` (m/s) and ``energy`` (0..1) are manner
-    hints; ``partner`` is the index of the actor this one interacts with, if any; ``meets`` lists
+    hints; ``target_speed: [T]`` optional ground speed (m/s) of the pelvis per frame, NaN where free, that
+    the pipeline paces the generated motion to (:mod:`stickgen.pacing`); ``partner`` is the index of the actor this one interacts with, if any; ``meets`` lists
     ``(frame, other actor index, metres)`` where the layout has this actor come up to another without
     touching it ("walks toward her", "walk toward each other"), which :mod:`stickgen.staging` makes true.
     """
@@ -37,6 +38,7 @@ class ActorPlan:
     facing: float = 0.0
     path: np.ndarray | None = None
     speed: float | None = None
+    target_speed: np.ndarray | None = None
     energy: float = 0.5
     partner: int | None = None
     meets: list[tuple[int, int, float]] = field(default_factory=list)
@@ -51,6 +53,13 @@ class ActorPlan:
             raise ValueError("action_ids: ids must index stickgen.vocab.ACTIONS")
         if self.path is not None:
             self.path = np.asarray(self.path, dtype=np.float64).reshape(-1, 2)
+        if self.target_speed is not None:
+            self.target_speed = np.asarray(self.target_speed, dtype=np.float64)
+            if self.target_speed.shape != self.action_ids.shape:
+                raise ValueError(f"target_speed: expected shape [{len(self.action_ids)}] like action_ids, "
+                                 f"got {list(self.target_speed.shape)}")
+            if np.any(self.target_speed < 0):
+                raise ValueError("target_speed: speeds must be >= 0 m/s (NaN where free)")
 
     @property
     def num_frames(self) -> int:

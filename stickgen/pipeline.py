@@ -17,7 +17,7 @@ Saved folder (``save_pretrained``)::
     onnx/                 optional: planner.onnx, refiner.onnx (see stickgen.onnx_export)
 
 ``model_index.json`` ``"sampling"`` holds the checkpoint's recommended ``num_inference_steps``,
-``guidance_scale``, ``root_guidance_scale``, ``strength`` and ``lowpass_hz`` (:mod:`stickgen.sampling`);
+``guidance_scale``, ``root_guidance_scale``, ``strength``, ``lowpass_hz`` and ``pace`` (:mod:`stickgen.sampling`);
 a call may override each. ``lowpass_hz`` is the cutoff of a zero-phase Butterworth low-pass
 (:func:`lowpass`) applied to the refiner's correction of the plan (refined minus planned features),
 never to the plan itself: it removes the frame-to-frame noise a few-step sampler leaves while passing
@@ -40,6 +40,7 @@ from .conditioning import ActorPlan, ScenePlan
 from .features import (CONTACTS, FEATURE_DIM, FeatureStats, canonical_transform, decode, encode,
                        to_canonical)
 from .motion import Motion, Scene
+from .pacing import pace_normalized
 from .physics import postprocess
 from .placement import align_to_keyframes, place_actor
 from .sampling import Sampling, check_recommendation, resolve
@@ -191,7 +192,8 @@ class StickGenPipeline:
     def __call__(self, prompt_or_plan: Any, duration: float = 10.0, seed: int | None = None,
                  num_inference_steps: int | None = None, guidance_scale: float | None = None,
                  root_guidance_scale: float | None = None, strength: float | None = None,
-                 lowpass_hz: float | None = None, generator=None, fps: float = 25) -> Scene | list[Scene]:
+                 lowpass_hz: float | None = None, pace: bool | None = None, generator=None,
+                 fps: float = 25) -> Scene | list[Scene]:
         """Generate a :class:`Scene` (or a list of them for a list of prompts/plans, in one batch).
 
         ``prompt_or_plan``: a prompt string, a story ``Script`` or a :class:`ScenePlan`. The same
@@ -203,7 +205,7 @@ class StickGenPipeline:
 
         sampling = self.resolve_sampling(num_inference_steps=num_inference_steps, guidance_scale=guidance_scale,
                                          root_guidance_scale=root_guidance_scale, strength=strength,
-                                         lowpass_hz=lowpass_hz)
+                                         lowpass_hz=lowpass_hz, pace=pace)
 
         items = list(prompt_or_plan) if isinstance(prompt_or_plan, (list, tuple)) else [prompt_or_plan]
         plans = [self._to_plan(item, duration, fps) for item in items]
@@ -337,7 +339,9 @@ class StickGenPipeline:
         inputs = dict(
             text=torch.as_tensor(self.text_encoder.encode([a.text for a in actors])),
             actions=torch.as_tensor(np.stack([a.action_ids[pick] for a in actors])),
-            cameras=torch.as_tensor([_camera_id(p) for p in plans for _ in p.actors], dtype=torch.long))
+            cameras=torch.as_tensor([_camera_id(p) for p in plans for _ in p.actors], dtype=torch.long),
+            speeds=np.stack([np.full(frames, np.nan) if a.target_speed is None else a.target_speed[pick]
+                             for a in actors]))
         offsets = [sum(len(p.actors) for p in plans[:k]) for k, plan in enumerate(plans) for _ in plan.actors]
         partners = [a.partner + o if a.partner is not None else None for a, o in zip(actors, offsets)]
         if all(p is None for p in partners):
@@ -422,6 +426,8 @@ class StickGenPipeline:
                 for i, (origin, heading) in enumerate(frames):
                     window_partner[i] = to_canonical(partner[i, start:end], origin, heading).reshape(length, -1)
             inputs_now = dict(inputs, actions=inputs["actions"][:, start:end])
+            if "speeds" in inputs:
+                inputs_now["speeds"] = inputs["speeds"][:, start:end]
             pose = self._plan_and_refine(inputs_now, known, window_keep.all(axis=-1), window_keep, window_partner,
                                          generator, sampling)
             features = self.feature_stats.denormalize(pose.numpy().astype(np.float64))
@@ -448,7 +454,9 @@ class StickGenPipeline:
 
         ``known [B, T, 137]`` normalised features kept exactly where ``channel_mask`` (broadcastable) is
         set; ``frame_mask [B, T]`` marks fully known frames for the planner; ``partner [B, T, 66]``;
-        ``sampling``: the refiner's settings (0 steps: planner only).
+        ``sampling``: the refiner's settings (0 steps: planner only). With ``sampling.pace``, the refiner
+        on and ``inputs["speeds"] [B, T]`` (m/s, NaN: free), the refiner is given the plan with its pelvis
+        paced to those speeds (:func:`stickgen.pacing.pace`).
         """
         import torch
 
@@ -466,6 +474,8 @@ class StickGenPipeline:
             has_partner=torch.as_tensor(np.any(partner != 0, axis=(1, 2)), dtype=torch.float32))).float()
         pose = torch.as_tensor(join_seams(pose.numpy(), known, frame_mask))
         pose = pose * (1 - mask) + known_t * mask
+        if sampling.pace and sampling.num_inference_steps > 0 and "speeds" in inputs:
+            pose = self._pace(pose, inputs["speeds"], frame_mask)
         if sampling.num_inference_steps > 0:
             refined = denoise(self._denoise_fn, self.scheduler, pose, inputs["text"], sampling.num_inference_steps,
                               torch.as_tensor(sampling.guidance()), generator,
@@ -477,6 +487,14 @@ class StickGenPipeline:
             correction = correction * seam_taper(frame_mask)[..., None]
             pose = (pose + torch.as_tensor(correction)) * (1 - mask) + known_t * mask
         return pose
+
+    def _pace(self, pose: "torch.Tensor", speeds: np.ndarray, frame_mask: np.ndarray) -> "torch.Tensor":
+        """The plan ``pose [B, T, 137]`` (normalised) with its pelvis paced to ``speeds [B, T]`` (m/s, NaN:
+        free) on the frames not in ``frame_mask [B, T]`` (:func:`stickgen.pacing.pace_normalized`)."""
+        import torch
+
+        paced, _ = pace_normalized(pose.numpy(), self.feature_stats, speeds, ~np.asarray(frame_mask, bool))
+        return torch.as_tensor(paced)
 
 
 def nearest_known(frame_mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -162,7 +162,7 @@ def test_model_index_sampling_sets_what_calls_without_settings_use(pipe, encoder
     index_path = pipe.save_pretrained(tmp_path) / "model_index.json"
     index = json.loads(index_path.read_text())
     assert index["sampling"] == {"num_inference_steps": 10, "guidance_scale": 2.5, "root_guidance_scale": None,
-                                 "strength": 1.0, "lowpass_hz": 0.0}
+                                 "strength": 1.0, "lowpass_hz": 0.0, "pace": False}
     index["sampling"] = {"num_inference_steps": 0}  # a checkpoint whose refiner should stay off by default
     index_path.write_text(json.dumps(index))
     planner_only = StickGenPipeline.from_pretrained(tmp_path, text_encoder=encoder)
@@ -360,3 +360,37 @@ def test_root_guidance_scale_is_recommended_overridden_and_recorded(pipe, encode
     np.testing.assert_allclose(followed.actors[0].joints, pipe(plan, seed=4, **same).actors[0].joints, atol=1e-5)
     with pytest.raises(ValueError, match="unknown sampling setting.*root_scale"):
         tuned.resolve_sampling(root_scale=2.0)
+
+
+def test_pace_gives_the_refiner_the_plan_paced_to_the_target_speeds(pipe, monkeypatch):
+    from stickgen.features import FEATURE_DIM, FeatureStats
+    from stickgen.pacing import pace_normalized
+
+    speeds = np.full(50, np.nan)
+    speeds[10:40] = 1.5
+    plan = plan_from_actions(["walk"], "walks", duration=2.0, target_speed=speeds)
+    conditions = []
+    refine = pipe._denoise_fn
+
+    def spy(x, t, condition, *rest):
+        conditions.append(condition[0].numpy().copy())
+        return refine(x, t, condition, *rest)
+
+    monkeypatch.setattr(pipe, "_denoise_fn", spy)
+    # an untrained planner barely moves in identity units; wider statistics make its plan travel
+    monkeypatch.setattr(pipe, "feature_stats", FeatureStats(np.zeros(FEATURE_DIM), np.full(FEATURE_DIM, 20.0)))
+    paced = pipe(plan, seed=5, num_inference_steps=2, pace=True)
+    paced_condition = conditions[-1]
+    plain = pipe(plan, seed=5, num_inference_steps=2, pace=False)
+    expected, held = pace_normalized(conditions[-1][None], pipe.feature_stats, speeds[None], np.ones((1, 50), bool))
+    assert held[0].tolist() == [False] * 10 + [True] * 30 + [False] * 10
+    np.testing.assert_allclose(paced_condition, expected[0], atol=1e-6)
+    assert not np.allclose(paced.actors[0].joints, plain.actors[0].joints, atol=1e-3)
+    assert (paced.meta["pace"], plain.meta["pace"]) == (True, False)
+    count = len(conditions)
+    planner_only = pipe(plan, seed=5, num_inference_steps=0, pace=True)  # the planner alone is never paced
+    assert len(conditions) == count
+    np.testing.assert_array_equal(planner_only.actors[0].joints,
+                                  pipe(plan, seed=5, num_inference_steps=0).actors[0].joints)
+    with pytest.raises(ValueError, match="pace must be True or False"):
+        pipe(plan, seed=5, pace="yes")

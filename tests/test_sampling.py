@@ -31,3 +31,16 @@ def test_bad_settings_are_refused_with_their_names():
         check_recommendation({"smoothing": 2.0})
     with pytest.raises(ValueError, match=r"lowpass_hz in \[0, 15\)"):
         resolve(DEFAULT_SAMPLING, 30, lowpass_hz=15.0)
+
+
+def test_pace_is_off_unless_recommended_or_asked_for():
+    parser = argparse.ArgumentParser()
+    add_arguments(parser)
+    assert from_arguments(parser.parse_args([]))["pace"] is None
+    assert from_arguments(parser.parse_args(["--pace"]))["pace"] is True
+    assert resolve(DEFAULT_SAMPLING, 25).pace is False
+    recommended = check_recommendation({"pace": True})
+    assert resolve(recommended, 25).pace is True and resolve(recommended, 25).meta()["pace"] is True
+    assert resolve(recommended, 25, **from_arguments(parser.parse_args(["--no-pace"]))).pace is False
+    with pytest.raises(ValueError, match="pace must be True or False, got 1"):
+        resolve(DEFAULT_SAMPLING, 25, pace=1)

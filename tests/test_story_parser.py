@@ -3,7 +3,7 @@ import pytest
 
 from stickgen.story import ScriptError, parse
 from stickgen.story.clauses import match_actions, split_clauses
-from stickgen.story.lexicon import inflections, lemma
+from stickgen.story.lexicon import ACTION_SPEED, inflections, lemma
 from stickgen.story.parser import parse_prompt
 
 
@@ -25,7 +25,7 @@ def test_single_actor_sequence_with_manner_and_direction():
     assert timeline(script) == {"Man": [("walk", 0.0, 6.67), ("wave", 6.67, 10.0)]}
     walk = actions_of(script, "Man")[0]
     assert walk.direction == "forward" and walk.manner == "quickly forward"
-    assert walk.speed == pytest.approx(1.3 * 1.45) and walk.energy == 0.8
+    assert walk.speed == pytest.approx(ACTION_SPEED["walk"] * 1.45) and walk.energy == 0.8
     assert script.warnings == []
 
 
@@ -87,12 +87,12 @@ def test_directions(prompt, direction):
 
 
 @pytest.mark.parametrize("prompt, action, speed", [
-    ("a man walks slowly", "walk", 1.3 * 0.6),
-    ("a man walks", "walk", 1.3),
-    ("a man runs as fast as he can", "sprint", 6.0),
-    ("a woman jogs at full speed", "sprint", 6.0),
-    ("she runs quickly", "run", 3.0 * 1.45),
-    ("a kid furiously trots", "run", 3.0 * 1.3),  # furious is no full speed
+    ("a man walks slowly", "walk", ACTION_SPEED["walk"] * 0.6),
+    ("a man walks", "walk", ACTION_SPEED["walk"]),
+    ("a man runs as fast as he can", "sprint", ACTION_SPEED["sprint"]),
+    ("a woman jogs at full speed", "sprint", ACTION_SPEED["sprint"]),
+    ("she runs quickly", "run", ACTION_SPEED["run"] * 1.45),
+    ("a kid furiously trots", "run", ACTION_SPEED["run"] * 1.3),  # furious is no full speed
 ])
 def test_speeds(prompt, action, speed):
     step = parse_prompt(prompt, 4.0).scenes[0].actions[0]

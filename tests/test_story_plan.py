@@ -8,6 +8,7 @@ from stickgen import vocab
 from stickgen.conditioning import ScenePlan
 from stickgen.story import Script, ScriptError, plan_from_prompt, script_to_plan
 from stickgen.story.layout import is_straight_ray, segment
+from stickgen.story.lexicon import ACTION_SPEED
 from stickgen.story.parser import parse_prompt
 
 
@@ -57,10 +58,11 @@ def test_frames_text_and_hints_of_a_single_actor():
     assert actor.text == "A man walks forward quickly, then waves."  # one actor: the user's own words
     two = plan("A man walks forward quickly while a woman waves.")
     assert [a.text for a in two.actors] == ["a person walks quickly forward", "a person waves"]
-    assert actor.speed == pytest.approx(1.885) and actor.energy == 0.8 and actor.partner is None
+    quick_walk = ACTION_SPEED["walk"] * 1.45
+    assert actor.speed == pytest.approx(quick_walk) and actor.energy == 0.8 and actor.partner is None
     # the walk is centred on the origin and goes straight ahead (+z): a facing, no path
     assert actor.path is None and actor.facing == 0.0
-    assert actor.start_position == pytest.approx((0.0, -1.885 * 6.67 / 2), abs=0.05)
+    assert actor.start_position == pytest.approx((0.0, -quick_walk * 6.67 / 2), abs=0.05)
     assert p.camera == {"moves": [{"move": "track", "start": 0, "end": 250, "target_actor": "a0"}]}
     assert p.meta["script"]["characters"][0]["name"] == "Man"
 
@@ -147,7 +149,7 @@ def test_circle_path_is_a_closed_loop_with_the_planned_length():
     actor = p.actors[0]
     points = np.vstack([actor.start_position, actor.path])
     length = np.linalg.norm(np.diff(points, axis=0), axis=1).sum()
-    assert length == pytest.approx(13.0, rel=0.02)
+    assert length == pytest.approx(ACTION_SPEED["walk"] * 10.0, rel=0.02)
     assert np.linalg.norm(points[-1] - points[0]) < 0.1
     centre = points.mean(axis=0)
     assert np.linalg.norm(centre) < 0.3  # centred on the origin

@@ -47,6 +47,7 @@ def test_overrides_are_typed_and_nested():
     ("data.known_prefix_prob=1.5", "data.known_prefix_prob"),
     ("data.canonical_hand_actions=[wave, waving]", "data.canonical_hand_actions"),
     ("loss.feature=-0.1", "loss.feature"),
+    ("loss.pace_prob=1.5", "loss.pace_prob"),
     ("model.planner={d_modle: 64}", "model.planner.d_modle"),
     ("model.preset=huge", "model.preset"),
     ("run.tensorboard=maybe", "run.tensorboard"),

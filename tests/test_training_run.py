@@ -171,6 +171,31 @@ def test_refiner_stage_trains_only_the_refiner(pretrained, toy_path, tmp_path):
     assert refiner_config["residual"] and refiner_config["d_model"] == TINY_REFINER["d_model"]
 
 
+def test_refiner_training_paces_the_plans_to_the_true_speeds(pretrained, toy_path, tmp_path):
+    from stickgen.features import ROOT_VELOCITY
+    from stickgen.pacing import stretch_speeds
+
+    trainer = Trainer(tiny_config(toy_path, tmp_path / "paced", "run.stage=refiner", "loss.pace_prob=1.0",
+                                  f"run.init_from={pretrained[0] / 'model'}", name="refiner_small"))
+    batch = trainer._to_device(trainer.train_rows.batch(np.arange(12), None))
+    with torch.no_grad():
+        condition = trainer.pipe.planner(**trainer._planner_inputs(batch)).pose
+    paced = trainer._paced(condition, batch, np.random.default_rng(0)).numpy()
+    stats = trainer.pipe.feature_stats
+    valid = batch["attention_mask"].numpy()
+    truth = stretch_speeds(stats.denormalize(batch["features"].numpy().astype(np.float64)),
+                           batch["action_ids"].numpy(), valid)
+    speed = np.linalg.norm(stats.denormalize(paced.astype(np.float64))[..., ROOT_VELOCITY], axis=-1)
+    walked = [row for row in range(12) if np.isfinite(truth[row]).any()]
+    assert walked  # the toy data has walks
+    for row in walked:
+        frames = np.isfinite(truth[row])
+        assert speed[row, frames].mean() == pytest.approx(truth[row, frames].mean(), rel=1e-4)
+    others = np.ones(paced.shape, bool)
+    others[..., ROOT_VELOCITY] = False
+    assert np.array_equal(paced[others], condition.numpy()[others])
+
+
 def run_bounded(command, seconds):
     """Run ``command`` from the repo root on loopback-only gloo; on a hang kill it and every process it
     started (torch's elastic agent puts its workers in sessions of their own) and fail with its output

@@ -91,6 +91,7 @@ class LossConfig:
     bone_length: float = 1.0
     ballistic: float = 0.02
     condition_dropout: float = 0.1  # refiner: share of the batch trained without condition
+    pace_prob: float = 0.0  # refiner: share of windows whose plan is paced to their true locomotion speeds
     denoise_velocity: float = 1.0  # refiner: frame-to-frame differences of the denoised sample vs the target
 
 
@@ -275,6 +276,7 @@ def validate(config: TrainingConfig) -> None:
         ("run.keep_checkpoints", config.run.keep_checkpoints >= 1, "must be >= 1"),
         ("run.patience", config.run.patience >= 0, "must be >= 0"),
         ("loss.condition_dropout", 0.0 <= config.loss.condition_dropout < 1.0, "must be in [0, 1)"),
+        ("loss.pace_prob", 0.0 <= config.loss.pace_prob <= 1.0, "must be in [0, 1]"),
     ]
     checks += [(f"loss.{f.name}", getattr(config.loss, f.name) >= 0, "must be >= 0")
                for f in dataclasses.fields(LossConfig)]

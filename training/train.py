@@ -194,12 +194,30 @@ class Trainer:
 
             with torch.no_grad():
                 condition = self.pipe.planner(**self._planner_inputs(batch)).pose
+                if cfg.loss.pace_prob > 0:
+                    condition = self._paced(condition, batch, np.random.default_rng([*seed, 3]))
             generator = torch.Generator(device=self.accelerator.device).manual_seed(
                 int(np.random.SeedSequence(seed).generate_state(1)[0]))
             total, parts = refiner_loss(model, self.ddpm, batch["features"], condition, batch["text_embeds"],
                                         batch["attention_mask"], cfg.loss.condition_dropout, generator,
                                         cfg.loss.denoise_velocity, batch["action_ids"])
             return total, parts
+
+    def _paced(self, condition: torch.Tensor, batch: dict[str, Any], rng: np.random.Generator) -> torch.Tensor:
+        """The planner's ``condition [B, T, 137]`` with a ``loss.pace_prob`` share of its windows paced to
+        the true speed of each locomotion stretch (:mod:`stickgen.pacing`), as generation paces a plan
+        to the speeds the story asks for."""
+        from stickgen.pacing import pace_normalized, stretch_speeds
+
+        chosen = rng.random(len(condition)) < self.config.loss.pace_prob
+        if not chosen.any():
+            return condition
+        stats = self.pipe.feature_stats
+        valid = batch["attention_mask"].cpu().numpy() & chosen[:, None]
+        targets = stretch_speeds(stats.denormalize(batch["features"].cpu().numpy().astype(np.float64)),
+                                 batch["action_ids"].cpu().numpy(), valid)
+        paced, _ = pace_normalized(condition.float().cpu().numpy(), stats, targets, valid)
+        return torch.as_tensor(paced, dtype=condition.dtype, device=condition.device)
 
     def train_step(self) -> dict[str, float]:
         """One optimizer step over a global batch; returns this process's loss parts."""

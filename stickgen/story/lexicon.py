@@ -185,8 +185,9 @@ MANNER = {
 FULL_SPEED = (1.9, 1.0)  # "as fast as she can", "at full speed", "flat out"
 FULL_SPEED_PHRASES = ("as fast as", "full speed", "flat out", "top speed", "at full tilt", "all out")
 
-#: base speed of moving actions, m/s
-ACTION_SPEED = {"walk": 1.3, "run": 3.0, "sprint": 6.0, "running_bases": 5.0, "dribbling": 2.5,
+#: base speed of moving actions, m/s: for locomotion the training clips' median ground speed when their
+#: text names no speed (``benchmarks/bench_pacing.py``), which generation paces the pelvis to
+ACTION_SPEED = {"walk": 1.2, "run": 3.3, "sprint": 4.9, "running_bases": 3.9, "dribbling": 2.2,
                 "crawling": 0.4, "flying": 3.0, "swimming": 0.8, "jump": 0.8}
 #: nominal seconds an action takes; beats are scaled from these to fill the clip
 NOMINAL_SECONDS = {name: 2.5 for name in vocab.ACTION_NAMES} | {

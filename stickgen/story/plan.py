@@ -83,6 +83,7 @@ def script_to_plan(script: Script | dict | str, fps: float = 25) -> ScenePlan:
             name=character.name, color=character.color or PALETTE[i % len(PALETTE)],
             start_position=(float(start[0]), float(start[1])), facing=float(facing),
             path=points if use_path else None, speed=max(moving) if moving else None,
+            target_speed=_frame_speeds(timeline, num_frames, fps),
             energy=float(np.mean(energies)) if energies else 0.5, partner=partner, meets=meets[character.name],
             expressions=_segments(script, "expressions", "expression", character.name, fps, num_frames),
             speech=_segments(script, "speech", "type", character.name, fps, num_frames)))
@@ -124,6 +125,20 @@ def _frame_ids(timeline: list[TimedAction], num_frames: int, fps: float) -> np.n
     for action in timeline:
         ids[_frame(action.start, fps, num_frames):_frame(action.end, fps, num_frames)] = vocab.action_id(action.action)
     return ids
+
+
+def _frame_speeds(timeline: list[TimedAction], num_frames: int, fps: float) -> np.ndarray | None:
+    """``[T]`` ground speed (m/s) the pelvis is laid out to travel at: each locomotion action's given
+    distance over its time, or its speed (unless done in place); NaN elsewhere; None if no frame has one."""
+    speeds = np.full(num_frames, np.nan)
+    for action in timeline:
+        if vocab.action_info(action.action).family != "locomotion" or action.direction == "in_place":
+            continue
+        seconds = action.end - action.start
+        speed = action.distance / seconds if action.distance is not None and seconds > 0 else action.speed
+        if speed is not None:
+            speeds[_frame(action.start, fps, num_frames):_frame(action.end, fps, num_frames)] = speed
+    return speeds if np.isfinite(speeds).any() else None
 
 
 def _segments(script: Script, track: str, label: str, name: str, fps: float, num_frames: int) -> list[Segment]:
