@@ -70,13 +70,15 @@ def check_recommendation(sampling: dict[str, Any] | None) -> dict[str, Any]:
 def resolve(recommended: dict[str, Any], fps: float, **given: Any) -> Sampling:
     """A call's :class:`Sampling`: each setting ``given`` (``None``: not named) or else ``recommended``.
 
-    ``fps`` is the model's frame rate (the low-pass cutoff must stay below half of it). Raises a
+    ``recommended`` may leave settings out (a checkpoint saved before a setting existed): they take
+    ``DEFAULT_SAMPLING``'s. ``fps`` is the model's frame rate (the low-pass cutoff must stay below half of it). Raises a
     ValueError naming the settings for steps < 0, strength outside (0, 1], a negative guidance scale or
     a cutoff outside [0, fps / 2), and for a ``pace`` that is not a bool.
     """
     unknown = set(given) - set(DEFAULT_SAMPLING)
     if unknown:
         raise ValueError(f"unknown sampling setting(s) {sorted(unknown)}; known: {sorted(DEFAULT_SAMPLING)}")
+    recommended = check_recommendation(recommended)
     chosen = {name: recommended[name] if given.get(name) is None else given[name] for name in DEFAULT_SAMPLING}
     if chosen["root_guidance_scale"] is None:
         chosen["root_guidance_scale"] = chosen["guidance_scale"]
