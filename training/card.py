@@ -24,6 +24,7 @@ from typing import Any
 
 import yaml
 
+from stickgen.story.lexicon import ACTION_SPEED
 from training.tune_sampling import row_label
 
 TAGS = ["text-to-motion", "motion-generation", "stick-figure", "animation", "diffusion", "smpl", "stickgen"]
@@ -235,7 +236,10 @@ def build_card(model: Path, runs: list[Path], report: Path | None, dataset: Path
               "template-like movement, and actions that the evaluation marks as weak.",
               "- Single-actor training windows; two-actor scenes rely on partner conditioning learned from the "
               "procedural interactions only.",
-              "- Generated walks often cover less ground than the story layout plans (walk 1.3 m/s); partners are "
+              f"- Generated walks often cover less ground than the story layout plans (walk "
+              f"{ACTION_SPEED['walk']:g} m/s), and speed words (\"slowly\", \"quickly\") change little; the `pace` "
+              "setting moves the pelvis at the planned speed but the feet then slide "
+              "(`benchmarks/bench_pacing.py`). Partners are "
               "staged afterwards (`stickgen/staging.py`) to meet at their contact distance, so one who walks up "
               "may start nearer than the text suggests, and in a long interaction partners drift within touching "
               "range.",
