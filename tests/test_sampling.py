@@ -44,3 +44,12 @@ def test_pace_is_off_unless_recommended_or_asked_for():
     assert resolve(recommended, 25, **from_arguments(parser.parse_args(["--no-pace"]))).pace is False
     with pytest.raises(ValueError, match="pace must be True or False, got 1"):
         resolve(DEFAULT_SAMPLING, 25, pace=1)
+
+
+def test_a_recommendation_saved_before_a_setting_existed_takes_its_default():
+    older = {"num_inference_steps": 20, "guidance_scale": 1.5, "root_guidance_scale": 2.0, "strength": 1.0,
+             "lowpass_hz": 3.5}  # a model_index.json "sampling" written before pace
+    chosen = resolve(older, 25)
+    assert chosen.pace is False and (chosen.num_inference_steps, chosen.root_guidance_scale) == (20, 2.0)
+    with pytest.raises(ValueError, match=r"unknown setting\(s\) \['smoothing'\]"):
+        resolve({**older, "smoothing": 2.0}, 25)
