@@ -71,8 +71,8 @@ def resolve(recommended: dict[str, Any], fps: float, **given: Any) -> Sampling:
     """A call's :class:`Sampling`: each setting ``given`` (``None``: not named) or else ``recommended``.
 
     ``recommended`` may leave settings out (a checkpoint saved before a setting existed): they take
-    ``DEFAULT_SAMPLING``'s. ``fps`` is the model's frame rate (the low-pass cutoff must stay below half of it). Raises a
-    ValueError naming the settings for steps < 0, strength outside (0, 1], a negative guidance scale or
+    ``DEFAULT_SAMPLING``'s. ``fps`` is the model's frame rate (the low-pass cutoff must stay below half of
+    it). Raises a ValueError naming the settings for steps < 0, strength outside (0, 1], a negative guidance scale or
     a cutoff outside [0, fps / 2), and for a ``pace`` that is not a bool.
     """
     unknown = set(given) - set(DEFAULT_SAMPLING)
