@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 
 from . import vocab
+from .control import CHANNELS, CONTROL_DIM
 from .motion import Segment
 
 
@@ -27,6 +28,8 @@ class ActorPlan:
     the pipeline paces the generated motion to (:mod:`stickgen.pacing`); ``partner`` is the index of the actor this one interacts with, if any; ``meets`` lists
     ``(frame, other actor index, metres)`` where the layout has this actor come up to another without
     touching it ("walks toward her", "walk toward each other"), which :mod:`stickgen.staging` makes true.
+    ``control: [T, 5]`` optional per-frame control signals the planner follows (:mod:`stickgen.control`:
+    body-frame velocity, heading rate, pelvis rise, acting hand), NaN where free.
     """
 
     id: str
@@ -39,6 +42,7 @@ class ActorPlan:
     path: np.ndarray | None = None
     speed: float | None = None
     target_speed: np.ndarray | None = None
+    control: np.ndarray | None = None
     energy: float = 0.5
     partner: int | None = None
     meets: list[tuple[int, int, float]] = field(default_factory=list)
@@ -60,6 +64,13 @@ class ActorPlan:
                                  f"got {list(self.target_speed.shape)}")
             if np.any(self.target_speed < 0):
                 raise ValueError("target_speed: speeds must be >= 0 m/s (NaN where free)")
+        if self.control is not None:
+            self.control = np.asarray(self.control, dtype=np.float64)
+            if self.control.shape != (len(self.action_ids), CONTROL_DIM):
+                raise ValueError(f"control: expected shape [{len(self.action_ids)}, {CONTROL_DIM}] "
+                                 f"({', '.join(CHANNELS)}), got {list(self.control.shape)}")
+            if np.any(np.isinf(self.control)):
+                raise ValueError("control: values must be finite numbers (NaN where free)")
 
     @property
     def num_frames(self) -> int:

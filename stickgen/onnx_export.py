@@ -16,7 +16,7 @@ from optimum.exporters.onnx import OnnxConfig
 from optimum.utils import DummyInputGenerator, NormalizedConfig
 
 PLANNER_INPUTS = ("text_embeds", "action_ids", "attention_mask", "camera_ids", "known_features", "known_mask",
-                  "partner_joints", "has_partner")
+                  "partner_joints", "has_partner", "control", "control_mask")
 REFINER_INPUTS = ("sample", "timestep", "condition", "text_embeds", "condition_mask", "action_ids")
 OPSET = 17
 ONNX_TYPES = {"tensor(float)": np.float32, "tensor(int64)": np.int64, "tensor(bool)": np.bool_}
@@ -43,6 +43,7 @@ class MotionDummyInputGenerator(DummyInputGenerator):
         self.partner_dim = _field(normalized_config, "partner_dim", 66)
         self.num_actions = _field(normalized_config, "num_actions", 46)
         self.num_camera_moves = _field(normalized_config, "num_camera_moves", 7)
+        self.control_dim = _field(normalized_config, "control_dim", 0)
 
     def generate(self, input_name: str, framework: str = "pt", int_dtype: str = "int64", float_dtype: str = "fp32"):
         tensor = self._tensor(input_name)
@@ -62,7 +63,9 @@ class MotionDummyInputGenerator(DummyInputGenerator):
             return torch.ones(b, t) if input_name == "known_mask" else torch.ones(b, t, dtype=torch.bool)
         if input_name in ("has_partner", "condition_mask"):
             return torch.ones(b)
-        widths = {"text_embeds": self.text_dim, "partner_joints": self.partner_dim}
+        if input_name == "control_mask":
+            return (torch.rand(b, t, self.control_dim) > 0.5).float()
+        widths = {"text_embeds": self.text_dim, "partner_joints": self.partner_dim, "control": self.control_dim}
         if input_name in widths:
             shape = (b, widths[input_name]) if input_name == "text_embeds" else (b, t, widths[input_name])
             return torch.randn(shape)
@@ -78,9 +81,11 @@ class StickGenPlannerOnnxConfig(OnnxConfig):
 
     @property
     def inputs(self) -> dict[str, dict[int, str]]:
+        """Every planner input; ``control``/``control_mask`` only for a planner with ``control_dim``."""
         frames = {0: "batch_size", 1: "frames"}
+        names = PLANNER_INPUTS if getattr(self._config, "control_dim", 0) else PLANNER_INPUTS[:-2]
         return {name: ({0: "batch_size"} if name in ("text_embeds", "camera_ids", "has_partner") else frames)
-                for name in PLANNER_INPUTS}
+                for name in names}
 
     @property
     def outputs(self) -> dict[str, dict[int, str]]:

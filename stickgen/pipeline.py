@@ -37,6 +37,8 @@ import numpy as np
 
 from . import __version__, vocab
 from .conditioning import ActorPlan, ScenePlan
+from .control import CONTROL_DIM, from_trajectory, path_headings
+from .control import normalize as normalize_control
 from .features import (CONTACTS, FEATURE_DIM, FeatureStats, canonical_transform, decode, encode,
                        to_canonical)
 from .motion import Motion, Scene
@@ -193,13 +195,17 @@ class StickGenPipeline:
                  num_inference_steps: int | None = None, guidance_scale: float | None = None,
                  root_guidance_scale: float | None = None, strength: float | None = None,
                  lowpass_hz: float | None = None, pace: bool | None = None, generator=None,
-                 fps: float = 25) -> Scene | list[Scene]:
+                 fps: float = 25, trajectory: np.ndarray | None = None,
+                 headings: np.ndarray | None = None) -> Scene | list[Scene]:
         """Generate a :class:`Scene` (or a list of them for a list of prompts/plans, in one batch).
 
         ``prompt_or_plan``: a prompt string, a story ``Script`` or a :class:`ScenePlan`. The same
         ``seed`` gives the same scene; ``num_inference_steps=0`` skips the refiner (planner only). The
         sampling settings are described in :mod:`stickgen.sampling`; one left ``None`` uses the
-        checkpoint's recommendation (:attr:`sampling`).
+        checkpoint's recommendation (:attr:`sampling`). The plan's control signals
+        (:mod:`stickgen.control`) steer the planner; ``trajectory [T, 2]`` (world x/z metres per frame
+        of the plan's clock) with optional ``headings [T]`` (radians) replaces the first actor's root
+        path with the caller's own (:func:`with_trajectory`).
         """
         import torch
 
@@ -209,6 +215,8 @@ class StickGenPipeline:
 
         items = list(prompt_or_plan) if isinstance(prompt_or_plan, (list, tuple)) else [prompt_or_plan]
         plans = [self._to_plan(item, duration, fps) for item in items]
+        if trajectory is not None:
+            plans = [with_trajectory(plan, trajectory, headings) for plan in plans]
         generator, seed = _generator(seed, generator)
         model_fps = self.planner.config.fps
         clock = lambda plan: (plan.num_frames, plan.fps)  # noqa: E731  plans sharing it share a batch
@@ -341,7 +349,9 @@ class StickGenPipeline:
             actions=torch.as_tensor(np.stack([a.action_ids[pick] for a in actors])),
             cameras=torch.as_tensor([_camera_id(p) for p in plans for _ in p.actors], dtype=torch.long),
             speeds=np.stack([np.full(frames, np.nan) if a.target_speed is None else a.target_speed[pick]
-                             for a in actors]))
+                             for a in actors]),
+            control=np.stack([np.full((frames, CONTROL_DIM), np.nan) if a.control is None else a.control[pick]
+                              for a in actors]))
         offsets = [sum(len(p.actors) for p in plans[:k]) for k, plan in enumerate(plans) for _ in plan.actors]
         partners = [a.partner + o if a.partner is not None else None for a, o in zip(actors, offsets)]
         if all(p is None for p in partners):
@@ -426,8 +436,9 @@ class StickGenPipeline:
                 for i, (origin, heading) in enumerate(frames):
                     window_partner[i] = to_canonical(partner[i, start:end], origin, heading).reshape(length, -1)
             inputs_now = dict(inputs, actions=inputs["actions"][:, start:end])
-            if "speeds" in inputs:
-                inputs_now["speeds"] = inputs["speeds"][:, start:end]
+            for key in ("speeds", "control"):
+                if key in inputs:
+                    inputs_now[key] = inputs[key][:, start:end]
             pose = self._plan_and_refine(inputs_now, known, window_keep.all(axis=-1), window_keep, window_partner,
                                          generator, sampling)
             features = self.feature_stats.denormalize(pose.numpy().astype(np.float64))
@@ -466,12 +477,17 @@ class StickGenPipeline:
         known_t = torch.as_tensor(known, dtype=torch.float32)
         mask = torch.as_tensor(np.broadcast_to(channel_mask, known.shape).astype(np.float32))
         partner = np.zeros((b, length, 66), np.float32) if partner is None else partner
-        pose = self._plan_fn(dict(
+        planner_inputs = dict(
             text_embeds=inputs["text"], action_ids=inputs["actions"],
             attention_mask=torch.ones(b, length, dtype=torch.bool), camera_ids=inputs["cameras"],
             known_features=known_t, known_mask=torch.as_tensor(frame_mask, dtype=torch.float32),
             partner_joints=torch.as_tensor(partner, dtype=torch.float32),
-            has_partner=torch.as_tensor(np.any(partner != 0, axis=(1, 2)), dtype=torch.float32))).float()
+            has_partner=torch.as_tensor(np.any(partner != 0, axis=(1, 2)), dtype=torch.float32))
+        if self.planner.config.control_dim:
+            given = inputs.get("control", np.full((b, length, CONTROL_DIM), np.nan))
+            values, given_mask = normalize_control(given)
+            planner_inputs.update(control=torch.as_tensor(values), control_mask=torch.as_tensor(given_mask))
+        pose = self._plan_fn(planner_inputs).float()
         pose = torch.as_tensor(join_seams(pose.numpy(), known, frame_mask))
         pose = pose * (1 - mask) + known_t * mask
         if sampling.pace and sampling.num_inference_steps > 0 and "speeds" in inputs:
@@ -495,6 +511,25 @@ class StickGenPipeline:
 
         paced, _ = pace_normalized(pose.numpy(), self.feature_stats, speeds, ~np.asarray(frame_mask, bool))
         return torch.as_tensor(paced)
+
+
+def with_trajectory(plan: ScenePlan, trajectory: np.ndarray, headings: np.ndarray | None = None) -> ScenePlan:
+    """``plan`` with its first actor following the caller's root path: ``trajectory [T, 2]`` world x/z
+    (metres) per frame of the plan's clock, ``headings [T]`` radians (default: along the path). The
+    actor starts at the path's first point, facing its first heading, with the root channels of its
+    controls taken from the path (:func:`stickgen.control.from_trajectory`) and no layout path."""
+    trajectory = np.asarray(trajectory, dtype=np.float64)
+    if trajectory.ndim != 2 or len(trajectory) != plan.num_frames:
+        raise ValueError(f"trajectory: expected [{plan.num_frames}, 2] world x/z positions (one per frame at "
+                         f"{plan.fps:g} fps), got {list(trajectory.shape)}")
+    headings = path_headings(trajectory, plan.fps) if headings is None else np.asarray(headings, dtype=np.float64)
+    wanted = from_trajectory(trajectory, plan.fps, headings)
+    actor = plan.actors[0]
+    control = np.full_like(wanted, np.nan) if actor.control is None else actor.control.copy()
+    control[:, :3] = wanted[:, :3]
+    moved = replace(actor, start_position=(float(trajectory[0, 0]), float(trajectory[0, 1])),
+                    facing=float(headings[0]), path=None, target_speed=None, control=control)
+    return replace(plan, actors=[moved, *plan.actors[1:]])
 
 
 def nearest_known(frame_mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

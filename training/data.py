@@ -16,7 +16,7 @@ import numpy as np
 
 from datasets_scripts.augment import MIRRORED_CONTACTS
 from datasets_scripts.text.grammar import swap_left_right
-from stickgen import vocab
+from stickgen import control, vocab
 from stickgen.features import FeatureStats, collate, example_from_row
 from stickgen.skeleton import JOINT_INDEX, mirror
 
@@ -140,16 +140,18 @@ class WindowSource:
     feature normalisation, ``crop_frames`` the window length, ``known_frames`` how many leading frames
     are given to the planner in a ``known_prefix_prob`` share of training windows; ``canonical_hand``
     mirrors windows to :func:`right_handed` ones (only those with a frame of ``hand_actions``, names of
-    the vocabulary, when any are named).
+    the vocabulary, when any are named). ``controls`` adds each window's measured control signals
+    (:func:`stickgen.control.measure`) with channel groups dropped at random (:func:`stickgen.control.training_mask`;
+    evaluation windows give every channel).
     """
 
     def __init__(self, split: Any, texts: dict[str, np.ndarray], stats: FeatureStats, crop_frames: int,
                  known_frames: int, known_prefix_prob: float, seed: int, canonical_hand: bool = False,
-                 hand_actions: Sequence[str] = ()):
+                 hand_actions: Sequence[str] = (), controls: bool = False):
         self.split = split.with_format("numpy")
         self.texts, self.stats = texts, stats
         self.crop_frames, self.known_frames, self.known_prefix_prob = crop_frames, known_frames, known_prefix_prob
-        self.seed, self.canonical_hand = seed, canonical_hand
+        self.seed, self.canonical_hand, self.controls = seed, canonical_hand, controls
         self.hand_action_ids = [vocab.action_id(name) for name in hand_actions] or None
 
     def __len__(self) -> int:
@@ -175,6 +177,11 @@ class WindowSource:
         example = example_from_row(window, self.stats)
         example["known_mask"] = np.arange(length) < min(given, length - 1)
         example["text_embeds"] = self.texts[text]
+        if self.controls:
+            measured = control.measure(window["joints"], float(row["fps"]))
+            if position is not None:
+                measured = control.training_mask(measured, np.random.default_rng([self.seed, 4, position]))
+            example["control"], example["control_mask"] = control.normalize(measured)
         return example
 
     def batch(self, indices: Sequence[int], positions: Sequence[int] | None) -> dict[str, Any]:

@@ -66,6 +66,18 @@ def _mixed_precision(setting: str) -> str:
     return "bf16" if torch.cuda.is_available() and torch.cuda.is_bf16_supported() else "no"
 
 
+def with_control_input(planner: torch.nn.Module, control_dim: int) -> torch.nn.Module:
+    """``planner`` with a control input of ``control_dim`` channels added: the same weights, and a
+    zero control projection, so it plans exactly as before until training teaches it the controls."""
+    from stickgen.models.modeling_stickgen import StickGenPlanner
+
+    upgraded = StickGenPlanner(type(planner.config)(**{**planner.config.to_dict(), "control_dim": control_dim}))
+    missing, unexpected = upgraded.load_state_dict(planner.state_dict(), strict=False)
+    if unexpected or any(not name.startswith("control_proj.") for name in missing):
+        raise ValueError(f"cannot add a control input: unexpected {unexpected}, missing {missing}")
+    return upgraded
+
+
 def _flat(doc: dict[str, Any], prefix: str = "") -> dict[str, Any]:
     """Nested config -> ``{"optim/lr": 0.0003, ...}`` with scalars only (for TensorBoard hparams)."""
     out: dict[str, Any] = {}
@@ -109,6 +121,9 @@ class Trainer:
         encoder = TextEncoder(cfg.model.text_encoder)
         if cfg.run.init_from:
             pipe = StickGenPipeline.from_pretrained(cfg.run.init_from, text_encoder=encoder)
+            control_dim = int(cfg.model.planner.get("control_dim", 0))
+            if cfg.run.stage == "planner" and control_dim > pipe.planner.config.control_dim:
+                pipe.planner = with_control_input(pipe.planner, control_dim)
         else:
             stats = FeatureStats.from_dataset(train, max_rows=cfg.data.stats_rows)
             pipe = StickGenPipeline.from_preset(cfg.model.preset, text_encoder=encoder, feature_stats=stats,
@@ -122,7 +137,8 @@ class Trainer:
         texts = text_table([train] + ([validation] if validation is not None else []), encoder, cfg.data.text_cache)
         window = dict(stats=pipe.feature_stats, crop_frames=cfg.data.crop_frames,
                       known_frames=planner_config.window_overlap, seed=cfg.run.seed,
-                      canonical_hand=cfg.data.canonical_hand, hand_actions=cfg.data.canonical_hand_actions)
+                      canonical_hand=cfg.data.canonical_hand, hand_actions=cfg.data.canonical_hand_actions,
+                      controls=planner_config.control_dim > 0)
         self.train_rows = WindowSource(train, texts, known_prefix_prob=cfg.data.known_prefix_prob, **window)
         self.validation_rows = None if validation is None else WindowSource(validation, texts, known_prefix_prob=0.0,
                                                                              **window)
@@ -177,7 +193,8 @@ class Trainer:
         return dict(text_embeds=batch["text_embeds"], action_ids=batch["action_ids"],
                     attention_mask=batch["attention_mask"], known_features=batch["features"],
                     known_mask=batch["known_mask"], partner_joints=batch["partner_joints"],
-                    has_partner=batch["has_partner"])
+                    has_partner=batch["has_partner"], control=batch.get("control"),
+                    control_mask=batch.get("control_mask"))
 
     def _loss(self, model: torch.nn.Module, batch: dict[str, Any],
               seed: list[int]) -> tuple[torch.Tensor, dict[str, torch.Tensor]]:

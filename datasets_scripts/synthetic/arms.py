@@ -40,10 +40,15 @@ def _rate(ctx: StepContext, hz: float) -> float:
     return hz * float(ctx.params.get("tempo", 1.0))
 
 
+WAVE_X, WAVE_Y = -0.40, 0.26  # the waving wrist (right hand, chest frame): out past the shoulder, above it
+
+
 def wave(ctx: StepContext) -> StepResult:
+    """The hand raised above the shoulder, forearm up, swung side to side at 2 Hz x tempo; params
+    "size" (about 0.6-1.4) scales the swing."""
     t, e = ctx.t, ctx.energy
-    swing = (0.06 + 0.08 * e) * np.sin(2 * np.pi * _rate(ctx, 2.0) * t)
-    main = np.stack([-0.30 + swing, 0.24 + 0.02 * np.cos(4 * np.pi * _rate(ctx, 2.0) * t), 0.10 + 0 * t], -1)
+    swing = float(ctx.params.get("size", 1.0)) * (0.05 + 0.06 * e) * np.sin(2 * np.pi * _rate(ctx, 2.0) * t)
+    main = np.stack([WAVE_X + swing, WAVE_Y + 0.02 * np.cos(4 * np.pi * _rate(ctx, 2.0) * t), 0.10 + 0 * t], -1)
     track = _overlay(ctx, main, _const(ctx, REST_OTHER), main_pole=(-1.0, -0.6, 0.0))
     track.torso[:, 1] += (0.04 * e) * (1 if ctx.main == 1 else -1)
     return StepResult(track, ctx.posture)

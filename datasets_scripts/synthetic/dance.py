@@ -8,9 +8,13 @@ import numpy as np
 from stickgen.skeleton import rotate_y
 
 from .context import StepContext, StepResult, side_hands
-from .footsteps import apply_steps, minimum_jerk, smoothstep
+from .footsteps import apply_steps, smoothstep
 from .idle import hold
 from .track import Track, blend_hands
+from .turn import time_needed, turn_in_place, turn_length
+
+#: seconds per 90 degrees of a dance spin (a whole turn in about 1.3 s)
+SPIN_TIME = 0.3
 
 
 
@@ -63,29 +67,20 @@ def sway(ctx: StepContext, track: Track, beat: np.ndarray) -> None:
 
 
 def spin(ctx: StepContext, track: Track, beat: np.ndarray) -> None:
-    """Turn once (twice if there is time) on small steps around the pelvis, arms out, then bounce."""
+    """Params "count" whole turns (1-3, fewer if they do not fit), "direction" +1 left / -1 right, on
+    quick small steps about the pelvis with the arms pulled in, like a pirouette; then bounce."""
     bounce(ctx, track, beat)
-    s, t, h0 = ctx.body.scale, ctx.t, float(ctx.state.heading[0])
-    turns = 2 if ctx.duration > 4.5 else 1
-    length = min(1.6 * turns, 0.8 * ctx.duration)
-    ctx.params["turns"] = turns * (1 if ctx.rng.random() < 0.5 else -1)
-    angle = 2 * np.pi * ctx.params["turns"]
-    track.heading = h0 + angle * minimum_jerk(t / length)
-    centre = ctx.state.root[0] * [1.0, 0.0, 1.0]
-    last = ctx.state.feet[0].copy()
-    moves = []
-    for i, land in enumerate(np.arange(0.3, length + 0.2, 0.3)):
-        foot = i % 2
-        heading = h0 + angle * minimum_jerk(min(land / length, 1.0))
-        spot = centre + rotate_y(ctx.body.stance_feet[foot], heading)
-        moves.append((foot, land - 0.22, land, spot - last[foot], 0.05, heading))
-        last[foot] = spot
-    apply_steps(track, ctx.body, t, moves)
-    ahead = rotate_y(np.tile([0.0, 0.0, 0.03 * s], (len(t), 1)), track.heading)
-    track.root[:, [0, 2]] = centre[[0, 2]] + ahead[:, [0, 2]]
-    out = smoothstep(t / 0.3) * (1 - smoothstep((t - length) / 0.4))  # arms out while turning
-    wide = np.array([[0.45, -0.05, 0.05], [-0.45, -0.05, 0.05]]) * s
-    track.hands = blend_hands(track.hands, np.broadcast_to(wide, track.hands.shape), out)
+    count = max(1, int(ctx.params.get("count", 1)))
+    while count > 1 and time_needed(2 * np.pi * count, SPIN_TIME, 0.3) > ctx.duration - 0.3:
+        count -= 1
+    direction = 1.0 if float(ctx.params.get("direction", 1.0)) >= 0 else -1.0
+    ctx.params["count"], ctx.params["direction"] = count, int(direction)
+    angle = 2 * np.pi * count * direction
+    length = turn_length(angle, SPIN_TIME)
+    turn_in_place(ctx, track, angle, length, interval=0.3, swing=0.24, lift=0.04)
+    inward = smoothstep(ctx.t / 0.3) * (1 - smoothstep((ctx.t - length) / 0.4))  # arms in while turning
+    held = np.array([[0.08, -0.12, 0.25], [-0.08, -0.12, 0.25]]) * ctx.body.scale
+    track.hands = blend_hands(track.hands, np.broadcast_to(held, track.hands.shape), inward)
 
 
 def step_touch(ctx: StepContext, track: Track, beat: np.ndarray) -> None:

@@ -10,6 +10,7 @@ import numpy as np
 from .context import StepContext, StepResult, smooth_noise
 from .footsteps import rotated_foot, smoothstep
 from .track import Track
+from .turn import time_needed, turn_in_place, turn_length
 
 
 def hold(ctx: StepContext, sway: float = 1.0) -> Track:
@@ -50,6 +51,16 @@ def settle_feet(ctx: StepContext, track: Track) -> None:
 
 
 def idle(ctx: StepContext) -> StepResult:
-    track = hold(ctx)
+    """Stand (or sit, lie...) still; standing, params "turn" (rad, + = left) first turns on the spot.
+    A turn that does not fit the step is cut to what fits (the params record what was done)."""
+    track = hold(ctx, sway=0.0 if ctx.params.get("turn") else 1.0)
+    angle = float(ctx.params.get("turn", 0.0)) if ctx.posture == "stand" else 0.0
+    if angle:
+        while abs(angle) > np.pi / 8 and time_needed(angle) > ctx.duration - 0.2:
+            angle *= 0.9
+        angle = angle if abs(angle) > np.pi / 8 else 0.0
+        if angle:
+            turn_in_place(ctx, track, angle, turn_length(angle))
+    ctx.params["turn"] = angle
     track.hands += 0.015 * ctx.body.scale * smooth_noise(ctx.rng, ctx.t, 0.2, (2, 3))
     return StepResult(track, ctx.posture)

@@ -27,6 +27,17 @@ EXPRESSIONS = {"cry": ("sad",), "laugh": ("happy", "excited"), "celebrate": ("ex
                "eating": ("neutral", "happy"), "lie_down": ("neutral", "sad")}
 
 
+#: share of idle steps that turn on the spot first
+IDLE_TURN_SHARE = 0.25
+
+
+def turn_angle(rng: np.random.Generator) -> float:
+    """A turn on the spot (rad, + = left): often a quarter or half turn, else 45-270 degrees, sometimes 360."""
+    u = rng.random()
+    degrees = _choice(rng, (90.0, 180.0)) if u < 0.4 else 360.0 if u < 0.5 else float(rng.uniform(45.0, 270.0))
+    return float(np.radians(degrees) * rng.choice([-1, 1]))
+
+
 def _choice(rng: np.random.Generator, options) -> object:
     return options[int(rng.integers(len(options)))]
 
@@ -83,7 +94,13 @@ def _action_specific(action: str, rng: np.random.Generator, duration: float) -> 
         return {"jump_height": u(0.18, 0.38) if action == "jump" else u(0.08, 0.25),
                 "distance": u(0.0, 1.2) if action == "jump" else 0.0, "count": count}
     if action == "dance":
-        return {"style": _choice(rng, DANCE_STYLES), "tempo": u(1.6, 2.2)}
+        style = _choice(rng, DANCE_STYLES)
+        spin = {"count": int(rng.integers(1, 4)), "direction": _choice(rng, (-1, 1))} if style == "spin" else {}
+        return {"style": style, "tempo": u(1.6, 2.2), **spin}
+    if action == "idle":
+        return {"turn": turn_angle(rng) if rng.random() < IDLE_TURN_SHARE else 0.0}
+    if action == "wave":
+        return {"size": u(0.6, 1.4)}
     if action == "point":
         return {"target": [u(-0.9, 0.9), u(-0.3, 0.5)]}
     if action in ("handshake", "hug", "high_five", "fight"):

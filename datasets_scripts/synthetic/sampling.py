@@ -5,6 +5,7 @@ import numpy as np
 
 from stickgen import vocab
 
+from .params import turn_angle
 from .registry import GAIT_ACTIONS, IMPLEMENTATIONS
 from .spec import MAX_HEIGHT, MIN_HEIGHT, ActionStep, ClipSpec
 
@@ -24,6 +25,9 @@ AFTER_LOW = {"sit": ("stand", "idle", "talk", "eating", "drinking", "reading", "
 AFTER_PAIR = ("idle", "talk", "wave", "laugh", "cry", "clap", "point", "looking_around", "sing", "shout", "whisper",
               "celebrate", "sit", "kneel", "drinking", "eating", "reading")
 STEP_WEIGHTS = (0.45, 0.3, 0.15, 0.1)  # one, two, three or four actions
+#: clips that open with a control family whatever the pool draws: (share, action, params; callables draw)
+OPENERS = ((0.04, "idle", {"turn": turn_angle}), (0.025, "dance", {"style": "spin"}),
+           (0.02, "walk", {"path": lambda rng: ("backwards", "sideways")[int(rng.integers(2))]}))
 
 
 def _available() -> list[str]:
@@ -53,6 +57,12 @@ def sample_spec(rng: np.random.Generator, max_duration: float = 10.0, min_durati
         float(rng.uniform(min_duration + 0.6 * (max_duration - min_duration), max_duration))
     count = int(rng.choice(len(STEP_WEIGHTS), p=STEP_WEIGHTS)) + 1
     actions = [pool[int(rng.integers(len(pool)))]]
+    opener, u = {}, rng.random()
+    for share, action, params in OPENERS:
+        if u < share:
+            actions, opener = [action], {k: (v(rng) if callable(v) else v) for k, v in params.items()}
+            break
+        u -= share
     low = actions[0] if actions[0] in AFTER_LOW else None  # the posture lasts until a "stand"
     while len(actions) < count and actions[-1] not in FINAL_ONLY:
         has_pair = any(vocab.action_info(a).actors == 2 for a in actions)
@@ -60,8 +70,10 @@ def sample_spec(rng: np.random.Generator, max_duration: float = 10.0, min_durati
         low = actions[-1] if actions[-1] in AFTER_LOW else (None if actions[-1] == "stand" else low)
     pairs = [i for i, a in enumerate(actions) if vocab.action_info(a).actors == 2]
     if pairs and any(a not in AFTER_PAIR and a != "walk" for a in actions[:pairs[0]]):
-        actions = actions[pairs[0]:]  # the partner stands there from the start: nothing may cross its spot
+        actions, opener = actions[pairs[0]:], {}  # the partner stands there from the start: nothing may cross its spot
     minimum = [MIN_STEP.get(a, 1.0) for a in actions]
+    if opener and actions[0] != "walk":  # room for the turn or the spins
+        minimum[0] = max(minimum[0], 2.5)
     while len(actions) > 1 and sum(minimum) > duration:
         actions.pop(), minimum.pop()
     duration = max(duration, min(sum(minimum), max_duration))
@@ -69,5 +81,7 @@ def sample_spec(rng: np.random.Generator, max_duration: float = 10.0, min_durati
     approach = {"path": "straight"} if pairs else {}  # a walk up to a partner comes straight at it
     steps = [ActionStep(a, round(float(m + x), 2), dict(approach) if a == "walk" else {})
              for a, m, x in zip(actions, minimum, share)]
+    if opener:  # an approach to a partner stays straight
+        steps[0].params = {**opener, **steps[0].params}
     return ClipSpec(steps=steps, height=float(rng.uniform(MIN_HEIGHT, MAX_HEIGHT)), seed=int(rng.integers(2 ** 31)),
                     mirror=bool(rng.random() < 0.5))

@@ -69,6 +69,59 @@ DANCE_STYLES = {  # style -> verb phrases that replace the generic dance synonym
     "step_touch": ("dance from side to side", "step from side to side to the beat"),
 }
 TURNING_DANCE = ("spin around", "twirl around")
+COUNTS = {1: "once", 2: "twice", 3: "three times", 4: "four times"}
+NUMBERS = {1: "a", 2: "two", 3: "three", 4: "four"}
+
+
+def turn_phrases(turn: float) -> tuple[str, ...]:
+    """Verb phrases for a turn on the spot of ``turn`` degrees (+ = left), its size rounded."""
+    side = "left" if turn > 0 else "right"
+    size = abs(turn)
+    if size > 315:
+        return (f"turn all the way around to the {side}", f"do a full turn to the {side}",
+                f"turn a full circle to the {side}", "turn 360 degrees on the spot")
+    if size > 225:
+        return (f"do a three-quarter turn to the {side}", f"turn 270 degrees to the {side}")
+    if size > 150:
+        return ("turn around", f"turn around to the {side}", f"turn to face the other way, turning {side}",
+                f"do a half turn to the {side}", f"turn 180 degrees to the {side}")
+    if size > 112:
+        return (f"turn to the {side}", f"turn 135 degrees to the {side}", f"turn {side} on the spot")
+    if size > 67:
+        return (f"turn to the {side}", f"turn {side}", f"do a quarter turn to the {side}",
+                f"turn 90 degrees to the {side}", f"turn to face {pos_side(side)}")
+    return (f"turn slightly to the {side}", f"turn a little {side}", f"turn 45 degrees to the {side}")
+
+
+def pos_side(side: str) -> str:
+    return "{pos} " + side
+
+
+def spin_phrases(turn: float) -> tuple[str, ...]:
+    """Verb phrases for ``turn`` degrees of spinning: whole turns counted."""
+    count, side = max(1, int(round(abs(turn) / 360))), "left" if turn > 0 else "right"
+    times = COUNTS.get(count, f"{count} times")
+    phrases = [f"spin around {times}", f"twirl {times}", f"spin {times} to the {side}", f"turn around {times} on the spot"]
+    phrases += ["do a pirouette", "spin around once", f"twirl around to the {side}"] if count == 1 else \
+        [f"do {NUMBERS[count]} pirouettes" if count in NUMBERS else f"do {count} pirouettes", f"spin {times} in a row"]
+    return tuple(phrases)
+
+
+def jump_phrases(step: Step, facts: dict) -> tuple[str, ...] | None:
+    """Counted or sized jumps ("jump three times", "do a small hop"); None for the generic synonyms."""
+    count = int(step.params.get("count", 0) or 0)
+    height = float(step.params.get("jump_height", facts["rise"]))
+    times = COUNTS.get(count)
+    small, high = height < 0.2, height > 0.32
+    if count == 1 and small:
+        return ("do a small hop", "hop lightly", "do a little jump")
+    if times is None or count == 1:
+        return ("jump high", "leap high into the air", "jump up high") if high else None
+    if small:
+        return (f"hop {times}", f"do {NUMBERS[count]} small hops", f"hop {times} lightly")
+    if high:
+        return (f"jump high {times}", f"jump {times}, high", f"do {NUMBERS[count]} high jumps")
+    return (f"jump {times}", f"hop {times}", f"do {NUMBERS[count]} jumps", f"leap {times}")
 SPEECH_GESTURES = {  # what the body does while speaking, as the vocabulary describes each speech action
     "talk": ("while gesturing with {pos} hands", "with small hand gestures", "while moving {pos} hands"),
     "shout": ("while waving {pos} arms", "while leaning forward", "with wide arm gestures"),
@@ -182,8 +235,17 @@ def _complement(rng, step: Step, facts: dict, subject: Subject) -> str:
     return _hand_phrase(rng, step.action, step.params, subject)
 
 
-def _action_phrases(rng, step: Step) -> tuple[str, ...]:
-    """Verb phrases for a step: a known dance style has its own, otherwise the vocabulary's synonyms."""
+def _action_phrases(rng, step: Step, facts: dict) -> tuple[str, ...]:
+    """Verb phrases for a step: a turn on the spot, a spin, counted jumps and a known dance style have
+    their own, otherwise the vocabulary's synonyms."""
+    if step.action == "idle" and abs(facts["turn"]) > 30:
+        return turn_phrases(facts["turn"])
+    if step.action == "dance" and abs(facts["turn"]) > 300:
+        return spin_phrases(facts["turn"])
+    if step.action == "jump" and (counted := jump_phrases(step, facts)) and rng.random() < 0.8:
+        return counted
+    if step.action == "walk" and facts["travel"] in ("left", "right") and abs(facts["turn"]) < 40 and rng.random() < 0.4:
+        return (f"step sideways to the {facts['travel']}", f"sidestep to the {facts['travel']}")
     style = step.params.get("style") if step.action == "dance" else None
     if style in DANCE_STYLES and rng.random() < 0.7:
         return DANCE_STYLES[style]
@@ -195,11 +257,11 @@ def _action_phrases(rng, step: Step) -> tuple[str, ...]:
 
 def _verb_phrase(rng, step: Step, facts: dict, subject: Subject, partner: str) -> tuple[str, str]:
     """``(adverb before the verb, base-form verb phrase)`` for a step, modifiers in a random order."""
-    phrase = _pick(rng, _action_phrases(rng, step)).format(pos=subject.possessive, partner=partner)
+    phrase = _pick(rng, _action_phrases(rng, step, facts)).format(pos=subject.possessive, partner=partner)
     complement = _complement(rng, step, facts, subject).format(pos=subject.possessive)
     manner = _manner(rng, step, facts).format(pos=subject.possessive) if "fast" not in phrase and rng.random() < 0.7 else ""
     places = ("ground", "floor")
-    if complement and (complement.split()[-1] in phrase or " up" in phrase or "around" in phrase or "allow" in phrase
+    if complement and ("high" in phrase and "high" in complement or complement.split()[-1] in phrase or " up" in phrase or "around" in phrase or "allow" in phrase
                        or (any(p in phrase for p in places) and any(p in complement for p in places))):
         complement = ""  # "lies on the ground on the ground", "spins around in place"
     if re.match(r"with \w+ (left|right) ", complement) and manner.startswith("with "):

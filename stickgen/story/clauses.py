@@ -120,6 +120,7 @@ def split_clauses(prompt: str) -> tuple[list[Clause], list[str]]:
         return f" QUOTE{len(quotes) - 1} "
 
     text = join_phrases(_FULL_SPEED.sub(" fullspeed ", _QUOTE.sub(keep, prompt)))
+    text = lx.AS_MUCH_AS.sub(lambda m: f" as_{m.group(1).lower()}_as_possible ", text)
     tokens = [t[:-2] if t.endswith("'s") else t for t in _TOKEN.findall(text)]
     clauses: list[Clause] = []
     current: list[str] = []

@@ -256,6 +256,42 @@ LIMB_PATTERN = (r"(?:with )?(?:his |her |their |the |a |one )?(?:(left|right|bot
 LIMBS = {"hand", "arm", "leg", "foot", "fist", "knee", "hip", "shoulder", "head", "finger"}
 TURN_PHRASES = {"turn around": 180.0, "turn back": 180.0, "turn left": 90.0, "turn right": -90.0,
                 "turn to the left": 90.0, "turn to the right": -90.0, "spin around": 360.0}
+#: turning on the spot: (pattern on the clause text, degrees toward the side named after it; right is negative)
+_TURN = r"(?:turn|turns|turned|turning|pivots?|pivoted|pivoting|swivels?|swivell?ed|swivell?ing)"
+_SIDE = r"(?:to (?:the |his |her |their |its |one's )?)?(?:left|right)\b"
+TURN_PATTERNS = (
+    (rf"\b{_TURN} (\d+) degrees?", None), (r"\babout[- ](?:face|turn)\b", 180.0), (r"\bhalf[- ]turn\b", 180.0),
+    (r"\bquarter[- ]turn\b", 90.0), (r"\bfull turn\b", 360.0),
+    (rf"\b{_TURN} (?:a)?round\b|\b{_TURN} back\b|\b{_TURN} (?:to face |to look )?the other way\b", 180.0),
+    (rf"\b{_TURN} {_SIDE}", 90.0),
+)
+#: spinning on the spot: one whole turn a time ("twirls three times": 1080 degrees)
+SPIN = r"\b(?:spin|spins|spun|spinning|twirl\w*|pirouett\w*|whirl\w*)\b"
+#: backing away: a slow walk backward, facing the way it came from
+BACKING = (r"\b(?:back(?:s|ed|ing)? (?:away|up|off)|(?:step|steps|stepped|stepping) back(?:wards?)?"
+           r"|retreat\w*|backpedal\w*|back-pedal\w*|revers(?:e|es|ed|ing)"
+           r"|(?:walk|walks|walked|walking|move|moves|moved|moving) backwards?)\b")
+BACKING_SPEED = 0.7  # m/s
+#: stepping sideways, still facing forward ("sidesteps to the right" with no side word is a dodge)
+SIDEWAYS = r"\bsideways\b|\bto (?:the|one) side\b|\bside-?step\w*(?=.*\b(?:left|right)\b)"
+SIDEWAYS_SPEED = 0.4  # m/s
+SIDEWAYS_ACTIONS = {"walk", "dodge", "idle"}
+#: how many times: "twice", "three times", "a couple of times" (whole numbers 1..20)
+COUNT = r"\b(?:(once|twice|thrice)|(\d+|[a-z]+) times|a couple (?:of )?times)\b"
+COUNT_WORDS = {"once": 1, "twice": 2, "thrice": 3}
+MAX_COUNT = 20
+#: how big an action is against a plain one, by a word next to it ("a big wave", "jumps high", "a little hop")
+SIZES = {"as_high_as_possible": 1.6, "as_far_as_possible": 1.6, "as_big_as_possible": 1.6,
+         "as_wide_as_possible": 1.6, "big": 1.5, "huge": 1.5, "large": 1.5, "wide": 1.5, "widely": 1.5,
+         "high": 1.4, "higher": 1.4, "hard": 1.4, "powerful": 1.4, "powerfully": 1.4,
+         "small": 0.6, "little": 0.6, "tiny": 0.6, "slight": 0.6, "slightly": 0.6}
+SIZE_REACH = 2  # words between a size word and its action
+#: "as high as she can" -> one token, so "as" does not split the clause (sizes read it)
+AS_MUCH_AS = re.compile(r"\bas (high|far|big|wide) as (?:(?:he|she|they|it|i|you|we)(?: (?:can|could))?|possible)\b",
+                        re.I)
+#: the acting hand: "with his left hand", "right arm", "both hands", "left-handed"
+HAND_LIMBS = {"hand", "hands", "arm", "arms", "fist", "fists"}
+HANDED = r"\b(left|right|two|both)-handed\b"
 UNITS = {"meter": 1.0, "metre": 1.0, "m": 1.0, "step": 0.7, "pace": 0.7, "yard": 0.91, "foot": 0.3,
          "feet": 0.3}
 SECONDS = {"second": 1.0, "sec": 1.0, "s": 1.0, "minute": 60.0}

@@ -55,6 +55,9 @@ class Step:
     distance: float | None = None
     seconds: float | None = None
     turn: float | None = None
+    count: float | None = None
+    size: float | None = None
+    hand: str | None = None
     emotion: str | None = None
     speech: tuple[str, str] | None = None
 
@@ -237,6 +240,7 @@ class _Story:
         self._speech_and_emotion(words, template)
         self._props(free, subject)
         actions: list[str | None] = [a for _, _, a in matches]
+        actions = _controls(words, free, matches, template) or actions
         if not actions and template.speech:
             actions = [template.speech[0]]
         if not actions and template.turn is not None:
@@ -275,12 +279,10 @@ class _Story:
 
     def _direction(self, free: list[str], cased: list[str], step: Step) -> None:
         text = " ".join(free)
-        lemmas = " ".join(lx.lemma(w) for w in free if w)
-        for phrase, turn in lx.TURN_PHRASES.items():
-            if re.search(rf"\b{phrase}\b", lemmas):
-                step.turn = turn
-                text = text.replace("left", "").replace("right", "").replace("around", "")
-                break
+        turn = _turn(text)
+        if turn is not None:
+            step.turn = turn
+            text = text.replace("left", "").replace("right", "").replace("around", "")
         for phrase, direction in lx.DIRECTIONS:
             if re.search(rf"(?<![\w-]){re.escape(phrase)}(?![\w-])", text):
                 step.direction = direction
@@ -392,7 +394,8 @@ class _Story:
                 existing.action = step.action
             elif step.action and step.action != existing.action:
                 existing.also.append(step.action)
-            for name in ("direction", "target", "distance", "seconds", "turn", "emotion", "speech", "partner"):
+            for name in ("direction", "target", "distance", "seconds", "turn", "count", "size", "hand", "emotion",
+                         "speech", "partner"):
                 if getattr(existing, name) is None:
                     setattr(existing, name, getattr(step, name))
             existing.manner += [m for m in step.manner if m not in existing.manner]
@@ -423,6 +426,62 @@ class _Story:
             fighters = [s for s in self.steps if s.beat == beat and s.action in COMBAT and s.target is None]
             if len(fighters) == 2 and fighters[0].actor != fighters[1].actor:
                 fighters[0].target, fighters[1].target = fighters[1].actor, fighters[0].actor
+
+
+def _turn(text: str) -> float | None:
+    """Degrees turned on the spot by "turns to his right" (-90), "about-face" (180), "turns 45 degrees left"."""
+    for pattern, degrees in lx.TURN_PATTERNS:
+        found = re.search(pattern, text)
+        if found:
+            degrees = float(found.group(1)) if degrees is None else degrees
+            side = re.search(r"\b(left|right)\b", text[found.start():])
+            return -degrees if side and side.group(1) == "right" and degrees < 180 else degrees
+    return None
+
+
+def _controls(words: list[str], free: list[str], matches: list[tuple[int, int, str]], step: Step) -> list[str]:
+    """Read how many times, how big, with which hand, backing away, stepping sideways and spinning into
+    ``step``; returns the actions these words make of the clause ("backs away" walks, "spins" dances), or
+    an empty list to keep the matched ones."""
+    text, actions = " ".join(words), [a for _, _, a in matches]
+    counted = re.search(lx.COUNT, text)
+    if counted and not (counted.group(1) == "once" and counted.start() == 0):
+        word = counted.group(1) or counted.group(2) or "2"
+        value = lx.COUNT_WORDS.get(word) or (float(word) if word.isdigit() else lx.NUMBER_WORDS.get(word))
+        step.count = float(min(max(round(value), 1), lx.MAX_COUNT)) if value else None
+    for k, word in enumerate(free):
+        if word in lx.SIZES and any(a - lx.SIZE_REACH <= k < b + lx.SIZE_REACH for a, b, _ in matches):
+            step.size = lx.SIZES[word]
+            if word.startswith("as_"):
+                step.manner.append(word.replace("_", " "))
+    for match in re.finditer(lx.LIMB_PATTERN, text):
+        if match.group(1) and match.group(2) in lx.HAND_LIMBS:
+            step.hand = step.hand or match.group(1)
+    handed = re.search(lx.HANDED, text)
+    if handed:
+        step.hand = "both" if handed.group(1) in ("two", "both") else handed.group(1)
+    right = "right" in words and ("left" not in words or words.index("right") < words.index("left"))
+    if re.search(lx.BACKING, text):
+        step.direction = "backward"
+        step.manner = [m for m in step.manner if m not in ("away", "back", "backward", "backwards")] + ["backward"]
+        step.speed *= lx.BACKING_SPEED / lx.ACTION_SPEED["walk"]
+        return ["walk"] if set(actions) <= lx.SIDEWAYS_ACTIONS else []
+    if re.search(lx.SIDEWAYS, text) and set(actions) <= lx.SIDEWAYS_ACTIONS:
+        step.direction = "right" if right or "left" not in words else "left"
+        step.manner += [] if "sideways" in step.manner else ["sideways"]
+        step.speed *= lx.SIDEWAYS_SPEED / lx.ACTION_SPEED["walk"]
+        return ["walk"]
+    if re.search(lx.SPIN, text):
+        if step.direction in ("circle", "circle_right", "left", "right"):
+            step.direction = None
+        sign = -1.0 if right or "clockwise" in words else 1.0
+        if "kick" in actions:
+            step.turn = sign * 360.0
+            return ["kick"]
+        step.count = step.count or 1.0
+        step.turn = sign * 360.0 * step.count
+        return ["dance"] + [a for a in actions if a != "dance"]
+    return []
 
 
 def _only_modifiers(words: list[str]) -> bool:

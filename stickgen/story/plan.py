@@ -23,6 +23,7 @@ from ..motion import PALETTE, Segment
 from ..staging import contact_distance
 from . import layout as geo
 from . import lexicon as lx
+from .controls import plan_controls
 from .schema import Script, TimedAction
 
 APPROACH = {None, "forward", "converge", "toward"}
@@ -84,6 +85,7 @@ def script_to_plan(script: Script | dict | str, fps: float = 25) -> ScenePlan:
             start_position=(float(start[0]), float(start[1])), facing=float(facing),
             path=points if use_path else None, speed=max(moving) if moving else None,
             target_speed=_frame_speeds(timeline, num_frames, fps),
+            control=plan_controls(timeline, num_frames, fps),
             energy=float(np.mean(energies)) if energies else 0.5, partner=partner, meets=meets[character.name],
             expressions=_segments(script, "expressions", "expression", character.name, fps, num_frames),
             speech=_segments(script, "speech", "type", character.name, fps, num_frames)))

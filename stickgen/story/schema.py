@@ -21,6 +21,7 @@ from .. import vocab
 CHARACTER_TYPES = ("human", "robot", "child", "animal")
 DIRECTIONS = ("forward", "backward", "left", "right", "across", "camera", "away", "circle", "circle_right",
               "bases", "back_and_forth", "zigzag", "in_place", "converge", "diverge", "toward")
+HANDS = ("left", "right", "both")
 MAX_DURATION = 600.0
 MAX_CHARACTERS = 16
 
@@ -47,7 +48,11 @@ class TimedAction:
     ``manner`` is the adverbial text ("quickly forward"); ``speed`` (m/s) and ``energy`` (0..1) are
     optional hints; ``partner`` names the other character of an interaction; ``direction`` is where a
     moving action goes (one of ``DIRECTIONS``), ``target`` the character it goes toward, ``distance`` its
-    length in metres, ``turn`` degrees turned (positive toward the left) before it starts.
+    length in metres, ``turn`` degrees turned (positive toward the left) before it starts, or during it
+    for an action in place (turning on the spot, a spin of several whole turns); ``count`` how many
+    times it is done ("jumps three times"); ``size`` how big it is against a plain one (1; 1.5 for "as
+    high as they can", 0.6 for "a little hop"); ``hand`` the acting hand of a one-arm action
+    ("left", "right" or "both").
     """
 
     character: str
@@ -62,6 +67,9 @@ class TimedAction:
     target: str | None = None
     distance: float | None = None
     turn: float | None = None
+    count: float | None = None
+    size: float | None = None
+    hand: str | None = None
 
 
 @dataclass
@@ -177,7 +185,7 @@ _LIST_TYPES: dict[tuple[type, str], type] = {
     (ScriptScene, "speech"): SpeechLine, (ScriptScene, "camera"): CameraMove,
     (ScriptScene, "objects"): SceneObject,
 }
-_NUMBER_FIELDS = {"start", "end", "duration", "speed", "energy", "facing", "distance", "turn"}
+_NUMBER_FIELDS = {"start", "end", "duration", "speed", "energy", "facing", "distance", "turn", "count", "size"}
 _VECTOR_FIELDS = {"position": 3, "size": 3}
 
 
@@ -296,6 +304,12 @@ def validate(script: Script) -> None:
                 _check_name(action.target, names, f"{where}.actions[{k}].target")
             if action.distance is not None and not 0.0 <= action.distance <= 500.0:
                 raise ScriptError(f"{where}.actions[{k}].distance: must be in [0, 500] m, got {action.distance}")
+            if action.count is not None and not (action.count == int(action.count) and 1 <= action.count <= 20):
+                raise ScriptError(f"{where}.actions[{k}].count: must be a whole number 1-20, got {action.count}")
+            if action.size is not None and not 0.25 <= action.size <= 3.0:
+                raise ScriptError(f"{where}.actions[{k}].size: must be in [0.25, 3] (1 = plain), got {action.size}")
+            if action.hand is not None:
+                _check_name(action.hand, HANDS, f"{where}.actions[{k}].hand")
         for k, prop in enumerate(scene.objects):
             if prop.near is not None:
                 _check_name(prop.near, names, f"{where}.objects[{k}].near")

@@ -150,7 +150,7 @@ def _timed_action(name: str, action: str, step: Step | None, start: float, end: 
     return TimedAction(name, action, start, end, manner=(" ".join(step.manner) + also).strip(), speed=speed,
                        energy=step.energy, partner=None if step.partner is None else names[step.partner],
                        direction=step.direction, target=None if step.target is None else names[step.target],
-                       distance=step.distance, turn=step.turn)
+                       distance=step.distance, turn=step.turn, count=step.count, size=step.size, hand=step.hand)
 
 
 def _merge_runs(items: list[tuple[str | None, float, float]]) -> list[tuple[str, float, float]]:

@@ -1,0 +1,94 @@
+"""A character's timeline to per-frame controls (:mod:`stickgen.control`): what the sentence fixes.
+
+- Gaits (walk, run, sprint, dribbling) set the body-frame velocity: forward at the asked speed (or
+  distance over time; none in place),
+  backwards for ``direction="backward"``, to the side for a sideways step ("sideways" in the manner and
+  ``direction`` left/right); a straight way also fixes the heading rate at 0 (a circle leaves it to the
+  path).
+- Standing actions (idle, arm gestures, speech) and spins stand still: velocity 0. A ``turn`` on an
+  action that stays in place is turned during it (0.6 s per quarter turn, or about a second per whole
+  spin), otherwise the heading rate is 0.
+- Jumps fix the pelvis at each apex (``count`` jumps, higher or lower by ``size``) and standing between.
+- One-arm actions fix the acting hand (``hand``, the right one by default).
+Everything else is left free (NaN).
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from .. import vocab
+from ..control import CONTROL_DIM, FORWARD, HAND, HEADING_RATE, ONE_ARM_ACTIONS, PELVIS_RISE, SIDEWAYS
+from . import lexicon as lx
+from .schema import TimedAction
+
+GAITS = frozenset({"walk", "run", "sprint", "dribbling"})
+STILL_FAMILIES = frozenset({"idle", "arms", "speech"})
+CURVED = frozenset({"circle", "circle_right", "zigzag", "back_and_forth", "bases"})
+QUARTER_TURN_S = 0.6
+SPIN_TURN_S = 1.0
+SPIN_DEGREES = 300.0  # a turn this large or larger is a spin
+#: a plain jump's pelvis apex above standing (m): the data's jump heights (0.18-0.38 m after take-off)
+#: plus the rise onto the toes before it
+JUMP_APEX = 0.37
+JUMP_PERIOD_S = 2.0  # one jump every two seconds when the sentence gives no count
+SETTLE_S = 0.3  # a turn starts this long into its action
+
+
+def plan_controls(timeline: list[TimedAction], num_frames: int, fps: float) -> np.ndarray:
+    """``[num_frames, 5]`` controls of one character's ``timeline`` (NaN where free)."""
+    control = np.full((num_frames, CONTROL_DIM), np.nan)
+    for action in timeline:
+        a = int(min(max(round(action.start * fps), 0), num_frames))
+        b = int(min(max(round(action.end * fps), a), num_frames))
+        if b > a:
+            _root(control[a:b], action, fps)
+            _height(control[a:b], action, fps)
+            _hand(control[a:b], action)
+    return control
+
+
+def _root(span: np.ndarray, action: TimedAction, fps: float) -> None:
+    family = vocab.action_info(action.action).family
+    degrees = action.turn or 0.0
+    if action.action in GAITS:
+        seconds = action.end - action.start
+        speed = action.distance / seconds if action.distance is not None and seconds > 0 else action.speed
+        speed = 0.0 if action.direction == "in_place" else speed or lx.ACTION_SPEED[action.action]
+        sideways = action.direction in ("left", "right") and "sideways" in action.manner
+        span[:, FORWARD] = -speed if action.direction == "backward" else 0.0 if sideways else speed
+        span[:, SIDEWAYS] = (speed if action.direction == "left" else -speed) if sideways else 0.0
+        if action.direction not in CURVED:
+            span[:, HEADING_RATE] = 0.0
+        return
+    spin = abs(degrees) >= SPIN_DEGREES
+    if family not in STILL_FAMILIES and not spin:
+        return
+    span[:, [FORWARD, SIDEWAYS]] = 0.0
+    span[:, HEADING_RATE] = 0.0
+    if degrees:
+        seconds = abs(degrees) / 360.0 * SPIN_TURN_S if spin else abs(degrees) / 90.0 * QUARTER_TURN_S
+        start = min(int(round(SETTLE_S * fps)), len(span) - 1)
+        frames = int(np.clip(round(seconds * fps), 1, len(span) - start))
+        span[start:start + frames, HEADING_RATE] = np.radians(degrees) * fps / frames
+
+
+def _height(span: np.ndarray, action: TimedAction, fps: float) -> None:
+    if action.action != "jump":
+        return
+    seconds = len(span) / fps
+    count = int(action.count or max(1, min(6, round(seconds / JUMP_PERIOD_S))))
+    apex = JUMP_APEX * (action.size or 1.0)
+    period = len(span) / count
+    apexes = [int((k + 0.5) * period) for k in range(count)]
+    for frame in apexes:
+        span[max(frame - 1, 0):frame + 2, PELVIS_RISE] = apex
+    stands = [(p + q) // 2 for p, q in zip(apexes[:-1], apexes[1:]) if q - p >= fps]
+    stands += [f for f in (int(0.1 * fps), len(span) - 1 - int(0.1 * fps)) if min(abs(f - p) for p in apexes) >= 0.8 * fps]
+    for frame in stands:
+        span[frame, PELVIS_RISE] = 0.0
+
+
+def _hand(span: np.ndarray, action: TimedAction) -> None:
+    if action.action not in ONE_ARM_ACTIONS and action.hand is None:
+        return
+    span[:, HAND] = {"left": 1.0, "right": -1.0, "both": 0.0}[action.hand or "right"]
