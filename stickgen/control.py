@@ -158,17 +158,19 @@ def from_trajectory(positions: np.ndarray, fps: float, headings: np.ndarray | No
         raise ValueError(f"headings: expected [{len(positions)}] finite radians like the positions, "
                          f"got shape {list(headings.shape)}")
     headings = np.unwrap(headings)
-    velocity = np.gradient(positions, axis=0) * fps  # [T, 2]
+    velocity = np.diff(positions, axis=0, prepend=positions[:1]) * fps  # [T, 2] backward differences
+    velocity[0] = velocity[1]
     out = np.full((len(positions), CONTROL_DIM), np.nan)
     out[:, FORWARD] = velocity[:, 0] * np.sin(headings) + velocity[:, 1] * np.cos(headings)
     out[:, SIDEWAYS] = velocity[:, 0] * np.cos(headings) - velocity[:, 1] * np.sin(headings)
-    out[:, HEADING_RATE] = np.gradient(headings) * fps
+    out[:, HEADING_RATE] = np.diff(headings, prepend=headings[0]) * fps
     return out
 
 
 def integrate(control: np.ndarray, fps: float, start: Sequence[float] = (0.0, 0.0),
               facing: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
-    """The root path that ``control [T, 5]``'s root channels describe (NaN counts as 0):
+    """The root path that ``control [T, 5]``'s root channels describe (NaN counts as 0; frame ``t``'s
+    rates are the change from frame ``t - 1``, as :func:`measure` and :func:`from_trajectory` give them):
     ``(positions [T, 2] world x/z, headings [T])`` from ``start`` facing ``facing``."""
     control = np.nan_to_num(np.asarray(control, dtype=np.float64))
     headings = facing + np.concatenate([[0.0], np.cumsum(control[1:, HEADING_RATE]) / fps])

@@ -2,7 +2,8 @@
 import numpy as np
 import pytest
 
-from stickgen.story import layout as geo
+from stickgen import control, story
+
 from stickgen.story.parser import parse_prompt
 
 
@@ -113,9 +114,55 @@ def test_old_sentences_keep_their_reading(prompt, expected):
     assert (a.action, a.direction, a.turn) == expected and a.count is None and a.size is None
 
 
-def test_a_turn_in_place_turns_during_the_action_and_stays_turned():
-    start, after = geo.turned(0.0, -90.0, in_place=True)
-    assert start == 0.0 and after == pytest.approx(-np.pi / 2)
-    start, after = geo.turned(0.0, 90.0, in_place=False)  # a walk turns first
-    assert start == after == pytest.approx(np.pi / 2)
-    assert geo.turned(1.0, None, in_place=True) == (1.0, 1.0)
+def _plan(prompt: str, duration: float = 6.0):
+    return story.plan_from_prompt(prompt, duration=duration, fps=25).actors[0]
+
+
+def test_a_turn_is_turned_by_the_motion_not_the_start_facing():
+    actor = _plan("The soldier turns to his right.")
+    assert actor.facing == pytest.approx(0.0)
+    turned = np.degrees(np.nansum(actor.control[:, control.HEADING_RATE]) / 25)
+    assert turned == pytest.approx(-90.0, abs=1.0)
+    assert np.nanmax(np.abs(actor.control[:, [control.FORWARD, control.SIDEWAYS]])) == 0.0  # on the spot
+
+
+def test_turning_then_walking_walks_the_new_way_from_the_old_facing():
+    actor = _plan("A man turns to the right, then walks.")
+    positions, headings = control.integrate(actor.control, 25, actor.start_position, actor.facing)
+    assert actor.facing == pytest.approx(0.0) and actor.path is None
+    assert np.degrees(headings[-1]) == pytest.approx(-90.0, abs=1.0)
+    assert positions[-1, 0] - positions[0, 0] < -2.0  # to his right is -x
+
+
+def test_a_sideways_step_keeps_facing_forward_and_moves_to_the_side():
+    actor = _plan("A man steps sideways to his left.")
+    assert actor.facing == pytest.approx(0.0)
+    given = np.isfinite(actor.control[:, control.SIDEWAYS])
+    assert given.all() and np.all(actor.control[:, control.SIDEWAYS] > 0.2)
+    assert np.all(np.abs(actor.control[:, control.FORWARD]) < 1e-9)
+
+
+def test_backing_away_moves_backwards_at_a_slow_walk():
+    actor = _plan("She backs away from the barking dog.")
+    assert np.all(actor.control[:, control.FORWARD] < -0.3) and np.all(actor.control[:, control.FORWARD] > -1.2)
+
+
+def test_three_hops_fix_three_apexes_and_a_higher_jump_fixes_higher_ones():
+    hops = _plan("A boy hops three times.").control[:, control.PELVIS_RISE]
+    apexes = np.unique(hops[np.isfinite(hops) & (hops > 0.1)])
+    runs = np.flatnonzero(np.diff(np.concatenate([[0], (np.isfinite(hops) & (hops > 0.1)).astype(int), [0]])) == 1)
+    assert len(runs) == 3
+    high = _plan("A person jumps as high as they can.").control[:, control.PELVIS_RISE]
+    assert np.nanmax(high) > apexes.max() * 1.3
+
+
+def test_the_named_hand_is_the_acting_hand_and_right_by_default():
+    assert np.all(_plan("He waves with his left hand.").control[:, control.HAND] == 1.0)
+    assert np.all(_plan("a person waves").control[:, control.HAND] == -1.0)
+    assert np.isnan(_plan("a person walks").control[:, control.HAND]).all()
+
+
+def test_a_spin_turns_whole_turns_on_the_spot():
+    actor = _plan("A figure skater twirls three times.", duration=8.0)
+    turned = np.degrees(np.nansum(actor.control[:, control.HEADING_RATE]) / 25)
+    assert abs(turned) == pytest.approx(1080.0, abs=2.0)

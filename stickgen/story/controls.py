@@ -6,7 +6,7 @@
   ``direction`` left/right); a straight way also fixes the heading rate at 0 (a circle leaves it to the
   path).
 - Standing actions (idle, arm gestures, speech) and spins stand still: velocity 0. A ``turn`` on an
-  action that stays in place is turned during it (0.6 s per quarter turn, or about a second per whole
+  action that stays in place is turned during it (0.6 s per quarter turn, or a second and a half per whole
   spin), otherwise the heading rate is 0.
 - Jumps fix the pelvis at each apex (``count`` jumps, higher or lower by ``size``) and standing between.
 - One-arm actions fix the acting hand (``hand``, the right one by default).
@@ -25,7 +25,7 @@ GAITS = frozenset({"walk", "run", "sprint", "dribbling"})
 STILL_FAMILIES = frozenset({"idle", "arms", "speech"})
 CURVED = frozenset({"circle", "circle_right", "zigzag", "back_and_forth", "bases"})
 QUARTER_TURN_S = 0.6
-SPIN_TURN_S = 1.0
+SPIN_TURN_S = 1.5
 SPIN_DEGREES = 300.0  # a turn this large or larger is a spin
 #: a plain jump's pelvis apex above standing (m): the data's jump heights (0.18-0.38 m after take-off)
 #: plus the rise onto the toes before it
@@ -54,22 +54,37 @@ def _root(span: np.ndarray, action: TimedAction, fps: float) -> None:
         seconds = action.end - action.start
         speed = action.distance / seconds if action.distance is not None and seconds > 0 else action.speed
         speed = 0.0 if action.direction == "in_place" else speed or lx.ACTION_SPEED[action.action]
-        sideways = action.direction in ("left", "right") and "sideways" in action.manner
+        sideways = stepping_sideways(action)
         span[:, FORWARD] = -speed if action.direction == "backward" else 0.0 if sideways else speed
         span[:, SIDEWAYS] = (speed if action.direction == "left" else -speed) if sideways else 0.0
         if action.direction not in CURVED:
             span[:, HEADING_RATE] = 0.0
+            _turn(span, degrees, fps, 0)
         return
     spin = abs(degrees) >= SPIN_DEGREES
     if family not in STILL_FAMILIES and not spin:
         return
     span[:, [FORWARD, SIDEWAYS]] = 0.0
     span[:, HEADING_RATE] = 0.0
-    if degrees:
-        seconds = abs(degrees) / 360.0 * SPIN_TURN_S if spin else abs(degrees) / 90.0 * QUARTER_TURN_S
-        start = min(int(round(SETTLE_S * fps)), len(span) - 1)
-        frames = int(np.clip(round(seconds * fps), 1, len(span) - start))
-        span[start:start + frames, HEADING_RATE] = np.radians(degrees) * fps / frames
+    _turn(span, degrees, fps, int(round(SETTLE_S * fps)))
+
+
+def stepping_sideways(action: TimedAction) -> bool:
+    """A sideways step: a walk to the left or right whose manner says "sideways" (the body keeps facing
+    the way it did; without "sideways", "walks to the left" turns left and walks)."""
+    return action.direction in ("left", "right") and "sideways" in action.manner
+
+
+def _turn(span: np.ndarray, degrees: float, fps: float, start: int) -> None:
+    """Turn ``degrees`` (positive: left) from frame ``start`` of ``span``: a quarter turn in
+    :data:`QUARTER_TURN_S`, a spin (:data:`SPIN_DEGREES` or more) in :data:`SPIN_TURN_S` per whole turn."""
+    if not degrees or len(span) == 0:
+        return
+    spin = abs(degrees) >= SPIN_DEGREES
+    seconds = abs(degrees) / 360.0 * SPIN_TURN_S if spin else abs(degrees) / 90.0 * QUARTER_TURN_S
+    start = min(max(start, 1), len(span) - 1)  # a rate is the change from the frame before (none at 0)
+    frames = int(np.clip(round(seconds * fps), 1, len(span) - start))
+    span[start:start + frames, HEADING_RATE] = np.radians(degrees) * fps / frames
 
 
 def _height(span: np.ndarray, action: TimedAction, fps: float) -> None:

@@ -106,10 +106,3 @@ def is_straight_ray(start: np.ndarray, points: np.ndarray, tolerance: float = 1e
     across = np.abs(offsets[:, 0] * direction[1] - offsets[:, 1] * direction[0])
     return bool(np.all(across < tolerance) and np.all(np.diff(np.concatenate([[0.0], along])) > -tolerance))
 
-
-def turned(heading: float, turn_degrees: float | None, in_place: bool) -> tuple[float, float]:
-    """(heading an action starts with, heading after it) for an action with ``turn_degrees`` (positive to
-    the left): a moving action turns before it starts; an action in place (idle, dance, jump, ...) starts
-    facing as it was and turns during the motion, so only the facing after it includes the turn."""
-    after = heading + np.radians(turn_degrees or 0.0)
-    return (heading if in_place else after), after

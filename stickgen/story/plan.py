@@ -23,7 +23,7 @@ from ..motion import PALETTE, Segment
 from ..staging import contact_distance
 from . import layout as geo
 from . import lexicon as lx
-from .controls import plan_controls
+from .controls import plan_controls, stepping_sideways
 from .schema import Script, TimedAction
 
 APPROACH = {None, "forward", "converge", "toward"}
@@ -42,6 +42,7 @@ class _Track:
     heading: float
     points: list[np.ndarray]
     anchored: bool = False
+    steered: bool = False  # the motion turns or steps sideways before the first move: facing stays
 
 
 def script_to_plan(script: Script | dict | str, fps: float = 25) -> ScenePlan:
@@ -75,7 +76,7 @@ def script_to_plan(script: Script | dict | str, fps: float = 25) -> ScenePlan:
         turned_from_partner = track.anchored and abs(np.angle(np.exp(1j * (ray - track.heading)))) > 0.5
         use_path = len(points) > 0 and (not geo.is_straight_ray(start, points) or turned_from_partner)
         backward = all(a.direction == "backward" for a in timeline if a.action in lx.ACTION_SPEED)
-        facing = track.heading if use_path or backward else ray
+        facing = track.heading if use_path or backward or track.steered else ray
         moving = [a.speed for a in timeline if a.speed]
         energies = [a.energy for a in timeline if a.energy is not None]
         partner = next((names.index(a.partner) for a in timeline if a.partner), None)
@@ -230,15 +231,21 @@ def _length(action: TimedAction) -> float:
 
 def _walk(track: _Track, timeline: list[TimedAction], tracks: dict[str, _Track],
           position: np.ndarray | None = None, heading: float | None = None) -> None:
-    """Append the waypoints of ``timeline``'s moving actions to ``track``, from its start (or ``position``)."""
+    """Append the waypoints of ``timeline``'s moving actions to ``track``, from its start (or ``position``).
+
+    A turn is turned by the motion itself (:mod:`stickgen.story.controls` gives it as a heading rate),
+    so a track that turns or steps sideways before its first move keeps the facing it had; the way
+    it then goes shows in the waypoints."""
     position = track.start.copy() if position is None else position
     heading = track.heading if heading is None else heading
     for action in timeline:
+        steered = bool(action.turn) or stepping_sideways(action)
         if action.turn:
             heading += np.radians(action.turn)
         if action.action not in lx.ACTION_SPEED:
             if action.target and action.target in tracks and not track.points:
                 heading = track.heading = geo.heading_of(tracks[action.target].start - position)
+            track.steered |= steered and not track.points
             continue
         length = _length(action)
         direction = action.direction or ("bases" if action.action == "running_bases" else None)
@@ -251,8 +258,13 @@ def _walk(track: _Track, timeline: list[TimedAction], tracks: dict[str, _Track],
             heading = geo.heading_of(away) if np.linalg.norm(away) > 1e-6 else heading + np.pi
             direction = "forward"
         if not track.points and not track.anchored:  # the first move sets the facing, unless a partner does
-            track.heading = geo.start_heading(heading, direction)
+            track.steered |= steered
+            if not track.steered:
+                track.heading = geo.start_heading(heading, direction)
+        facing = heading
         points, heading = geo.segment(position, heading, direction, length)
+        if stepping_sideways(action):  # the body keeps facing the way it did
+            heading = facing
         track.points += list(points)
         if len(points):
             position = points[-1]
