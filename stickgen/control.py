@@ -22,15 +22,16 @@ from typing import Sequence
 
 import numpy as np
 
-from .skeleton import JOINT_INDEX, bone_lengths, heading_angles, rest_pose
+from .skeleton import JOINT_INDEX, bone_lengths, heading_angles, mirror, rest_pose, rotate_y
 
 CHANNELS = ("forward", "sideways", "heading_rate", "pelvis_rise", "hand")
 CONTROL_DIM = len(CHANNELS)
 FORWARD, SIDEWAYS, HEADING_RATE, PELVIS_RISE, HAND = range(CONTROL_DIM)
 #: typical magnitude of each channel; the model sees ``control / SCALE``
 SCALE = np.array([2.0, 1.0, 2.0, 0.3, 1.0])
+ROOT_CONTROLS = (FORWARD, SIDEWAYS, HEADING_RATE)
 #: channel groups that are given or dropped together in training (root motion, height, hand)
-GROUPS = ((FORWARD, SIDEWAYS, HEADING_RATE), (PELVIS_RISE,), (HAND,))
+GROUPS = (ROOT_CONTROLS, (PELVIS_RISE,), (HAND,))
 VELOCITY_WINDOW_S = 1.0  # velocities averaged over about two steps: a plan's speed has no gait ripple
 HEADING_WINDOW_S = 0.4
 HAND_WINDOW_S = 1.0
@@ -43,7 +44,7 @@ STANDING_RATIO = _REST[0, 1] / (bone_lengths(_REST)[JOINT_INDEX["left_knee"] - 1
                                 + bone_lengths(_REST)[JOINT_INDEX["left_ankle"] - 1])
 
 
-def _smooth(x: np.ndarray, frames: int) -> np.ndarray:
+def moving_average(x: np.ndarray, frames: int) -> np.ndarray:
     """Centred moving average along axis 0 with edge padding: ``[T, ...] -> [T, ...]``."""
     if frames < 2 or len(x) < 2:
         return x
@@ -74,14 +75,14 @@ def measure(joints: np.ndarray, fps: float) -> np.ndarray:
     heading = np.unwrap(heading_angles(joints))
     step = np.zeros((frames, 2))
     step[1:] = np.diff(joints[:, 0, [0, 2]], axis=0) * fps
-    velocity = _smooth(step, int(round(VELOCITY_WINDOW_S * fps)))
+    velocity = moving_average(step, int(round(VELOCITY_WINDOW_S * fps)))
     # world x/z velocity in the body frame: forward along (sin h, cos h), left along (cos h, -sin h)
     forward = velocity[:, 0] * np.sin(heading) + velocity[:, 1] * np.cos(heading)
     left = velocity[:, 0] * np.cos(heading) - velocity[:, 1] * np.sin(heading)
     turning = np.zeros(frames)
     turning[1:] = np.diff(heading) * fps
-    turning = _smooth(turning, int(round(HEADING_WINDOW_S * fps)))
-    rise = _smooth(joints[:, 0, 1] - standing_height(joints), 3)
+    turning = moving_average(turning, int(round(HEADING_WINDOW_S * fps)))
+    rise = moving_average(joints[:, 0, 1] - standing_height(joints), 3)
     return np.stack([forward, left, turning, rise, _acting_hand(joints, fps)], axis=-1)
 
 
@@ -90,10 +91,45 @@ def _acting_hand(joints: np.ndarray, fps: float) -> np.ndarray:
     wrists = joints[:, [JOINT_INDEX["left_wrist"], JOINT_INDEX["right_wrist"]]] - joints[:, None, 0]
     speed = np.zeros((len(joints), 2))
     speed[1:] = np.linalg.norm(np.diff(wrists, axis=0), axis=-1) * fps
-    speed = _smooth(speed, int(round(HAND_WINDOW_S * fps)))
+    speed = moving_average(speed, int(round(HAND_WINDOW_S * fps)))
     left, right = speed[:, 0], speed[:, 1]
     busy = np.maximum(left, right) > ACTIVE_WRIST_SPEED
     return np.where(busy & (left > ONE_HANDED * right), 1.0, np.where(busy & (right > ONE_HANDED * left), -1.0, 0.0))
+
+
+def fill_gaps(given: np.ndarray, max_gap: int) -> np.ndarray:
+    """``given [..., T]`` bool with the frames between two given frames at most ``max_gap`` apart set too:
+    the stretch a sparse control (a jump's apexes and the standing between) governs."""
+    given = np.asarray(given, bool)
+    out = given.copy()
+    for index in np.ndindex(given.shape[:-1]):
+        frames = np.flatnonzero(given[index])
+        for a, b in zip(frames[:-1], frames[1:]):
+            if b - a <= max_gap:
+                out[index][a:b] = True
+    return out
+
+
+def mirror_pose(joints: np.ndarray) -> np.ndarray:
+    """``joints [T, 22, 3]`` with each frame's pose mirrored about the body's own midplane (left and right
+    limbs swapped) while the pelvis path and facing stay: a wave with the right hand becomes one with the left."""
+    joints = np.asarray(joints, dtype=np.float64)
+    heading = heading_angles(joints)[:, None]
+    ground = joints[:, :1] * np.array([1.0, 0.0, 1.0])
+    local = rotate_y(joints - ground, -heading)
+    return rotate_y(mirror(local), heading) + ground
+
+
+def hand_agreement(joints: np.ndarray, fps: float, wanted: np.ndarray) -> float:
+    """How well world ``joints [T, 22, 3]`` use the hand ``wanted [T]`` asks for (1 left, -1 right, NaN or 0
+    free): the share of asked frames whose busy hand is the asked one minus the share where it is the
+    other; 0 when no frame asks for one hand."""
+    wanted = np.asarray(wanted, dtype=np.float64)
+    asked = np.isfinite(wanted) & (np.abs(wanted) > 0.5)
+    if not asked.any():
+        return 0.0
+    busy = _acting_hand(np.asarray(joints, dtype=np.float64), fps)[asked]
+    return float(np.mean(busy == wanted[asked]) - np.mean(busy == -wanted[asked]))
 
 
 # ----------------------------------------------------------------------------- model input

@@ -37,10 +37,11 @@ import numpy as np
 
 from . import __version__, vocab
 from .conditioning import ActorPlan, ScenePlan
-from .control import CONTROL_DIM, from_trajectory, path_headings
+from .control import (CONTROL_DIM, HAND, PELVIS_RISE, ROOT_CONTROLS, fill_gaps, from_trajectory, hand_agreement,
+                      mirror_pose, path_headings)
 from .control import normalize as normalize_control
-from .features import (CONTACTS, FEATURE_DIM, FeatureStats, canonical_transform, decode, encode,
-                       to_canonical)
+from .features import (CONTACTS, FEATURE_DIM, HEADING_VELOCITY, ROOT_HEIGHT, ROOT_VELOCITY, FeatureStats, canonical_transform,
+                       decode, encode, to_canonical)
 from .motion import Motion, Scene
 from .pacing import pace_normalized
 from .physics import postprocess
@@ -48,6 +49,7 @@ from .placement import align_to_keyframes, place_actor
 from .sampling import Sampling, check_recommendation, resolve
 from .skeleton import bone_lengths, foot_contacts, resample, rotate_y
 from .staging import came_to, interactions, stage
+from .steering import lift_jumps, steer_root
 from .text import MINILM
 
 MODEL_INDEX = "model_index.json"
@@ -57,6 +59,10 @@ SETTLE_WINDOW = 1.0
 SEAM_FRAMES = 10
 #: order of the Butterworth low-pass on the refiner's correction (run forwards and backwards: zero phase)
 LOWPASS_ORDER = 4
+#: a jump's sparse height controls (apexes, standing between) govern the frames between them up to this apart (s)
+HEIGHT_GAP_S = 1.5
+#: contact columns of a mirrored pose (``skeleton.FOOT_JOINTS``: left/right ankle, left/right toe)
+MIRRORED_FEET = (1, 0, 3, 2)
 
 
 def _camera_id(plan: ScenePlan) -> int:
@@ -355,12 +361,13 @@ class StickGenPipeline:
         offsets = [sum(len(p.actors) for p in plans[:k]) for k, plan in enumerate(plans) for _ in plan.actors]
         partners = [a.partner + o if a.partner is not None else None for a, o in zip(actors, offsets)]
         if all(p is None for p in partners):
-            return self._windows(inputs, None, generator, sampling)
+            return named_hands(*self._windows(inputs, None, generator, sampling), inputs["control"], model_fps)
         first, _ = self._windows(inputs, None, generator, sampling.planner_only())
         clocked = [replace(a, action_ids=a.action_ids[pick], partner=k,  # the batch's indices, the model's clock
                            meets=[(int(f * model_fps / plan_fps), j + o, d) for f, j, d in a.meets])
                    for a, k, o in zip(actors, partners, offsets)]
-        return self._windows(inputs, self._partner_joints(clocked, first, model_fps), generator, sampling)
+        joints, contacts = self._windows(inputs, self._partner_joints(clocked, first, model_fps), generator, sampling)
+        return named_hands(joints, contacts, inputs["control"], model_fps)
 
     @staticmethod
     def _partner_joints(actors: list[ActorPlan], joints: list[np.ndarray], fps: float) -> np.ndarray:
@@ -483,19 +490,30 @@ class StickGenPipeline:
             known_features=known_t, known_mask=torch.as_tensor(frame_mask, dtype=torch.float32),
             partner_joints=torch.as_tensor(partner, dtype=torch.float32),
             has_partner=torch.as_tensor(np.any(partner != 0, axis=(1, 2)), dtype=torch.float32))
+        steered = lifted = np.zeros((b, length), bool)
         if self.planner.config.control_dim:
             given = inputs.get("control", np.full((b, length, CONTROL_DIM), np.nan))
             values, given_mask = normalize_control(given)
             planner_inputs.update(control=torch.as_tensor(values), control_mask=torch.as_tensor(given_mask))
+            steered = given_mask[..., list(ROOT_CONTROLS)].all(axis=-1) > 0
+            lifted = fill_gaps(given_mask[..., PELVIS_RISE] > 0, int(HEIGHT_GAP_S * self.planner.config.fps))
         pose = self._plan_fn(planner_inputs).float()
         pose = torch.as_tensor(join_seams(pose.numpy(), known, frame_mask))
+        if steered.any() or lifted.any():
+            pose = self._steer(pose, given, lifted, ~np.asarray(frame_mask, bool))
         pose = pose * (1 - mask) + known_t * mask
         if sampling.pace and sampling.num_inference_steps > 0 and "speeds" in inputs:
             pose = self._pace(pose, inputs["speeds"], frame_mask)
         if sampling.num_inference_steps > 0:
+            # the refiner draws the body around the root the controls steered (kept where they fix it)
+            root, height = torch.zeros(FEATURE_DIM), torch.zeros(FEATURE_DIM)
+            root[ROOT_VELOCITY], root[HEADING_VELOCITY], height[ROOT_HEIGHT] = 1.0, 1.0, 1.0
+            held = torch.maximum(mask, torch.as_tensor(steered, dtype=torch.float32)[..., None] * root
+                                 + torch.as_tensor(lifted, dtype=torch.float32)[..., None] * height)
+            fixed = known_t * mask + pose * (held - mask)
             refined = denoise(self._denoise_fn, self.scheduler, pose, inputs["text"], sampling.num_inference_steps,
                               torch.as_tensor(sampling.guidance()), generator,
-                              known=known_t, known_mask=mask, strength=sampling.strength,
+                              known=fixed, known_mask=held, strength=sampling.strength,
                               action_ids=inputs["actions"])
             correction = (refined - pose).numpy()
             if sampling.lowpass_hz > 0:  # low-pass the correction of the plan, not the plan
@@ -504,6 +522,18 @@ class StickGenPipeline:
             pose = (pose + torch.as_tensor(correction)) * (1 - mask) + known_t * mask
         return pose
 
+    def _steer(self, pose: "torch.Tensor", control: np.ndarray, lifted: np.ndarray, free: np.ndarray) -> "torch.Tensor":
+        """The plan ``pose [B, T, 137]`` (normalised) meeting ``control [B, T, 5]`` exactly on the ``free
+        [B, T]`` frames: its root where the root channels are given, its jumps' apexes over ``lifted
+        [B, T]`` (:mod:`stickgen.steering`)."""
+        import torch
+
+        fps = self.planner.config.fps
+        features = self.feature_stats.denormalize(pose.numpy().astype(np.float64))
+        steered = [lift_jumps(steer_root(f, c, fps, keep), c, fps, up & keep)
+                   for f, c, up, keep in zip(features, control, lifted, free)]
+        return torch.as_tensor(self.feature_stats.normalize(np.stack(steered)), dtype=pose.dtype)
+
     def _pace(self, pose: "torch.Tensor", speeds: np.ndarray, frame_mask: np.ndarray) -> "torch.Tensor":
         """The plan ``pose [B, T, 137]`` (normalised) with its pelvis paced to ``speeds [B, T]`` (m/s, NaN:
         free) on the frames not in ``frame_mask [B, T]`` (:func:`stickgen.pacing.pace_normalized`)."""
@@ -511,6 +541,21 @@ class StickGenPipeline:
 
         paced, _ = pace_normalized(pose.numpy(), self.feature_stats, speeds, ~np.asarray(frame_mask, bool))
         return torch.as_tensor(paced)
+
+
+def named_hands(joints: list[np.ndarray], contacts: list[np.ndarray], control: np.ndarray,
+                fps: float) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    """Each actor's ``joints [T, 22, 3]`` and ``contacts [T, 4]``, the pose mirrored about the body's
+    midplane (:func:`stickgen.control.mirror_pose`: the path and facing stay) when its one-arm action is
+    done with the other hand than ``control [B, T, 5]`` names. The planner does not yet follow the hand
+    channel and the refiner picks a hand itself; a mirrored wave is a wave with the other hand."""
+    out_joints, out_contacts = [], []
+    for clip, touch, wanted in zip(joints, contacts, control[..., HAND]):
+        if hand_agreement(clip, fps, wanted) < 0:
+            clip, touch = mirror_pose(clip), touch[:, list(MIRRORED_FEET)]
+        out_joints.append(clip)
+        out_contacts.append(touch)
+    return out_joints, out_contacts
 
 
 def with_trajectory(plan: ScenePlan, trajectory: np.ndarray, headings: np.ndarray | None = None) -> ScenePlan:

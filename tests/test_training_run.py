@@ -285,10 +285,33 @@ def test_model_card_quotes_the_run_files(pretrained, tmp_path):
     config = hand / "model" / "training_config.yaml"
     assert "canonical_hand: false" in config.read_text()
     config.write_text(config.read_text().replace("canonical_hand: false", "canonical_hand: true"))
+    collect_stage_files(ship, [hand])
     assert "(a wave, a handshake, a throw) are made with the right hand" in build_card(
         ship, [hand], report, None, "x", tuning=tuning)
     config.write_text(config.read_text().replace("canonical_hand_actions: []", "canonical_hand_actions: [wave]"))
+    collect_stage_files(ship, [hand])
     assert "(wave) are made with the right hand" in build_card(ship, [hand], report, None, "x", tuning=tuning)
+
+
+def test_a_card_is_rebuilt_from_the_model_folder_once_the_run_folder_is_gone(pretrained, tmp_path):
+    import shutil
+
+    from training.card import build_card, collect_stage_files, run_minutes
+
+    out, _ = pretrained
+    run = tmp_path / "runs" / "planner_run"
+    shutil.copytree(out, run)
+    ship = tmp_path / "ship"
+    shutil.copytree(out / "model", ship)
+    collect_stage_files(ship, [run])
+    minutes = run_minutes(run)
+    assert (ship / "metrics_planner_run.csv").read_text() == (run / "metrics.csv").read_text()
+    shutil.rmtree(run)
+    collect_stage_files(ship, [run])  # the record is kept; nothing to copy
+    card = build_card(ship, [run], None, None)
+    assert f"{minutes:.1f} min for the whole run" in card and "metrics_planner_run.csv" in card
+    with pytest.raises(FileNotFoundError, match="training_summary_gone"):
+        collect_stage_files(ship, [tmp_path / "gone"])
 
 
 def test_run_minutes_counts_the_save_after_the_last_logged_row(tmp_path):

@@ -82,9 +82,15 @@ def run_minutes(run: Path) -> float:
     return max(logged, saved) / 60
 
 
-def _stage_lines(run: Path) -> list[str]:
-    summary = json.loads((run / "model" / "training_summary.json").read_text())
-    config = yaml.safe_load((run / "model" / "training_config.yaml").read_text())
+def stage_files(model: Path, run: Path) -> tuple[dict[str, Any], dict[str, Any]]:
+    """``(summary, config)`` of one stage as kept in the model folder (:func:`collect_stage_files`)."""
+    summary = json.loads((model / f"training_summary_{run.name}.json").read_text())
+    config = yaml.safe_load((model / f"training_config_{run.name}.yaml").read_text())
+    return summary, config
+
+
+def _stage_lines(model: Path, run: Path) -> list[str]:
+    summary, config = stage_files(model, run)
     validation, optim = summary.get("validation") or {}, config["optim"]
     command = re.sub(r"^\S*training/train\.py", "python -m training.train", summary["command"])
     lines = [f"### Stage `{summary['stage']}` ({run})", "",
@@ -93,8 +99,8 @@ def _stage_lines(run: Path) -> list[str]:
              f"- steps: {summary['step']} of {optim['max_steps']} (global batch "
              f"{optim['micro_batch_size'] * optim['grad_accum'] * summary['processes']} windows of up to "
              f"{config['data']['crop_frames']} frames), training rows: {summary['train_rows']}",
-             f"- wall time: {summary['elapsed_s'] / 60:.1f} min to the kept checkpoint, {run_minutes(run):.1f} min "
-             "for the whole run, including data loading and the description "
+             f"- wall time: {summary['elapsed_s'] / 60:.1f} min to the kept checkpoint, {summary['run_minutes']:.1f} "
+             "min for the whole run, including data loading and the description "
              f"embeddings (read from `{config['data']['text_cache']}` when already encoded there) "
              f"({summary['processes']} process, device {summary['device']}, mixed precision "
              f"{summary['mixed_precision']}, torch {summary['torch']})",
@@ -118,15 +124,35 @@ def _report_section(report: Path, command: str | None) -> list[str]:
 
 
 def collect_stage_files(model: Path, runs: list[Path]) -> None:
-    """Copy each run's ``training_config.yaml``/``training_summary.json`` into ``model`` with the run folder's
-    name appended (``training_config_small.yaml`` for ``runs/small`` ...; two runs may share a stage),
-    replacing the unsuffixed copies."""
+    """Keep each stage's record in ``model``, named after its run folder (``training_config_small.yaml``,
+    ``training_summary_small.json`` with the whole run's minutes as ``run_minutes``, ``metrics_small.csv``
+    for ``runs/small``), so a later card can be built when the run folder is gone. A run folder that no
+    longer exists must already have its record there. The unsuffixed copies a stage saves are removed."""
     for run in runs:
-        for name in ("training_config.yaml", "training_summary.json"):
-            stem, suffix = name.split(".")
-            shutil.copyfile(run / "model" / name, model / f"{stem}_{run.name}.{suffix}")
+        if not (run / "model" / "training_summary.json").exists():
+            stage_files(model, run)  # FileNotFoundError names the missing record
+            continue
+        summary = json.loads((run / "model" / "training_summary.json").read_text())
+        summary["run_minutes"] = run_minutes(run)
+        (model / f"training_summary_{run.name}.json").write_text(json.dumps(summary, indent=1) + "\n")
+        shutil.copyfile(run / "model" / "training_config.yaml", model / f"training_config_{run.name}.yaml")
+        shutil.copyfile(run / "metrics.csv", model / f"metrics_{run.name}.csv")
     for name in ("training_config.yaml", "training_summary.json"):
         (model / name).unlink(missing_ok=True)
+
+
+def _curve_lines(model: Path, runs: list[Path]) -> list[str]:
+    """The training-curve images in ``model``: ``training_curve.png`` (drawn from the stages whose
+    ``metrics_<run>.csv`` the folder keeps) and any earlier ``training_curve_<runs>.png`` kept beside it."""
+    lines = []
+    for image in sorted(model.glob("training_curve*.png")):
+        lines += [f"![training curves]({image.name})", ""]
+    kept = [run for run in runs if (model / f"metrics_{run.name}.csv").exists()]
+    if kept:
+        lines += ["`training_curve.png` is made with `python -m training.plot "
+                  + " ".join(f"{model}/metrics_{r.name}.csv" for r in kept) + f" --out {model}/training_curve.png`; "
+                  "a `training_curve_<runs>.png` shows stages whose metrics are no longer kept, drawn when they ran.", ""]
+    return lines
 
 
 def _actions_section(path: Path) -> list[str]:
@@ -176,7 +202,7 @@ def _sampling_section(model: Path, tuning: Path | None) -> list[str]:
 
 def build_card(model: Path, runs: list[Path], report: Path | None, dataset: Path | None,
                eval_command: str | None = None, actions: Path | None = None, tuning: Path | None = None) -> str:
-    total_minutes = sum(run_minutes(r) for r in runs)
+    total_minutes = sum(stage_files(model, r)[0]["run_minutes"] for r in runs)
     front = {"license": "apache-2.0", "library_name": "stickgen", "pipeline_tag": "text-to-3d", "tags": TAGS,
              "datasets": ["stickgen-synthetic (datasets_scripts.build, procedural + converted real clips)"],
              "metrics": METRICS, "language": ["en"]}
@@ -213,11 +239,8 @@ def build_card(model: Path, runs: list[Path], report: Path | None, dataset: Path
                   f"Actions with no training frame (the model cannot be expected to perform them): "
                   f"{', '.join(unseen) if unseen else 'none'}.", ""]
     for run in runs:
-        lines += _stage_lines(run)
-    if (model / "training_curve.png").exists():
-        lines += ["![training curves](training_curve.png)", "",
-                  "Made with `python -m training.plot " + " ".join(f"{r}/metrics.csv" for r in runs)
-                  + f" --out {model}/training_curve.png`.", ""]
+        lines += _stage_lines(model, run)
+    lines += _curve_lines(model, runs)
     lines += _sampling_section(model, tuning)
     if report is not None:
         lines += _report_section(report, eval_command)
@@ -244,8 +267,7 @@ def build_card(model: Path, runs: list[Path], report: Path | None, dataset: Path
               "may start nearer than the text suggests, and in a long interaction partners drift within touching "
               "range.",
               "- Stick figures only: no hands, fingers or facial geometry beyond the renderer's face."]
-    handed = [data for data in (yaml.safe_load((run / "model" / "training_config.yaml").read_text())["data"]
-                                for run in runs) if data.get("canonical_hand")]
+    handed = [data for data in (stage_files(model, run)[1]["data"] for run in runs) if data.get("canonical_hand")]
     if handed:
         named = sorted({name for data in handed for name in data.get("canonical_hand_actions") or []})
         which = ("; ".join(named) if all(data.get("canonical_hand_actions") for data in handed)

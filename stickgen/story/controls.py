@@ -30,6 +30,7 @@ SPIN_DEGREES = 300.0  # a turn this large or larger is a spin
 #: a plain jump's pelvis apex above standing (m): the data's jump heights (0.18-0.38 m after take-off)
 #: plus the rise onto the toes before it
 JUMP_APEX = 0.37
+JUMP_APEX_RANGE = (0.22, 0.47)  # the data's jumps: a bigger or smaller ask stays within what the model saw
 JUMP_PERIOD_S = 2.0  # one jump every two seconds when the sentence gives no count
 SETTLE_S = 0.3  # a turn starts this long into its action
 
@@ -92,7 +93,7 @@ def _height(span: np.ndarray, action: TimedAction, fps: float) -> None:
         return
     seconds = len(span) / fps
     count = int(action.count or max(1, min(6, round(seconds / JUMP_PERIOD_S))))
-    apex = JUMP_APEX * (action.size or 1.0)
+    apex = float(np.clip(JUMP_APEX * (action.size or 1.0), *JUMP_APEX_RANGE))
     period = len(span) / count
     apexes = [int((k + 0.5) * period) for k in range(count)]
     for frame in apexes:

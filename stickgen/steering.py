@@ -1,0 +1,60 @@
+"""Make a plan meet its controls exactly: the root it travels and turns, and the height its jumps reach.
+
+The planner follows the control signals (:mod:`stickgen.control`) closely but not exactly: a spin asked
+for three turns may turn four, a backward walk asked at 0.7 m/s go at 0.9, and a jump asked higher rise
+no higher. Before the refiner draws the body around the plan's root (``StickGenPipeline``), the root
+channels of the plan's features are set to the controls where they are given, keeping the plan's own
+step-by-step ripple (the gait's sway and bob), and the pelvis rise of a jump stretch is scaled so its
+highest point is the asked apex. Everything works on denormalised features ``[T, 137]``
+(:mod:`stickgen.features`).
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from .control import (FORWARD, HEADING_RATE, HEADING_WINDOW_S, PELVIS_RISE, ROOT_CONTROLS, SIDEWAYS,
+                      VELOCITY_WINDOW_S, moving_average, standing_height)
+from .features import HEADING_VELOCITY, ROOT_HEIGHT, ROOT_VELOCITY, decode
+
+#: a jump's apex is scaled by at most this factor either way (a plan that barely jumps stays a plan)
+MAX_LIFT = 2.0
+
+
+def steer_root(features: np.ndarray, control: np.ndarray, fps: float, free: np.ndarray) -> np.ndarray:
+    """``features [T, 137]`` with the root velocity (x left, z forward, m/s) and heading velocity (rad/s)
+    averaged as :func:`stickgen.control.measure` averages them replaced by ``control [T, 5]``'s, on the
+    frames where every root channel is given and ``free [T]`` is set (known frames stay as they are)."""
+    out = np.array(features, dtype=np.float64)
+    given = np.isfinite(control[:, list(ROOT_CONTROLS)]).all(axis=1) & np.asarray(free, bool)
+    if not given.any():
+        return out
+    velocity = out[:, ROOT_VELOCITY]  # [T, 2]: x (left), z (forward)
+    ripple = velocity - moving_average(velocity, int(round(VELOCITY_WINDOW_S * fps)))
+    wanted = np.stack([control[:, SIDEWAYS], control[:, FORWARD]], axis=1)
+    out[given, ROOT_VELOCITY] = (ripple + np.nan_to_num(wanted))[given]
+    turning = out[:, HEADING_VELOCITY]
+    ripple = turning - moving_average(turning, int(round(HEADING_WINDOW_S * fps)))
+    out[given, HEADING_VELOCITY] = (ripple[:, 0] + np.nan_to_num(control[:, HEADING_RATE]))[given, None]
+    return out
+
+
+def lift_jumps(features: np.ndarray, control: np.ndarray, fps: float, stretches: np.ndarray) -> np.ndarray:
+    """``features [T, 137]`` whose pelvis rise above standing is scaled, in each run of ``stretches [T]``
+    (the frames a jump's height controls govern), so that its highest point is the highest apex
+    ``control [T, 5]`` asks for there (by at most :data:`MAX_LIFT` either way; crouches stay)."""
+    out = np.array(features, dtype=np.float64)
+    stretches = np.asarray(stretches, bool)
+    apex_asked = np.where(np.isfinite(control[:, PELVIS_RISE]), control[:, PELVIS_RISE], -np.inf)
+    if not stretches.any() or apex_asked.max() <= 0:
+        return out
+    standing = standing_height(decode(out, fps))
+    rise = out[:, ROOT_HEIGHT][:, 0] - standing
+    edges = np.flatnonzero(np.diff(np.concatenate([[0], stretches.astype(int), [0]])))
+    for start, end in zip(edges[::2], edges[1::2]):
+        asked, reached = apex_asked[start:end].max(), rise[start:end].max()
+        if asked <= 0 or reached <= 0.02:
+            continue
+        scale = float(np.clip(asked / reached, 1 / MAX_LIFT, MAX_LIFT))
+        up = rise[start:end] > 0
+        out[start:end, ROOT_HEIGHT.start] = standing + np.where(up, rise[start:end] * scale, rise[start:end])
+    return out
