@@ -147,6 +147,12 @@ def normalize(control: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return values.astype(np.float32), given.astype(np.float32)
 
 
+def denormalize(values: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """The inverse of :func:`normalize`: ``control [..., 5]`` in its units, NaN where ``mask`` is 0."""
+    values = np.asarray(values, dtype=np.float64) * SCALE
+    return np.where(np.asarray(mask) > 0.5, values, np.nan)
+
+
 def training_mask(control: np.ndarray, rng: np.random.Generator, free_prob: float = 0.3,
                   sparse_prob: float = 0.2) -> np.ndarray:
     """``control [T, 5]`` with channel groups dropped (NaN) at random, as a plan gives some and not others.

@@ -37,8 +37,7 @@ import numpy as np
 
 from . import __version__, vocab
 from .conditioning import ActorPlan, ScenePlan
-from .control import (CONTROL_DIM, HAND, PELVIS_RISE, ROOT_CONTROLS, fill_gaps, from_trajectory, hand_agreement,
-                      mirror_pose, path_headings)
+from .control import CONTROL_DIM, HAND, from_trajectory, hand_agreement, mirror_pose, path_headings
 from .control import normalize as normalize_control
 from .features import (CONTACTS, FEATURE_DIM, HEADING_VELOCITY, ROOT_HEIGHT, ROOT_VELOCITY, FeatureStats, canonical_transform,
                        decode, encode, to_canonical)
@@ -49,7 +48,7 @@ from .placement import align_to_keyframes, place_actor
 from .sampling import Sampling, check_recommendation, resolve
 from .skeleton import bone_lengths, foot_contacts, resample, rotate_y
 from .staging import came_to, interactions, stage
-from .steering import lift_jumps, steer_root
+from .steering import steer_plan, steered_frames
 from .text import MINILM
 
 MODEL_INDEX = "model_index.json"
@@ -59,8 +58,6 @@ SETTLE_WINDOW = 1.0
 SEAM_FRAMES = 10
 #: order of the Butterworth low-pass on the refiner's correction (run forwards and backwards: zero phase)
 LOWPASS_ORDER = 4
-#: a jump's sparse height controls (apexes, standing between) govern the frames between them up to this apart (s)
-HEIGHT_GAP_S = 1.5
 #: contact columns of a mirrored pose (``skeleton.FOOT_JOINTS``: left/right ankle, left/right toe)
 MIRRORED_FEET = (1, 0, 3, 2)
 
@@ -495,12 +492,12 @@ class StickGenPipeline:
             given = inputs.get("control", np.full((b, length, CONTROL_DIM), np.nan))
             values, given_mask = normalize_control(given)
             planner_inputs.update(control=torch.as_tensor(values), control_mask=torch.as_tensor(given_mask))
-            steered = given_mask[..., list(ROOT_CONTROLS)].all(axis=-1) > 0
-            lifted = fill_gaps(given_mask[..., PELVIS_RISE] > 0, int(HEIGHT_GAP_S * self.planner.config.fps))
+            steered, lifted = steered_frames(given, self.planner.config.fps)
         pose = self._plan_fn(planner_inputs).float()
         pose = torch.as_tensor(join_seams(pose.numpy(), known, frame_mask))
         if steered.any() or lifted.any():
-            pose = self._steer(pose, given, lifted, ~np.asarray(frame_mask, bool))
+            pose = torch.as_tensor(steer_plan(pose.numpy(), self.feature_stats, given, self.planner.config.fps,
+                                              ~np.asarray(frame_mask, bool)))
         pose = pose * (1 - mask) + known_t * mask
         if sampling.pace and sampling.num_inference_steps > 0 and "speeds" in inputs:
             pose = self._pace(pose, inputs["speeds"], frame_mask)
@@ -521,18 +518,6 @@ class StickGenPipeline:
             correction = correction * seam_taper(frame_mask)[..., None]
             pose = (pose + torch.as_tensor(correction)) * (1 - mask) + known_t * mask
         return pose
-
-    def _steer(self, pose: "torch.Tensor", control: np.ndarray, lifted: np.ndarray, free: np.ndarray) -> "torch.Tensor":
-        """The plan ``pose [B, T, 137]`` (normalised) meeting ``control [B, T, 5]`` exactly on the ``free
-        [B, T]`` frames: its root where the root channels are given, its jumps' apexes over ``lifted
-        [B, T]`` (:mod:`stickgen.steering`)."""
-        import torch
-
-        fps = self.planner.config.fps
-        features = self.feature_stats.denormalize(pose.numpy().astype(np.float64))
-        steered = [lift_jumps(steer_root(f, c, fps, keep), c, fps, up & keep)
-                   for f, c, up, keep in zip(features, control, lifted, free)]
-        return torch.as_tensor(self.feature_stats.normalize(np.stack(steered)), dtype=pose.dtype)
 
     def _pace(self, pose: "torch.Tensor", speeds: np.ndarray, frame_mask: np.ndarray) -> "torch.Tensor":
         """The plan ``pose [B, T, 137]`` (normalised) with its pelvis paced to ``speeds [B, T]`` (m/s, NaN:

@@ -13,11 +13,33 @@ from __future__ import annotations
 import numpy as np
 
 from .control import (FORWARD, HEADING_RATE, HEADING_WINDOW_S, PELVIS_RISE, ROOT_CONTROLS, SIDEWAYS,
-                      VELOCITY_WINDOW_S, moving_average, standing_height)
-from .features import HEADING_VELOCITY, ROOT_HEIGHT, ROOT_VELOCITY, decode
+                      VELOCITY_WINDOW_S, fill_gaps, moving_average, standing_height)
+from .features import HEADING_VELOCITY, ROOT_HEIGHT, ROOT_VELOCITY, FeatureStats, decode
 
 #: a jump's apex is scaled by at most this factor either way (a plan that barely jumps stays a plan)
 MAX_LIFT = 2.0
+#: a jump's sparse height controls (apexes, standing between) govern the frames between them up to this apart (s)
+HEIGHT_GAP_S = 1.5
+
+
+def steered_frames(control: np.ndarray, fps: float) -> tuple[np.ndarray, np.ndarray]:
+    """``(steered, lifted)``, both ``[..., T]`` bool, of ``control [..., T, 5]`` (NaN: free): the frames whose
+    root the controls fix (every root channel given) and the frames a jump's height controls govern."""
+    control = np.asarray(control, dtype=np.float64)
+    steered = np.isfinite(control[..., list(ROOT_CONTROLS)]).all(axis=-1)
+    lifted = fill_gaps(np.isfinite(control[..., PELVIS_RISE]), int(HEIGHT_GAP_S * fps))
+    return steered, lifted
+
+
+def steer_plan(pose: np.ndarray, stats: FeatureStats, control: np.ndarray, fps: float,
+               free: np.ndarray) -> np.ndarray:
+    """Normalised plans ``pose [B, T, 137]`` meeting ``control [B, T, 5]`` on the ``free [B, T]`` frames:
+    :func:`steer_root`, then :func:`lift_jumps` over the :func:`steered_frames` a jump governs."""
+    features = stats.denormalize(np.asarray(pose, dtype=np.float64))
+    _, lifted = steered_frames(control, fps)
+    out = [lift_jumps(steer_root(f, c, fps, keep), c, fps, up & keep)
+           for f, c, up, keep in zip(features, control, lifted, np.asarray(free, bool))]
+    return stats.normalize(np.stack(out)).astype(np.float32)
 
 
 def steer_root(features: np.ndarray, control: np.ndarray, fps: float, free: np.ndarray) -> np.ndarray:

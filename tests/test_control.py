@@ -145,3 +145,24 @@ def test_rotating_a_clip_leaves_its_measured_controls_unchanged():
     clip = _clip("walk", 4.0, path="curve", turn=1.0, speed=1.2, start=False, stop=False)
     turned = rotate_y(clip, 1.1) + np.array([3.0, 0.0, -2.0])
     np.testing.assert_allclose(control.measure(turned, FPS), control.measure(clip, FPS), atol=1e-6)
+
+
+def test_fill_gaps_covers_the_stretch_between_close_controls_only():
+    given = np.zeros((1, 30), bool)
+    given[0, [2, 6, 20]] = True
+    filled = control.fill_gaps(given, 5)[0]
+    assert filled[2:7].all() and not filled[7:20].any() and filled[20] and not filled[:2].any()
+
+
+def test_a_mirrored_pose_waves_the_other_hand_on_the_same_path():
+    clip = _clip("walk", 2.0, path="curve", turn=0.8, speed=1.0, start=False, stop=False)
+    wave = _clip("wave", 3.0, handedness="right")
+    for joints in (clip, wave):
+        mirrored = control.mirror_pose(joints)
+        np.testing.assert_allclose(mirrored[:, 0], joints[:, 0], atol=1e-9)  # the pelvis path stays
+        np.testing.assert_allclose(np.unwrap(control.heading_angles(mirrored)),
+                                   np.unwrap(control.heading_angles(joints)), atol=1e-6)
+    right = np.full(len(wave), -1.0)
+    assert control.hand_agreement(wave, FPS, right) > 0.5
+    assert control.hand_agreement(control.mirror_pose(wave), FPS, right) < -0.5
+    assert control.hand_agreement(wave, FPS, np.full(len(wave), np.nan)) == 0.0

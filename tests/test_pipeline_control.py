@@ -72,3 +72,19 @@ def test_a_planner_without_controls_ignores_the_plans_controls(monkeypatch):
     seen = _spy(plain, monkeypatch)
     plain("a man walks backwards", duration=2.0, seed=0, num_inference_steps=0)
     assert seen and all(not s for s in seen)
+
+
+def test_named_hands_mirrors_only_the_clips_that_used_the_other_hand():
+    from datasets_scripts.synthetic import ActionStep, ClipSpec, generate
+    from stickgen.pipeline import named_hands
+
+    clip = generate(ClipSpec([ActionStep("wave", 3.0, {"handedness": "right"})], seed=1))
+    frames = len(clip.joints)
+    wanted = np.full((2, frames, control.CONTROL_DIM), np.nan)
+    wanted[0, :, control.HAND], wanted[1, :, control.HAND] = 1.0, -1.0  # left asked, then right asked
+    contacts = np.tile([1.0, 0.0, 1.0, 0.0], (frames, 1))
+    joints, touches = named_hands([clip.joints, clip.joints], [contacts, contacts], wanted, 25)
+    assert control.hand_agreement(joints[0], 25, wanted[0, :, control.HAND]) > 0.5
+    np.testing.assert_array_equal(touches[0][0], [0.0, 1.0, 0.0, 1.0])  # the feet swapped with the pose
+    np.testing.assert_array_equal(joints[1], clip.joints)
+    np.testing.assert_array_equal(touches[1], contacts)

@@ -109,6 +109,7 @@ class RunConfig:
     stage: str = "planner"  # planner | sft | lora | refiner
     out: str = "runs/small"
     init_from: str | None = None  # a pipeline folder to start from (required by sft, lora, refiner)
+    refiner_from_init: bool = False  # refiner stage: go on training init_from's refiner, not a fresh one
     seed: int = 0
     mixed_precision: str = "auto"  # no | bf16 | fp16 | auto (bf16 where the GPU has it)
     log_every: int = 10

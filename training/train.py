@@ -160,12 +160,13 @@ class Trainer:
     def _trainable_model(self) -> torch.nn.Module:
         cfg, pipe = self.config, self.pipe
         stage = cfg.run.stage
-        if stage == "refiner":  # a fresh refiner on the init_from planner's output
+        if stage == "refiner":  # a fresh refiner (or init_from's) on the init_from planner's output
             from stickgen.models.modeling_refiner import StickGenRefiner
 
             torch.manual_seed(cfg.run.seed)
-            pipe.refiner = StickGenRefiner.from_preset(cfg.model.preset, text_dim=pipe.planner.config.text_dim,
-                                                       **cfg.model.refiner)
+            if not cfg.run.refiner_from_init:
+                pipe.refiner = StickGenRefiner.from_preset(cfg.model.preset, text_dim=pipe.planner.config.text_dim,
+                                                           **cfg.model.refiner)
             pipe.planner.requires_grad_(False)
             return pipe.refiner.train()
         pipe.refiner.requires_grad_(False)
@@ -211,6 +212,8 @@ class Trainer:
 
             with torch.no_grad():
                 condition = self.pipe.planner(**self._planner_inputs(batch)).pose
+                if "control" in batch:
+                    condition = self._steered(condition, batch)
                 if cfg.loss.pace_prob > 0:
                     condition = self._paced(condition, batch, np.random.default_rng([*seed, 3]))
             generator = torch.Generator(device=self.accelerator.device).manual_seed(
@@ -219,6 +222,17 @@ class Trainer:
                                         batch["attention_mask"], cfg.loss.condition_dropout, generator,
                                         cfg.loss.denoise_velocity, batch["action_ids"])
             return total, parts
+
+    def _steered(self, condition: torch.Tensor, batch: dict[str, Any]) -> torch.Tensor:
+        """The planner's ``condition [B, T, 137]`` steered onto the window's (partly dropped) controls, as
+        generation steers a plan (:func:`stickgen.steering.steer_plan`), on the frames not given."""
+        from stickgen.control import denormalize
+        from stickgen.steering import steer_plan
+
+        wanted = denormalize(batch["control"].cpu().numpy(), batch["control_mask"].cpu().numpy())
+        free = ~batch["known_mask"].cpu().numpy().astype(bool)
+        steered = steer_plan(condition.float().cpu().numpy(), self.pipe.feature_stats, wanted, self.fps, free)
+        return torch.as_tensor(steered, dtype=condition.dtype, device=condition.device)
 
     def _paced(self, condition: torch.Tensor, batch: dict[str, Any], rng: np.random.Generator) -> torch.Tensor:
         """The planner's ``condition [B, T, 137]`` with a ``loss.pace_prob`` share of its windows paced to
