@@ -153,7 +153,7 @@ def test_three_hops_fix_three_apexes_and_a_higher_jump_fixes_higher_ones():
     runs = np.flatnonzero(np.diff(np.concatenate([[0], (np.isfinite(hops) & (hops > 0.1)).astype(int), [0]])) == 1)
     assert len(runs) == 3
     high = _plan("A person jumps as high as they can.").control[:, control.PELVIS_RISE]
-    assert np.nanmax(high) > apexes.max() * 1.3
+    assert np.nanmax(high) > apexes.max() + 0.05  # as high as the data's jumps allow (controls.JUMP_APEX_RANGE)
 
 
 def test_the_named_hand_is_the_acting_hand_and_right_by_default():
@@ -166,3 +166,107 @@ def test_a_spin_turns_whole_turns_on_the_spot():
     actor = _plan("A figure skater twirls three times.", duration=8.0)
     turned = np.degrees(np.nansum(actor.control[:, control.HEADING_RATE]) / 25)
     assert abs(turned) == pytest.approx(1080.0, abs=2.0)
+
+# ----------------------------------------------------------------------------- natural wordings, generalised
+
+
+@pytest.mark.parametrize("prompt, side", [
+    ("The waiter shuffles to his left.", "left"), ("A crab-walking boy scurries to the right.", "right"),
+    ("The burglar edges along the wall to the right.", "right"), ("She moves laterally to her left.", "left"),
+    ("He takes some side steps to the right.", "right"), ("The spy sidles right.", "right"),
+    ("The goalkeeper side-steps left.", "left"), ("A crab walks sideways to the left.", "left")])
+def test_sideways_verbs_step_sideways(prompt, side):
+    a = first(prompt)
+    assert (a.action, a.direction) == ("walk", side) and "sideways" in a.manner
+    assert a.speed == pytest.approx(0.4) and a.turn is None
+
+
+@pytest.mark.parametrize("prompt", ["An old man shuffles along the corridor.", "The dealer shuffles the cards."])
+def test_a_shuffle_with_no_side_is_no_sideways_step(prompt):
+    assert "sideways" not in first(prompt).manner
+
+
+@pytest.mark.parametrize("prompt", ["The sentry retreats slowly without turning around.",
+                                    "A dancer glides backwards over the floor.", "She slides backward.",
+                                    "The toddler stumbles backwards.", "He moves back without turning round."])
+def test_backward_wordings_walk_backward_facing_forward(prompt):
+    a = first(prompt)
+    assert (a.action, a.direction) == ("walk", "backward") and a.turn is None and a.speed <= 0.7
+
+
+@pytest.mark.parametrize("prompt, degrees", [
+    ("The sentry turns ninety degrees to his right.", -90), ("She turns forty-five degrees to her left.", 45),
+    ("He turns a hundred and eighty degrees.", 180), ("The robot turns 270 degrees to the left.", 270),
+    ("The robot rotates 90 degrees to the left.", 90), ("She rotates thirty degrees to the right.", -30),
+    ("He pivots a quarter turn to the right.", -90), ("She swivels to her left.", 90),
+    ("The soldier wheels around.", 180), ("The cadet about-faces.", 180), ("She does a one-eighty.", 180),
+    ("He spins on his heel to face the opposite way.", 180), ("She turns to face the door behind her.", 180),
+    ("He faces the other way.", 180), ("The sentry turns on his heel.", 180), ("He rotates to the right.", -90)])
+def test_turn_wordings(prompt, degrees):
+    a = first(prompt)
+    assert (a.action, a.turn, a.direction) == ("idle", degrees, None)
+
+
+@pytest.mark.parametrize("prompt, turn, count", [
+    ("The ballerina does two full pirouettes.", 720, 2), ("He turns around in a full circle.", 360, None),
+    ("She makes one complete turn.", 360, None), ("The boy turns all the way around.", 360, None),
+    ("She spun around and around, two whole turns.", 720, 2), ("The robot rotates in place three times.", 1080, 3),
+    ("The kid whirls around four times.", 1440, 4), ("He twirls twice to the right.", -720, 2),
+    ("The skater does a 360.", 360, None), ("He turns around twice.", 720, 2),
+    ("She does three full turns.", 1080, 3)])
+def test_whole_turns(prompt, turn, count):
+    a = first(prompt)
+    assert a.action in ("idle", "dance") and a.turn == turn and a.direction is None
+    assert a.count == count or (count is None and a.count in (None, 1))
+
+
+def test_a_full_circle_walked_is_a_path_not_a_turn():
+    a = first("She walks in a full circle.")
+    assert (a.action, a.direction, a.turn) == ("walk", "circle", None)
+
+
+@pytest.mark.parametrize("prompt, action, hand", [
+    ("The girl raises her right hand.", "wave", "right"), ("He puts up his left hand to ask something.", "wave", "left"),
+    ("She lifts both hands above her head.", "celebrate", "both"), ("He raises his hands.", "celebrate", "both"),
+    ("He raises his left fist in the air.", "wave", "left"), ("Her right arm shoots up.", "wave", "right"),
+    ("The fans throw their arms up in the air.", "celebrate", "both"), ("He holds up his right hand.", "wave", "right"),
+    ("The boxer raises his fists.", "fight_stance", "both"), ("He raises his arm to point at the moon.", "point", None)])
+def test_raised_hands(prompt, action, hand):
+    a = first(prompt)
+    assert (a.action, a.hand) == (action, hand)
+
+
+@pytest.mark.parametrize("prompt", ["He turns the page.", "She hands him a cup.", "The car has a turn signal.",
+                                    "He raises the question.", "He puts his hand on the table.",
+                                    "The kids take turns reading."])
+def test_words_that_are_no_turns_or_hands(prompt):
+    a = first(prompt)
+    assert a.turn is None and a.hand is None and a.count is None
+
+
+@pytest.mark.parametrize("prompt, action, count", [
+    ("A boy jumps up and down three times.", "jump", 3), ("She leaps into the air two times.", "jump", 2),
+    ("He does five jumps in a row.", "jump", 5), ("She claps her hands three times.", "clap", 3),
+    ("He hops a couple of times.", "jump", 2), ("She jumps a few times.", "jump", 3),
+    ("He does a couple of jumps.", "jump", 2), ("The boy makes three quick hops.", "jump", 3),
+    ("She jumps several times.", "jump", None), ("He claps many times.", "clap", None),
+    ("Once, he jumps.", "jump", None)])
+def test_count_wordings(prompt, action, count):
+    a = first(prompt)
+    assert (a.action, a.count) == (action, count)
+
+
+def test_verb_speeds_order_stroll_walk_jog_run_sprint():
+    speeds = [first(p).speed for p in ("A man strolls.", "A man walks.", "A man jogs.", "A man runs.",
+                                       "A man sprints.")]
+    assert speeds == sorted(speeds) and len(set(speeds)) == 5
+    for prompt in ("She ambles across the park.", "He saunters along.", "A woman strolls to the left."):
+        a = first(prompt)
+        assert a.action == "walk" and a.speed == pytest.approx(0.8)
+    assert first("She jogs.").action == "run" and first("He strolls slowly.").speed < 0.8
+
+
+@pytest.mark.parametrize("prompt, action", [("The audience applauds.", "clap"), ("He squats down.", "kneel"),
+                                            ("She crouches.", "kneel")])
+def test_applause_and_crouching(prompt, action):
+    assert first(prompt).action == action

@@ -196,6 +196,42 @@ def test_refiner_training_paces_the_plans_to_the_true_speeds(pretrained, toy_pat
     assert np.array_equal(paced[others], condition.numpy()[others])
 
 
+def test_control_stages_add_the_input_then_refine_steered_plans(pretrained, toy_path, tmp_path):
+    from stickgen import control
+    from stickgen.features import HEADING_VELOCITY, ROOT_VELOCITY
+
+    base = pretrained[0] / "model"
+    planner_out, refiner_out = tmp_path / "control", tmp_path / "refiner"
+    config = tiny_config(toy_path, planner_out, f"run.init_from={base}", "optim.max_steps=8", name="control_small")
+    config.model.planner = {**TINY, "control_dim": control.CONTROL_DIM}
+    Trainer(config).fit()
+    planner_config = json.loads((planner_out / "model" / "planner" / "config.json").read_text())
+    assert planner_config["control_dim"] == control.CONTROL_DIM
+    assert planner_weights(planner_out / "model")["control_proj.weight"].abs().sum() > 0  # learned from zero
+    trainer = Trainer(tiny_config(toy_path, refiner_out, f"run.init_from={planner_out / 'model'}",
+                                  "optim.max_steps=4", name="refiner_control_small"))
+    before = load_file(str(planner_out / "model" / "refiner" / "diffusion_pytorch_model.safetensors"))
+    start = trainer.pipe.refiner.state_dict()
+    assert all(torch.equal(start[k], v) for k, v in before.items())  # the refiner goes on, not fresh
+    batch = trainer._to_device(trainer.train_rows.batch(np.arange(8), np.arange(8)))
+    with torch.no_grad():
+        plan = trainer.pipe.planner(**trainer._planner_inputs(batch)).pose
+    steered = trainer.pipe.feature_stats.denormalize(trainer._steered(plan, batch).numpy().astype(np.float64))
+    wanted = control.denormalize(batch["control"].numpy(), batch["control_mask"].numpy())
+    fixed = np.isfinite(wanted[..., list(control.ROOT_CONTROLS)]).all(-1) & ~batch["known_mask"].numpy()
+    assert fixed.any()
+    window = int(round(control.VELOCITY_WINDOW_S * 25))
+    rows = [row for row in range(len(fixed)) if fixed[row].sum() >= 30]
+    assert rows
+    for row in rows:
+        forward = control.moving_average(steered[row, :, ROOT_VELOCITY.start + 1], window)[fixed[row]]
+        assert np.median(np.abs(forward - wanted[row, fixed[row], control.FORWARD])) < 0.05
+        assert np.isfinite(steered[row, :, HEADING_VELOCITY]).all()
+    trainer.fit()
+    after = load_file(str(refiner_out / "model" / "refiner" / "diffusion_pytorch_model.safetensors"))
+    assert any(not torch.equal(before[k], after[k]) for k in before)
+
+
 def run_bounded(command, seconds):
     """Run ``command`` from the repo root on loopback-only gloo; on a hang kill it and every process it
     started (torch's elastic agent puts its workers in sessions of their own) and fail with its output

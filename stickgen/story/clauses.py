@@ -37,7 +37,12 @@ EXTRA_SYNONYMS = {
     "step to the beat": "dance", "bounce to the beat": "dance", "move to the music": "dance",
     "step from side to side": "dance", "look right and left": "looking_around",
     "stumble": "walk", "wander": "walk", "amble": "walk", "saunter": "walk", "strut": "walk", "waddle": "walk",
-    "trot": "run",
+    "trot": "run", "mosey": "walk", "meander": "walk", "dawdle": "walk", "plod": "walk", "sidle": "walk",
+    "scuttle": "walk", "crab walk": "walk", "lope": "run",
+    "put up hand": "wave", "hold up hand": "wave", "lift hand": "wave", "put up arm": "wave", "hold up arm": "wave",
+    "lift both hand": "celebrate", "lift both arm": "celebrate", "put up both hand": "celebrate",
+    "throw up both hand": "celebrate", "throw up both arm": "celebrate", "hold up both hand": "celebrate",
+    "raise hand in the air": "wave",
 }
 IGNORED_FOR_MATCH = lx.DETERMINERS | {"with", "at", "on", "to"}
 WHOLE_BODY_FAMILIES = {"locomotion", "jump", "dance"}
@@ -119,7 +124,7 @@ def split_clauses(prompt: str) -> tuple[list[Clause], list[str]]:
         quotes.append(next(g for g in match.groups() if g is not None).strip())
         return f" QUOTE{len(quotes) - 1} "
 
-    text = join_phrases(_FULL_SPEED.sub(" fullspeed ", _QUOTE.sub(keep, prompt)))
+    text = join_phrases(_FULL_SPEED.sub(" fullspeed ", lx.digits_for_degrees(_QUOTE.sub(keep, prompt))))
     text = lx.AS_MUCH_AS.sub(lambda m: f" as_{m.group(1).lower()}_as_possible ", text)
     tokens = [t[:-2] if t.endswith("'s") else t for t in _TOKEN.findall(text)]
     clauses: list[Clause] = []

@@ -10,6 +10,7 @@
 """
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -17,7 +18,7 @@ from dataclasses import dataclass, field, replace
 from .. import vocab
 from . import lexicon as lx
 from .cast import Cast
-from .clauses import Clause, match_actions, opens_with_verb, split_clauses
+from .clauses import Clause, base_form, match_actions, opens_with_verb, split_clauses
 from .schema import Script, ScriptError
 
 #: maps a clause no synonym names ("does a cartwheel") to an action name, or None when nothing fits
@@ -58,6 +59,7 @@ class Step:
     count: float | None = None
     size: float | None = None
     hand: str | None = None
+    pace: float | None = None  # m/s the verb itself names ("strolls", "jogs"), kept for its own action
     emotion: str | None = None
     speech: tuple[str, str] | None = None
 
@@ -162,6 +164,14 @@ class _Story:
         more about each subject's last step: its words join that step's manner (and direction, if it had none).
         "... and back" after a moving step is a step of its own: the same action back the way it came."""
         last = [self.step_at(i, self.last_beat(i)) for i in subject]
+        text = " ".join(words)
+        if all(last) and re.fullmatch(rf"(?:{lx.COUNTED}|{lx.COUNT})(?: (?:in a row|in total|altogether))?", text):
+            count = _count(text)  # "spun around and around, three whole turns"
+            for step in last:
+                step.count = count or step.count
+                if count and step.turn is not None and abs(step.turn) >= 300:
+                    step.turn = math.copysign(360.0 * count, step.turn)
+            return True
         if not all(last) or not _only_modifiers(words):
             return False
         goes_back = "back" in words and set(words) <= RETURN_WORDS
@@ -174,7 +184,9 @@ class _Story:
         self._direction(words, words, template)
         for step in last:
             step.manner.append(" ".join(words))
-            step.direction = step.direction or template.direction
+            spinning = step.turn is not None and abs(step.turn) >= 300  # "spins around and around"
+            if not (spinning and template.direction in ("circle", "circle_right")):
+                step.direction = step.direction or template.direction
         return True
 
     def _beat_for(self, clause: Clause, subject: list[int], explicit: bool) -> int:
@@ -240,7 +252,11 @@ class _Story:
         self._speech_and_emotion(words, template)
         self._props(free, subject)
         actions: list[str | None] = [a for _, _, a in matches]
-        actions = _controls(words, free, matches, template) or actions
+        controlled = _controls(words, free, matches, template)
+        actions = controlled or actions
+        if not controlled:  # "strolls", "jogs": the verb's own pace, for its own action
+            template.pace = next((lx.VERB_SPEED[base_form(words[a])] for a, _, action in matches
+                                  if base_form(words[a]) in lx.VERB_SPEED and action in ("walk", "run")), None)
         if not actions and template.speech:
             actions = [template.speech[0]]
         if not actions and template.turn is not None:
@@ -278,10 +294,11 @@ class _Story:
                 step.manner.append(word)
 
     def _direction(self, free: list[str], cased: list[str], step: Step) -> None:
-        text = " ".join(free)
-        turn = _turn(text)
+        text = re.sub(lx.NO_TURN, " ", " ".join(free))
+        turn, span = _turn(text)
         if turn is not None:
             step.turn = turn
+            text = text[:span[0]] + " " + text[span[1]:]
             text = text.replace("left", "").replace("right", "").replace("around", "")
         for phrase, direction in lx.DIRECTIONS:
             if re.search(rf"(?<![\w-]){re.escape(phrase)}(?![\w-])", text):
@@ -356,7 +373,9 @@ class _Story:
                 self.last_action(step.actor) not in ("sit", "kneel", "lie_down", "crawling"):
             action = "idle"
         if action == "run" and step.speed == lx.FULL_SPEED[0]:  # "as fast as he can", not "furiously"
-            action, step.speed = "sprint", 1.0
+            action, step.speed, step.pace = "sprint", 1.0, None
+        if step.pace is not None and action in ("walk", "run"):
+            step.speed *= step.pace / lx.ACTION_SPEED[action]
         if step.direction == "toward" and action not in MOVING:
             step.direction = None
         if action in ("walk", "run", "sprint") and step.direction == "bases":
@@ -428,15 +447,20 @@ class _Story:
                 fighters[0].target, fighters[1].target = fighters[1].actor, fighters[0].actor
 
 
-def _turn(text: str) -> float | None:
-    """Degrees turned on the spot by "turns to his right" (-90), "about-face" (180), "turns 45 degrees left"."""
+def _turn(text: str) -> tuple[float | None, tuple[int, int]]:
+    """Degrees turned on the spot by "turns to his right" (-90), "about-face" (180), "turns 45 degrees left",
+    "turns ninety degrees to his right" (-90), "a full turn" (360); and where the words are in ``text``.
+    A number of degrees takes the side named after it; a named half turn or whole turn to the right is
+    negative only when it is no about-face (180 stays 180)."""
     for pattern, degrees in lx.TURN_PATTERNS:
         found = re.search(pattern, text)
         if found:
-            degrees = float(found.group(1)) if degrees is None else degrees
+            explicit = degrees is None
+            degrees = float(next(g for g in found.groups() if g)) if explicit else degrees
             side = re.search(r"\b(left|right)\b", text[found.start():])
-            return -degrees if side and side.group(1) == "right" and degrees < 180 else degrees
-    return None
+            right = side is not None and side.group(1) == "right"
+            return (-degrees if right and (explicit or degrees < 180 or degrees >= 360) else degrees), found.span()
+    return None, (0, 0)
 
 
 def _controls(words: list[str], free: list[str], matches: list[tuple[int, int, str]], step: Step) -> list[str]:
@@ -444,11 +468,7 @@ def _controls(words: list[str], free: list[str], matches: list[tuple[int, int, s
     ``step``; returns the actions these words make of the clause ("backs away" walks, "spins" dances), or
     an empty list to keep the matched ones."""
     text, actions = " ".join(words), [a for _, _, a in matches]
-    counted = re.search(lx.COUNT, text)
-    if counted and not (counted.group(1) == "once" and counted.start() == 0):
-        word = counted.group(1) or counted.group(2) or "2"
-        value = lx.COUNT_WORDS.get(word) or (float(word) if word.isdigit() else lx.NUMBER_WORDS.get(word))
-        step.count = float(min(max(round(value), 1), lx.MAX_COUNT)) if value else None
+    step.count = _count(text)
     for k, word in enumerate(free):
         if word in lx.SIZES and any(a - lx.SIZE_REACH <= k < b + lx.SIZE_REACH for a, b, _ in matches):
             step.size = lx.SIZES[word]
@@ -460,19 +480,31 @@ def _controls(words: list[str], free: list[str], matches: list[tuple[int, int, s
     handed = re.search(lx.HANDED, text)
     if handed:
         step.hand = "both" if handed.group(1) in ("two", "both") else handed.group(1)
+    raised = _raised(text, actions, step)
+    if raised:
+        return raised
     right = "right" in words and ("left" not in words or words.index("right") < words.index("left"))
-    if re.search(lx.BACKING, text):
+    if re.search(lx.BACKING, text) or (step.direction == "backward" and re.search(lx.NO_TURN, text)):
         step.direction = "backward"
         step.manner = [m for m in step.manner if m not in ("away", "back", "backward", "backwards")] + ["backward"]
         step.speed *= lx.BACKING_SPEED / lx.ACTION_SPEED["walk"]
-        return ["walk"] if set(actions) <= lx.SIDEWAYS_ACTIONS else []
+        if step.turn == 180.0 and not re.search(lx.FACE_BACK, text):  # "retreats without turning round"
+            step.turn = None
+        walks = lx.SIDEWAYS_ACTIONS | ({"flying"} if re.search(lx.GLIDING, text) else set())
+        return ["walk"] if set(actions) <= walks else []
     if re.search(lx.SIDEWAYS, text) and set(actions) <= lx.SIDEWAYS_ACTIONS:
         step.direction = "right" if right or "left" not in words else "left"
         step.manner += [] if "sideways" in step.manner else ["sideways"]
         step.speed *= lx.SIDEWAYS_SPEED / lx.ACTION_SPEED["walk"]
         return ["walk"]
-    if re.search(lx.SPIN, text):
-        if step.direction in ("circle", "circle_right", "left", "right"):
+    spin = re.search(lx.SPIN, text)
+    if spin and re.search(lx.FACE_BACK, text):  # "spins on his heel to face the other way": an about-face
+        step.turn, step.direction = 180.0, None
+        return ["idle"] if set(actions) <= {"dance", "idle"} else []
+    if spin or (re.search(lx.TURN_AGAIN, text) and step.count and step.count > 1
+                and (step.turn is None or abs(step.turn) in (180.0, 360.0))) and set(actions) <= {"idle", "dance"}:
+        spun = bool(spin)  # "rotates in place two times", "turns around three times": whole turns, standing
+        if step.direction in ("circle", "circle_right", "left", "right", "in_place"):
             step.direction = None
         sign = -1.0 if right or "clockwise" in words else 1.0
         if "kick" in actions:
@@ -480,8 +512,64 @@ def _controls(words: list[str], free: list[str], matches: list[tuple[int, int, s
             return ["kick"]
         step.count = step.count or 1.0
         step.turn = sign * 360.0 * step.count
-        return ["dance"] + [a for a in actions if a != "dance"]
+        return (["dance"] if spun else ["idle"]) + [a for a in actions if a not in ("dance", "idle")]
+    if step.turn is not None and abs(step.turn) == 360.0 and step.count and step.count > 1:  # "two full turns"
+        step.turn *= step.count
     return []
+
+
+def _count(text: str) -> float | None:
+    """How many times: "twice", "three times", "a few times", "four jumps in a row", "two full pirouettes"
+    (a counted noun says a count from two up); none for "several times", nor a sentence-opening "Once"."""
+    counted = re.search(lx.COUNT, text)
+    value = None
+    if counted and not (counted.group(1) == "once" and counted.start() == 0):
+        word = counted.group(1) or counted.group(2) or "couple"
+        value = _number(word)
+    else:
+        for found in re.finditer(lx.COUNTED, text):
+            value = _number(found.group(1))
+            if value and value >= 2:
+                break
+            value = None
+    return float(min(max(round(value), 1), lx.MAX_COUNT)) if value else None
+
+
+def _number(word: str) -> float | None:
+    """A count's value: digits, "twice", "two", "a few", "a couple of", "twenty-one"; None if vague."""
+    word = re.sub(r"^(?:a )?(couple|few)(?: of)?$", r"\1", word)
+    if word.isdigit():
+        return float(word)
+    if word in lx.VAGUE_COUNTS:
+        return None
+    if word in lx.COUNT_WORDS:
+        return float(lx.COUNT_WORDS[word])
+    if re.fullmatch(lx.SPELLED_NUMBER, word):
+        return float(lx.spelled_number(word))
+    value = lx.NUMBER_WORDS.get(word)
+    return float(value) if value and word not in ("a", "an", "one", "single", "lone") else None
+
+
+def _raised(text: str, actions: list[str], step: Step) -> list[str]:
+    """A raised hand, arm or fist ("raises her right hand", "puts up his left hand", "both arms go up"):
+    one hand raised is a wave with that hand (the vocabulary's one-arm raise above the shoulder), both
+    (or "hands", "arms") a celebration with both fists up; a pair of fists raised with no "in the air"
+    stays a fighting guard. Returns the action, or an empty list when the clause names no raise or its
+    action says more (a raised arm that points keeps pointing, with that hand)."""
+    found = re.search(lx.RAISE, text)
+    if found is None:
+        return []
+    groups = found.groups()
+    side = next((g for g in groups[0::2] if g), None)
+    limb = next(g for g in groups[1::2] if g)
+    both = side in ("both", "two") or (side is None and limb.endswith("s"))
+    step.hand = "both" if both else side or step.hand
+    if not set(actions) <= lx.RAISE_REPLACES:  # "raises his arm to point": the point, with no wave beside it
+        return [a for a in actions if a not in lx.RAISE_REPLACES] + [a for a in actions if a not in ("wave", "idle")
+                                                                     and a in lx.RAISE_REPLACES]
+    if both and limb == "fists" and not re.search(lx.RAISED_HIGH, text) and side is None:
+        return ["fight_stance"]
+    return ["celebrate"] if both else ["wave"]
 
 
 def _only_modifiers(words: list[str]) -> bool:
