@@ -6,13 +6,13 @@ internals, only these two classes.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
 
 from . import vocab
-from .control import CHANNELS, CONTROL_DIM
+from .control import CHANNELS, CONTROL_DIM, from_trajectory, path_headings
 from .motion import Segment
 
 
@@ -102,3 +102,22 @@ class ScenePlan:
     @property
     def num_frames(self) -> int:
         return self.actors[0].num_frames
+
+
+def with_trajectory(plan: ScenePlan, trajectory: np.ndarray, headings: np.ndarray | None = None) -> ScenePlan:
+    """``plan`` with its first actor following the caller's root path: ``trajectory [T, 2]`` world x/z
+    (metres) per frame of the plan's clock, ``headings [T]`` radians (default: along the path). The
+    actor starts at the path's first point, facing its first heading, with the root channels of its
+    controls taken from the path (:func:`stickgen.control.from_trajectory`) and no layout path."""
+    trajectory = np.asarray(trajectory, dtype=np.float64)
+    if trajectory.ndim != 2 or len(trajectory) != plan.num_frames:
+        raise ValueError(f"trajectory: expected [{plan.num_frames}, 2] world x/z positions (one per frame at "
+                         f"{plan.fps:g} fps), got {list(trajectory.shape)}")
+    headings = path_headings(trajectory, plan.fps) if headings is None else np.asarray(headings, dtype=np.float64)
+    wanted = from_trajectory(trajectory, plan.fps, headings)
+    actor = plan.actors[0]
+    control = np.full_like(wanted, np.nan) if actor.control is None else actor.control.copy()
+    control[:, :3] = wanted[:, :3]
+    moved = replace(actor, start_position=(float(trajectory[0, 0]), float(trajectory[0, 1])),
+                    facing=float(headings[0]), path=None, target_speed=None, control=control)
+    return replace(plan, actors=[moved, *plan.actors[1:]])

@@ -36,8 +36,8 @@ from typing import Any, Sequence
 import numpy as np
 
 from . import __version__, vocab
-from .conditioning import ActorPlan, ScenePlan
-from .control import CONTROL_DIM, HAND, from_trajectory, hand_agreement, mirror_pose, path_headings
+from .conditioning import ActorPlan, ScenePlan, with_trajectory
+from .control import CONTROL_DIM
 from .control import normalize as normalize_control
 from .features import (CONTACTS, FEATURE_DIM, HEADING_VELOCITY, ROOT_HEIGHT, ROOT_VELOCITY, FeatureStats, canonical_transform,
                        decode, encode, to_canonical)
@@ -48,7 +48,7 @@ from .placement import align_to_keyframes, place_actor
 from .sampling import Sampling, check_recommendation, resolve
 from .skeleton import bone_lengths, foot_contacts, resample, rotate_y
 from .staging import came_to, interactions, stage
-from .steering import steer_plan, steered_frames
+from .steering import named_hands, steer_plan, steered_frames
 from .text import MINILM
 
 MODEL_INDEX = "model_index.json"
@@ -58,8 +58,6 @@ SETTLE_WINDOW = 1.0
 SEAM_FRAMES = 10
 #: order of the Butterworth low-pass on the refiner's correction (run forwards and backwards: zero phase)
 LOWPASS_ORDER = 4
-#: contact columns of a mirrored pose (``skeleton.FOOT_JOINTS``: left/right ankle, left/right toe)
-MIRRORED_FEET = (1, 0, 3, 2)
 
 
 def _camera_id(plan: ScenePlan) -> int:
@@ -526,40 +524,6 @@ class StickGenPipeline:
 
         paced, _ = pace_normalized(pose.numpy(), self.feature_stats, speeds, ~np.asarray(frame_mask, bool))
         return torch.as_tensor(paced)
-
-
-def named_hands(joints: list[np.ndarray], contacts: list[np.ndarray], control: np.ndarray,
-                fps: float) -> tuple[list[np.ndarray], list[np.ndarray]]:
-    """Each actor's ``joints [T, 22, 3]`` and ``contacts [T, 4]``, the pose mirrored about the body's
-    midplane (:func:`stickgen.control.mirror_pose`: the path and facing stay) when its one-arm action is
-    done with the other hand than ``control [B, T, 5]`` names. The planner does not yet follow the hand
-    channel and the refiner picks a hand itself; a mirrored wave is a wave with the other hand."""
-    out_joints, out_contacts = [], []
-    for clip, touch, wanted in zip(joints, contacts, control[..., HAND]):
-        if hand_agreement(clip, fps, wanted) < 0:
-            clip, touch = mirror_pose(clip), touch[:, list(MIRRORED_FEET)]
-        out_joints.append(clip)
-        out_contacts.append(touch)
-    return out_joints, out_contacts
-
-
-def with_trajectory(plan: ScenePlan, trajectory: np.ndarray, headings: np.ndarray | None = None) -> ScenePlan:
-    """``plan`` with its first actor following the caller's root path: ``trajectory [T, 2]`` world x/z
-    (metres) per frame of the plan's clock, ``headings [T]`` radians (default: along the path). The
-    actor starts at the path's first point, facing its first heading, with the root channels of its
-    controls taken from the path (:func:`stickgen.control.from_trajectory`) and no layout path."""
-    trajectory = np.asarray(trajectory, dtype=np.float64)
-    if trajectory.ndim != 2 or len(trajectory) != plan.num_frames:
-        raise ValueError(f"trajectory: expected [{plan.num_frames}, 2] world x/z positions (one per frame at "
-                         f"{plan.fps:g} fps), got {list(trajectory.shape)}")
-    headings = path_headings(trajectory, plan.fps) if headings is None else np.asarray(headings, dtype=np.float64)
-    wanted = from_trajectory(trajectory, plan.fps, headings)
-    actor = plan.actors[0]
-    control = np.full_like(wanted, np.nan) if actor.control is None else actor.control.copy()
-    control[:, :3] = wanted[:, :3]
-    moved = replace(actor, start_position=(float(trajectory[0, 0]), float(trajectory[0, 1])),
-                    facing=float(headings[0]), path=None, target_speed=None, control=control)
-    return replace(plan, actors=[moved, *plan.actors[1:]])
 
 
 def nearest_known(frame_mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

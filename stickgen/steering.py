@@ -5,17 +5,19 @@ for three turns may turn four, a backward walk asked at 0.7 m/s go at 0.9, and a
 no higher. Before the refiner draws the body around the plan's root (``StickGenPipeline``), the root
 channels of the plan's features are set to the controls where they are given, keeping the plan's own
 step-by-step ripple (the gait's sway and bob), and the pelvis rise of a jump stretch is scaled so its
-highest point is the asked apex. Everything works on denormalised features ``[T, 137]``
-(:mod:`stickgen.features`).
+highest point is the asked apex (on denormalised features ``[T, 137]``, :mod:`stickgen.features`). After
+generation, a one-arm action done with the other hand than the one named is mirrored (:func:`named_hands`).
 """
 from __future__ import annotations
 
 import numpy as np
 
-from .control import (FORWARD, HEADING_RATE, HEADING_WINDOW_S, PELVIS_RISE, ROOT_CONTROLS, SIDEWAYS,
-                      VELOCITY_WINDOW_S, fill_gaps, moving_average, standing_height)
+from .control import (FORWARD, HAND, HEADING_RATE, HEADING_WINDOW_S, PELVIS_RISE, ROOT_CONTROLS, SIDEWAYS,
+                      VELOCITY_WINDOW_S, fill_gaps, hand_agreement, mirror_pose, moving_average, standing_height)
 from .features import HEADING_VELOCITY, ROOT_HEIGHT, ROOT_VELOCITY, FeatureStats, decode
 
+#: contact columns of a mirrored pose (``skeleton.FOOT_JOINTS``: left/right ankle, left/right toe)
+MIRRORED_FEET = (1, 0, 3, 2)
 #: a jump's apex is scaled by at most this factor either way (a plan that barely jumps stays a plan)
 MAX_LIFT = 2.0
 #: a jump's sparse height controls (apexes, standing between) govern the frames between them up to this apart (s)
@@ -80,3 +82,18 @@ def lift_jumps(features: np.ndarray, control: np.ndarray, fps: float, stretches:
         up = rise[start:end] > 0
         out[start:end, ROOT_HEIGHT.start] = standing + np.where(up, rise[start:end] * scale, rise[start:end])
     return out
+
+
+def named_hands(joints: list[np.ndarray], contacts: list[np.ndarray], control: np.ndarray,
+                fps: float) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    """Each actor's ``joints [T, 22, 3]`` and ``contacts [T, 4]``, the pose mirrored about the body's
+    midplane (:func:`stickgen.control.mirror_pose`: the path and facing stay) when its one-arm action is
+    done with the other hand than ``control [B, T, 5]`` names. The planner does not yet follow the hand
+    channel and the refiner picks a hand itself; a mirrored wave is a wave with the other hand."""
+    out_joints, out_contacts = [], []
+    for clip, touch, wanted in zip(joints, contacts, control[..., HAND]):
+        if hand_agreement(clip, fps, wanted) < 0:
+            clip, touch = mirror_pose(clip), touch[:, list(MIRRORED_FEET)]
+        out_joints.append(clip)
+        out_contacts.append(touch)
+    return out_joints, out_contacts

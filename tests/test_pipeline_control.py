@@ -4,7 +4,8 @@ import pytest
 import torch
 
 from stickgen import control
-from stickgen.pipeline import StickGenPipeline, with_trajectory
+from stickgen.conditioning import with_trajectory
+from stickgen.pipeline import StickGenPipeline
 from stickgen.story import plan_from_prompt
 from stickgen.text import TextEncoder
 
@@ -76,7 +77,7 @@ def test_a_planner_without_controls_ignores_the_plans_controls(monkeypatch):
 
 def test_named_hands_mirrors_only_the_clips_that_used_the_other_hand():
     from datasets_scripts.synthetic import ActionStep, ClipSpec, generate
-    from stickgen.pipeline import named_hands
+    from stickgen.steering import named_hands
 
     clip = generate(ClipSpec([ActionStep("wave", 3.0, {"handedness": "right"})], seed=1))
     frames = len(clip.joints)
