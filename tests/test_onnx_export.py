@@ -12,7 +12,8 @@ from stickgen.onnx_export import OnnxPlanner, OnnxRefiner, export_pipeline  # no
 from stickgen.pipeline import StickGenPipeline, plan_from_actions  # noqa: E402
 from stickgen.text import TextEncoder  # noqa: E402
 
-TINY_PLANNER = dict(d_model=64, num_layers=2, num_heads=4, ffn_dim=128, max_frames=100, window_overlap=20)
+TINY_PLANNER = dict(d_model=64, num_layers=2, num_heads=4, ffn_dim=128, max_frames=100, window_overlap=20,
+                    control_dim=5)
 TINY_REFINER = dict(d_model=32, num_layers=2, num_heads=2, ffn_dim=64, residual=False)  # residual=False: a residual refiner starts as the identity on the plan, so an untrained one ignores the seed
 
 
@@ -21,6 +22,7 @@ def exported(tmp_path_factory):
     folder = tmp_path_factory.mktemp("onnx_pipe")
     pipe = StickGenPipeline.from_preset("small", TextEncoder(), planner_overrides=TINY_PLANNER,
                                         refiner_overrides=TINY_REFINER, seed=11)
+    torch.nn.init.normal_(pipe.planner.control_proj.weight, std=0.2)  # controls that change the plan
     pipe.save_pretrained(folder)
     return folder, pipe, export_pipeline(folder, frames=(100, 37))
 
@@ -38,7 +40,8 @@ def test_onnx_runners_match_modules_on_odd_lengths(exported):
     inputs = dict(text_embeds=torch.randn(b, 384, generator=g), action_ids=torch.randint(0, 46, (b, t), generator=g),
                   attention_mask=torch.ones(b, t, dtype=torch.bool), camera_ids=torch.tensor([0, 4]),
                   known_features=torch.randn(b, t, 137, generator=g), known_mask=(torch.arange(t) < 9).float().expand(b, t),
-                  partner_joints=torch.randn(b, t, 66, generator=g), has_partner=torch.tensor([1.0, 0.0]))
+                  partner_joints=torch.randn(b, t, 66, generator=g), has_partner=torch.tensor([1.0, 0.0]),
+                  control=torch.randn(b, t, 5, generator=g), control_mask=(torch.rand(b, t, 5, generator=g) > 0.5).float())
     with torch.inference_mode():
         expected = pipe.planner(**inputs).pose
         refiner_args = (torch.randn(b, t, 137, generator=g), torch.tensor([999, 10]), expected,
@@ -57,6 +60,9 @@ def test_onnx_backend_pipeline_matches_pytorch(exported):
     b = onnx_pipe(plan, seed=2)
     assert b.meta["backend"] == "onnx"
     assert np.abs(a - b.actors[0].joints).max() < 1e-4
+    steered = "a man walks backwards, then turns to his left"  # a plan with controls
+    assert np.abs(pipe(steered, duration=5.0, seed=2).actors[0].joints
+                  - onnx_pipe(steered, duration=5.0, seed=2).actors[0].joints).max() < 1e-4
 
 
 def test_onnx_backend_needs_exported_files(tmp_path):
