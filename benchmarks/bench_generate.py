@@ -1,4 +1,5 @@
-"""Stage-by-stage generation speed of random-initialised small/medium/large pipelines (10 s clip, batch 1).
+"""Stage-by-stage generation speed of random-initialised small/medium/large pipelines (10 s clip, batch 1),
+with the control input the shipped planner has.
 
 Each preset runs in its own process (so peak memory is per preset) with torch and onnxruntime limited to
 ``--threads`` (default 2) threads. Stages: text encoding (cache cleared), planner (one 250-frame window),
@@ -46,6 +47,7 @@ def timing_ms(fn, repeats: int) -> dict[str, float]:
 def run_preset(preset: str, repeats: int, threads: int, sampling: dict) -> dict:
     """Measure one preset in this process (called in a child process by main); ``sampling``: the keyword
     arguments (``num_inference_steps``, ``guidance_scale``, ...) of the whole call."""
+    import numpy as np
     import torch
 
     torch.set_num_threads(threads)
@@ -56,8 +58,10 @@ def run_preset(preset: str, repeats: int, threads: int, sampling: dict) -> dict:
     from stickgen.pipeline import StickGenPipeline, plan_from_actions
     from stickgen.placement import place_actor
 
+    from stickgen.control import CONTROL_DIM, normalize
+
     folder = Path(tempfile.mkdtemp(prefix=f"bench-{preset}-"))
-    pipe = StickGenPipeline.from_preset(preset)
+    pipe = StickGenPipeline.from_preset(preset, planner_overrides={"control_dim": CONTROL_DIM})  # as shipped
     pipe.save_pretrained(folder)
     validation = export_pipeline(folder)
     onnx_pipe = StickGenPipeline.from_pretrained(folder, backend="onnx", text_encoder=pipe.text_encoder)
@@ -80,6 +84,9 @@ def run_preset(preset: str, repeats: int, threads: int, sampling: dict) -> dict:
                   attention_mask=torch.ones(1, 250, dtype=torch.bool), camera_ids=torch.zeros(1, dtype=torch.long),
                   known_features=torch.zeros(1, 250, 137), known_mask=torch.zeros(1, 250),
                   partner_joints=torch.zeros(1, 250, 66), has_partner=torch.zeros(1))
+    values, mask = normalize(plan.actors[0].control if plan.actors[0].control is not None
+                             else np.full((250, CONTROL_DIM), np.nan))
+    inputs.update(control=torch.as_tensor(values[None]), control_mask=torch.as_tensor(mask[None]))
     runners = {"pytorch": (lambda x: pipe.planner(**x).pose, lambda *a: pipe.refiner(*a).sample, pipe),
                "onnx": (OnnxPlanner(folder / "onnx" / "planner.onnx"),
                         OnnxRefiner(folder / "onnx" / "refiner.onnx"), onnx_pipe)}

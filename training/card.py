@@ -177,6 +177,44 @@ def _actions_section(path: Path) -> list[str]:
     return lines + [""]
 
 
+def _control_limits() -> list[str]:
+    """The limitations of a planner with control signals (``control_dim`` > 0)."""
+    return ["- Controls cover the root (direction, speed, turns, spins), jump count and height, and the acting "
+            "hand; the size of a kick or a wave and the count of claps, waves or kicks reach the model only through "
+            "the sentence embedding. The plan is steered onto its root controls exactly "
+            "(`stickgen/steering.py`), so where the legs the refiner draws do not match that speed, the feet slide "
+            "(the skating row of the control table).",
+            "- The planner barely learned the hand channel; the pipeline mirrors the pose about the body's midplane "
+            "when the refiner used the other hand (`stickgen.steering.named_hands`).",
+            "- The sampling settings in `model_index.json` are the ones tuned for the refiner this one was "
+            "fine-tuned from; they were not re-tuned after the control stages."]
+
+
+def _control_section(path: Path) -> list[str]:
+    """Pass rates per category of ``benchmarks/bench_control.py``'s JSON, main and held-out sets."""
+    doc = json.loads(path.read_text())
+    sets = [name for name in ("main", "heldout") if name in doc["summary"]]
+    categories = sorted({c for name in sets for c in doc["summary"][name]["categories"]},
+                        key=lambda c: min(i for i, item in enumerate(doc["items"]) if item["category"] == c))
+    cell = lambda name, c: (f"{doc['summary'][name]['categories'][c]['rate']:.2f}"  # noqa: E731
+                            if c in doc["summary"][name]["categories"] else "-")
+    lines = ["## Does the motion do what the sentence says", "",
+             f"`python benchmarks/bench_control.py --model {doc['model']} --seeds {doc['seeds']}` generates hand-written "
+             "sentences (not the data's templates) and judges each on the generated joints, not by the evaluator: "
+             "backward and sideways travel, turn angle and side, spins, the named hand above the shoulder, the "
+             "number of jumps or claps, jump height and speed orderings, path shapes, foot skating at every speed "
+             "and one-action signatures (`stickgen/eval/control_checks.py`). The held-out quarter "
+             "(`benchmarks/control/heldout.json`) is looked at by no tuning. Pass rate per category:", "",
+             "| category | " + " | ".join(f"{name} (items)" for name in sets) + " |",
+             "|---|" + "---|" * len(sets)]
+    for c in categories:
+        lines.append(f"| {c} | " + " | ".join(
+            f"{cell(name, c)} ({doc['summary'][name]['categories'].get(c, {}).get('items', 0)})" for name in sets) + " |")
+    lines.append("| **overall** | " + " | ".join(f"**{doc['summary'][name]['overall']:.2f}** "
+                                                 f"({doc['summary'][name]['items']})" for name in sets) + " |")
+    return lines + [""]
+
+
 def _sampling_section(model: Path, tuning: Path | None) -> list[str]:
     """The recommended sampling settings (model_index.json) and, if given, the validation table that chose them."""
     sampling = json.loads((model / "model_index.json").read_text()).get("sampling", {})
@@ -201,7 +239,8 @@ def _sampling_section(model: Path, tuning: Path | None) -> list[str]:
 
 
 def build_card(model: Path, runs: list[Path], report: Path | None, dataset: Path | None,
-               eval_command: str | None = None, actions: Path | None = None, tuning: Path | None = None) -> str:
+               eval_command: str | None = None, actions: Path | None = None, tuning: Path | None = None,
+               controls: Path | None = None) -> str:
     total_minutes = sum(stage_files(model, r)[0]["run_minutes"] for r in runs)
     front = {"license": "apache-2.0", "library_name": "stickgen", "pipeline_tag": "text-to-3d", "tags": TAGS,
              "datasets": ["stickgen-synthetic (datasets_scripts.build, procedural + converted real clips)"],
@@ -246,6 +285,8 @@ def build_card(model: Path, runs: list[Path], report: Path | None, dataset: Path
         lines += _report_section(report, eval_command)
     if actions is not None:
         lines += _actions_section(actions)
+    if controls is not None:
+        lines += _control_section(controls)
     refiner_failed = report is not None and any(
         "refiner" in c["check"] and c.get("passed") is False
         for c in json.loads((report / "report.json").read_text()).get("quality_bar", []))
@@ -259,10 +300,12 @@ def build_card(model: Path, runs: list[Path], report: Path | None, dataset: Path
               "template-like movement, and actions that the evaluation marks as weak.",
               "- Single-actor training windows; two-actor scenes rely on partner conditioning learned from the "
               "procedural interactions only.",
-              f"- Generated walks often cover less ground than the story layout plans (walk "
-              f"{ACTION_SPEED['walk']:g} m/s), and speed words (\"slowly\", \"quickly\") change little; the `pace` "
-              "setting moves the pelvis at the planned speed but the feet then slide "
-              "(`benchmarks/bench_pacing.py`). Partners are "
+              *(_control_limits() if config.get("control_dim") else [
+                  f"- Generated walks often cover less ground than the story layout plans (walk "
+                  f"{ACTION_SPEED['walk']:g} m/s), and speed words (\"slowly\", \"quickly\") change little; the `pace` "
+                  "setting moves the pelvis at the planned speed but the feet then slide "
+                  "(`benchmarks/bench_pacing.py`)."]),
+              "- Partners are "
               "staged afterwards (`stickgen/staging.py`) to meet at their contact distance, so one who walks up "
               "may start nearer than the text suggests, and in a long interaction partners drift within touching "
               "range.",
@@ -287,11 +330,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--eval-command", help="the exact evaluation command that wrote --report (quoted in the card)")
     parser.add_argument("--actions", type=Path, help="JSON written by benchmarks/bench_actions.py for this model")
     parser.add_argument("--sampling", type=Path, help="JSON written by training.tune_sampling for this model")
+    parser.add_argument("--controls", type=Path, help="JSON written by benchmarks/bench_control.py for this model")
     parser.add_argument("--out", type=Path, required=True)
     args = parser.parse_args(argv)
     collect_stage_files(args.model, args.runs)
     card = build_card(args.model, args.runs, args.report, args.dataset, args.eval_command, args.actions,
-                      args.sampling)
+                      args.sampling, args.controls)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(card)
     (args.model / "README.md").write_text(card)

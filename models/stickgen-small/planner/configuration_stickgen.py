@@ -39,7 +39,7 @@ class StickGenConfig(PretrainedConfig):
                  text_encoder: str = MINILM, text_dim: int = 384, num_actions: int = 46,
                  num_camera_moves: int = 7, max_frames: int = 250, window_overlap: int = 50, fps: int = 25,
                  rope_theta: float = 10000.0, rms_norm_eps: float = 1e-6, dropout: float = 0.0,
-                 initializer_range: float = 0.02, **kwargs):
+                 initializer_range: float = 0.02, control_dim: int = 0, **kwargs):
         if d_model % num_heads or (d_model // num_heads) % 2:
             raise ValueError(f"d_model {d_model} must split into {num_heads} heads of even size")
         if not 0 <= window_overlap < max_frames:
@@ -52,6 +52,9 @@ class StickGenConfig(PretrainedConfig):
         self.max_frames, self.window_overlap, self.fps = max_frames, window_overlap, fps
         self.rope_theta, self.rms_norm_eps, self.dropout = rope_theta, rms_norm_eps, dropout
         self.initializer_range = initializer_range
+        if control_dim < 0:
+            raise ValueError(f"control_dim must be >= 0 (0: no control input), got {control_dim}")
+        self.control_dim = control_dim
         super().__init__(**kwargs)
 
     @classmethod

@@ -2,7 +2,10 @@
 
 Tokens: ``[text, camera, frame_0 .. frame_{T-1}]``. A frame token sums the embedding of its action id,
 the (masked) known features of that frame (the overlap with the previous window, or frames pinned by an
-edit), a known/unknown flag and, for two-actor scenes, the partner's joints. Pre-norm blocks with
+edit), a known/unknown flag, for two-actor scenes the partner's joints and, when ``control_dim`` is set,
+the frame's control signals with their 0/1 mask (body-frame velocity, heading rate, pelvis rise, acting
+hand: ``stickgen.control``; the projection starts at zero, so a planner trained without controls is
+unchanged until it learns them). Pre-norm blocks with
 RMSNorm, rotary position embeddings and SwiGLU (named like Llama's: ``q_proj`` ... ``down_proj``, so
 PEFT LoRA can target them) run bidirectionally over the sequence; six linear heads read the frame
 tokens. Self-contained apart from the config so ``trust_remote_code`` loading needs no ``stickgen``.
@@ -167,6 +170,7 @@ class StickGenPlanner(StickGenPreTrainedModel):
         self.known_proj = nn.Linear(config.feature_dim, d)
         self.known_flag_embed = nn.Embedding(2, d)
         self.partner_proj = nn.Linear(config.partner_dim, d)
+        self.control_proj = nn.Linear(2 * config.control_dim, d) if config.control_dim else None
         self.transformer = Transformer(d, config.num_layers, config.num_heads, config.ffn_dim,
                                        config.rms_norm_eps, config.rope_theta, config.dropout)
         self.pose_head = nn.Linear(d, config.feature_dim)
@@ -176,18 +180,24 @@ class StickGenPlanner(StickGenPreTrainedModel):
         self.physics_head = nn.Linear(d, config.physics_dim)
         self.contact_head = nn.Linear(d, config.contact_dim)
         self.post_init()
+        if self.control_proj is not None:
+            nn.init.zeros_(self.control_proj.weight)
+            nn.init.zeros_(self.control_proj.bias)
 
     def forward(self, text_embeds: torch.Tensor, action_ids: torch.Tensor,
                 attention_mask: torch.Tensor | None = None, camera_ids: torch.Tensor | None = None,
                 known_features: torch.Tensor | None = None, known_mask: torch.Tensor | None = None,
                 partner_joints: torch.Tensor | None = None, has_partner: torch.Tensor | None = None,
+                control: torch.Tensor | None = None, control_mask: torch.Tensor | None = None,
                 **kwargs) -> StickGenPlannerOutput:
         """Plan ``T`` frames.
 
         text_embeds ``[B, text_dim]``; action_ids ``[B, T]`` int; attention_mask ``[B, T]`` (1 = real
         frame, 0 = padding); camera_ids ``[B]`` (``vocab.CAMERA_MOVES`` id, default static);
         known_features ``[B, T, 137]`` normalised with known_mask ``[B, T]`` (1 where given);
-        partner_joints ``[B, T, 66]`` canonical-frame partner with has_partner ``[B]``.
+        partner_joints ``[B, T, 66]`` canonical-frame partner with has_partner ``[B]``; control
+        ``[B, T, control_dim]`` normalised control signals with control_mask ``[B, T, control_dim]`` (1
+        where given; a planner with ``control_dim`` 0 takes none).
         """
         b, t = action_ids.shape
         if t > self.config.max_frames:
@@ -205,6 +215,11 @@ class StickGenPlanner(StickGenPreTrainedModel):
         if partner_joints is not None:
             gate = torch.ones(b, device=device) if has_partner is None else has_partner.to(frames.dtype)
             frames = frames + self.partner_proj(partner_joints) * gate[:, None, None]
+        if control is not None and self.control_proj is None:
+            raise ValueError("this planner was trained without control signals (config.control_dim is 0)")
+        if control is not None:
+            mask = torch.ones_like(control) if control_mask is None else control_mask.to(frames.dtype)
+            frames = frames + self.control_proj(torch.cat([control * mask, mask], dim=-1))
         if camera_ids is None:
             camera_ids = torch.zeros(b, dtype=torch.long, device=device)
         condition = torch.stack([self.text_proj(text_embeds), self.camera_embed(camera_ids)], dim=1)
