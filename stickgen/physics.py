@@ -159,7 +159,8 @@ def free_fall(joints: np.ndarray, fps: float, clearance: float = GROUND_CLEARANC
 
 
 def postprocess(joints: np.ndarray, fps: float, contacts: np.ndarray | None = None,
-                lengths: np.ndarray | None = None, settle_window: float | None = None) -> np.ndarray:
+                lengths: np.ndarray | None = None, settle_window: float | None = None,
+                fall: bool = True) -> np.ndarray:
     """Rigid skeleton, grounded, feet locked during contacts, no penetration: ``[T, 22, 3] -> [T, 22, 3]``.
 
     The result is exactly a joint-rotation skeleton (constant bone lengths and hip/collar triangles), so
@@ -171,7 +172,8 @@ def postprocess(joints: np.ndarray, fps: float, contacts: np.ndarray | None = No
     given, also brings the body down to the ground once per window (:func:`settle`) and, after the feet
     are locked, airborne stretches down to a free-fall arc (:func:`free_fall`; after, because a foot held
     at its contact run's mean height can lift the body off the ground); neither is for actions that are
-    meant to stay in the air.
+    meant to stay in the air. ``fall=False`` skips the free fall (a clip whose jumps were steered onto
+    ballistic pelvis arcs: the arc the free fall would derive from its lowest joint can cut them).
     """
     joints = put_on_ground(fit_to_skeleton(make_rigid(joints, lengths)))
     if settle_window is not None:
@@ -181,7 +183,7 @@ def postprocess(joints: np.ndarray, fps: float, contacts: np.ndarray | None = No
     else:
         contacts = plausible_contacts(joints, fps, contacts)
     joints = lock_feet(joints, contacts)
-    if settle_window is not None:
+    if settle_window is not None and fall:
         joints = free_fall(joints, fps)
     return remove_penetration(joints)
 

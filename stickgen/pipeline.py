@@ -37,16 +37,17 @@ import numpy as np
 
 from . import __version__, vocab
 from .conditioning import ActorPlan, ScenePlan, with_trajectory
-from .control import CONTROL_DIM
+from .control import CONTROL_DIM, PELVIS_RISE
 from .control import normalize as normalize_control
-from .features import (CONTACTS, FEATURE_DIM, HEADING_VELOCITY, ROOT_HEIGHT, ROOT_VELOCITY, FeatureStats, canonical_transform,
+from .features import (CONTACTS, FEATURE_DIM, HEADING_VELOCITY, ROOT_HEIGHT, ROOT_VELOCITY, FeatureStats,
+                       joint_channels, canonical_transform,
                        decode, encode, to_canonical)
 from .motion import Motion, Scene
 from .pacing import pace_normalized
 from .physics import postprocess
 from .placement import align_to_keyframes, place_actor
 from .sampling import Sampling, check_recommendation, resolve
-from .skeleton import bone_lengths, foot_contacts, resample, rotate_y
+from .skeleton import JOINT_INDEX, bone_lengths, foot_contacts, resample, rotate_y
 from .staging import came_to, interactions, stage
 from .steering import named_hands, steer_plan, steered_frames
 from .text import MINILM
@@ -56,6 +57,8 @@ MODEL_INDEX = "model_index.json"
 SETTLE_WINDOW = 1.0
 #: frames over which the refiner's correction fades in after known frames (a window's continued overlap)
 SEAM_FRAMES = 10
+#: the joints whose channels a jump's stretch keeps from the plan with its pelvis height (hips, knees, ankles, toes)
+LEG_JOINTS = tuple(JOINT_INDEX[f"{side}_{part}"] for side in ("left", "right") for part in ("hip", "knee", "ankle", "foot"))
 #: order of the Butterworth low-pass on the refiner's correction (run forwards and backwards: zero phase)
 LOWPASS_ORDER = 4
 
@@ -259,7 +262,9 @@ class StickGenPipeline:
         motions = []
         for actor, clip, touch in zip(plan.actors, stage(placed, plan.actors, plan.fps), touches):
             airborne = {vocab.ACTIONS[i].name for i in np.unique(actor.action_ids)} & vocab.AIRBORNE_ACTIONS
-            clip = postprocess(clip, plan.fps, touch, settle_window=None if airborne else SETTLE_WINDOW)
+            steered_jumps = actor.control is not None and np.isfinite(actor.control[:, PELVIS_RISE]).any()
+            clip = postprocess(clip, plan.fps, touch, settle_window=None if airborne else SETTLE_WINDOW,
+                               fall=not steered_jumps)
             motions.append(Motion(clip, id=actor.id, name=actor.name, color=actor.color,
                                   actions=actor.action_segments(), expressions=actor.expressions or None,
                                   speech=actor.speech or None))
@@ -503,6 +508,8 @@ class StickGenPipeline:
             # the refiner draws the body around the root the controls steered (kept where they fix it)
             root, height = torch.zeros(FEATURE_DIM), torch.zeros(FEATURE_DIM)
             root[ROOT_VELOCITY], root[HEADING_VELOCITY], height[ROOT_HEIGHT] = 1.0, 1.0, 1.0
+            height[joint_channels(LEG_JOINTS)] = 1.0  # a jump's legs push, tuck and land with its pelvis
+            height[CONTACTS] = 1.0  # and its feet leave the ground (steering.lift_jumps)
             held = torch.maximum(mask, torch.as_tensor(steered, dtype=torch.float32)[..., None] * root
                                  + torch.as_tensor(lifted, dtype=torch.float32)[..., None] * height)
             fixed = known_t * mask + pose * (held - mask)

@@ -4,8 +4,8 @@ The planner follows the control signals (:mod:`stickgen.control`) closely but no
 for three turns may turn four, a backward walk asked at 0.7 m/s go at 0.9, and a jump asked higher rise
 no higher. Before the refiner draws the body around the plan's root (``StickGenPipeline``), the root
 channels of the plan's features are set to the controls where they are given, keeping the plan's own
-step-by-step ripple (the gait's sway and bob), and the pelvis rise of a jump stretch is scaled so its
-highest point is the asked apex (on denormalised features ``[T, 137]``, :mod:`stickgen.features`). After
+step-by-step ripple (the gait's sway and bob), and the pelvis height of a jump stretch is set to the
+asked rise where it is asked (each flight's arc, standing between) (on denormalised features ``[T, 137]``, :mod:`stickgen.features`). After
 generation, a one-arm action done with the other hand than the one named is mirrored (:func:`named_hands`).
 """
 from __future__ import annotations
@@ -14,12 +14,12 @@ import numpy as np
 
 from .control import (FORWARD, HAND, HEADING_RATE, HEADING_WINDOW_S, PELVIS_RISE, ROOT_CONTROLS, SIDEWAYS,
                       VELOCITY_WINDOW_S, fill_gaps, hand_agreement, mirror_pose, moving_average, standing_height)
-from .features import HEADING_VELOCITY, ROOT_HEIGHT, ROOT_VELOCITY, FeatureStats, decode
+from .features import CONTACTS, HEADING_VELOCITY, ROOT_HEIGHT, ROOT_VELOCITY, FeatureStats, decode
 
 #: contact columns of a mirrored pose (``skeleton.FOOT_JOINTS``: left/right ankle, left/right toe)
 MIRRORED_FEET = (1, 0, 3, 2)
-#: a jump's apex is scaled by at most this factor either way (a plan that barely jumps stays a plan)
-MAX_LIFT = 2.0
+#: a pelvis asked this far above standing (m) is in flight: no foot touches the ground
+AIRBORNE_RISE = 0.15
 #: a jump's sparse height controls (apexes, standing between) govern the frames between them up to this apart (s)
 HEIGHT_GAP_S = 1.5
 
@@ -63,24 +63,16 @@ def steer_root(features: np.ndarray, control: np.ndarray, fps: float, free: np.n
 
 
 def lift_jumps(features: np.ndarray, control: np.ndarray, fps: float, stretches: np.ndarray) -> np.ndarray:
-    """``features [T, 137]`` whose pelvis rise above standing is scaled, in each run of ``stretches [T]``
-    (the frames a jump's height controls govern), so that its highest point is the highest apex
-    ``control [T, 5]`` asks for there (by at most :data:`MAX_LIFT` either way; crouches stay)."""
+    """``features [T, 137]`` whose pelvis height is the skeleton's standing height plus the pelvis rise
+    ``control [T, 5]`` asks for, on the frames of ``stretches [T]`` where it asks (a jump's flights and
+    the standing between them; the crouches before and after a flight, left free, stay the plan's), and
+    whose foot contacts are off where the rise is a flight's (:data:`AIRBORNE_RISE`)."""
     out = np.array(features, dtype=np.float64)
-    stretches = np.asarray(stretches, bool)
-    apex_asked = np.where(np.isfinite(control[:, PELVIS_RISE]), control[:, PELVIS_RISE], -np.inf)
-    if not stretches.any() or apex_asked.max() <= 0:
-        return out
-    standing = standing_height(decode(out, fps))
-    rise = out[:, ROOT_HEIGHT][:, 0] - standing
-    edges = np.flatnonzero(np.diff(np.concatenate([[0], stretches.astype(int), [0]])))
-    for start, end in zip(edges[::2], edges[1::2]):
-        asked, reached = apex_asked[start:end].max(), rise[start:end].max()
-        if asked <= 0 or reached <= 0.02:
-            continue
-        scale = float(np.clip(asked / reached, 1 / MAX_LIFT, MAX_LIFT))
-        up = rise[start:end] > 0
-        out[start:end, ROOT_HEIGHT.start] = standing + np.where(up, rise[start:end] * scale, rise[start:end])
+    asked = np.isfinite(control[:, PELVIS_RISE]) & np.asarray(stretches, bool)
+    if asked.any():
+        out[asked, ROOT_HEIGHT.start] = standing_height(decode(out, fps)) + control[asked, PELVIS_RISE]
+        flying = asked & (np.nan_to_num(control[:, PELVIS_RISE]) > AIRBORNE_RISE)
+        out[np.ix_(flying, np.arange(CONTACTS.start, CONTACTS.stop))] = 0.0  # no foot is planted in flight
     return out
 
 

@@ -110,6 +110,13 @@ def test_free_fall_cuts_a_hover_to_a_hop_and_keeps_a_real_jump():
     assert np.abs(np.diff(out[:, 0, 1])).max() <= np.abs(np.diff(clip[:, 0, 1])).max() + 1e-9  # eased, no cut
     held = P.postprocess(clip, 25)  # without a settle window (flying, swimming, climbing) it stays up
     assert held[50, :, 1].min() > 0.25 and P.postprocess(clip, 25, settle_window=1.0)[50, :, 1].min() < 0.05
+    hop = np.broadcast_to(S.rest_pose(), (60, 22, 3)).copy()
+    hop[:, :, 1] -= hop[:, :, 1].min()
+    hop[20:45, :, 1] += arc[:, None]
+    hop[20:45, J["left_ankle"], 1] += 0.1 * np.sin(np.linspace(0, np.pi, 25))  # a foot tucks off the arc's time
+    cut = P.postprocess(hop, 25, settle_window=1.0)[:, 0, 1].max() - hop[0, 0, 1]
+    kept = P.postprocess(hop, 25, settle_window=1.0, fall=False)[:, 0, 1].max() - hop[0, 0, 1]
+    assert kept == pytest.approx(0.3, abs=0.05) and cut <= kept  # a steered arc is not re-derived from the feet
 
 
 def test_free_fall_comes_after_foot_locking(monkeypatch):

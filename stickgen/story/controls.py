@@ -1,14 +1,13 @@
 """A character's timeline to per-frame controls (:mod:`stickgen.control`): what the sentence fixes.
 
 - Gaits (walk, run, sprint, dribbling) set the body-frame velocity: forward at the asked speed (or
-  distance over time; none in place),
-  backwards for ``direction="backward"``, to the side for a sideways step ("sideways" in the manner and
-  ``direction`` left/right); a straight way also fixes the heading rate at 0 (a circle leaves it to the
-  path).
-- Standing actions (idle, arm gestures, speech) and spins stand still: velocity 0. A ``turn`` on an
-  action that stays in place is turned during it (0.6 s per quarter turn, or a second and a half per whole
-  spin), otherwise the heading rate is 0.
-- Jumps fix the pelvis at each apex (``count`` jumps, higher or lower by ``size``) and standing between.
+  distance over time; none in place), backwards for ``direction="backward"``, to the side for a
+  sideways step ("sideways" in the manner and ``direction`` left/right); a straight way also fixes the
+  heading rate (0, or the ``turn`` it starts with); a circle leaves it to the layout's path.
+- Standing actions (idle, arm gestures, speech), jumps that go nowhere and any action in place with a
+  ``turn`` (a spin, a guard turning) stand still: velocity 0. The ``turn`` is turned during the action (0.6 s per quarter turn,
+  or a second and a half per whole spin), otherwise the heading rate is 0.
+- Jumps fix the pelvis over each flight (``count`` jumps, higher or lower by ``size``) and standing between.
 - One-arm actions fix the acting hand (``hand``, the right one by default).
 Everything else is left free (NaN).
 """
@@ -32,7 +31,11 @@ SPIN_DEGREES = 300.0  # a turn this large or larger is a spin
 JUMP_APEX = 0.37
 JUMP_APEX_RANGE = (0.22, 0.47)  # the data's jumps: a bigger or smaller ask stays within what the model saw
 JUMP_PERIOD_S = 2.0  # one jump every two seconds when the sentence gives no count
+G = 9.81
+FLIGHT_FLOOR = 0.1  # the arc is given while the pelvis is this far above standing (m): the flight
+STAND_AWAY_S = 0.6  # seconds from every apex at which the jumper stands
 SETTLE_S = 0.3  # a turn starts this long into its action
+MAX_CATCH_UP = 1.5  # a walk that first turns on the spot goes at most this much faster to cover its way
 
 
 def plan_controls(timeline: list[TimedAction], num_frames: int, fps: float) -> np.ndarray:
@@ -60,10 +63,13 @@ def _root(span: np.ndarray, action: TimedAction, fps: float) -> None:
         span[:, SIDEWAYS] = (speed if action.direction == "left" else -speed) if sideways else 0.0
         if action.direction not in CURVED:
             span[:, HEADING_RATE] = 0.0
-            _turn(span, degrees, fps, 0)
+            turning = _turn(span, degrees, fps, 1)
+            if turning < len(span) - 1:  # turn on the spot first, then cover the laid-out distance
+                span[:, [FORWARD, SIDEWAYS]] *= min(len(span) / (len(span) - turning), MAX_CATCH_UP)
+                span[:turning, [FORWARD, SIDEWAYS]] = 0.0
         return
-    spin = abs(degrees) >= SPIN_DEGREES
-    if family not in STILL_FAMILIES and not spin:
+    in_place_jump = action.action == "jump" and action.direction in (None, "in_place") and not action.distance
+    if family not in STILL_FAMILIES and not degrees and not in_place_jump:
         return
     span[:, [FORWARD, SIDEWAYS]] = 0.0
     span[:, HEADING_RATE] = 0.0
@@ -76,32 +82,33 @@ def stepping_sideways(action: TimedAction) -> bool:
     return action.direction in ("left", "right") and "sideways" in action.manner
 
 
-def _turn(span: np.ndarray, degrees: float, fps: float, start: int) -> None:
+def _turn(span: np.ndarray, degrees: float, fps: float, start: int) -> int:
     """Turn ``degrees`` (positive: left) from frame ``start`` of ``span``: a quarter turn in
-    :data:`QUARTER_TURN_S`, a spin (:data:`SPIN_DEGREES` or more) in :data:`SPIN_TURN_S` per whole turn."""
-    if not degrees or len(span) == 0:
-        return
+    :data:`QUARTER_TURN_S`, a spin (:data:`SPIN_DEGREES` or more) in :data:`SPIN_TURN_S` per whole turn.
+    Returns the frame the turn ends at (0 without a turn)."""
+    if not degrees or len(span) < 2:
+        return 0
     spin = abs(degrees) >= SPIN_DEGREES
     seconds = abs(degrees) / 360.0 * SPIN_TURN_S if spin else abs(degrees) / 90.0 * QUARTER_TURN_S
     start = min(max(start, 1), len(span) - 1)  # a rate is the change from the frame before (none at 0)
     frames = int(np.clip(round(seconds * fps), 1, len(span) - start))
     span[start:start + frames, HEADING_RATE] = np.radians(degrees) * fps / frames
+    return start + frames
 
 
 def _height(span: np.ndarray, action: TimedAction, fps: float) -> None:
+    """A jump's pelvis rise: ``count`` flights (an arc under g about each apex), standing from
+    :data:`STAND_AWAY_S` away from every apex, free in between (the crouch before and after a flight)."""
     if action.action != "jump":
         return
     seconds = len(span) / fps
     count = int(action.count or max(1, min(6, round(seconds / JUMP_PERIOD_S))))
     apex = float(np.clip(JUMP_APEX * (action.size or 1.0), *JUMP_APEX_RANGE))
-    period = len(span) / count
-    apexes = [int((k + 0.5) * period) for k in range(count)]
-    for frame in apexes:
-        span[max(frame - 1, 0):frame + 2, PELVIS_RISE] = apex
-    stands = [(p + q) // 2 for p, q in zip(apexes[:-1], apexes[1:]) if q - p >= fps]
-    stands += [f for f in (int(0.1 * fps), len(span) - 1 - int(0.1 * fps)) if min(abs(f - p) for p in apexes) >= 0.8 * fps]
-    for frame in stands:
-        span[frame, PELVIS_RISE] = 0.0
+    t = np.arange(len(span)) / fps
+    apexes = (np.arange(count) + 0.5) * seconds / count
+    nearest = np.abs(t[:, None] - apexes[None]).min(axis=1)
+    arc = apex - 0.5 * G * nearest ** 2
+    span[:, PELVIS_RISE] = np.where(arc > FLIGHT_FLOOR, arc, np.where(nearest >= STAND_AWAY_S, 0.0, np.nan))
 
 
 def _hand(span: np.ndarray, action: TimedAction) -> None:

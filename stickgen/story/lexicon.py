@@ -367,7 +367,8 @@ MAX_COUNT = 20
 SIZES = {"as_high_as_possible": 1.6, "as_far_as_possible": 1.6, "as_big_as_possible": 1.6,
          "as_wide_as_possible": 1.6, "big": 1.5, "huge": 1.5, "large": 1.5, "wide": 1.5, "widely": 1.5,
          "high": 1.4, "higher": 1.4, "hard": 1.4, "powerful": 1.4, "powerfully": 1.4,
-         "small": 0.6, "little": 0.6, "tiny": 0.6, "slight": 0.6, "slightly": 0.6}
+         "small": 0.6, "little": 0.6, "tiny": 0.6, "slight": 0.6, "slightly": 0.6, "lightly": 0.6, "barely": 0.6,
+         "gently": 0.6, "softly": 0.6, "low": 0.6}
 SIZE_REACH = 2  # words between a size word and its action
 #: "as high as she can" -> one token, so "as" does not split the clause (sizes read it)
 AS_MUCH_AS = re.compile(r"\bas (high|far|big|wide) as (?:(?:he|she|they|it|i|you|we)(?: (?:can|could))?|possible)\b",

@@ -23,6 +23,7 @@ from ..motion import PALETTE, Segment
 from ..staging import contact_distance
 from . import layout as geo
 from . import lexicon as lx
+from ..control import ROOT_CONTROLS
 from .controls import plan_controls, stepping_sideways
 from .schema import Script, TimedAction
 
@@ -76,6 +77,9 @@ def script_to_plan(script: Script | dict | str, fps: float = 25) -> ScenePlan:
         turned_from_partner = track.anchored and abs(np.angle(np.exp(1j * (ray - track.heading)))) > 0.5
         use_path = len(points) > 0 and (not geo.is_straight_ray(start, points) or turned_from_partner)
         backward = all(a.direction == "backward" for a in timeline if a.action in lx.ACTION_SPEED)
+        control = plan_controls(timeline, num_frames, fps)
+        if not track.anchored and _root_fixed(timeline, control, fps):
+            use_path, backward = False, True  # the motion goes the layout's way by itself: no path to bend it
         facing = track.heading if use_path or backward or track.steered else ray
         moving = [a.speed for a in timeline if a.speed]
         energies = [a.energy for a in timeline if a.energy is not None]
@@ -86,7 +90,7 @@ def script_to_plan(script: Script | dict | str, fps: float = 25) -> ScenePlan:
             start_position=(float(start[0]), float(start[1])), facing=float(facing),
             path=points if use_path else None, speed=max(moving) if moving else None,
             target_speed=_frame_speeds(timeline, num_frames, fps),
-            control=plan_controls(timeline, num_frames, fps),
+            control=control,
             energy=float(np.mean(energies)) if energies else 0.5, partner=partner, meets=meets[character.name],
             expressions=_segments(script, "expressions", "expression", character.name, fps, num_frames),
             speech=_segments(script, "speech", "type", character.name, fps, num_frames)))
@@ -116,6 +120,15 @@ def actor_text(timeline: list[TimedAction], names: list[str] = ()) -> str:
         if action.action != "idle" and (not phrases or phrases[-1] != phrase):
             phrases.append(phrase)
     return "a person " + (", then ".join(phrases) if phrases else "stands still")
+
+
+def _root_fixed(timeline: list[TimedAction], control: np.ndarray, fps: float) -> bool:
+    """Whether ``control [T, 5]`` fixes the root on every frame of the timeline's moving actions (the
+    generated clip then walks the laid-out way, turns included, and follows no path)."""
+    moving = [a for a in timeline if a.action in lx.ACTION_SPEED and a.end > a.start]
+    frames = [np.arange(_frame(a.start, fps, len(control)), _frame(a.end, fps, len(control))) for a in moving]
+    frames = np.concatenate(frames) if frames else np.zeros(0, int)
+    return len(frames) > 0 and bool(np.isfinite(control[frames][:, list(ROOT_CONTROLS)]).all())
 
 
 def _frame(seconds: float, fps: float, num_frames: int) -> int:
