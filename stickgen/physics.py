@@ -172,8 +172,9 @@ def postprocess(joints: np.ndarray, fps: float, contacts: np.ndarray | None = No
     given, also brings the body down to the ground once per window (:func:`settle`) and, after the feet
     are locked, airborne stretches down to a free-fall arc (:func:`free_fall`; after, because a foot held
     at its contact run's mean height can lift the body off the ground); neither is for actions that are
-    meant to stay in the air. ``fall=False`` skips the free fall (a clip whose jumps were steered onto
-    ballistic pelvis arcs: the arc the free fall would derive from its lowest joint can cut them).
+    meant to stay in the air. ``fall=False`` settles the body again instead of the free fall (a clip whose
+    jumps were steered onto ballistic pelvis arcs: the arc the free fall would derive from its lowest
+    joint can cut them).
     """
     joints = put_on_ground(fit_to_skeleton(make_rigid(joints, lengths)))
     if settle_window is not None:
@@ -183,8 +184,8 @@ def postprocess(joints: np.ndarray, fps: float, contacts: np.ndarray | None = No
     else:
         contacts = plausible_contacts(joints, fps, contacts)
     joints = lock_feet(joints, contacts)
-    if settle_window is not None and fall:
-        joints = free_fall(joints, fps)
+    if settle_window is not None:
+        joints = free_fall(joints, fps) if fall else settle(joints, fps, settle_window)
     return remove_penetration(joints)
 
 

@@ -40,14 +40,13 @@ from .conditioning import ActorPlan, ScenePlan, with_trajectory
 from .control import CONTROL_DIM, PELVIS_RISE
 from .control import normalize as normalize_control
 from .features import (CONTACTS, FEATURE_DIM, HEADING_VELOCITY, ROOT_HEIGHT, ROOT_VELOCITY, FeatureStats,
-                       joint_channels, canonical_transform,
-                       decode, encode, to_canonical)
+                       canonical_transform, decode, encode, to_canonical)
 from .motion import Motion, Scene
 from .pacing import pace_normalized
 from .physics import postprocess
 from .placement import align_to_keyframes, place_actor
 from .sampling import Sampling, check_recommendation, resolve
-from .skeleton import JOINT_INDEX, bone_lengths, foot_contacts, resample, rotate_y
+from .skeleton import bone_lengths, foot_contacts, resample, rotate_y
 from .staging import came_to, interactions, stage
 from .steering import named_hands, steer_plan, steered_frames
 from .text import MINILM
@@ -57,8 +56,6 @@ MODEL_INDEX = "model_index.json"
 SETTLE_WINDOW = 1.0
 #: frames over which the refiner's correction fades in after known frames (a window's continued overlap)
 SEAM_FRAMES = 10
-#: the joints whose channels a jump's stretch keeps from the plan with its pelvis height (hips, knees, ankles, toes)
-LEG_JOINTS = tuple(JOINT_INDEX[f"{side}_{part}"] for side in ("left", "right") for part in ("hip", "knee", "ankle", "foot"))
 #: order of the Butterworth low-pass on the refiner's correction (run forwards and backwards: zero phase)
 LOWPASS_ORDER = 4
 
@@ -508,8 +505,7 @@ class StickGenPipeline:
             # the refiner draws the body around the root the controls steered (kept where they fix it)
             root, height = torch.zeros(FEATURE_DIM), torch.zeros(FEATURE_DIM)
             root[ROOT_VELOCITY], root[HEADING_VELOCITY], height[ROOT_HEIGHT] = 1.0, 1.0, 1.0
-            height[joint_channels(LEG_JOINTS)] = 1.0  # a jump's legs push, tuck and land with its pelvis
-            height[CONTACTS] = 1.0  # and its feet leave the ground (steering.lift_jumps)
+            height[CONTACTS] = 1.0  # and a jump's feet leave the ground in flight (steering.lift_jumps)
             held = torch.maximum(mask, torch.as_tensor(steered, dtype=torch.float32)[..., None] * root
                                  + torch.as_tensor(lifted, dtype=torch.float32)[..., None] * height)
             fixed = known_t * mask + pose * (held - mask)

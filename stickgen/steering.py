@@ -63,14 +63,17 @@ def steer_root(features: np.ndarray, control: np.ndarray, fps: float, free: np.n
 
 
 def lift_jumps(features: np.ndarray, control: np.ndarray, fps: float, stretches: np.ndarray) -> np.ndarray:
-    """``features [T, 137]`` whose pelvis height is the skeleton's standing height plus the pelvis rise
-    ``control [T, 5]`` asks for, on the frames of ``stretches [T]`` where it asks (a jump's flights and
+    """``features [T, 137]`` whose pelvis height is the plan's standing level (its median where the rise
+    asked is 0; else the skeleton's standing height) plus the pelvis rise ``control [T, 5]`` asks for, on the frames of ``stretches [T]`` where it asks (a jump's flights and
     the standing between them; the crouches before and after a flight, left free, stay the plan's), and
     whose foot contacts are off where the rise is a flight's (:data:`AIRBORNE_RISE`)."""
     out = np.array(features, dtype=np.float64)
     asked = np.isfinite(control[:, PELVIS_RISE]) & np.asarray(stretches, bool)
     if asked.any():
-        out[asked, ROOT_HEIGHT.start] = standing_height(decode(out, fps)) + control[asked, PELVIS_RISE]
+        standing = asked & (np.abs(np.nan_to_num(control[:, PELVIS_RISE], nan=1.0)) < 1e-6)
+        level = (float(np.median(out[standing, ROOT_HEIGHT.start])) if standing.any()  # where the plan stands
+                 else standing_height(decode(out, fps)))
+        out[asked, ROOT_HEIGHT.start] = level + control[asked, PELVIS_RISE]
         flying = asked & (np.nan_to_num(control[:, PELVIS_RISE]) > AIRBORNE_RISE)
         out[np.ix_(flying, np.arange(CONTACTS.start, CONTACTS.stop))] = 0.0  # no foot is planted in flight
     return out
