@@ -233,7 +233,8 @@ class StickGenPipeline:
             first = taken[clock(plan)]
             taken[clock(plan)] += len(plan.actors)
             count = len(plan.actors)
-            motions = self._motions(plan, joints[first:first + count], contacts[first:first + count], model_fps)
+            motions = self._motions(plan, joints[first:first + count], contacts[first:first + count], model_fps,
+                                    steered=bool(self.planner.config.control_dim))
             meta = {**plan.meta, "prompt": item if isinstance(item, str) else plan.meta.get("prompt"),
                     "seed": seed, "model": self.name, "generator": f"stickgen {__version__}",
                     "created": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
@@ -243,10 +244,11 @@ class StickGenPipeline:
 
     @staticmethod
     def _motions(plan: ScenePlan, joints: list[np.ndarray], contacts: list[np.ndarray],
-                 model_fps: float) -> list[Motion]:
+                 model_fps: float, steered: bool = False) -> list[Motion]:
         """The plan's actors as world ``Motion``s from their canonical ``joints[i] [T, 22, 3]`` and
         ``contacts[i] [T, 4]`` at ``model_fps``: back on the plan's clock, placed, staged (partners meet,
-        :func:`stickgen.staging.stage`) and post-processed."""
+        :func:`stickgen.staging.stage`) and post-processed. ``steered``: the plans' controls steered the
+        clips (a jump steered onto its arcs is settled, not brought down by the free fall)."""
         placed, touches = [], []
         for actor, clip, touch in zip(plan.actors, joints, contacts):
             if plan.fps != model_fps:  # back to the plan's clock, exactly num_frames long
@@ -259,7 +261,7 @@ class StickGenPipeline:
         motions = []
         for actor, clip, touch in zip(plan.actors, stage(placed, plan.actors, plan.fps), touches):
             airborne = {vocab.ACTIONS[i].name for i in np.unique(actor.action_ids)} & vocab.AIRBORNE_ACTIONS
-            steered_jumps = actor.control is not None and np.isfinite(actor.control[:, PELVIS_RISE]).any()
+            steered_jumps = steered and actor.control is not None and np.isfinite(actor.control[:, PELVIS_RISE]).any()
             clip = postprocess(clip, plan.fps, touch, settle_window=None if airborne else SETTLE_WINDOW,
                                fall=not steered_jumps)
             motions.append(Motion(clip, id=actor.id, name=actor.name, color=actor.color,
