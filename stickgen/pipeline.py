@@ -48,7 +48,7 @@ from .placement import align_to_keyframes, place_actor
 from .sampling import Sampling, check_recommendation, resolve
 from .skeleton import bone_lengths, foot_contacts, resample, rotate_y
 from .staging import came_to, interactions, stage
-from .steering import asks_unusual_root, named_hands, steer_plan, steered_frames
+from .steering import named_hands, steer_plan, steered_frames
 from .text import MINILM
 
 MODEL_INDEX = "model_index.json"
@@ -357,7 +357,6 @@ class StickGenPipeline:
                              for a in actors]),
             control=np.stack([np.full((frames, CONTROL_DIM), np.nan) if a.control is None else a.control[pick]
                               for a in actors]))
-        inputs["unusual_root"] = asks_unusual_root(inputs["control"])
         offsets = [sum(len(p.actors) for p in plans[:k]) for k, plan in enumerate(plans) for _ in plan.actors]
         partners = [a.partner + o if a.partner is not None else None for a, o in zip(actors, offsets)]
         if all(p is None for p in partners):
@@ -490,13 +489,12 @@ class StickGenPipeline:
             known_features=known_t, known_mask=torch.as_tensor(frame_mask, dtype=torch.float32),
             partner_joints=torch.as_tensor(partner, dtype=torch.float32),
             has_partner=torch.as_tensor(np.any(partner != 0, axis=(1, 2)), dtype=torch.float32))
-        steered = lifted = held_root = np.zeros((b, length), bool)
+        steered = lifted = np.zeros((b, length), bool)
         if self.planner.config.control_dim:
             given = inputs.get("control", np.full((b, length, CONTROL_DIM), np.nan))
             values, given_mask = normalize_control(given)
             planner_inputs.update(control=torch.as_tensor(values), control_mask=torch.as_tensor(given_mask))
             steered, lifted = steered_frames(given, self.planner.config.fps)
-            held_root = steered & inputs.get("unusual_root", np.zeros(b, bool))[:, None]
         pose = self._plan_fn(planner_inputs).float()
         pose = torch.as_tensor(join_seams(pose.numpy(), known, frame_mask))
         if steered.any() or lifted.any():
@@ -506,12 +504,11 @@ class StickGenPipeline:
         if sampling.pace and sampling.num_inference_steps > 0 and "speeds" in inputs:
             pose = self._pace(pose, inputs["speeds"], frame_mask)
         if sampling.num_inference_steps > 0:
-            # the refiner draws the body around the root the controls steered, kept where they ask for more
-            # than standing or walking ahead (left free, the refiner undoes a turn or a backward walk)
+            # the refiner draws the body around the root the controls steered (kept where they fix it)
             root, height = torch.zeros(FEATURE_DIM), torch.zeros(FEATURE_DIM)
             root[ROOT_VELOCITY], root[HEADING_VELOCITY], height[ROOT_HEIGHT] = 1.0, 1.0, 1.0
             height[CONTACTS] = 1.0  # and a jump's feet leave the ground in flight (steering.lift_jumps)
-            held = torch.maximum(mask, torch.as_tensor(held_root, dtype=torch.float32)[..., None] * root
+            held = torch.maximum(mask, torch.as_tensor(steered, dtype=torch.float32)[..., None] * root
                                  + torch.as_tensor(lifted, dtype=torch.float32)[..., None] * height)
             fixed = known_t * mask + pose * (held - mask)
             refined = denoise(self._denoise_fn, self.scheduler, pose, inputs["text"], sampling.num_inference_steps,

@@ -18,8 +18,6 @@ from .features import CONTACTS, HEADING_VELOCITY, ROOT_HEIGHT, ROOT_VELOCITY, Fe
 
 #: contact columns of a mirrored pose (``skeleton.FOOT_JOINTS``: left/right ankle, left/right toe)
 MIRRORED_FEET = (1, 0, 3, 2)
-#: a root control beyond these asks for more than walking ahead or standing: backwards or sideways (m/s), turning (rad/s)
-UNUSUAL_SPEED, UNUSUAL_TURN = 0.1, 0.05
 #: a pelvis asked this far above standing (m) is in flight: no foot touches the ground
 AIRBORNE_RISE = 0.15
 #: a jump's sparse height controls (apexes, standing between) govern the frames between them up to this apart (s)
@@ -33,18 +31,6 @@ def steered_frames(control: np.ndarray, fps: float) -> tuple[np.ndarray, np.ndar
     steered = np.isfinite(control[..., list(ROOT_CONTROLS)]).all(axis=-1)
     lifted = fill_gaps(np.isfinite(control[..., PELVIS_RISE]), int(HEIGHT_GAP_S * fps))
     return steered, lifted
-
-
-def asks_unusual_root(control: np.ndarray) -> np.ndarray:
-    """``[...]`` bool per clip of ``control [..., T, 5]``: whether its root controls ask for what a refiner
-    left free would not keep (stepping backwards or sideways, turning, spinning, jumping on the spot);
-    plain standing and forward locomotion do not."""
-    control = np.asarray(control, dtype=np.float64)
-    jumping = np.isfinite(control[..., PELVIS_RISE])  # a jump in place stays in place
-    backwards = np.nan_to_num(control[..., FORWARD]) < -UNUSUAL_SPEED
-    sideways = np.abs(np.nan_to_num(control[..., SIDEWAYS])) > UNUSUAL_SPEED
-    turning = np.abs(np.nan_to_num(control[..., HEADING_RATE])) > UNUSUAL_TURN
-    return (backwards | sideways | turning | jumping).any(axis=-1)
 
 
 def steer_plan(pose: np.ndarray, stats: FeatureStats, control: np.ndarray, fps: float,

@@ -50,17 +50,3 @@ def test_a_jump_stretch_takes_the_asked_pelvis_rise_and_lifts_its_feet_in_flight
     np.testing.assert_array_equal(lifted[6:apex - 5], features[6:apex - 5])
     assert not lifted[apex, CONTACTS].any()  # no foot planted at the apex
     np.testing.assert_array_equal(lift_jumps(features, wanted, FPS, np.zeros(len(features), bool)), features)
-
-
-def test_only_unusual_root_controls_keep_the_root_from_the_refiner():
-    from stickgen.steering import asks_unusual_root
-
-    ahead = np.full((2, 50, control.CONTROL_DIM), np.nan)
-    ahead[..., control.FORWARD], ahead[..., control.SIDEWAYS], ahead[..., control.HEADING_RATE] = 1.2, 0.0, 0.0
-    ahead[1, :, control.FORWARD] = 0.0  # standing still
-    assert not asks_unusual_root(ahead).any()  # walking ahead and standing: the refiner may draw the root
-    for channel, value in ((control.FORWARD, -0.7), (control.SIDEWAYS, 0.4), (control.HEADING_RATE, 1.5),
-                           (control.PELVIS_RISE, 0.3)):
-        unusual = ahead.copy()
-        unusual[0, 20:30, channel] = value
-        np.testing.assert_array_equal(asks_unusual_root(unusual), [True, False])
