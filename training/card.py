@@ -186,8 +186,8 @@ def _control_limits() -> list[str]:
             "(the skating row of the control table).",
             "- The planner barely learned the hand channel; the pipeline mirrors the pose about the body's midplane "
             "when the refiner used the other hand (`stickgen.steering.named_hands`).",
-            "- The sampling settings in `model_index.json` are the ones tuned for the refiner this one was "
-            "fine-tuned from; they were not re-tuned after the control stages."]
+            "- The sampling settings in `model_index.json` were tuned on the validation split with the planner "
+            "before its control stage; they were not re-tuned after it."]
 
 
 def _control_section(path: Path) -> list[str]:
