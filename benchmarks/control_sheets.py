@@ -40,8 +40,9 @@ def measured(joints: np.ndarray) -> str:
     left = np.array([facing[1], -facing[0]])
     travel = joints[-1, 0, [0, 2]] - joints[0, 0, [0, 2]]
     rise = joints[:, 0, 1].max() - np.median(joints[:, 0, 1])
-    raised = [side for side in ("left", "right")
-              if np.mean(joints[:, JOINT_INDEX[f"{side}_wrist"], 1] > joints[:, JOINT_INDEX[f"{side}_shoulder"], 1]) > 0.15]
+    above = {side: joints[:, JOINT_INDEX[f"{side}_wrist"], 1] > joints[:, JOINT_INDEX[f"{side}_shoulder"], 1]
+             for side in ("left", "right")}
+    raised = [side for side, up in above.items() if np.mean(up) > 0.15]
     return (f"forward {travel @ facing:+.1f} m, to the left {travel @ left:+.1f} m, "
             f"turned {np.degrees(heading[-1] - heading[0]):+.0f} deg, pelvis up to {rise:.2f} m, "
             f"raised wrist: {', '.join(raised) or 'none'}")

@@ -28,7 +28,6 @@ HEIGHT_RANGE = (1.4, 1.95)
 DURATION_RANGE = (1.0, 10.0)  # seconds; warped and scaled clips stay as long as generated ones may be
 SCALE_RANGE = (0.85, 1.15)
 SHIFT = 2.0  # metres, heading augmentation moves the clip up to this far
-MIRRORED_CONTACTS = [1, 0, 3, 2]  # FOOT_JOINTS: left_ankle, right_ankle, left_foot, right_foot
 
 
 def _joined(clip: DataClip, name: str) -> str:
@@ -39,7 +38,7 @@ def mirror(clip: DataClip) -> DataClip:
     """Left-right mirror image; texts swap "left" and "right"."""
     partner = None if clip.partner_joints is None else skeleton.mirror(clip.partner_joints)
     return clip.with_(joints=skeleton.mirror(clip.joints), partner_joints=partner,
-                      contacts=np.asarray(clip.contacts)[:, MIRRORED_CONTACTS],
+                      contacts=np.asarray(clip.contacts)[:, list(skeleton.MIRRORED_FOOT_CONTACTS)],
                       texts=[swap_left_right(t) for t in clip.texts], augmentation=_joined(clip, "mirror"))
 
 

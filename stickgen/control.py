@@ -13,7 +13,7 @@ channel               unit   meaning
 ====================  =====  ==========================================================================
 
 Training measures them on every clip (:func:`measure`); generation takes them from the story
-(:func:`plan_controls`) or from a caller's own root path (:func:`from_trajectory`). The model sees
+(:func:`stickgen.story.controls.plan_controls`) or from a caller's own root path (:func:`from_trajectory`). The model sees
 ``normalize``d values and a 0/1 mask per channel, so text alone still works where a channel is free.
 """
 from __future__ import annotations
@@ -59,10 +59,6 @@ def standing_height(joints: np.ndarray) -> float:
     lengths = np.median(bone_lengths(joints), axis=0)
     legs = [lengths[JOINT_INDEX[f"{side}_{j}"] - 1] for side in ("left", "right") for j in ("knee", "ankle")]
     return float(STANDING_RATIO * np.mean(legs) * 2)
-
-
-def _wrap(angle: np.ndarray) -> np.ndarray:
-    return (angle + np.pi) % (2 * np.pi) - np.pi
 
 
 # ----------------------------------------------------------------------------- measured on a clip

@@ -28,6 +28,8 @@ MIRROR_INDEX: tuple[int, ...] = tuple(
 
 #: ankles and toes, the joints that touch the ground when standing
 FOOT_JOINTS: tuple[int, ...] = tuple(JOINT_INDEX[n] for n in ("left_ankle", "right_ankle", "left_foot", "right_foot"))
+#: foot contact column i of a mirrored clip is column MIRRORED_FOOT_CONTACTS[i] of the original
+MIRRORED_FOOT_CONTACTS: tuple[int, ...] = tuple(FOOT_JOINTS.index(MIRROR_INDEX[j]) for j in FOOT_JOINTS)
 
 REST_HEIGHT = 1.75
 # World positions of a 1.75 m adult standing at rest, arms down, toes on the ground, facing +z.

@@ -5,8 +5,9 @@ for three turns may turn four, a backward walk asked at 0.7 m/s go at 0.9, and a
 no higher. Before the refiner draws the body around the plan's root (``StickGenPipeline``), the root
 channels of the plan's features are set to the controls where they are given, keeping the plan's own
 step-by-step ripple (the gait's sway and bob), and the pelvis height of a jump stretch is set to the
-asked rise where it is asked (each flight's arc, standing between) (on denormalised features ``[T, 137]``, :mod:`stickgen.features`). After
-generation, a one-arm action done with the other hand than the one named is mirrored (:func:`named_hands`).
+asked rise where it is asked (each flight's arc, standing between); all on denormalised features
+``[T, 137]`` (:mod:`stickgen.features`). After generation, a one-arm action done with the other hand than
+the one named is mirrored (:func:`named_hands`).
 """
 from __future__ import annotations
 
@@ -15,9 +16,8 @@ import numpy as np
 from .control import (FORWARD, HAND, HEADING_RATE, HEADING_WINDOW_S, PELVIS_RISE, ROOT_CONTROLS, SIDEWAYS,
                       VELOCITY_WINDOW_S, fill_gaps, hand_agreement, mirror_pose, moving_average, standing_height)
 from .features import CONTACTS, HEADING_VELOCITY, ROOT_HEIGHT, ROOT_VELOCITY, FeatureStats, decode
+from .skeleton import MIRRORED_FOOT_CONTACTS
 
-#: contact columns of a mirrored pose (``skeleton.FOOT_JOINTS``: left/right ankle, left/right toe)
-MIRRORED_FEET = (1, 0, 3, 2)
 #: a pelvis asked this far above standing (m) is in flight: no foot touches the ground
 AIRBORNE_RISE = 0.15
 #: a jump's sparse height controls (apexes, standing between) govern the frames between them up to this apart (s)
@@ -64,9 +64,10 @@ def steer_root(features: np.ndarray, control: np.ndarray, fps: float, free: np.n
 
 def lift_jumps(features: np.ndarray, control: np.ndarray, fps: float, stretches: np.ndarray) -> np.ndarray:
     """``features [T, 137]`` whose pelvis height is the plan's standing level (its median where the rise
-    asked is 0; else the skeleton's standing height) plus the pelvis rise ``control [T, 5]`` asks for, on the frames of ``stretches [T]`` where it asks (a jump's flights and
-    the standing between them; the crouches before and after a flight, left free, stay the plan's), and
-    whose foot contacts are off where the rise is a flight's (:data:`AIRBORNE_RISE`)."""
+    asked is 0; else the skeleton's standing height) plus the pelvis rise ``control [T, 5]`` asks for, on
+    the frames of ``stretches [T]`` where it asks (a jump's flights and the standing between them; the
+    crouches before and after a flight, left free, stay the plan's), and whose foot contacts are off
+    where the rise is a flight's (:data:`AIRBORNE_RISE`)."""
     out = np.array(features, dtype=np.float64)
     asked = np.isfinite(control[:, PELVIS_RISE]) & np.asarray(stretches, bool)
     if asked.any():
@@ -88,7 +89,7 @@ def named_hands(joints: list[np.ndarray], contacts: list[np.ndarray], control: n
     out_joints, out_contacts = [], []
     for clip, touch, wanted in zip(joints, contacts, control[..., HAND]):
         if hand_agreement(clip, fps, wanted) < 0:
-            clip, touch = mirror_pose(clip), touch[:, list(MIRRORED_FEET)]
+            clip, touch = mirror_pose(clip), touch[:, list(MIRRORED_FOOT_CONTACTS)]
         out_joints.append(clip)
         out_contacts.append(touch)
     return out_joints, out_contacts

@@ -14,11 +14,10 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from datasets_scripts.augment import MIRRORED_CONTACTS
 from datasets_scripts.text.grammar import swap_left_right
 from stickgen import control, vocab
 from stickgen.features import FeatureStats, collate, example_from_row
-from stickgen.skeleton import JOINT_INDEX, mirror
+from stickgen.skeleton import JOINT_INDEX, MIRRORED_FOOT_CONTACTS, mirror
 
 #: row columns that hold one value per frame (cut together when a window is taken)
 FRAME_COLUMNS = ("joints", "partner_joints", "action_ids", "expression_ids", "speech_ids", "contacts",
@@ -115,7 +114,7 @@ def right_handed(row: dict[str, Any], text: str,
     velocity = np.asarray(row["root_velocity"], dtype=np.float64) * np.array([-1.0, 1.0, 1.0])
     partner = mirror(np.asarray(row["partner_joints"], dtype=np.float64))
     mirrored = dict(row, joints=mirror(joints), partner_joints=partner,
-                    contacts=np.asarray(row["contacts"])[:, MIRRORED_CONTACTS], root_velocity=velocity)
+                    contacts=np.asarray(row["contacts"])[:, list(MIRRORED_FOOT_CONTACTS)], root_velocity=velocity)
     return mirrored, swap_left_right(text)
 
 

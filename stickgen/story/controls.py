@@ -5,8 +5,8 @@
   sideways step ("sideways" in the manner and ``direction`` left/right); a straight way also fixes the
   heading rate (0, or the ``turn`` it starts with); a circle leaves it to the layout's path.
 - Standing actions (idle, arm gestures, speech), jumps that go nowhere and any action in place with a
-  ``turn`` (a spin, a guard turning) stand still: velocity 0. The ``turn`` is turned during the action (0.6 s per quarter turn,
-  or a second and a half per whole spin), otherwise the heading rate is 0.
+  ``turn`` (a spin, a guard turning) stand still: velocity 0. The ``turn`` is turned during the action
+  (0.6 s per quarter turn, or a second and a half per whole spin), otherwise the heading rate is 0.
 - Jumps fix the pelvis over each flight (``count`` jumps, higher or lower by ``size``) and standing between.
 - One-arm actions fix the acting hand (``hand``, the right one by default).
 Everything else is left free (NaN).

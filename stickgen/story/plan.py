@@ -19,11 +19,11 @@ import numpy as np
 
 from .. import vocab
 from ..conditioning import ActorPlan, ScenePlan
+from ..control import ROOT_CONTROLS
 from ..motion import PALETTE, Segment
 from ..staging import contact_distance
 from . import layout as geo
 from . import lexicon as lx
-from ..control import ROOT_CONTROLS
 from .controls import plan_controls, stepping_sideways
 from .schema import Script, TimedAction
 
@@ -78,9 +78,9 @@ def script_to_plan(script: Script | dict | str, fps: float = 25) -> ScenePlan:
         use_path = len(points) > 0 and (not geo.is_straight_ray(start, points) or turned_from_partner)
         backward = all(a.direction == "backward" for a in timeline if a.action in lx.ACTION_SPEED)
         control = plan_controls(timeline, num_frames, fps)
-        if not track.anchored and _root_fixed(timeline, control, fps):
-            use_path, backward = False, True  # the motion goes the layout's way by itself: no path to bend it
-        facing = track.heading if use_path or backward or track.steered else ray
+        self_steered = not track.anchored and _root_fixed(timeline, control, fps)  # walks the way by itself
+        facing = track.heading if use_path or backward or track.steered or self_steered else ray
+        use_path = use_path and not self_steered
         moving = [a.speed for a in timeline if a.speed]
         energies = [a.energy for a in timeline if a.energy is not None]
         partner = next((names.index(a.partner) for a in timeline if a.partner), None)
