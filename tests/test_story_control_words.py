@@ -250,7 +250,8 @@ def test_words_that_are_no_turns_or_hands(prompt):
     ("He hops a couple of times.", "jump", 2), ("She jumps a few times.", "jump", 3),
     ("He does a couple of jumps.", "jump", 2), ("The boy makes three quick hops.", "jump", 3),
     ("She jumps several times.", "jump", None), ("He claps many times.", "clap", None),
-    ("Once, he jumps.", "jump", None)])
+    ("Once, he jumps.", "jump", None), ("A person does a small hop.", "jump", 1),
+    ("She makes one quick leap.", "jump", 1), ("A girl jumps over a jump rope.", "jump", None)])
 def test_count_wordings(prompt, action, count):
     a = first(prompt)
     assert (a.action, a.count) == (action, count)
@@ -270,3 +271,39 @@ def test_verb_speeds_order_stroll_walk_jog_run_sprint():
                                             ("She crouches.", "kneel")])
 def test_applause_and_crouching(prompt, action):
     assert first(prompt).action == action
+
+
+def test_counted_claps_last_their_count_then_the_clapper_stands():
+    """Three claps take three clapping cycles (lexicon.CYCLE_SECONDS), then idle; an uncounted clap fills its time."""
+    counted = parse_prompt("A person claps three times.", 6.0).scenes[0].actions
+    cycle = story.lexicon.CYCLE_SECONDS["clap"]
+    assert [(a.action, a.start, a.end) for a in counted] == [("clap", 0.0, pytest.approx(3 * cycle)),
+                                                             ("idle", pytest.approx(3 * cycle), 6.0)]
+    assert [(a.action, a.end) for a in parse_prompt("A person claps.", 6.0).scenes[0].actions] == [("clap", 6.0)]
+    nearly = parse_prompt("A person claps nine times.", 6.0).scenes[0].actions  # 5.85 s: too little left to stand
+    assert [(a.action, a.end) for a in nearly] == [("clap", 6.0)]
+
+
+@pytest.mark.parametrize("prompt, action, hand", [
+    ("Standing still, a man raises his left fist in the air.", "wave", "left"),
+    ("Walking down the street, a woman waves with her right hand.", "wave", "right")])
+def test_an_opening_participle_belongs_to_the_person_named_after_it(prompt, action, hand):
+    script = parse_prompt(prompt, 6.0)
+    assert len(script.characters) == 1
+    acting = [a for a in script.scenes[0].actions if a.action == action]
+    assert acting and acting[0].hand == hand
+
+
+def test_a_place_after_in_the_is_no_action():
+    script = parse_prompt("A fan in the stands applauds.", 6.0)
+    assert [a.action for a in script.scenes[0].actions] == ["clap"]
+
+
+def test_a_circle_is_run_straight_and_bent_along_its_path():
+    """A curved way keeps a heading rate of 0 in the controls (the planner adds no turning of its own) and
+    a path that placement bends the clip along; a straight way with a turn steers itself."""
+    (runner,) = story.plan_from_prompt("A child runs in a circle.", duration=6.0).actors
+    assert runner.path is not None and len(runner.path) > 10
+    assert np.all(runner.control[:, control.HEADING_RATE] == 0.0)
+    (walker,) = story.plan_from_prompt("A man walks forward, turns around and walks back.", duration=6.0).actors
+    assert walker.path is None and np.nansum(walker.control[:, control.HEADING_RATE]) / 25 == pytest.approx(np.pi)

@@ -46,6 +46,9 @@ EXTRA_SYNONYMS = {
 }
 IGNORED_FOR_MATCH = lx.DETERMINERS | {"with", "at", "on", "to"}
 WHOLE_BODY_FAMILIES = {"locomotion", "jump", "dance"}
+#: a one-word action right after one of these and "the" names a place ("a fan in the stands applauds")
+PLACE_PREPOSITIONS = {"in", "on", "at", "into", "onto", "from", "across", "through", "over", "under", "near", "by",
+                      "along", "around", "behind", "beside", "toward", "towards", "to"}
 CLAUSE_BREAKS = {",", "and", "but", "so", "when", "until", "after"}
 SENTENCE_BREAKS = {".", "!", "?", ";", ":"}
 
@@ -164,7 +167,22 @@ def split_clauses(prompt: str) -> tuple[list[Clause], list[str]]:
             current.append(tokens[i])
         i += 1
     flush("and", sentence_end=True)
-    return _merge_compound_subjects(clauses), quotes
+    return _participles_after_subjects(_merge_compound_subjects(clauses)), quotes
+
+
+def _participles_after_subjects(clauses: list[Clause]) -> list[Clause]:
+    """"Standing still, a man raises his fist" -> "a man raises his fist" while "standing still": a
+    sentence that opens with a subject-less "-ing" clause and goes on with a person and a verb is one
+    person doing both at once (not a second, unnamed person). An opener that names no action ("Turning
+    left,", "Smiling,") is left to the parser, which gives its turn or mood to that person."""
+    out = list(clauses)
+    for k in range(len(out) - 1):
+        opener, main = out[k], out[k + 1]
+        if (opener.new_sentence and opener.leads is None and not main.new_sentence
+                and _opens_with_gerund(opener.words) and _person_then_verb(main.words) and match_actions(opener.words)):
+            out[k] = Clause(main.words, main.cased, opener.relation, True)
+            out[k + 1] = Clause(opener.words, opener.cased, "sim", False)
+    return out
 
 
 def _opens_with_gerund(low: list[str]) -> bool:
@@ -257,7 +275,8 @@ def match_actions(words: list[str]) -> list[tuple[int, int, str]]:
     other content words between them. Where phrases overlap the one with more content words wins, then
     the one with more words, then the leftmost ("receives a throw" is catching, "throws a hook" is a
     punch, "steps to the beat" is dancing). A linking verb followed by a feeling names no action
-    ("looking pleased"), nor does a whole-body verb whose object is a body part ("moving his hands").
+    ("looking pleased"), nor does a whole-body verb whose object is a body part ("moving his hands"),
+    nor one word after a preposition and "the" ("sits in the stands").
     """
     pieces = [(k, part) for k, word in enumerate(words) for part in word.split("-") if part]
     lemmas = [base_form(p) if p not in IGNORED_FOR_MATCH else None for _, p in pieces]
@@ -266,10 +285,11 @@ def match_actions(words: list[str]) -> list[tuple[int, int, str]]:
         if key is None or (key in lx.COPULAS and start + 1 < len(pieces) and pieces[start + 1][1] in lx.EMOTIONS):
             continue
         following = next((base_form(p) for _, p in pieces[start + 1:] if p not in lx.DETERMINERS), None)
+        place = start > 1 and pieces[start - 1][1] == "the" and pieces[start - 2][1] in PLACE_PREPOSITIONS
         for phrase, size, action in _INDEX.get(key, ()):
             end = _match_from(lemmas, start, phrase)
-            if end is not None and not (len(phrase) == 1 and following in lx.LIMBS
-                                        and vocab.action_info(action).family in WHOLE_BODY_FAMILIES):
+            if end is not None and not (len(phrase) == 1 and place) and not (
+                    len(phrase) == 1 and following in lx.LIMBS and vocab.action_info(action).family in WHOLE_BODY_FAMILIES):
                 candidates.append((len(phrase), size, start, end, action))
     taken: set[int] = set()
     found = []

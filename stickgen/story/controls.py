@@ -3,7 +3,8 @@
 - Gaits (walk, run, sprint, dribbling) set the body-frame velocity: forward at the asked speed (or
   distance over time; none in place), backwards for ``direction="backward"``, to the side for a
   sideways step ("sideways" in the manner and ``direction`` left/right); a straight way also fixes the
-  heading rate (0, or the ``turn`` it starts with); a circle leaves it to the layout's path.
+  heading rate (0, or the ``turn`` it starts with; a curved way's turns are the layout path's, which
+  placement bends the straight clip along).
 - Standing actions (idle, arm gestures, speech), jumps that go nowhere and any action in place with a
   ``turn`` (a spin, a guard turning) stand still: velocity 0. The ``turn`` is turned during the action
   (0.6 s per quarter turn, or a second and a half per whole spin), otherwise the heading rate is 0.
@@ -61,8 +62,8 @@ def _root(span: np.ndarray, action: TimedAction, fps: float) -> None:
         sideways = stepping_sideways(action)
         span[:, FORWARD] = -speed if action.direction == "backward" else 0.0 if sideways else speed
         span[:, SIDEWAYS] = (speed if action.direction == "left" else -speed) if sideways else 0.0
+        span[:, HEADING_RATE] = 0.0  # a curved way's turns come from the layout's path (placement.follow_path)
         if action.direction not in CURVED:
-            span[:, HEADING_RATE] = 0.0
             turning = _turn(span, degrees, fps, 1)
             if turning < len(span) - 1:  # turn on the spot first, then cover the laid-out distance
                 span[:, [FORWARD, SIDEWAYS]] *= min(len(span) / (len(span) - turning), MAX_CATCH_UP)

@@ -241,6 +241,12 @@ NOMINAL_SECONDS = {name: 2.5 for name in vocab.ACTION_NAMES} | {
     "throwing": 2.0, "catching": 2.0, "pitching": 2.5, "batting": 2.5, "shooting": 2.0, "kicking": 2.0,
     "idle": 2.0, "dance": 4.0, "fight": 4.0, "swimming": 4.0, "flying": 4.0, "climbing": 4.0,
 }
+#: seconds per repetition of a gesture a sentence can count ("claps three times" lasts three of them,
+#: then the body stands idle): the shipped model's clapping rate, 1.5-1.7 claps/s measured with
+#: ``stickgen.eval.control_checks.count_claps`` on "A person claps." (2, 3 and 6 s clips, seeds 0-4)
+CYCLE_SECONDS = {"clap": 0.65}
+#: a counted gesture that would leave less than this (s) of its time idle keeps the whole time
+MIN_IDLE_SECONDS = 0.5
 #: actions whose end state persists until the next action (a sitting person stays seated)
 HOLD_ACTIONS = {"sit", "kneel", "lie_down", "dance", "swimming", "flying", "climbing", "reading", "typing",
                 "fight_stance", "crawling"}
@@ -358,10 +364,15 @@ COUNT_WORDS = {"once": 1, "twice": 2, "thrice": 3, "few": 3, "couple": 2}
 #: number words that give no count ("several times", "many times")
 VAGUE_COUNTS = {"several", "many", "some", "multiple", "numerous", "countless", "more", "both"}
 #: counted nouns: "four jumps in a row", "two full pirouettes", "three whole turns", "a couple of claps"
-COUNTED = (r"(\d+|a couple of|a few|couple of|[a-z]+(?:-[a-z]+)?)(?: (?:full|whole|complete|quick|more|big|small|little"
-           r"|high|tiny|short|fast|rapid|loud|sharp|graceful|perfect|consecutive|straight|successive|separate))*"
+COUNT_ADJECTIVES = (r"(?: (?:full|whole|complete|quick|more|big|small|little|high|tiny|short|fast|rapid|loud|sharp"
+                    r"|graceful|perfect|consecutive|straight|successive|separate|single))*")
+COUNTED = (r"(\d+|a couple of|a few|couple of|[a-z]+(?:-[a-z]+)?)" + COUNT_ADJECTIVES +
            r" (?:turns|spins|rotations|revolutions|circles|pirouettes|twirls|whirls|jumps|hops|leaps|bounces|claps"
            r"|kicks|punches|jabs|waves|star jumps|jumping jacks)\b")
+#: one counted noun after a light verb: "does a small hop", "makes one quick spin", "gives a single clap"
+COUNTED_ONE = (r"\b(?:do|does|did|doing|make|makes|made|making|take|takes|took|taking|give|gives|gave|giving"
+               r"|perform\w*|attempt\w*|tr(?:y|ies|ied|ying)|manage\w*|execute\w*|land\w*) (?:a|an|one)" + COUNT_ADJECTIVES + r" (?:turn|spin|rotation|revolution|pirouette|twirl|whirl|jump"
+               r"|hop|leap|bounce|clap|kick|punch|jab|star jump|jumping jack)\b(?! (?:rope|shot|suit))")
 MAX_COUNT = 20
 #: how big an action is against a plain one, by a word next to it ("a big wave", "jumps high", "a little hop")
 SIZES = {"as_high_as_possible": 1.6, "as_far_as_possible": 1.6, "as_big_as_possible": 1.6,

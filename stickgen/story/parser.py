@@ -520,7 +520,8 @@ def _controls(words: list[str], free: list[str], matches: list[tuple[int, int, s
 
 def _count(text: str) -> float | None:
     """How many times: "twice", "three times", "a few times", "four jumps in a row", "two full pirouettes"
-    (a counted noun says a count from two up); none for "several times", nor a sentence-opening "Once"."""
+    (a counted noun says a count from two up), "a small hop" (one); none for "several times", nor a
+    sentence-opening "Once"."""
     counted = re.search(lx.COUNT, text)
     value = None
     if counted and not (counted.group(1) == "once" and counted.start() == 0):
@@ -532,6 +533,8 @@ def _count(text: str) -> float | None:
             if value and value >= 2:
                 break
             value = None
+        if value is None and re.search(lx.COUNTED_ONE, text):
+            value = 1.0
     return float(min(max(round(value), 1), lx.MAX_COUNT)) if value else None
 
 

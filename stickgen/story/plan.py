@@ -24,7 +24,7 @@ from ..motion import PALETTE, Segment
 from ..staging import contact_distance
 from . import layout as geo
 from . import lexicon as lx
-from .controls import plan_controls, stepping_sideways
+from .controls import CURVED, plan_controls, stepping_sideways
 from .schema import Script, TimedAction
 
 APPROACH = {None, "forward", "converge", "toward"}
@@ -124,8 +124,11 @@ def actor_text(timeline: list[TimedAction], names: list[str] = ()) -> str:
 
 def _root_fixed(timeline: list[TimedAction], control: np.ndarray, fps: float) -> bool:
     """Whether ``control [T, 5]`` fixes the root on every frame of the timeline's moving actions (the
-    generated clip then walks the laid-out way, turns included, and follows no path)."""
+    generated clip then walks the laid-out way, turns included, and follows no path); never for a
+    curved way (a circle, a zigzag), whose turns only the path has."""
     moving = [a for a in timeline if a.action in lx.ACTION_SPEED and a.end > a.start]
+    if any(a.direction in CURVED for a in moving):
+        return False
     frames = [np.arange(_frame(a.start, fps, len(control)), _frame(a.end, fps, len(control))) for a in moving]
     frames = np.concatenate(frames) if frames else np.zeros(0, int)
     return len(frames) > 0 and bool(np.isfinite(control[frames][:, list(ROOT_CONTROLS)]).all())

@@ -119,10 +119,25 @@ def _actor_tracks(story: _Story, actor: int, bounds: np.ndarray, names: list[str
         faces.append(((step.emotion if step else None) or whole_face or implied, start, end))
         if step is not None and step.speech is not None:
             scene.speech.append(SpeechLine(name, step.speech[0], start, end, step.speech[1]))
-    for action, source, start, end in with_stand_ups(runs):
+    for action, source, start, end in with_stand_ups(with_counted_ends(runs)):
         scene.actions.append(_timed_action(name, action, source, start, end, names))
     for label, start, end in _merge_runs(faces):
         scene.expressions.append(TimedExpression(name, label, start, end))
+
+
+def with_counted_ends(runs: list[tuple[str, Step | None, float, float]]) -> list[tuple[str, Step | None, float, float]]:
+    """``(action, step, start, end)`` runs where a counted repeated gesture ("claps three times") lasts its
+    count of cycles (``lexicon.CYCLE_SECONDS``) and the body then stands idle for the rest of its time."""
+    out = []
+    for action, source, start, end in runs:
+        cycle = lx.CYCLE_SECONDS.get(action)
+        stop = start + source.count * cycle if cycle and source is not None and source.count else end
+        out.append((action, source, start, min(stop, end)))
+        if stop < end - lx.MIN_IDLE_SECONDS:
+            out.append(("idle", None, stop, end))
+        elif stop < end:
+            out[-1] = (action, source, start, end)
+    return out
 
 
 def with_stand_ups(runs: list[tuple[str, Step | None, float, float]]) -> list[tuple[str, Step | None, float, float]]:
