@@ -307,3 +307,11 @@ def test_a_circle_is_run_straight_and_bent_along_its_path():
     assert np.all(runner.control[:, control.HEADING_RATE] == 0.0)
     (walker,) = story.plan_from_prompt("A man walks forward, turns around and walks back.", duration=6.0).actors
     assert walker.path is None and np.nansum(walker.control[:, control.HEADING_RATE]) / 25 == pytest.approx(np.pi)
+
+
+@pytest.mark.parametrize("prompt, distance", [
+    ("A woman walks forward a few metres, turns around and walks back to where she started.", 3.0),
+    ("He walks 5 meters to the window and back.", 5.0)])
+def test_the_way_back_is_as_long_as_the_way_out(prompt, distance):
+    out, back = parse_prompt(prompt, 10.0).scenes[0].actions
+    assert (out.distance, back.distance, back.turn) == (distance, distance, 180.0)

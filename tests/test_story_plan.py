@@ -146,12 +146,16 @@ def test_group_dancing_in_a_circle_stands_in_a_ring_facing_the_centre():
 # ----------------------------------------------------------------------------- paths
 
 
-def test_circle_path_is_a_closed_loop_with_the_planned_length():
-    p = plan("a girl walks in a circle", duration=10.0)
+@pytest.mark.parametrize("prompt, gait, seconds", [("a girl walks in a circle", "walk", 10.0),
+                                                   ("a child runs in a circle", "run", 10.0),
+                                                   ("a child runs in a circle", "run", 30.0)])
+def test_circle_path_is_a_closed_loop_with_the_planned_length(prompt, gait, seconds):
+    """Whole laps, however long the way (a 10 s run is one lap of 5.3 m radius, not 1.3 laps of 4 m)."""
+    p = plan(prompt, duration=seconds)
     actor = p.actors[0]
     points = np.vstack([actor.start_position, actor.path])
     length = np.linalg.norm(np.diff(points, axis=0), axis=1).sum()
-    assert length == pytest.approx(ACTION_SPEED["walk"] * 10.0, rel=0.02)
+    assert length == pytest.approx(ACTION_SPEED[gait] * seconds, rel=0.02)
     assert np.linalg.norm(points[-1] - points[0]) < 0.1
     centre = points.mean(axis=0)
     assert np.linalg.norm(centre) < 0.3  # centred on the origin

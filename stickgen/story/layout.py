@@ -56,9 +56,11 @@ def segment(position: np.ndarray, heading: float, direction: str | None, length:
 
 
 def _arc(position: np.ndarray, heading: float, length: float, side: float) -> tuple[np.ndarray, float]:
-    """A circle (several laps if long) starting along ``heading``, turning left (``side`` 1: counter-
-    clockwise seen from above) or right (-1: clockwise)."""
-    radius = float(np.clip(length / (2 * np.pi), MIN_CIRCLE_RADIUS, MAX_CIRCLE_RADIUS))
+    """A circle starting along ``heading``, turning left (``side`` 1: counter-clockwise seen from above) or
+    right (-1: clockwise): whole laps (as many as a radius of at most MAX_CIRCLE_RADIUS needs, so a
+    long way ends where it began), or part of one lap of MIN_CIRCLE_RADIUS for a short way."""
+    laps = max(1, round(length / (2 * np.pi * MAX_CIRCLE_RADIUS)))
+    radius = float(max(length / (2 * np.pi * laps), MIN_CIRCLE_RADIUS))
     center = position + radius * unit(heading + side * np.pi / 2)
     sweep = side * length / radius
     angles = np.linspace(0.0, sweep, max(2, int(np.ceil(abs(sweep) / 0.25)) + 1))[1:]

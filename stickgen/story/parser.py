@@ -178,7 +178,7 @@ class _Story:
         if goes_back and all(s.action in MOVING and s.direction not in NO_WAY_BACK for s in last):
             self.beat = max(s.beat for s in last) + 1  # "walks to the window and back": the way back, turned round
             self.steps += [Step(s.actor, self.beat, s.action, manner=["back"], speed=s.speed, direction="forward",
-                                turn=180.0) for s in last]
+                                turn=180.0, distance=s.distance) for s in last]
             return True
         template = Step(actor=-1, beat=-1, action=None)
         self._direction(words, words, template)
@@ -387,7 +387,9 @@ class _Story:
         if step.actor in self.pending_turn and step.turn is None:
             step.turn = self.pending_turn.pop(step.actor)
         if step.direction == "backward" and "back" in step.manner:  # "walks back": return, facing the way
-            step.turn, step.direction = step.turn or 180.0, "forward"
+            step.turn, step.direction = step.turn or 180.0, "forward"  # it came, as far as it went
+            out = next((s for s in reversed(self.steps) if s.actor == step.actor and s.action in MOVING), None)
+            step.distance = step.distance or (out.distance if out is not None else None)
         if step.direction in ("converge", "diverge") and len(subject) == 2:
             step.target = subject[1 - subject.index(step.actor)]
         if action in INTERACTIONS:
