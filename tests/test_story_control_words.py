@@ -274,11 +274,14 @@ def test_applause_and_crouching(prompt, action):
 
 
 def test_counted_claps_last_their_count_then_the_clapper_stands():
-    """Three claps take three clapping cycles (lexicon.CYCLE_SECONDS), then idle; an uncounted clap fills its time."""
-    counted = parse_prompt("A person claps three times.", 6.0).scenes[0].actions
+    """Five claps take five clapping cycles (lexicon.CYCLE_SECONDS), then idle; two take the shortest
+    stretch the model claps in; an uncounted clap fills its time."""
+    counted = parse_prompt("A person claps five times.", 6.0).scenes[0].actions
     cycle = story.lexicon.CYCLE_SECONDS["clap"]
-    assert [(a.action, a.start, a.end) for a in counted] == [("clap", 0.0, pytest.approx(3 * cycle)),
-                                                             ("idle", pytest.approx(3 * cycle), 6.0)]
+    assert [(a.action, a.start, a.end) for a in counted] == [("clap", 0.0, pytest.approx(5 * cycle)),
+                                                             ("idle", pytest.approx(5 * cycle), 6.0)]
+    twice = parse_prompt("He claps twice.", 6.0).scenes[0].actions
+    assert [(a.action, a.end) for a in twice] == [("clap", story.lexicon.COUNTED_MIN_SECONDS), ("idle", 6.0)]
     assert [(a.action, a.end) for a in parse_prompt("A person claps.", 6.0).scenes[0].actions] == [("clap", 6.0)]
     nearly = parse_prompt("A person claps nine times.", 6.0).scenes[0].actions  # 5.85 s: too little left to stand
     assert [(a.action, a.end) for a in nearly] == [("clap", 6.0)]

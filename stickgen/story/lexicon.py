@@ -245,6 +245,9 @@ NOMINAL_SECONDS = {name: 2.5 for name in vocab.ACTION_NAMES} | {
 #: then the body stands idle): the shipped model's clapping rate, 1.5-1.7 claps/s measured with
 #: ``stickgen.eval.control_checks.count_claps`` on "A person claps." (2, 3 and 6 s clips, seeds 0-4)
 CYCLE_SECONDS = {"clap": 0.65}
+#: a counted gesture lasts at least this long (s): the model's shorter clapping stretches (1.3-2 s, for two
+#: or three claps) bring the hands no closer than 16 cm, no clap at all
+COUNTED_MIN_SECONDS = 2.6
 #: a counted gesture that would leave less than this (s) of its time idle keeps the whole time
 MIN_IDLE_SECONDS = 0.5
 #: actions whose end state persists until the next action (a sitting person stays seated)

@@ -127,11 +127,13 @@ def _actor_tracks(story: _Story, actor: int, bounds: np.ndarray, names: list[str
 
 def with_counted_ends(runs: list[tuple[str, Step | None, float, float]]) -> list[tuple[str, Step | None, float, float]]:
     """``(action, step, start, end)`` runs where a counted repeated gesture ("claps three times") lasts its
-    count of cycles (``lexicon.CYCLE_SECONDS``) and the body then stands idle for the rest of its time."""
+    count of cycles (``lexicon.CYCLE_SECONDS``, at least ``lexicon.COUNTED_MIN_SECONDS``) and the body then
+    stands idle for the rest of its time."""
     out = []
     for action, source, start, end in runs:
         cycle = lx.CYCLE_SECONDS.get(action)
-        stop = start + source.count * cycle if cycle and source is not None and source.count else end
+        counted = cycle and source is not None and source.count
+        stop = start + max(source.count * cycle, lx.COUNTED_MIN_SECONDS) if counted else end
         out.append((action, source, start, min(stop, end)))
         if stop < end - lx.MIN_IDLE_SECONDS:
             out.append(("idle", None, stop, end))
