@@ -127,18 +127,30 @@ def plant_fits(joints: np.ndarray, leg: tuple[int, int, int, int], start: int, e
     return spot if (across @ mean >= np.cos(np.radians(PLANT_TWIST_DEG))).all() else None
 
 
+def longest_fit(joints: np.ndarray, leg: tuple[int, int, int, int], start: int, end: int) -> int:
+    """The end of the longest plant from ``start`` (at most ``end``) that :func:`plant_fits`, found by
+    doubling its length and then halving the step back (a fit that fails and fits again further on is
+    not searched for); at least ``start + 1``."""
+    fits, step = start + 1, 1
+    while fits < end and plant_fits(joints, leg, start, min(fits + step, end)) is not None:
+        fits, step = min(fits + step, end), step * 2
+    while step > 1 and fits < end:
+        step //= 2
+        if plant_fits(joints, leg, start, min(fits + step, end)) is not None:
+            fits = min(fits + step, end)
+    return fits
+
+
 def plants(joints: np.ndarray, fps: float, leg: tuple[int, int, int, int], stands: np.ndarray) -> list[tuple[int, int, np.ndarray]]:
     """Where the leg plants its foot: ``(start, end, ankle position [3])`` in time order, from the runs of
     ``stands [T]``. A run the foot cannot stay put for (the body walks out of the leg's reach, or turns
-    the foot) becomes steps: each plant grows from its first frame while :func:`plant_fits`, and the
-    next starts :data:`STEP_SECONDS` later, the foot swinging between them."""
+    the foot) becomes steps: each plant is the longest from its first frame that :func:`plant_fits`
+    (:func:`longest_fit`), and the next starts :data:`STEP_SECONDS` later, the foot swinging between them."""
     kept = []
     swing = max(1, int(round(STEP_SECONDS * fps)))
     for start, end in runs(stands):
         while start < end:
-            stop = start + 1
-            while stop < end and plant_fits(joints, leg, start, stop + 1) is not None:
-                stop += 1
+            stop = longest_fit(joints, leg, start, end)
             spot = plant_fits(joints, leg, start, stop)
             if spot is not None:  # a one-frame plant always fits but for its twist (a foot that is not flat)
                 kept.append((start, stop, spot))
