@@ -15,6 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from . import vocab
+from .app_limits import (DURATION_RANGE_S, Deadline, RequestRefused, check_duration, check_prompt, check_script,
+                         prune_runs)
 from .generate_cli import DEFAULT_MODEL, default_model, generate, load_pipeline, make_script, write_output
 
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
@@ -35,7 +37,9 @@ OUTPUT_ROOT = Path(tempfile.gettempdir()) / "stickgen-app"
 
 
 class _Pipelines:
-    """Loaded pipelines by model name, each loaded once even under concurrent requests."""
+    """Loaded pipelines by model source (a folder or Hub id the operator chose), each loaded once even
+    under concurrent requests; visitors reach only the sources :func:`model_choices` offers, so the
+    cache holds at most that many."""
 
     def __init__(self) -> None:
         self._loaded: dict[str, Any] = {}
@@ -58,12 +62,21 @@ class _Pipelines:
             pass
 
 
-def model_choices() -> list[str]:
-    """The default model plus every pipeline folder under ``models/`` next to it."""
-    found = [default_model()]
+def model_choices(extra: str | None = None) -> dict[str, str]:
+    """The models a visitor may pick, by the name the app shows -> the folder or Hub id it loads: the
+    operator's ``extra`` (``--model``) first, then the default model and every pipeline folder under
+    ``models/`` next to it. Names are folder names (a Hub id stays as it is), never server paths."""
+    sources = [extra] if extra else []
+    sources.append(default_model())
     if DEFAULT_MODEL.parent.is_dir():
-        found += sorted(str(p) for p in DEFAULT_MODEL.parent.iterdir() if (p / "model_index.json").exists())
-    return list(dict.fromkeys(found))
+        sources += sorted(str(p) for p in DEFAULT_MODEL.parent.iterdir() if (p / "model_index.json").exists())
+    choices: dict[str, str] = {}
+    for source in dict.fromkeys(sources):
+        name = source if not Path(source).exists() else Path(source).name
+        while name in choices:  # two folders of the same name: the later one is told apart
+            name += "'"
+        choices[name] = source
+    return choices
 
 
 def random_seed() -> int:
@@ -71,40 +84,57 @@ def random_seed() -> int:
     return random.SystemRandom().randrange(2**31)
 
 
-def run(pipelines: _Pipelines, prompt: str | None, script_json: str | None, duration: float, seed: float,
-        model: str, style: str, camera: str, llm: str, progress) -> tuple[str, str, list[str], str]:
-    """One request: (mp4 path, player HTML, download paths, script JSON)."""
+def run(pipelines: _Pipelines, models: dict[str, str], prompt: str | None, script_json: str | None,
+        duration: float, seed: float, model: str, style: str, camera: str, llm: str,
+        progress) -> tuple[str, str, list[str], str]:
+    """One request: (mp4 path, player HTML, download paths, script JSON). ``models``: the names a visitor
+    may pick (:func:`model_choices`); every input is checked against :mod:`stickgen.app_limits` first."""
     import gradio as gr
 
     from .render.web import player_iframe
     from .story import ScriptError
 
+    deadline = Deadline()
     try:
+        if model not in models:
+            raise RequestRefused(f"model: {str(model)[:60]!r} is not offered here; choose one of: {', '.join(models)}")
+        seconds = check_duration(duration)
+        text = check_prompt(prompt) if script_json is None else None
         progress(0.05, desc="loading model")
-        pipe = pipelines.get(model or default_model())
+        try:
+            pipe = pipelines.get(models[model])
+        except (FileNotFoundError, OSError):
+            raise RequestRefused(f"model: {model!r} could not be loaded on this server") from None
         progress(0.15, desc="reading the story")
-        script = make_script(prompt, float(duration), llm, script_json, pipe)
+        script = make_script(text, seconds, llm, script_json, pipe)
+        check_script(script)
+        deadline.check("generating motion")
         progress(0.3, desc="generating motion")
         scene = generate(pipe, script, seed=int(seed), camera=None if camera == CAMERA_CHOICES[0] else camera)
         OUTPUT_ROOT.mkdir(parents=True, exist_ok=True)
+        prune_runs(OUTPUT_ROOT)
         folder = Path(tempfile.mkdtemp(prefix="run-", dir=OUTPUT_ROOT))
+        deadline.check("rendering the video")
         progress(0.6, desc="rendering video")
         video = write_output(folder / "stickgen.mp4", scene, script, style=style, size=VIDEO_SIZE)[0]
+        deadline.check("exporting files")
         progress(0.8, desc="exporting files")
         files = [p for ext in (".motion", ".bvh", ".glb") for p in write_output(folder / f"stickgen{ext}", scene, script)]
         files += write_output(folder / "stickgen.gif", scene, script, style=style, size=GIF_SIZE, fps=GIF_FPS)
         progress(1.0, desc="done")
-    except (ScriptError, FileNotFoundError, ValueError) as exc:
+    except (ScriptError, ValueError) as exc:  # RequestRefused is a ValueError
         raise gr.Error(str(exc)) from None
     return str(video), player_iframe(scene, height=420), [str(p) for p in files], script.to_json()
 
 
 def build_app(model: str | None = None, pipelines: _Pipelines | None = None):
-    """The Gradio ``Blocks`` of the app; ``model`` preselects a model folder or Hub id."""
+    """The Gradio ``Blocks`` of the app; ``model`` (a folder or Hub id, the operator's choice) is offered
+    first and preselected."""
     import gradio as gr
 
     pipelines = pipelines or _Pipelines()
-    choices = model_choices() + ([model] if model and model not in model_choices() else [])
+    models = model_choices(model)
+    choices = list(models)
     with gr.Blocks(title="Stick-Gen", analytics_enabled=False) as app:
         gr.Markdown("# Stick-Gen\nType what happens; get a stick-figure animation, a 60 fps player, "
                     "and files for Blender, Unity or three.js.")
@@ -113,12 +143,11 @@ def build_app(model: str | None = None, pipelines: _Pipelines | None = None):
                 prompt = gr.Textbox(label="Prompt", lines=2, elem_id="prompt",
                                     placeholder="two friends walk toward each other and shake hands")
                 with gr.Row():
-                    duration = gr.Slider(1, 60, value=10, step=0.5, label="Duration (s)")
+                    duration = gr.Slider(*DURATION_RANGE_S, value=10, step=0.5, label="Duration (s)")
                     seed = gr.Number(value=0, precision=0, label="Seed", minimum=0)
                     shuffle = gr.Button("Randomise seed", size="sm")
                 with gr.Row():
-                    variant = gr.Dropdown(choices, value=model or choices[0], label="Model",
-                                          allow_custom_value=True)
+                    variant = gr.Dropdown(choices, value=choices[0], label="Model")
                     style = gr.Dropdown(list(vocab.RENDER_STYLES), value="normal", label="Style")
                     camera = gr.Dropdown(CAMERA_CHOICES, value=CAMERA_CHOICES[0], label="Camera")
                     llm = gr.Dropdown(["none", "mock", "ollama", "grok"], value="none", label="Story parser (LLM)")
@@ -135,12 +164,12 @@ def build_app(model: str | None = None, pipelines: _Pipelines | None = None):
         settings = [duration, seed, variant, style, camera, llm]
 
         def from_prompt(text, *rest, progress=gr.Progress()):
-            return run(pipelines, text, None, *rest, progress=progress)
+            return run(pipelines, models, text, None, *rest, progress=progress)
 
         def from_script(text, *rest, progress=gr.Progress()):
             if not text or not text.strip():
                 raise gr.Error("the script is empty: generate from a prompt first, then edit its JSON")
-            return run(pipelines, None, text, *rest, progress=progress)
+            return run(pipelines, models, None, text, *rest, progress=progress)
 
         shuffle.click(random_seed, outputs=seed, api_name=False)
         go.click(from_prompt, [prompt, *settings], outputs, api_name="generate")
@@ -161,7 +190,8 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     OUTPUT_ROOT.mkdir(parents=True, exist_ok=True)
     pipelines = _Pipelines()
-    threading.Thread(target=pipelines.preload, args=(args.model or default_model(),), daemon=True).start()
+    threading.Thread(target=pipelines.preload, args=(next(iter(model_choices(args.model).values())),),
+                     daemon=True).start()
     build_app(args.model, pipelines).launch(server_name=args.host, server_port=args.port, share=False,
                                             allowed_paths=[str(OUTPUT_ROOT)], footer_links=["api"])
 

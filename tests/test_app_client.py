@@ -1,6 +1,8 @@
 """The Gradio app through ``gradio_client`` against a local launch (127.0.0.1, tiny random model)."""
 import json
 import os
+import time
+from pathlib import Path
 
 import av
 import pytest
@@ -30,7 +32,7 @@ def launch(model):
 def served(tmp_path_factory):
     model = str(save_tiny_pipeline(tmp_path_factory.mktemp("app-model")))
     app, url = launch(model)
-    yield model, url
+    yield Path(model).name, url  # visitors pick models by name, never by path
     app.close()
 
 
@@ -75,13 +77,34 @@ def test_errors_come_back_as_messages(served, tmp_path):
     client = Client(url, verbose=False)
     with pytest.raises(Exception, match="prompt: empty"):
         ask(client, model, "   ")
-    with pytest.raises(Exception, match="no Stick-Gen model"):
-        ask(client, str(tmp_path / "missing"), "a man walks")
     with pytest.raises(Exception, match="script: not valid JSON"):
         client.predict("{broken", 2, 1, model, "normal", CAMERA_CHOICES[0], "none", api_name="/run_script")
 
 
+def test_visitors_cannot_exceed_the_limits_or_choose_server_files(served, tmp_path):
+    """A path, a Hub id or another spelling of the model is refused without a word about the server's
+    files; a 600 s script, a 61 s clip and a novel-length prompt are refused before any work."""
+    model, url = served
+    client = Client(url, verbose=False)
+    for other in (str(tmp_path / "missing"), f"models/./{model}", "someone/some-model", "../../etc"):
+        with pytest.raises(Exception, match="not in the list of choices|is not offered here"):
+            ask(client, other, "a man walks")
+    _, _, _, script_json = ask(client, model, "a man waves")
+    doc = json.loads(script_json)
+    doc["duration"] = 600.0
+    started = time.monotonic()
+    with pytest.raises(Exception, match="duration: 600.0 s is outside"):
+        client.predict(json.dumps(doc), 2, 1, model, "normal", CAMERA_CHOICES[0], "none", api_name="/run_script")
+    assert time.monotonic() - started < 5.0
+    with pytest.raises(Exception, match="duration: 61|greater than maximum value 60"):
+        ask(client, model, "a man walks", duration=61)
+    with pytest.raises(Exception, match="prompt: 5000 characters"):
+        ask(client, model, "a" * 5000)
+
+
 def test_api_and_helpers():
-    assert model_choices()[0].endswith("stickgen-small") or os.environ.get("STICKGEN_MODEL")
+    choices = model_choices()
+    assert "stickgen-small" in choices or os.environ.get("STICKGEN_MODEL")
+    assert all("/" not in name or not Path(source).exists() for name, source in choices.items())  # no paths shown
     seeds = {random_seed() for _ in range(20)}
     assert len(seeds) > 1 and all(0 <= s < 2**31 for s in seeds)

@@ -1,0 +1,61 @@
+"""The app's request limits (stickgen.app_limits): one-line refusals before any work, bounded disk."""
+import os
+
+import pytest
+
+from stickgen import app_limits as L
+from stickgen.story import Script
+from stickgen.story.parser import parse_prompt
+
+
+def test_prompts_and_durations_are_refused_not_clamped():
+    assert L.check_prompt("  a man waves  ") == "a man waves"
+    with pytest.raises(L.RequestRefused, match=f"prompt: 601 characters; the app takes at most {L.MAX_PROMPT_CHARS}"):
+        L.check_prompt("x" * 601)
+    assert L.check_duration("7.5") == 7.5
+    for bad in (0, -3, 61, 1000, float("nan"), float("inf"), "ten", None):
+        with pytest.raises(L.RequestRefused, match="duration: "):
+            L.check_duration(bad)
+
+
+def test_scripts_beyond_the_limits_are_refused_with_the_field_named():
+    L.check_script(parse_prompt("two friends walk toward each other and hug", 10.0))
+    doc = parse_prompt("a man waves", 10.0).to_dict()
+    cases = [({"duration": 600.0}, "duration: 600.0 s is outside"),
+             ({"characters": [{"name": f"P{i}"} for i in range(9)]}, "script.characters: 9 people"),
+             ({"characters": [{"name": f"P{i}"} for i in range(5)]}, "5 people x 60 s is more motion")]
+    for change, message in cases:
+        edited = {**doc, **change}
+        if "characters" in change:
+            edited["duration"] = 60.0
+            edited["scenes"] = [{**doc["scenes"][0], "end": 60.0, "actions": [], "expressions": []}]
+            edited["layout"] = []
+        with pytest.raises(L.RequestRefused, match=message):
+            L.check_script(Script.from_dict(edited))
+    busy = {**doc, "scenes": [{**doc["scenes"][0], "actions": [
+        {"character": doc["characters"][0]["name"], "action": "wave", "start": i * 0.04, "end": i * 0.04 + 0.04}
+        for i in range(L.MAX_EVENTS + 1)], "expressions": []}]}
+    with pytest.raises(L.RequestRefused, match=f"{L.MAX_EVENTS + 1} timed events"):
+        L.check_script(Script.from_dict(busy))
+    far = {**doc, "layout": [{"character": doc["characters"][0]["name"], "start": [500.0, 0.0]}]}
+    with pytest.raises(L.RequestRefused, match="within 100 m"):
+        L.check_script(Script.from_dict(far))
+
+
+def test_the_deadline_stops_a_request_between_stages():
+    L.Deadline(60.0).check("rendering")
+    with pytest.raises(L.RequestRefused, match="longer than 0 s and stopped before rendering"):
+        L.Deadline(0.0).check("rendering")
+
+
+def test_old_and_surplus_runs_are_deleted(tmp_path):
+    for k in range(6):
+        folder = tmp_path / f"run-{k}"
+        folder.mkdir()
+        (folder / "clip.mp4").write_bytes(b"x" * 10)
+        os.utime(folder, (1000.0 + k, 1000.0 + k))
+    (tmp_path / "keep-me").mkdir()  # not a run folder
+    assert L.prune_runs(tmp_path, keep=4, max_age=1e9, now=2000.0) == 2
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["keep-me", "run-2", "run-3", "run-4", "run-5"]
+    assert L.prune_runs(tmp_path, keep=4, max_age=996.5, now=2000.0) == 2  # run-2 and run-3 are too old
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["keep-me", "run-4", "run-5"]
