@@ -5,21 +5,27 @@ vocabulary, and must answer with one JSON object. :func:`script_from_reply` extr
 reply, repairs what can be repaired (code fences, trailing commas, numbers as strings, synonyms for
 action names, times past the end, missing characters) and validates it; anything else is rejected. On a
 timeout, an HTTP or network error or an invalid reply, :func:`parse` uses the default parser and says
-why in ``script.warnings``.
+why, in one line, in ``script.warnings``.
 
 Backends speak plain HTTP through ``urllib``: Grok's OpenAI-compatible ``/chat/completions`` (key from
 ``XAI_API_KEY``, base URL from ``XAI_BASE_URL`` or ``base_url``) and Ollama's ``/api/chat`` with
-``format: "json"`` (host from ``OLLAMA_HOST`` or ``host``).
+``format: "json"`` (host from ``OLLAMA_HOST`` or ``host``). A request has one deadline, ``timeout``
+seconds for connecting, sending and reading the whole answer, and the answer is capped at
+``MAX_REPLY_BYTES``; JSON with NaN, Infinity, huge numbers or deep nesting is rejected.
 """
 from __future__ import annotations
 
+import http.client
 import json
+import math
 import os
 import re
-import socket
+import textwrap
+import threading
+import time
 import urllib.error
 import urllib.request
-from typing import Any
+from typing import Any, Callable
 
 from .. import vocab
 from .clauses import match_actions
@@ -31,7 +37,13 @@ GROK_URL = "https://api.x.ai/v1"
 GROK_MODEL = "grok-3-mini"
 OLLAMA_URL = "http://127.0.0.1:11434"
 OLLAMA_MODEL = "llama3.2"
-DEFAULT_TIMEOUT = 30.0
+DEFAULT_TIMEOUT = 30.0  # seconds for a whole request: connect, send and read the full answer
+# A script is a few kB of JSON; an answer past this is runaway or hostile, so reading stops and it is rejected.
+MAX_REPLY_BYTES = 1 << 20
+READ_CHUNK = 64 << 10
+# Integers in a reply longer than this are rejected (a float holds up to ~1.8e308; Python refuses > 4300 digits).
+MAX_INT_DIGITS = 300
+WARNING_WIDTH = 300  # characters of a failure's reason kept in the one-line warning
 
 
 class LLMError(RuntimeError):
@@ -68,20 +80,93 @@ def user_prompt(prompt: str, duration: float) -> str:
 
 
 def _post_json(url: str, body: dict[str, Any], headers: dict[str, str], timeout: float) -> Any:
+    """POST ``body`` as JSON to ``url`` and decode the JSON answer, all within ``timeout`` seconds."""
     request = urllib.request.Request(url, data=json.dumps(body).encode(), method="POST",
                                      headers={"Content-Type": "application/json", **headers})
+    payload = _within_deadline(lambda: _fetch(request, timeout), timeout, url)
+    try:
+        return loads_strict(payload)
+    except ValueError as exc:
+        raise LLMError(f"{url} answered with something that is not usable JSON ({exc})") from None
+
+
+def _within_deadline(work: Callable[[], Any], timeout: float, url: str) -> Any:
+    """``work()`` run in a daemon thread; :class:`LLMError` if it is not done after ``timeout`` seconds.
+
+    A thread covers what socket timeouts do not (name lookup, headers trickled a byte at a time). An
+    abandoned one ends by itself: :func:`_fetch` stops at its first read past the deadline or on a socket
+    timeout; only a server still trickling headers keeps it alive, idle, until it stops.
+    """
+    outcome: dict[str, Any] = {}
+
+    def run() -> None:
+        try:
+            outcome["value"] = work()
+        except Exception as exc:  # handed to the caller's thread below
+            outcome["error"] = exc
+
+    worker = threading.Thread(target=run, name="stickgen-llm-request", daemon=True)
+    worker.start()
+    worker.join(timeout)
+    if worker.is_alive():
+        raise _timed_out(url, timeout)
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["value"]
+
+
+def _fetch(request: urllib.request.Request, timeout: float) -> bytes:
+    """The body answering ``request``, read in chunks until ``timeout`` seconds are up or it passes the cap."""
+    deadline = time.monotonic() + timeout
+    url = request.full_url
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:
-            payload = response.read()
+            payload = bytearray()
+            while chunk := response.read1(READ_CHUNK):
+                payload += chunk
+                if len(payload) > MAX_REPLY_BYTES:
+                    raise LLMError(f"{url} answered with more than {MAX_REPLY_BYTES} bytes")
+                if time.monotonic() > deadline:
+                    raise _timed_out(url, timeout)
+            return bytes(payload)
     except urllib.error.HTTPError as exc:
         raise LLMError(f"HTTP {exc.code} from {url}") from None
-    except (urllib.error.URLError, socket.timeout, TimeoutError, ConnectionError) as exc:
+    except (OSError, http.client.HTTPException) as exc:  # URLError, timeouts, resets, TLS, garbled HTTP
         reason = getattr(exc, "reason", exc)
-        raise LLMError(f"no answer from {url} ({'timed out' if 'timed out' in str(reason) else reason})") from None
+        if "timed out" in str(reason):
+            raise _timed_out(url, timeout) from None
+        raise LLMError(f"no answer from {url} ({reason})") from None
+
+
+def _timed_out(url: str, timeout: float) -> LLMError:
+    """The error for a request that missed its deadline (it says "timed out" and names the deadline)."""
+    return LLMError(f"no answer from {url} (timed out: the {timeout:g} s deadline passed)")
+
+
+def loads_strict(text: str | bytes) -> Any:
+    """``json.loads`` rejecting NaN, Infinity, out-of-range numbers and deep nesting, all as ValueError."""
     try:
-        return json.loads(payload)
-    except (json.JSONDecodeError, UnicodeDecodeError):
-        raise LLMError(f"{url} answered with something that is not JSON") from None
+        return json.loads(text, parse_constant=_reject_constant, parse_float=_finite_float,
+                          parse_int=_bounded_int)
+    except RecursionError:
+        raise ValueError("JSON nested too deeply") from None
+
+
+def _reject_constant(name: str) -> float:
+    raise ValueError(f"{name} is not a number")
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError(f"number {text[:20]} is out of range")
+    return value
+
+
+def _bounded_int(text: str) -> int:
+    if len(text.lstrip("-")) > MAX_INT_DIGITS:
+        raise ValueError(f"an integer has {len(text.lstrip('-'))} digits (at most {MAX_INT_DIGITS})")
+    return int(text)
 
 
 class GrokBackend:
@@ -166,19 +251,31 @@ def extract_json(reply: str) -> Any:
     text = reply[start:end + 1]
     for attempt in (text, re.sub(r",\s*([}\]])", r"\1", text)):
         try:
-            return json.loads(attempt)
-        except json.JSONDecodeError as exc:
+            return loads_strict(attempt)
+        except ValueError as exc:
             error = exc
     raise ScriptError(f"script: the LLM reply is not valid JSON ({error})")
 
 
+def _is_number(value: Any) -> bool:
+    """A finite int or float in a sane range; bools, NaN and Infinity are not numbers here."""
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and abs(value) < 1e300
+
+
 def _as_number(value: Any) -> Any:
+    """``value`` with numbers written as strings ("3", "2.5s") turned into floats."""
     if isinstance(value, str):
         try:
-            return float(value.strip().rstrip("s"))
+            number = float(value.strip().rstrip("s"))
         except ValueError:
             return value
+        return number if _is_number(number) else value
     return value
+
+
+def _items(value: Any) -> list[Any]:
+    """``value`` if it is a list, else no items."""
+    return value if isinstance(value, list) else []
 
 
 def _action_name(name: Any) -> str | None:
@@ -202,21 +299,21 @@ def repair(doc: Any, prompt: str, duration: float) -> dict[str, Any]:
     scenes = doc.get("scenes")
     if not isinstance(scenes, list) or not scenes:
         raise ScriptError("script.scenes: the LLM gave no scenes")
-    ends = [_as_number(e.get("end")) for s in scenes if isinstance(s, dict) for key in ("actions",)
-            for e in (s.get(key) or []) if isinstance(e, dict)]
-    latest = max([e for e in ends if isinstance(e, (int, float))] or [duration])
+    ends = [_as_number(e.get("end")) for s in scenes if isinstance(s, dict)
+            for e in _items(s.get("actions")) if isinstance(e, dict)]
+    latest = max([e for e in ends if _is_number(e)] or [duration])
     scale = duration / latest if latest > duration * 1.05 else 1.0
     for scene in scenes:
         if not isinstance(scene, dict):
             raise ScriptError("script.scenes: every scene must be an object")
         scene["start"], scene["end"] = 0.0, float(duration)
         for key in ("actions", "expressions", "speech", "camera"):
-            scene[key] = [e for e in (_repair_event(e, key, scale, duration) for e in scene.get(key) or [])
+            scene[key] = [e for e in (_repair_event(e, key, scale, duration) for e in _items(scene.get(key)))
                           if e is not None]
     if not any(scene["actions"] for scene in scenes):
         raise ScriptError("script.scenes: the LLM gave no usable actions")
     named = {e["character"] for s in scenes for e in s["actions"] if isinstance(e.get("character"), str)}
-    characters = [c for c in doc.get("characters") or [] if isinstance(c, dict) and isinstance(c.get("name"), str)]
+    characters = [c for c in _items(doc.get("characters")) if isinstance(c, dict) and isinstance(c.get("name"), str)]
     for c in characters:
         if c.get("color") is not None and not re.fullmatch(r"#[0-9a-fA-F]{6}", str(c["color"])):
             c["color"] = None
@@ -233,7 +330,7 @@ def _repair_event(event: Any, key: str, scale: float, duration: float) -> dict[s
         return None
     event = {k: (_as_number(v) if k in ("start", "end", "speed", "energy", "distance", "turn") else v)
              for k, v in event.items()}
-    if not all(isinstance(event.get(k), (int, float)) for k in ("start", "end")):
+    if not all(_is_number(event.get(k)) for k in ("start", "end")):
         return None
     event["start"] = min(max(float(event["start"]) * scale, 0.0), duration)
     event["end"] = min(max(float(event["end"]) * scale, 0.0), duration)
@@ -245,7 +342,7 @@ def _repair_event(event: Any, key: str, scale: float, duration: float) -> dict[s
             return None
         if event.get("direction") not in (None, *DIRECTIONS):
             event["direction"] = None
-        if isinstance(event.get("energy"), (int, float)):
+        if _is_number(event.get("energy")):
             event["energy"] = min(max(float(event["energy"]), 0.0), 1.0)
     elif key == "expressions" and event.get("expression") not in vocab.EXPRESSION_NAMES:
         return None
@@ -286,5 +383,6 @@ def parse(prompt: str, duration: float = 10.0, llm: str = "none", matcher: Any =
                                  prompt.strip(), duration)
     except (LLMError, ScriptError) as exc:
         script = parse_prompt(prompt, duration, matcher)
-        script.warnings.append(f"{llm} backend failed ({exc}); used the default parser instead")
+        reason = textwrap.shorten(str(exc), WARNING_WIDTH, placeholder=" ...")
+        script.warnings.append(f"{llm} backend failed ({reason}); used the default parser instead")
         return script
