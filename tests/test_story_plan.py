@@ -38,6 +38,12 @@ def test_script_json_round_trip_is_exact():
     (lambda d: d["scenes"][0]["actions"][0].update(start="soon"), "expected a finite number"),
     (lambda d: d["scenes"][0]["camera"].append({"move": "spin", "start": 0, "end": 1}), "camera[0].move"),
     (lambda d: d.pop("characters"), "characters: required field missing"),
+    (lambda d: d["scenes"][0]["actions"][0].update(start=True), "actions[0].start: expected a finite number"),
+    (lambda d: d["scenes"][0]["actions"][0].update(start=10 ** 400), "actions[0].start: expected a finite number"),
+    (lambda d: d["scenes"][0].update(actions=[{}] * 6001), "actions: 6001 items; at most 6000"),
+    (lambda d: d["layout"][0].update(path=[[0, 0]] * 1001), "path: 1001 points; at most 1000"),
+    (lambda d: d["layout"][0].update(start=[5000.0, 0.0]), "more than 1000 m from the origin"),
+    (lambda d: d.update(description="x" * 2001), "description: 2001 characters"),
 ])
 def test_invalid_scripts_name_the_field(edit, message):
     doc = parse_prompt("a man walks, then waves", 5.0).to_dict()
@@ -47,6 +53,14 @@ def test_invalid_scripts_name_the_field(edit, message):
         Script.from_dict(doc)
     with pytest.raises(ScriptError, match="not valid JSON"):
         Script.from_json("{nope")
+
+
+@pytest.mark.parametrize("text, reason", [("[" * 5000 + "]" * 5000, "nested too deeply"),
+                                          ('{"duration": ' + "9" * 5000 + "}", "5000 digits"),
+                                          ('{"duration": NaN}', "NaN is not a number")])
+def test_hostile_script_json_is_one_clear_error(text, reason):
+    with pytest.raises(ScriptError, match=f"script: not valid JSON .*{reason}"):
+        Script.from_json(text)
 
 
 # ----------------------------------------------------------------------------- frames and text

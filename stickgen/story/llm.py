@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import http.client
 import json
-import math
 import os
 import re
 import textwrap
@@ -30,7 +29,7 @@ from typing import Any, Callable
 from .. import vocab
 from .clauses import match_actions
 from .parser import parse_prompt
-from .schema import DIRECTIONS, Script, ScriptError
+from .schema import DIRECTIONS, Script, ScriptError, loads_strict
 
 BACKENDS = ("none", "mock", "ollama", "grok")
 GROK_URL = "https://api.x.ai/v1"
@@ -41,8 +40,6 @@ DEFAULT_TIMEOUT = 30.0  # seconds for a whole request: connect, send and read th
 # A script is a few kB of JSON; an answer past this is runaway or hostile, so reading stops and it is rejected.
 MAX_REPLY_BYTES = 1 << 20
 READ_CHUNK = 64 << 10
-# Integers in a reply longer than this are rejected (a float holds up to ~1.8e308; Python refuses > 4300 digits).
-MAX_INT_DIGITS = 300
 WARNING_WIDTH = 300  # characters of a failure's reason kept in the one-line warning
 
 
@@ -141,32 +138,6 @@ def _fetch(request: urllib.request.Request, timeout: float) -> bytes:
 def _timed_out(url: str, timeout: float) -> LLMError:
     """The error for a request that missed its deadline (it says "timed out" and names the deadline)."""
     return LLMError(f"no answer from {url} (timed out: the {timeout:g} s deadline passed)")
-
-
-def loads_strict(text: str | bytes) -> Any:
-    """``json.loads`` rejecting NaN, Infinity, out-of-range numbers and deep nesting, all as ValueError."""
-    try:
-        return json.loads(text, parse_constant=_reject_constant, parse_float=_finite_float,
-                          parse_int=_bounded_int)
-    except RecursionError:
-        raise ValueError("JSON nested too deeply") from None
-
-
-def _reject_constant(name: str) -> float:
-    raise ValueError(f"{name} is not a number")
-
-
-def _finite_float(text: str) -> float:
-    value = float(text)
-    if not math.isfinite(value):
-        raise ValueError(f"number {text[:20]} is out of range")
-    return value
-
-
-def _bounded_int(text: str) -> int:
-    if len(text.lstrip("-")) > MAX_INT_DIGITS:
-        raise ValueError(f"an integer has {len(text.lstrip('-'))} digits (at most {MAX_INT_DIGITS})")
-    return int(text)
 
 
 class GrokBackend:

@@ -24,6 +24,16 @@ DIRECTIONS = ("forward", "backward", "left", "right", "across", "camera", "away"
 HANDS = ("left", "right", "both")
 MAX_DURATION = 600.0
 MAX_CHARACTERS = 16
+#: timed events (actions, expressions, speech, camera moves) over all scenes: ten a second for 600 s
+MAX_EVENTS = 6000
+MAX_SCENES = 100
+#: waypoints in one layout path, and how far from the origin (m) a position may be
+MAX_PATH_POINTS = 1000
+MAX_COORDINATE_M = 1000.0
+#: characters in any one text field (a name, a description, a line of speech)
+MAX_TEXT_CHARS = 2000
+#: integers longer than this are rejected (a float holds up to ~1.8e308; Python refuses > 4300 digits)
+MAX_INT_DIGITS = 300
 
 
 class ScriptError(ValueError):
@@ -164,8 +174,8 @@ class Script:
     @classmethod
     def from_json(cls, text: str) -> Script:
         try:
-            doc = json.loads(text)
-        except json.JSONDecodeError as exc:
+            doc = loads_strict(text)
+        except ValueError as exc:  # JSONDecodeError, NaN, huge numbers, deep nesting
             raise ScriptError(f"script: not valid JSON ({exc})") from None
         return cls.from_dict(doc)
 
@@ -178,6 +188,33 @@ class Script:
 
 
 # ----------------------------------------------------------------------------- (de)serialisation
+
+
+def loads_strict(text: str | bytes) -> Any:
+    """``json.loads`` rejecting NaN, Infinity, out-of-range numbers and deep nesting, all as ValueError."""
+    try:
+        return json.loads(text, parse_constant=_reject_constant, parse_float=_finite_float,
+                          parse_int=_bounded_int)
+    except RecursionError:
+        raise ValueError("JSON nested too deeply") from None
+
+
+def _reject_constant(name: str) -> float:
+    raise ValueError(f"{name} is not a number")
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError(f"number {text[:20]} is out of range")
+    return value
+
+
+def _bounded_int(text: str) -> int:
+    if len(text.lstrip("-")) > MAX_INT_DIGITS:
+        raise ValueError(f"an integer has {len(text.lstrip('-'))} digits (at most {MAX_INT_DIGITS})")
+    return int(text)
+
 
 _LIST_TYPES: dict[tuple[type, str], type] = {
     (Script, "characters"): Character, (Script, "scenes"): ScriptScene, (Script, "layout"): Layout,
@@ -219,6 +256,8 @@ def _decode_value(cls: type, name: str, value: Any, where: str) -> Any:
     if item_type is not None:
         if not isinstance(value, list):
             raise ScriptError(f"{where}: expected a list, got {type(value).__name__}")
+        if len(value) > MAX_EVENTS:  # checked before decoding: no list of a million records is built
+            raise ScriptError(f"{where}: {len(value)} items; at most {MAX_EVENTS}")
         return [_decode(item_type, item, f"{where}[{i}]") for i, item in enumerate(value)]
     if value is None:
         return None
@@ -227,6 +266,8 @@ def _decode_value(cls: type, name: str, value: Any, where: str) -> Any:
     if cls is Layout and name == "path":
         if not isinstance(value, list):
             raise ScriptError(f"{where}: expected a list of [x, z] points")
+        if len(value) > MAX_PATH_POINTS:
+            raise ScriptError(f"{where}: {len(value)} points; at most {MAX_PATH_POINTS}")
         return [_vector(p, 2, f"{where}[{i}]") for i, p in enumerate(value)]
     if name in _NUMBER_FIELDS:
         return _number(value, where)
@@ -238,19 +279,24 @@ def _decode_value(cls: type, name: str, value: Any, where: str) -> Any:
         return [str(w) for w in value]
     if not isinstance(value, str):
         raise ScriptError(f"{where}: expected a string, got {type(value).__name__}")
+    if len(value) > MAX_TEXT_CHARS:
+        raise ScriptError(f"{where}: {len(value)} characters; at most {MAX_TEXT_CHARS}")
     return value
 
 
 def _number(value: Any, where: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-        raise ScriptError(f"{where}: expected a finite number, got {value!r}")
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not -1e300 < value < 1e300:
+        raise ScriptError(f"{where}: expected a finite number, got {str(value)[:40]}")
     return float(value)
 
 
 def _vector(value: Any, size: int, where: str) -> tuple[float, ...]:
     if not isinstance(value, (list, tuple)) or len(value) != size:
-        raise ScriptError(f"{where}: expected {size} numbers, got {value!r}")
-    return tuple(_number(v, f"{where}[{i}]") for i, v in enumerate(value))
+        raise ScriptError(f"{where}: expected {size} numbers, got {str(value)[:80]}")
+    numbers = tuple(_number(v, f"{where}[{i}]") for i, v in enumerate(value))
+    if max(abs(v) for v in numbers) > MAX_COORDINATE_M:
+        raise ScriptError(f"{where}: {numbers} is more than {MAX_COORDINATE_M:g} m from the origin")
+    return numbers
 
 
 # ----------------------------------------------------------------------------- validation
@@ -274,6 +320,11 @@ def validate(script: Script) -> None:
     if not 1 <= len(script.characters) <= MAX_CHARACTERS:
         raise ScriptError(f"script.characters: need 1 to {MAX_CHARACTERS} characters, "
                           f"got {len(script.characters)}")
+    if len(script.scenes) > MAX_SCENES:
+        raise ScriptError(f"script.scenes: {len(script.scenes)} scenes; at most {MAX_SCENES}")
+    events = sum(len(s.actions) + len(s.expressions) + len(s.speech) + len(s.camera) for s in script.scenes)
+    if events > MAX_EVENTS:
+        raise ScriptError(f"script.scenes: {events} timed events in all; at most {MAX_EVENTS}")
     names = tuple(c.name for c in script.characters)
     if len(set(names)) != len(names):
         raise ScriptError("script.characters: character names must be unique")
