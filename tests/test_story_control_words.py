@@ -270,7 +270,7 @@ def test_verb_speeds_order_stroll_walk_jog_run_sprint():
 @pytest.mark.parametrize("prompt, action", [("The audience applauds.", "clap"), ("He squats down.", "kneel"),
                                             ("She crouches.", "kneel")])
 def test_applause_and_crouching(prompt, action):
-    assert first(prompt).action == action
+    assert [a.action for a in parse_prompt(prompt, 6.0).scenes[0].actions if a.action != "idle"] == [action]
 
 
 def test_counted_claps_last_their_count_then_the_clapper_stands():
@@ -318,3 +318,19 @@ def test_a_circle_is_run_straight_and_bent_along_its_path():
 def test_the_way_back_is_as_long_as_the_way_out(prompt, distance):
     out, back = parse_prompt(prompt, 10.0).scenes[0].actions
     assert (out.distance, back.distance, back.turn) == (distance, distance, 180.0)
+
+
+@pytest.mark.parametrize("prompt, action, lead_in", [
+    ("She sat down on a chair.", "sit", True), ("A person crouches.", "kneel", True),
+    ("Tired, he lies down on the floor.", "lie_down", True), ("A man is sitting on a bench.", "sit", False),
+    ("The girl remains kneeling.", "kneel", False), ("A man walks to the chair and sits down.", "sit", False)])
+def test_a_clip_that_opens_by_going_down_stands_first(prompt, action, lead_in):
+    """Going down is seen: the first posture action of a clip starts after LEAD_IN_SECONDS of standing,
+    unless the sentence says the body is already down (or something else comes first)."""
+    actions = parse_prompt(prompt, 6.0).scenes[0].actions
+    first, posture = actions[0], next(a for a in actions if a.action == action)
+    if lead_in:
+        assert (first.action, first.end, posture.start) == ("idle", story.lexicon.LEAD_IN_SECONDS,
+                                                            story.lexicon.LEAD_IN_SECONDS)
+    else:
+        assert first.action != "idle" and posture.end == 6.0

@@ -58,7 +58,7 @@ def test_two_teams_face_each_other_and_fight_across():
 
 def test_sequence_words_and_while():
     script = parse_prompt("A woman sits down. After that she stands up, then she jumps while clapping.", 10.0)
-    assert [a for a, _, _ in timeline(script)["Woman"]] == ["sit", "stand", "jump"]
+    assert [a for a, _, _ in timeline(script)["Woman"]] == ["idle", "sit", "stand", "jump"]  # stands, sits...
     jump = actions_of(script, "Woman")[-1]
     assert jump.manner == "while clapping"
 
@@ -300,23 +300,23 @@ def test_a_leading_clause_without_a_main_clause_is_still_read():
     assert sequence("After dodging.") == ["dodge"]
 
 
-@pytest.mark.parametrize("prompt, actions", [
-    ("A woman lies down, then walks.", ["lie_down", "stand", "walk"]),
+@pytest.mark.parametrize("prompt, actions", [  # a clip that opens by going down stands first (lexicon.LEAD_IN_SECONDS)
+    ("A woman lies down, then walks.", ["idle", "lie_down", "stand", "walk"]),
     ("A boy crawls, then cheers.", ["crawling", "stand", "celebrate"]),
-    ("A man sits, then waves.", ["sit", "wave"]),  # the arms work seated: no need to get up
-    ("A man kneels, then talks, then runs.", ["kneel", "talk", "stand", "run"]),
-    ("A woman sits, then stands up, then walks.", ["sit", "stand", "walk"]),  # already up: one stand
-    ("A man lies down, then waits.", ["lie_down", "idle"]),
+    ("A man sits, then waves.", ["idle", "sit", "wave"]),  # the arms work seated: no need to get up
+    ("A man kneels, then talks, then runs.", ["idle", "kneel", "talk", "stand", "run"]),
+    ("A woman sits, then stands up, then walks.", ["idle", "sit", "stand", "walk"]),  # already up: one stand
+    ("A man lies down, then waits.", ["idle", "lie_down", "idle"]),
 ])
 def test_a_low_body_stands_up_before_an_action_on_its_feet(prompt, actions):
     assert sequence(prompt) == actions
 
 
 def test_the_stand_up_takes_the_rise_time_of_the_posture_at_most_most_of_the_next_action():
-    lie, stand, walk = actions_of(parse_prompt("A woman lies down, then walks.", 13.0), "Woman")
+    _, lie, stand, walk = actions_of(parse_prompt("A woman lies down, then walks.", 13.0), "Woman")
     assert (stand.start, stand.end - stand.start) == (lie.end, pytest.approx(3.0))  # lying: sit up, then stand
     assert walk.start == stand.end and walk.end == 13.0
-    lie, stand, walk = actions_of(parse_prompt("A woman lies down, then walks.", 3.0), "Woman")
+    lie, stand, walk = actions_of(parse_prompt("A woman lies down, then walks.", 3.0), "Woman")  # no lead-in: short
     assert stand.end - stand.start == pytest.approx(0.7 * (walk.end - stand.start))
 
 

@@ -250,6 +250,14 @@ CYCLE_SECONDS = {"clap": 0.65}
 COUNTED_MIN_SECONDS = 2.6
 #: a counted gesture that would leave less than this (s) of its time idle keeps the whole time
 MIN_IDLE_SECONDS = 0.5
+#: a clip that opens with one of these first stands this long (s), so the body is seen going down:
+#: "A person crouches." (drawn as kneeling) lowers the pelvis 0.31-0.57 m in 5 of 5 seeds with it, 0.09-0.13 m
+#: without (the model starts such a clip already down); "She sat down on a chair." 0.52-0.70 m against 0.20-0.28
+LEAD_IN_ACTIONS = {"sit", "kneel", "lie_down"}
+LEAD_IN_SECONDS = 0.6
+#: a prompt that says the body is already down ("is sitting", "remains kneeling") gets no lead-in
+IN_POSTURE = re.compile(r"\b(?:is|are|was|were|stays?|stayed|remains?|remained|keeps?|kept|sits? still)\s+(?:\w+\s+)?"
+                        r"(?:sitting|seated|kneeling|lying|crouching|squatting|on (?:his|her|their) knees)\b", re.I)
 #: actions whose end state persists until the next action (a sitting person stays seated)
 HOLD_ACTIONS = {"sit", "kneel", "lie_down", "dance", "swimming", "flying", "climbing", "reading", "typing",
                 "fight_stance", "crawling"}

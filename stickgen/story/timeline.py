@@ -83,8 +83,9 @@ def build_script(story: _Story, prompt: str, duration: float) -> Script:
     bounds = beat_bounds(nominal, explicit, duration)
     names = [c.name for c in story.cast.characters]
     scene = ScriptScene(0.0, duration, prompt)
+    lead_in = not lx.IN_POSTURE.search(prompt)  # "is sitting": already down, no standing first
     for actor in range(len(names)):
-        _actor_tracks(story, actor, bounds, names, scene)
+        _actor_tracks(story, actor, bounds, names, scene, lead_in)
     for shot in story.shots:
         start, end = (0.0, duration) if shot.beat is None else (bounds[shot.beat], duration)
         scene.camera.append(CameraMove(shot.move, float(start), float(end),
@@ -95,7 +96,8 @@ def build_script(story: _Story, prompt: str, duration: float) -> Script:
                   list(dict.fromkeys(story.cast.warnings)))  # each warning once
 
 
-def _actor_tracks(story: _Story, actor: int, bounds: np.ndarray, names: list[str], scene: ScriptScene) -> None:
+def _actor_tracks(story: _Story, actor: int, bounds: np.ndarray, names: list[str], scene: ScriptScene,
+                  lead_in: bool) -> None:
     name = names[actor]
     previous: Step | None = None
     runs: list[tuple[str, Step | None, float, float]] = []
@@ -119,10 +121,25 @@ def _actor_tracks(story: _Story, actor: int, bounds: np.ndarray, names: list[str
         faces.append(((step.emotion if step else None) or whole_face or implied, start, end))
         if step is not None and step.speech is not None:
             scene.speech.append(SpeechLine(name, step.speech[0], start, end, step.speech[1]))
+    if lead_in:
+        runs = with_lead_in(runs)
     for action, source, start, end in with_stand_ups(with_counted_ends(runs)):
         scene.actions.append(_timed_action(name, action, source, start, end, names))
     for label, start, end in _merge_runs(faces):
         scene.expressions.append(TimedExpression(name, label, start, end))
+
+
+def with_lead_in(runs: list[tuple[str, Step | None, float, float]]) -> list[tuple[str, Step | None, float, float]]:
+    """``(action, step, start, end)`` runs where a clip that opens with going down (sit, kneel, lie down)
+    first stands for ``lexicon.LEAD_IN_SECONDS``: the model draws a posture action from its first frame
+    as already seated or kneeling, so "sits down" would show no sitting down."""
+    if not runs or runs[0][0] not in lx.LEAD_IN_ACTIONS or runs[0][2] > 0.0:
+        return runs
+    action, source, start, end = runs[0]
+    if end - start < 2 * lx.LEAD_IN_SECONDS:
+        return runs
+    return [("idle", None, start, start + lx.LEAD_IN_SECONDS), (action, source, start + lx.LEAD_IN_SECONDS, end),
+            *runs[1:]]
 
 
 def with_counted_ends(runs: list[tuple[str, Step | None, float, float]]) -> list[tuple[str, Step | None, float, float]]:
