@@ -5,29 +5,24 @@ objects and free-form metadata. ``Scene.load`` validates every file it reads aga
 Schema and the checks a schema cannot express (array shapes, finite numbers, frame ranges, vocabulary
 names, size limits); anything wrong raises :class:`MotionFormatError` naming the field. Optional fields
 that a file leaves out stay absent (``None``) so that ``save(load(x))`` reproduces ``x``.
+
+Reading is bounded (:mod:`stickgen.motion_checks`): a hostile file costs time linear in its size and
+memory a small multiple of it.
 """
 from __future__ import annotations
 
 import json
-import math
 import os
 import tempfile
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from . import vocab
+from .motion_checks import FORMAT, TRACKS, VERSION, MotionFormatError, parse_json, read_bounded, validate_document
 from .skeleton import JOINT_NAMES, NUM_JOINTS, PARENTS, SKELETON_NAME
-
-FORMAT = "stickgen.motion"
-VERSION = 1
-MAX_ACTORS = 64
-MAX_FRAMES = 60 * 60 * 60  # one hour at 60 fps
-MAX_FILE_BYTES = 256 * 1024 * 1024
-SCHEMA_PATH = Path(__file__).parent / "schemas" / "motion-v1.schema.json"
 
 DEFAULT_SKELETON: dict[str, Any] = {
     "name": SKELETON_NAME, "joints": list(JOINT_NAMES), "parents": list(PARENTS),
@@ -36,16 +31,6 @@ DEFAULT_SKELETON: dict[str, Any] = {
 #: actor colours used when a file gives none (matplotlib's tab10)
 PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f",
            "#bcbd22", "#17becf")
-#: per track: the key naming a segment's label, and the names allowed
-TRACKS: dict[str, tuple[str, tuple[str, ...]]] = {
-    "actions": ("action", vocab.ACTION_NAMES),
-    "expressions": ("expression", vocab.EXPRESSION_NAMES),
-    "speech": ("type", vocab.SPEECH_NAMES),
-}
-
-
-class MotionFormatError(ValueError):
-    """A ``.motion`` document breaks the v1 contract; the message starts with the offending field."""
 
 
 # ----------------------------------------------------------------------------- data classes
@@ -223,24 +208,15 @@ class Scene:
 
     @classmethod
     def from_json(cls, text: str | bytes) -> Scene:
-        if len(text) > MAX_FILE_BYTES:
-            raise MotionFormatError(f"file: larger than the {MAX_FILE_BYTES // 2**20} MB limit")
-        try:
-            doc = json.loads(text)
-        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-            raise MotionFormatError(f"file: not valid JSON ({exc})") from None
-        return cls.from_dict(doc)
+        """Parse and validate ``.motion`` text (str, or bytes in UTF-8/16/32)."""
+        return cls.from_dict(parse_json(text))
 
     # ------------------------------------------------------------------ files
 
     @classmethod
     def load(cls, path: str | os.PathLike) -> Scene:
-        """Read and validate a ``.motion`` file."""
-        path = Path(path)
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise MotionFormatError(f"file: {path} is {size} bytes, over the {MAX_FILE_BYTES // 2**20} MB limit")
-        return cls.from_json(path.read_bytes())
+        """Read and validate a ``.motion`` file (or pipe, or device: reading stops at the size limit)."""
+        return cls.from_json(read_bounded(Path(path)))
 
     def save(self, path: str | os.PathLike, decimals: int | None = None) -> Path:
         """Validate, then write atomically (temp file + rename): a crash never leaves a partial file."""
@@ -270,117 +246,3 @@ def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
-
-
-# ----------------------------------------------------------------------------- validation
-
-
-@lru_cache(maxsize=1)
-def _validator():
-    import jsonschema
-
-    schema = json.loads(SCHEMA_PATH.read_text())
-    return jsonschema.Draft202012Validator(schema)
-
-
-def _field(path) -> str:
-    out = ""
-    for part in path:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out or "document"
-
-
-def validate_document(doc: Any) -> None:
-    """Check a parsed ``.motion`` document; raise :class:`MotionFormatError` naming the first bad field."""
-    if not isinstance(doc, dict):
-        raise MotionFormatError(f"document: expected a JSON object, got {type(doc).__name__}")
-    if doc.get("format") != FORMAT:
-        raise MotionFormatError(f"format: expected {FORMAT!r}, got {doc.get('format')!r}")
-    if doc.get("version") != VERSION or isinstance(doc.get("version"), bool):
-        raise MotionFormatError(f"version: unsupported version {doc.get('version')!r} (this reader knows {VERSION})")
-    actors = doc.get("actors")
-    # the schema checks structure; joint arrays are checked below with numpy (faster, exact locations)
-    shallow = dict(doc)
-    if isinstance(actors, list):
-        shallow["actors"] = [{**a, "joints": []} if isinstance(a, dict) and "joints" in a else a for a in actors]
-    error = next(iter(sorted(_validator().iter_errors(shallow), key=lambda e: list(e.absolute_path))), None)
-    if error is not None:
-        raise MotionFormatError(f"{_field(error.absolute_path)}: {error.message}")
-    _check_finite({k: v for k, v in doc.items() if k not in ("actors", "meta")}, [])
-    skeleton = doc["skeleton"]
-    if skeleton.get("joints", list(JOINT_NAMES)) != list(JOINT_NAMES):
-        raise MotionFormatError("skeleton.joints: joint names must be the smpl22 order")
-    if skeleton.get("parents", list(PARENTS)) != list(PARENTS):
-        raise MotionFormatError("skeleton.parents: parents must be the smpl22 tree")
-    num_frames = doc["num_frames"]
-    ids = set()
-    for i, actor in enumerate(actors):
-        where = f"actors[{i}]"
-        if actor["id"] in ids:
-            raise MotionFormatError(f"{where}.id: duplicate actor id {actor['id']!r}")
-        ids.add(actor["id"])
-        _check_joints(actor["joints"], num_frames, f"{where}.joints")
-        for track, (label_key, names) in TRACKS.items():
-            for k, segment in enumerate(actor.get(track, [])):
-                _check_range(segment["start"], segment["end"], num_frames, f"{where}.{track}[{k}]")
-                if segment[label_key] not in names:
-                    raise MotionFormatError(f"{where}.{track}[{k}].{label_key}: unknown name "
-                                            f"{segment[label_key]!r}; expected one of: {', '.join(names)}")
-    camera = doc.get("camera", {})
-    for k, key in enumerate(camera.get("keyframes", [])):
-        if key["frame"] >= num_frames:
-            raise MotionFormatError(f"camera.keyframes[{k}].frame: {key['frame']} is outside the clip "
-                                    f"(num_frames {num_frames})")
-    for k, move in enumerate(camera.get("moves", [])):
-        _check_range(move["start"], move["end"], num_frames, f"camera.moves[{k}]")
-        if "target_actor" in move and move["target_actor"] not in ids:
-            raise MotionFormatError(f"camera.moves[{k}].target_actor: no actor with id {move['target_actor']!r}")
-
-
-def _check_range(start: int, end: int, num_frames: int, where: str) -> None:
-    if not 0 <= start < end <= num_frames:
-        raise MotionFormatError(f"{where}: frame range [{start}, {end}) must satisfy 0 <= start < end <= "
-                                f"num_frames ({num_frames})")
-
-
-def _check_finite(value: Any, path: list) -> None:
-    if isinstance(value, float) and not math.isfinite(value):
-        raise MotionFormatError(f"{_field(path)}: not a finite number")
-    if isinstance(value, dict):
-        for key, item in value.items():
-            _check_finite(item, path + [key])
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            _check_finite(item, path + [index])
-
-
-def _check_joints(joints: Any, num_frames: int, where: str) -> None:
-    if not isinstance(joints, list):
-        raise MotionFormatError(f"{where}: expected an array of frames, got {type(joints).__name__}")
-    if len(joints) != num_frames:
-        raise MotionFormatError(f"{where}: has {len(joints)} frames but num_frames is {num_frames}")
-    try:
-        array = np.asarray(joints, dtype=np.float64)
-        ok = array.shape == (num_frames, NUM_JOINTS, 3)
-    except (ValueError, TypeError):
-        ok = False
-    if not ok:
-        _locate_bad_joint(joints, where)
-    bad = np.argwhere(~np.isfinite(array))
-    if len(bad):
-        frame, joint, _ = bad[0]
-        raise MotionFormatError(f"{where}[{frame}][{joint}]: not a finite number")
-
-
-def _locate_bad_joint(joints: list, where: str) -> None:
-    for f, frame in enumerate(joints):
-        if not isinstance(frame, list) or len(frame) != NUM_JOINTS:
-            raise MotionFormatError(f"{where}[{f}]: expected 22 joints, got "
-                                    f"{len(frame) if isinstance(frame, list) else type(frame).__name__}")
-        for j, point in enumerate(frame):
-            if not isinstance(point, list) or len(point) != 3:
-                raise MotionFormatError(f"{where}[{f}][{j}]: expected [x, y, z]")
-            for value in point:
-                if isinstance(value, bool) or not isinstance(value, (int, float)):
-                    raise MotionFormatError(f"{where}[{f}][{j}]: not a number: {value!r}")
-    raise MotionFormatError(f"{where}: expected shape [num_frames, 22, 3]")

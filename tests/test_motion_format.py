@@ -2,6 +2,7 @@
 import copy
 import json
 import os
+import re
 
 import numpy as np
 import pytest
@@ -9,7 +10,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from stickgen import motion as mf
+from stickgen import motion_checks as checks
 from stickgen import skeleton as sk
+from stickgen import validate_cli
 from stickgen.motion import Motion, MotionFormatError, Scene, Segment
 
 
@@ -84,6 +87,14 @@ def _current_umask():
     return mask
 
 
+def nested_lists(depth):
+    """``[[...[]...]]``, ``depth`` arrays deep."""
+    value = []
+    for _ in range(depth - 1):
+        value = [value]
+    return value
+
+
 def broken(mutate):
     doc = contract_document()
     mutate(doc)
@@ -102,14 +113,35 @@ BROKEN = [
     ("version", lambda d: d.update(version=2), r"^version: unsupported version 2"),
     ("missing actors", lambda d: d.pop("actors"), r"^document: 'actors' is a required property"),
     ("missing id", lambda d: d["actors"][1].pop("id"), r"^actors\[1\]: 'id' is a required property"),
-    ("fps", lambda d: d.update(fps=-5), r"^fps: -5 is less than or equal"),
+    ("fps", lambda d: d.update(fps=-5), r"^fps: -5 is less than the minimum of 1"),
+    ("fps tiny", lambda d: d.update(fps=1e-300), r"^fps: 1e-300 is less than the minimum of 1"),
+    ("fps boolean", lambda d: d.update(fps=True), r"^fps: True is not of type 'number'"),
+    ("version 1.0", lambda d: d.update(version=1.0), r"^version: unsupported version 1\.0"),
     ("num_frames type", lambda d: d.update(num_frames="30"), r"^num_frames: '30' is not of type 'integer'"),
+    ("num_frames float", lambda d: d.update(num_frames=30.0), r"^num_frames: 30\.0 is not of type 'integer'"),
+    ("fractional frame", lambda d: set_path(d, ["actors", 0, "actions", 0, "end"], 7.5),
+     r"^actors\[0\]\.actions\[0\]\.end: 7\.5 is not of type 'integer'"),
+    ("whole float frame", lambda d: set_path(d, ["actors", 1, "speech", 0, "start"], 5.0),
+     r"^actors\[1\]\.speech\[0\]\.start: 5\.0 is not of type 'integer'"),
+    ("boolean frame", lambda d: set_path(d, ["camera", "keyframes", 0, "frame"], False),
+     r"^camera\.keyframes\[0\]\.frame: False is not of type 'integer'"),
     ("too many frames", lambda d: d["actors"][0]["joints"].append(d["actors"][0]["joints"][0]),
      r"^actors\[0\]\.joints: has 31 frames but num_frames is 30"),
     ("joint count", lambda d: d["actors"][1]["joints"][7].pop(), r"^actors\[1\]\.joints\[7\]: expected 22 joints"),
     ("xyz", lambda d: d["actors"][1]["joints"][3][5].append(1.0), r"^actors\[1\]\.joints\[3\]\[5\]: expected \[x, y, z\]"),
     ("string coordinate", lambda d: set_path(d, ["actors", 0, "joints", 2, 1, 0], "a"),
      r"^actors\[0\]\.joints\[2\]\[1\]: not a number"),
+    ("numeric string coordinate", lambda d: set_path(d, ["actors", 0, "joints", 2, 1, 0], "1.5"),
+     r"^actors\[0\]\.joints\[2\]\[1\]: not a number: '1\.5'"),
+    ("true coordinate", lambda d: set_path(d, ["actors", 1, "joints", 9, 3, 1], True),
+     r"^actors\[1\]\.joints\[9\]\[3\]: not a number: True"),
+    ("nan meta", lambda d: set_path(d, ["meta", "nested", "x", 1], float("nan")),
+     r"^meta\.nested\.x\[1\]: not a finite number"),
+    ("inf actor extra", lambda d: set_path(d, ["actors", 0, "weight"], float("-inf")),
+     r"^actors\[0\]\.weight: not a finite number"),
+    ("huge int meta", lambda d: set_path(d, ["meta", "seed"], 10 ** 100), r"^meta\.seed: integer over the 100-digit"),
+    ("deep meta", lambda d: set_path(d, ["meta", "deep"], nested_lists(70)),
+     r"^meta\.deep(\[0\]){62}: nested deeper than 64 levels"),
     ("nan", lambda d: set_path(d, ["actors", 1, "joints", 17, 4, 2], float("nan")),
      r"^actors\[1\]\.joints\[17\]\[4\]: not a finite number"),
     ("inf camera", lambda d: set_path(d, ["camera", "keyframes", 0, "position", 1], float("inf")),
@@ -134,7 +166,15 @@ BROKEN = [
     ("camera target", lambda d: set_path(d, ["camera", "moves", 0, "target_actor"], "zz"),
      r"^camera\.moves\[0\]\.target_actor: no actor with id 'zz'"),
     ("too many actors", lambda d: d["actors"].extend(copy.deepcopy(d["actors"][0]) for _ in range(64)),
-     r"^actors: .* is too long"),
+     r"^actors: 66 items, over the limit of 64"),
+    ("too many segments", lambda d: set_path(d, ["actors", 1, "speech"], [{"start": 0, "end": 1, "type": "talk"}] * 9999),
+     r"^actors\[1\]\.speech: more than 10000 segments in the scene"),
+    ("too many keyframes", lambda d: d["camera"]["keyframes"].extend(d["camera"]["keyframes"] * 4096),
+     r"^camera\.keyframes: 4097 items, over the limit of 4096"),
+    ("too many objects", lambda d: d.update(objects=[{"id": "o", "type": "box"}] * 4097),
+     r"^objects: 4097 items, over the limit of 4096"),
+    ("long vector", lambda d: set_path(d, ["camera", "keyframes", 0, "target"], [0.0] * 100_000),
+     r"^camera\.keyframes\[0\]\.target: \[0\.0, .* \.\.\. .*is too long$"),
     ("too long", lambda d: d.update(num_frames=216001), r"^num_frames: 216001 is greater than the maximum"),
     ("not an object", lambda d: d["actors"].__setitem__(0, [1, 2]), r"^actors\[0\]: \[1, 2\] is not of type 'object'"),
 ]
@@ -160,7 +200,7 @@ def test_broken_files(tmp_path):
 def test_size_limit(tmp_path, monkeypatch):
     path = tmp_path / "big.motion"
     path.write_text(json.dumps(contract_document()))
-    monkeypatch.setattr(mf, "MAX_FILE_BYTES", 1000)
+    monkeypatch.setattr(checks, "MAX_FILE_BYTES", 1000)
     with pytest.raises(MotionFormatError, match=r"^file: .* over the"):
         Scene.load(path)
 
@@ -214,3 +254,135 @@ def test_round_trip_property(frames, actors, seed, fps):
     assert again.to_json() == text
     for a, b in zip(scene.actors, again.actors):
         np.testing.assert_array_equal(a.joints, b.joints)
+
+
+# ----------------------------------------------------------------------------- hostile files (issue #27)
+
+
+def contract_text(**meta_tokens):
+    """Compact JSON of :func:`contract_document` with ``meta[key]`` replaced by raw JSON text."""
+    doc = contract_document()
+    doc["meta"].update({key: f"<{key}>" for key in meta_tokens})
+    text = json.dumps(doc, separators=(",", ":"))
+    for key, raw in meta_tokens.items():
+        text = text.replace(f'"<{key}>"', raw)
+    return text
+
+
+@pytest.mark.parametrize("raw", ["[" * 5000 + "]" * 5000, '{"a":' * 2000 + "0" + "}" * 2000, "[" * 65 + "]" * 65])
+def test_deep_nesting_is_refused_before_parsing(raw):
+    with pytest.raises(MotionFormatError, match=r"^file: nested deeper than 64 levels$"):
+        Scene.from_json(contract_text(deep=raw))
+
+
+def test_brackets_inside_strings_do_not_count():
+    raw = json.dumps("[" * 5000 + '\\"{{{' + "\\\\" + "[" * 100)
+    scene = Scene.from_json(contract_text(text=raw, shallow="[" * 58 + "]" * 58))
+    assert scene.meta["text"].startswith("[[[") and len(scene.meta["shallow"][0]) == 1
+
+
+def test_dense_text_is_refused_before_parsing():
+    with pytest.raises(MotionFormatError, match=r"^file: \d+ arrays and \d+ objects in \d+ bytes, denser"):
+        Scene.from_json(contract_text(lists="[" + "[]," * 100_000 + "[]]"))
+    with pytest.raises(MotionFormatError, match=r"^file: \d+ arrays and \d+ objects in \d+ bytes, denser"):
+        Scene.from_json(contract_text(dicts="[" + '{"a":0},' * 20_000 + "{}]"))
+
+
+def test_huge_integers_name_their_field():
+    doc = json.dumps(contract_document(), separators=(",", ":"))
+    start = doc.replace('"start":5,', '"start":' + "9" * 5000 + ",", 1)
+    with pytest.raises(MotionFormatError, match=r"^actors\[0\]\.speech\[0\]\.start: integer of 5000 digits, over the "
+                                                r"100-digit limit$"):
+        Scene.from_json(start)
+    with pytest.raises(MotionFormatError, match=r"^meta\.big: integer of 101 digits"):
+        Scene.from_json(contract_text(big="-1" + "0" * 100))
+    coordinate = re.sub(r'"joints":\[\[\[[^,]+', '"joints":[[[' + "1" * 5000, doc, count=1)
+    with pytest.raises(MotionFormatError, match=r"^actors\[0\]\.joints\[0\]\[0\]: integer of 5000 digits"):
+        Scene.from_json(coordinate)
+
+
+def test_longest_integer_round_trips():
+    scene = Scene.from_json(contract_text(big="9" * 100))
+    assert scene.meta["big"] == 10 ** 100 - 1
+    assert Scene.from_json(scene.to_json()).meta["big"] == 10 ** 100 - 1
+
+
+@pytest.mark.parametrize("raw", ["NaN", "Infinity", "-Infinity", "1e400"])
+def test_non_finite_meta_is_refused(raw):
+    with pytest.raises(MotionFormatError, match=r"^meta\.x: not a finite number$"):
+        Scene.from_json(contract_text(x=raw))
+
+
+def test_non_finite_meta_is_never_written(tmp_path):
+    scene = Scene.from_dict(contract_document())
+    scene.meta["x"] = [1.0, float("nan")]
+    with pytest.raises(MotionFormatError, match=r"^meta\.x\[1\]: not a finite number"):
+        scene.save(tmp_path / "nan.motion")
+    assert os.listdir(tmp_path) == []
+
+
+def test_utf16_text_loads():
+    text = json.dumps(contract_document(), ensure_ascii=False)
+    assert Scene.from_json(text.encode("utf-16")).num_frames == 30
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/zero"), reason="needs /dev/zero")
+def test_reading_stops_at_the_limit(monkeypatch):
+    monkeypatch.setattr(checks, "MAX_FILE_BYTES", 1000)
+    with pytest.raises(MotionFormatError, match=r"^file: /dev/zero is over the 1,000-byte limit$"):
+        Scene.load("/dev/zero")  # endless: only a bounded read returns
+
+
+def test_schema_states_the_limits():
+    schema = json.loads(checks.SCHEMA_PATH.read_text())
+    props = schema["properties"]
+    actor = props["actors"]["items"]["properties"]
+    assert (props["fps"]["minimum"], props["fps"]["maximum"]) == (checks.MIN_FPS, checks.MAX_FPS)
+    assert props["num_frames"]["maximum"] == checks.MAX_FRAMES and props["actors"]["maxItems"] == checks.MAX_ACTORS
+    assert {actor[track]["maxItems"] for track in mf.TRACKS} == {checks.MAX_SEGMENTS}
+    camera = props["camera"]["properties"]
+    assert camera["keyframes"]["maxItems"] == checks.MAX_CAMERA_KEYFRAMES
+    assert camera["moves"]["maxItems"] == checks.MAX_CAMERA_MOVES and props["objects"]["maxItems"] == checks.MAX_OBJECTS
+
+
+def test_validate_reports_every_file(tmp_path, capsys):
+    good = tmp_path / "good.motion"
+    good.write_text(json.dumps(contract_document()))
+    deep = tmp_path / "deep.motion"
+    deep.write_text(contract_text(deep="[" * 5000 + "]" * 5000))
+    huge = tmp_path / "huge.motion"
+    huge.write_text(contract_text(seed="7" * 5000))
+    files = [good, deep, tmp_path / "missing.motion", huge, good]
+    assert validate_cli.main([str(f) for f in files]) == 1
+    out, err = capsys.readouterr()
+    assert out.splitlines() == [f"{good}: ok (2 actor(s), 30 frames at 25 fps, 1.20 s)"] * 2
+    assert err.splitlines() == [f"{deep}: INVALID: file: nested deeper than 64 levels",
+                                f"{tmp_path / 'missing.motion'}: INVALID: [Errno 2] No such file or directory: "
+                                f"'{tmp_path / 'missing.motion'}'",
+                                f"{huge}: INVALID: meta.seed: integer of 5000 digits, over the 100-digit limit"]
+    assert validate_cli.main([str(good)]) == 0
+
+
+def test_validate_reports_a_reader_bug_and_goes_on(tmp_path, capsys, monkeypatch):
+    good = tmp_path / "good.motion"
+    good.write_text(json.dumps(contract_document()))
+    load = Scene.load
+
+    def buggy(path):
+        if "bug" in str(path):
+            raise TypeError("unhashable type: 'list'\nsecond line")
+        return load(path)
+
+    monkeypatch.setattr(Scene, "load", buggy)
+    assert validate_cli.main(["bug.motion", str(good)]) == 1
+    out, err = capsys.readouterr()
+    assert err == "bug.motion: INVALID: unexpected TypeError: unhashable type: 'list' second line\n"
+    assert out.startswith(f"{good}: ok")
+
+
+def test_messages_stay_on_one_short_line():
+    with pytest.raises(MotionFormatError, match=r"^meta\['line\\nbreak'\]: not a finite number$"):
+        Scene.from_dict(broken(lambda d: set_path(d, ["meta", "line\nbreak"], float("nan"))))
+    with pytest.raises(MotionFormatError) as error:
+        Scene.from_dict(broken(lambda d: set_path(d, ["actors", 0, "actions", 0, "action"], "x" * 100_000)))
+    assert len(str(error.value)) < 1000 and "\n" not in str(error.value)  # the name cut, the vocabulary listed
