@@ -136,6 +136,15 @@ def _duration(text: str) -> float:
     return value
 
 
+def _fps(text: str) -> float:
+    from .motion_checks import MAX_FPS, MIN_FPS
+
+    value = float(text)
+    if not MIN_FPS <= value <= MAX_FPS:
+        raise argparse.ArgumentTypeError(f"fps must be {MIN_FPS} to {MAX_FPS}, got {text}")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="stick-gen", description=__doc__.splitlines()[0],
                                      epilog="subcommands: stick-gen render IN.motion -o OUT, stick-gen validate FILE")
@@ -153,7 +162,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--llm-url", default=None, help="base URL for --llm ollama/grok")
     sampling.add_arguments(parser)
     parser.add_argument("--size", type=_size, default=(512, 512), help="WIDTHxHEIGHT of renders (default 512x512)")
-    parser.add_argument("--fps", type=float, default=25.0, help="frames per second (default 25)")
+    parser.add_argument("--fps", type=_fps, default=25.0, help="frames per second, 1-240 (default 25)")
     parser.add_argument("--script", default=None, help="run this script JSON (from -o x.json) instead of a prompt")
     parser.add_argument("--prompts-file", default=None, help="batch: one prompt per line")
     parser.add_argument("--out-dir", default=None, help="batch: folder for the outputs")
@@ -192,6 +201,18 @@ def _jobs(args) -> list[tuple[str | None, str | None, list[str]]]:
     return [(args.prompt, None, args.output)]
 
 
+def _check_writable(outputs: list[str]) -> None:
+    """Every output's folder exists (or can be made under an existing writable one) and is writable: checked
+    before the model loads, so a typo costs no generation."""
+    for output in outputs:
+        folder = Path(output).expanduser().resolve().parent
+        existing = next(p for p in (folder, *folder.parents) if p.exists())
+        if not existing.is_dir() or not os.access(existing, os.W_OK | os.X_OK):
+            raise UsageError(f"cannot write {output}: {existing} is not a writable folder")
+        if Path(output).is_dir():
+            raise UsageError(f"cannot write {output}: it is a folder")
+
+
 def _check_suffixes(suffixes: list[str]) -> None:
     bad = [s or "(none)" for s in suffixes if s not in SUFFIXES]
     if bad:
@@ -210,6 +231,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         jobs = _jobs(args)
+        _check_writable([o for _, _, outputs in jobs for o in outputs])
     except UsageError as exc:
         _say(f"error: {exc}")
         return 2

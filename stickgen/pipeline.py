@@ -43,6 +43,7 @@ from .features import (CONTACTS, FEATURE_DIM, HEADING_VELOCITY, ROOT_HEIGHT, ROO
                        canonical_transform, decode, encode, to_canonical)
 from .motion import Motion, Scene
 from .pacing import pace_normalized
+from .model_folder import check_model_folder
 from .physics import postprocess
 from .placement import align_to_keyframes, place_actor
 from .sampling import Sampling, check_recommendation, resolve
@@ -124,7 +125,8 @@ class StickGenPipeline:
     @classmethod
     def from_pretrained(cls, path_or_hub_id: str | Path, backend: str = "pytorch", text_encoder=None,
                         **hub_kwargs) -> StickGenPipeline:
-        """Load a saved folder, or download a Hub repository (honours ``HF_HUB_OFFLINE``)."""
+        """Load a saved folder, or download a Hub repository (honours ``HF_HUB_OFFLINE``). A damaged folder
+        raises :class:`stickgen.model_folder.ModelFolderError` naming the file and field."""
         from diffusers import DDIMScheduler
 
         from .models import StickGenPlanner
@@ -140,6 +142,7 @@ class StickGenPipeline:
         if not index_path.exists():
             raise FileNotFoundError(f"{folder} has no {MODEL_INDEX}; not a StickGenPipeline folder")
         index = json.loads(index_path.read_text())
+        check_model_folder(folder)  # configs and weights headers, before any model is built
         planner = StickGenPlanner.from_pretrained(folder / "planner")
         refiner = StickGenRefiner.from_pretrained(folder / "refiner")
         scheduler = DDIMScheduler.from_pretrained(folder / "scheduler")

@@ -57,10 +57,22 @@ def test_usage_errors_exit_2_with_a_message(argv, message, capsys):
 
 def test_bad_option_values_are_refused(capsys):
     for argv in (["x", "-o", "a.json", "--duration", "0"], ["x", "-o", "a.mp4", "--size", "big"],
-                 ["x", "-o", "a.mp4", "--camera", "spin"]):
+                 ["x", "-o", "a.mp4", "--camera", "spin"], ["x", "-o", "a.mp4", "--fps", "1e5"],
+                 ["x", "-o", "a.mp4", "--fps", "0"]):
         with pytest.raises(SystemExit) as exit_info:
             stick_gen(argv)
         assert exit_info.value.code == 2
+
+
+def test_an_unwritable_output_is_refused_before_any_work(tmp_path, capsys):
+    """Checked before the model loads (root may write anywhere, so the cases are a file in the way and a folder)."""
+    blocker = tmp_path / "notes.txt"
+    blocker.write_text("a file, not a folder")
+    (tmp_path / "taken.mp4").mkdir()
+    for output in (str(blocker / "x.mp4"), str(blocker / "new" / "x.mp4"), str(tmp_path / "taken.mp4")):
+        assert stick_gen(["a man walks", "-o", output]) == 2
+        err = capsys.readouterr().err
+        assert f"cannot write {output}" in err and "loading model" not in err
 
 
 def test_missing_model_names_the_training_command(tmp_path, capsys, monkeypatch):
