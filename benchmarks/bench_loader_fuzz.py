@@ -199,6 +199,7 @@ def main() -> None:
     parser.add_argument("--mutants", type=int, default=500)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--hostile-mb", type=float, default=16, help="size of each hostile file (limit: 256)")
+    parser.add_argument("--out", type=Path, default=RESULTS, help=f"JSON results (default {RESULTS})")
     args = parser.parse_args()
     Scene.load(WAVE)  # warm the schema validator
     mutants = run_mutants(args.mutants, args.seed)
@@ -216,8 +217,8 @@ def main() -> None:
             for k in ("seconds", "peak_rss_mb", "extra_rss_mb")]
         print(f"{r['file']:<20} {cells[0]:>6} {cells[1]:>8} {cells[2]:>12} {cells[3]:>9} "
               f"{r['extra_rss_per_mb'] if r['extra_rss_per_mb'] is not None else '-':>9}  {r['outcome']}")
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps({"mutants": mutants, "hostile_mb": args.hostile_mb, "hostile": hostile},
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps({"mutants": mutants, "hostile_mb": args.hostile_mb, "hostile": hostile},
                                   indent=2) + "\n")
 
 

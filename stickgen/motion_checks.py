@@ -56,6 +56,10 @@ MIN_BYTES_PER_OBJECT = 24  # text spends at least 7.7 bytes per array (an all-in
 #                            36 per object (a segment), so `[[],[],...]` or `[{"a":0},...]` is refused
 #                            before it can cost 20-25x its size; parsing stays within ~12x
 DENSITY_ALLOWANCE = 4096  # bytes of budget every file gets, so tiny hand-written documents never hit it
+#: JSON objects in a whole file: every segment, keyframe, move, object and actor at its limit, plus room for
+#: the skeleton, camera and ``meta``; counted by the pre-scan, so a file of a million segments is refused
+#: before ``json.loads`` builds them (it spends ~190 bytes on each)
+MAX_JSON_OBJECTS = MAX_SEGMENTS + MAX_CAMERA_KEYFRAMES + MAX_CAMERA_MOVES + MAX_OBJECTS + MAX_ACTORS + 10_000
 
 
 class MotionFormatError(ValueError):
@@ -107,7 +111,8 @@ def _utf8(text: str | bytes) -> bytes:
 
 
 def _prescan(data: bytes) -> None:
-    """Refuse nesting deeper than ``MAX_DEPTH`` and text too dense in arrays/objects, in linear time.
+    """Refuse nesting deeper than ``MAX_DEPTH``, more than ``MAX_JSON_OBJECTS`` objects and text too dense
+    in arrays/objects, in linear time.
 
     ``data``: UTF-8 JSON text. Brackets inside strings do not count. Runs at C/numpy speed, chunk by chunk,
     before ``json.loads`` recurses into the nesting or allocates the containers.
@@ -129,6 +134,9 @@ def _prescan(data: bytes) -> None:
         opened = chunk[step == 1]  # the '[' and '{' outside strings
         opened_arrays = int(np.count_nonzero(opened == ord("[")))
         arrays, objects = arrays + opened_arrays, objects + len(opened) - opened_arrays
+    if objects > MAX_JSON_OBJECTS:
+        raise MotionFormatError(f"file: {objects} JSON objects; a valid file has at most {MAX_JSON_OBJECTS} "
+                                f"(segments, keyframes, moves, objects and actors at their limits)")
     if arrays * MIN_BYTES_PER_ARRAY + objects * MIN_BYTES_PER_OBJECT > size + DENSITY_ALLOWANCE:
         raise MotionFormatError(f"file: {arrays} arrays and {objects} objects in {size} bytes, denser than "
                                 f"a valid file ({MIN_BYTES_PER_ARRAY} bytes per array, {MIN_BYTES_PER_OBJECT} "

@@ -288,6 +288,14 @@ def test_dense_text_is_refused_before_parsing():
         Scene.from_json(contract_text(dicts="[" + '{"a":0},' * 20_000 + "{}]"))
 
 
+def test_a_file_of_too_many_objects_is_refused_before_parsing():
+    segment = '{"start":0,"end":1,"action":"walk"},'
+    count = checks.MAX_JSON_OBJECTS + 1
+    with pytest.raises(MotionFormatError, match=rf"^file: \d+ JSON objects; a valid file has at most "
+                                                rf"{checks.MAX_JSON_OBJECTS} "):
+        Scene.from_json(contract_text(lists="[" + segment * (count - 1) + segment[:-1] + "]"))
+
+
 def test_huge_integers_name_their_field():
     doc = json.dumps(contract_document(), separators=(",", ":"))
     start = doc.replace('"start":5,', '"start":' + "9" * 5000 + ",", 1)
