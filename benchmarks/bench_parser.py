@@ -39,13 +39,27 @@ def runs(action_ids) -> tuple[str, ...]:
     return tuple(vocab.ACTION_NAMES[int(ids[s])] for s in starts)
 
 
+def without_lead_in(action_ids: np.ndarray, fps: float) -> np.ndarray:
+    """``action_ids [T]`` with the standing lead-in the story puts before an opening sit, kneel or lie-down
+    (``lexicon.LEAD_IN_SECONDS``, staging rather than reading) given to that action, as the data labels it."""
+    from stickgen import vocab
+    from stickgen.story import lexicon
+
+    lead = int(round(lexicon.LEAD_IN_SECONDS * fps))
+    if len(action_ids) > lead and (action_ids[:lead] == vocab.action_id("idle")).all() and \
+            vocab.ACTIONS[action_ids[lead]].name in lexicon.LEAD_IN_ACTIONS:
+        action_ids = action_ids.copy()
+        action_ids[:lead] = action_ids[lead]
+    return action_ids
+
+
 def score_text(text: str, action_ids, fps: float) -> tuple[bool, float, tuple[str, ...]]:
     """(sequence match, frame agreement, parsed sequence) of one description against ``action_ids [T]``."""
     from stickgen.story import plan_from_prompt
 
     expected = np.asarray(action_ids)
     plan = plan_from_prompt(text, duration=len(expected) / fps, fps=fps)
-    parsed = np.asarray(plan.actors[0].action_ids)[:len(expected)]
+    parsed = without_lead_in(np.asarray(plan.actors[0].action_ids)[:len(expected)], fps)
     if len(parsed) < len(expected):
         parsed = np.concatenate([parsed, np.full(len(expected) - len(parsed), parsed[-1])])
     return runs(parsed) == runs(expected), float(np.mean(parsed == expected)), runs(parsed)
