@@ -9,10 +9,10 @@ lifts them too little. :func:`plant_feet` fixes both on the joints, for each leg
    speed) in runs, each run split into steps where the hip could not reach one spot all through it or
    the foot would twist (a body that glides or turns without stepping gets steps), so a planted foot
    never has to slide;
-2. **the ankle's path**: held at the plant's spot (its mean, at its lowest height) during a plant; between two plants the correction moves
-   from the one to the other along a smoothstep, so the swing carries the foot to its next plant
-   instead of snapping there; before the first and after the last plant it fades over
-   :data:`FADE_FRAMES`;
+2. **the ankle's path**: held at the plant's spot (its mean, at its lowest height) during a plant;
+   between two plants the correction moves from the one to the other along a smoothstep, so the
+   swing carries the foot to its next plant instead of snapping there; before the first and after the
+   last plant it fades over :data:`FADE_FRAMES`;
 3. **clearance**: a swinging toe is raised to at least :data:`SWING_CLEARANCE` over the ground;
 4. the knee and ankle are re-solved by :func:`two_bone_ik` (the hip stays, bone lengths are kept) and
    the foot (ankle to toe) turned to its mean direction during a plant.
@@ -29,6 +29,8 @@ LEGS = (
     (tuple(JOINT_INDEX[n] for n in ("right_hip", "right_knee", "right_ankle", "right_foot")), (1, 3)),
 )
 LEFT_HIP, RIGHT_HIP = JOINT_INDEX["left_hip"], JOINT_INDEX["right_hip"]
+Leg = tuple[int, int, int, int]  # (hip, knee, ankle, toe) joint indices
+Plant = tuple[int, int, np.ndarray]  # frames [start, end) and the ankle's position [3] during them
 #: a toe below this height (m) over the ground is low enough to stand on
 PLANT_TOE_HEIGHT = 0.06
 #: a low foot slower than this (m/s) or than this share of the pelvis's ground speed stands
@@ -63,7 +65,8 @@ def smoothstep(x: np.ndarray) -> np.ndarray:
     return x * x * (3.0 - 2.0 * x)
 
 
-def two_bone_ik(hip: np.ndarray, knee: np.ndarray, ankle: np.ndarray, target: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def two_bone_ik(hip: np.ndarray, knee: np.ndarray, ankle: np.ndarray,
+                target: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Move the ankle toward ``target`` keeping the hip and both bone lengths: all ``[T, 3]``.
 
     The knee bends in the plane of the original knee. Returns ``(knee, ankle)``; the ankle reaches the
@@ -92,7 +95,7 @@ def ground_speed(points: np.ndarray, fps: float, span: int = SPEED_SPAN) -> np.n
     return np.linalg.norm((ahead - behind)[:, [0, 2]], axis=-1) * fps / steps
 
 
-def standing(joints: np.ndarray, fps: float, leg: tuple[int, int, int, int], given: np.ndarray) -> np.ndarray:
+def standing(joints: np.ndarray, fps: float, leg: Leg, given: np.ndarray) -> np.ndarray:
     """Frames where the leg stands on the ground: ``given [T]`` contacts or a low, slow toe: ``[T]`` bool."""
     _, _, ankle, toe = leg
     limit = np.maximum(PLANT_SPEED, PLANT_SPEED_SHARE * ground_speed(joints[:, 0], fps))
@@ -108,7 +111,7 @@ def reach_shortfall(hip: np.ndarray, spot: np.ndarray, length: np.ndarray) -> np
     return np.linalg.norm(toward[:, [0, 2]], axis=-1) * short
 
 
-def plant_fits(joints: np.ndarray, leg: tuple[int, int, int, int], start: int, end: int) -> np.ndarray | None:
+def plant_fits(joints: np.ndarray, leg: Leg, start: int, end: int) -> np.ndarray | None:
     """The ankle position ``[3]`` of a plant over frames ``[start, end)`` (the stance's mean, its height the
     lowest), or None where a leg that cannot reach it would leave the ankle more than
     :data:`REACH_SLACK` from it across the ground on some frame, or the hips turn more than
@@ -127,7 +130,7 @@ def plant_fits(joints: np.ndarray, leg: tuple[int, int, int, int], start: int, e
     return spot if (across @ mean >= np.cos(np.radians(PLANT_TWIST_DEG))).all() else None
 
 
-def longest_fit(joints: np.ndarray, leg: tuple[int, int, int, int], start: int, end: int) -> int:
+def longest_fit(joints: np.ndarray, leg: Leg, start: int, end: int) -> int:
     """The end of the longest plant from ``start`` (at most ``end``) that :func:`plant_fits`, found by
     doubling its length and then halving the step back (a fit that fails and fits again further on is
     not searched for); at least ``start + 1``."""
@@ -141,7 +144,7 @@ def longest_fit(joints: np.ndarray, leg: tuple[int, int, int, int], start: int, 
     return fits
 
 
-def plants(joints: np.ndarray, fps: float, leg: tuple[int, int, int, int], stands: np.ndarray) -> list[tuple[int, int, np.ndarray]]:
+def plants(joints: np.ndarray, fps: float, leg: Leg, stands: np.ndarray) -> list[Plant]:
     """Where the leg plants its foot: ``(start, end, ankle position [3])`` in time order, from the runs of
     ``stands [T]``. A run the foot cannot stay put for (the body walks out of the leg's reach, or turns
     the foot) becomes steps: each plant is the longest from its first frame that :func:`plant_fits`
@@ -164,7 +167,7 @@ def fade_weights(total: int, start: int, end: int, fade: int = FADE_FRAMES) -> n
     return smoothstep(1.0 - np.maximum(np.maximum(start - frames, frames - (end - 1)), 0) / (fade + 1))
 
 
-def ankle_correction(ankle: np.ndarray, steps: list[tuple[int, int, np.ndarray]], fade: int = FADE_FRAMES) -> np.ndarray:
+def ankle_correction(ankle: np.ndarray, steps: list[Plant], fade: int = FADE_FRAMES) -> np.ndarray:
     """Offset ``[T, 3]`` that takes the ankle path ``ankle [T, 3]`` onto the plants ``steps`` (non-empty, in
     time order): the plant's position during it, a smoothstep from one plant's offset to the next's
     between them, fading over ``fade`` frames before the first and after the last."""
@@ -180,7 +183,7 @@ def ankle_correction(ankle: np.ndarray, steps: list[tuple[int, int, np.ndarray]]
     return offset
 
 
-def foot_directions(foot: np.ndarray, steps: list[tuple[int, int, np.ndarray]], fade: int = FADE_FRAMES) -> np.ndarray:
+def foot_directions(foot: np.ndarray, steps: list[Plant], fade: int = FADE_FRAMES) -> np.ndarray:
     """Unit ankle-to-toe directions ``[T, 3]`` from ``foot [T, 3]``: each plant's mean direction during it,
     blended back to the clip's own over ``fade`` frames around it."""
     direction, weight = foot.copy(), np.zeros(len(foot))

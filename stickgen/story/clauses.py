@@ -288,8 +288,8 @@ def match_actions(words: list[str]) -> list[tuple[int, int, str]]:
         place = start > 1 and pieces[start - 1][1] == "the" and pieces[start - 2][1] in PLACE_PREPOSITIONS
         for phrase, size, action in _INDEX.get(key, ()):
             end = _match_from(lemmas, start, phrase)
-            if end is not None and not (len(phrase) == 1 and place) and not (
-                    len(phrase) == 1 and following in lx.LIMBS and vocab.action_info(action).family in WHOLE_BODY_FAMILIES):
+            limb_object = following in lx.LIMBS and vocab.action_info(action).family in WHOLE_BODY_FAMILIES
+            if end is not None and not (len(phrase) == 1 and (place or limb_object)):
                 candidates.append((len(phrase), size, start, end, action))
     taken: set[int] = set()
     found = []
