@@ -13,13 +13,15 @@ lifts them too little. :func:`plant_feet` fixes both on the joints, for each leg
    between two plants the correction moves from the one to the other along a smoothstep, so the
    swing carries the foot to its next plant instead of snapping there; before the first and after the
    last plant it fades over :data:`FADE_FRAMES`;
-3. **clearance**: a swinging toe is raised to at least :data:`SWING_CLEARANCE` over the ground;
+3. **clearance**: a swinging toe is raised to at least :data:`SWING_CLEARANCE` over the ground (the
+   lift eased over its neighbouring frames, never below what a frame needs);
 4. the knee and ankle are re-solved by :func:`two_bone_ik` (the hip stays, bone lengths are kept) and
    the foot (ankle to toe) turned to its mean direction during a plant.
 """
 from __future__ import annotations
 
 import numpy as np
+from scipy.ndimage import maximum_filter1d, uniform_filter1d
 
 from .skeleton import JOINT_INDEX
 
@@ -214,7 +216,9 @@ def plant_feet(joints: np.ndarray, fps: float, contacts: np.ndarray) -> np.ndarr
         planted = np.zeros(len(joints), bool)
         for start, end, _ in steps:
             planted[start:end] = True
-        target[:, 1] += np.where(planted, 0.0, np.maximum(SWING_CLEARANCE - toe_height, 0.0))
+        need = np.where(planted, 0.0, np.maximum(SWING_CLEARANCE - toe_height, 0.0))
+        eased = uniform_filter1d(maximum_filter1d(need, 3, mode="nearest"), 3, mode="nearest")  # never below need
+        target[:, 1] += np.where(planted, 0.0, np.maximum(eased, need))
         joints[:, knee], joints[:, ankle] = two_bone_ik(joints[:, hip], joints[:, knee], joints[:, ankle], target)
         joints[:, toe] = joints[:, ankle] + direction * length[:, None]
     return joints
