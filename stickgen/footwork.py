@@ -23,6 +23,7 @@ from __future__ import annotations
 import numpy as np
 from scipy.ndimage import maximum_filter1d, uniform_filter1d
 
+from .placement import smoothstep
 from .skeleton import JOINT_INDEX
 
 #: (hip, knee, ankle, toe) joints per leg, and that leg's (ankle, toe) columns in FOOT_JOINTS order
@@ -59,12 +60,6 @@ def runs(flags: np.ndarray) -> list[tuple[int, int]]:
     """Half-open ``[start, end)`` runs of True in a ``[T]`` bool array."""
     edges = np.flatnonzero(np.diff(np.concatenate([[0], np.asarray(flags).astype(np.int8), [0]])))
     return list(zip(edges[::2], edges[1::2]))
-
-
-def smoothstep(x: np.ndarray) -> np.ndarray:
-    """``3x^2 - 2x^3`` of ``x`` clipped to [0, 1]: eases in and out with no kink at either end."""
-    x = np.clip(x, 0.0, 1.0)
-    return x * x * (3.0 - 2.0 * x)
 
 
 def two_bone_ik(hip: np.ndarray, knee: np.ndarray, ankle: np.ndarray,
