@@ -61,11 +61,6 @@ SEAM_FRAMES = 10
 LOWPASS_ORDER = 4
 
 
-def _camera_id(plan: ScenePlan) -> int:
-    moves = (plan.camera or {}).get("moves") or []
-    return vocab.camera_move_id(moves[0]["move"]) if moves else 0
-
-
 class StickGenPipeline:
     """Text-to-motion pipeline. ``backend`` is ``"pytorch"`` or ``"onnx"`` (needs ``onnx/`` models)."""
 
@@ -355,7 +350,8 @@ class StickGenPipeline:
         inputs = dict(
             text=torch.as_tensor(self.text_encoder.encode([a.text for a in actors])),
             actions=torch.as_tensor(np.stack([a.action_ids[pick] for a in actors])),
-            cameras=torch.as_tensor([_camera_id(p) for p in plans for _ in p.actors], dtype=torch.long),
+            # the static row: training never gave a shot label, so every other camera row is untrained
+            cameras=torch.zeros(sum(len(p.actors) for p in plans), dtype=torch.long),
             speeds=np.stack([np.full(frames, np.nan) if a.target_speed is None else a.target_speed[pick]
                              for a in actors]),
             control=np.stack([np.full((frames, CONTROL_DIM), np.nan) if a.control is None else a.control[pick]

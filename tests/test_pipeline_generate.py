@@ -70,6 +70,18 @@ def test_same_seed_same_scene_different_seed_different(pipe):
     assert np.array_equal(*planner_only)
 
 
+def test_a_camera_move_does_not_change_the_motion(pipe):
+    """Training never gave the planner a shot label, so generation always uses the static camera row: a
+    tracking shot frames the scene differently but must not feed an untrained embedding into the motion."""
+    plain = two_actor_plan()
+    tracked = two_actor_plan()
+    tracked.camera = {"moves": [{"move": "tracking", "start": 0, "end": tracked.num_frames}]}
+    a, b = pipe(plain, seed=4), pipe(tracked, seed=4)
+    for x, y in zip(a.actors, b.actors):
+        np.testing.assert_array_equal(x.joints, y.joints)
+    assert b.camera == tracked.camera
+
+
 def test_output_is_rigid_grounded_and_saves_at_0_1_mm(pipe, tmp_path):
     scene = pipe(plan_from_actions(["jump"], "a girl jumps", duration=2.0), seed=3)
     joints = scene.actors[0].joints
