@@ -16,7 +16,7 @@ from typing import Any
 
 from . import vocab
 from .app_limits import (DURATION_RANGE_S, Deadline, RequestRefused, check_duration, check_prompt, check_script,
-                         prune_runs)
+                         prune_runs, visitor_waits)
 from .generate_cli import DEFAULT_MODEL, default_model, generate, load_pipeline, make_script, write_output
 
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
@@ -86,15 +86,16 @@ def random_seed() -> int:
 
 def run(pipelines: _Pipelines, models: dict[str, str], prompt: str | None, script_json: str | None,
         duration: float, seed: float, model: str, style: str, camera: str, llm: str,
-        progress) -> tuple[str, str, list[str], str]:
+        progress, deadline: Deadline | None = None) -> tuple[str, str, list[str], str]:
     """One request: (mp4 path, player HTML, download paths, script JSON). ``models``: the names a visitor
-    may pick (:func:`model_choices`); every input is checked against :mod:`stickgen.app_limits` first."""
+    may pick (:func:`model_choices`); every input is checked against :mod:`stickgen.app_limits` first;
+    ``deadline`` (default: :data:`stickgen.app_limits.REQUEST_SECONDS`) is checked between stages."""
     import gradio as gr
 
     from .render.web import player_iframe
     from .story import ScriptError
 
-    deadline = Deadline()
+    deadline = deadline or Deadline()
     try:
         if model not in models:
             raise RequestRefused(f"model: {str(model)[:60]!r} is not offered here; choose one of: {', '.join(models)}")
@@ -163,13 +164,19 @@ def build_app(model: str | None = None, pipelines: _Pipelines | None = None):
         outputs = [video, player, files, script]
         settings = [duration, seed, variant, style, camera, llm]
 
-        def from_prompt(text, *rest, progress=gr.Progress()):
-            return run(pipelines, models, text, None, *rest, progress=progress)
+        def from_prompt(prompt: str, duration: float, seed: float, model: str, style: str, camera: str,
+                        llm: str, request: gr.Request, progress=gr.Progress()):
+            deadline = Deadline(still_wanted=visitor_waits(app, getattr(request, "session_hash", None)))
+            return run(pipelines, models, prompt, None, duration, seed, model, style, camera, llm,
+                       progress=progress, deadline=deadline)
 
-        def from_script(text, *rest, progress=gr.Progress()):
-            if not text or not text.strip():
+        def from_script(script: str, duration: float, seed: float, model: str, style: str, camera: str,
+                        llm: str, request: gr.Request, progress=gr.Progress()):
+            if not script or not script.strip():
                 raise gr.Error("the script is empty: generate from a prompt first, then edit its JSON")
-            return run(pipelines, models, None, text, *rest, progress=progress)
+            deadline = Deadline(still_wanted=visitor_waits(app, getattr(request, "session_hash", None)))
+            return run(pipelines, models, None, script, duration, seed, model, style, camera, llm,
+                       progress=progress, deadline=deadline)
 
         shuffle.click(random_seed, outputs=seed, api_name=False)
         go.click(from_prompt, [prompt, *settings], outputs, api_name="generate")

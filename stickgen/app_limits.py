@@ -12,6 +12,7 @@ import math
 import shutil
 import time
 from pathlib import Path
+from typing import Any, Callable
 
 from .story import Script
 
@@ -82,17 +83,34 @@ def check_script(script: Script) -> None:
 
 
 class Deadline:
-    """The wall-clock budget of one request (:data:`REQUEST_SECONDS`), checked between its stages."""
+    """The wall-clock budget of one request (:data:`REQUEST_SECONDS`), checked between its stages, and
+    whether anyone still waits for it (``still_wanted``: False once the visitor has left)."""
 
-    def __init__(self, seconds: float = REQUEST_SECONDS) -> None:
+    def __init__(self, seconds: float = REQUEST_SECONDS, still_wanted: Callable[[], bool] = lambda: True) -> None:
         self.seconds = seconds
         self.ends = time.monotonic() + seconds
+        self.still_wanted = still_wanted
 
     def check(self, stage: str) -> None:
-        """Refuse to start ``stage`` once the budget is spent."""
+        """Refuse to start ``stage`` once the budget is spent or the visitor has gone."""
+        if not self.still_wanted():
+            raise RequestRefused(f"the visitor left; the request stopped before {stage}")
         if time.monotonic() > self.ends:
             raise RequestRefused(f"the request took longer than {self.seconds:g} s and stopped before {stage}; "
                                  "try a shorter clip or fewer people")
+
+
+def visitor_waits(app: Any, session_hash: str | None) -> Callable[[], bool]:
+    """Whether the visitor of ``session_hash`` still waits for their running request: Gradio marks a
+    disconnected session's running jobs not alive (``Queue.clean_events``) but cannot stop a function
+    that is running, so the request looks at the mark between its stages. True when nothing says
+    otherwise (no queue, or a job Gradio no longer lists)."""
+    def waits() -> bool:
+        queue = getattr(app, "_queue", None)
+        jobs = [job for job_set in getattr(queue, "active_jobs", None) or [] if job_set for job in job_set]
+        mine = [job for job in jobs if getattr(job, "session_hash", None) == session_hash]
+        return not mine or any(getattr(job, "alive", True) for job in mine)
+    return waits
 
 
 def prune_runs(root: Path, keep: int = KEEP_RUNS, max_age: float = KEEP_RUN_SECONDS, now: float | None = None) -> int:

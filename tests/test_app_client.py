@@ -108,3 +108,11 @@ def test_api_and_helpers():
     assert all("/" not in name or not Path(source).exists() for name, source in choices.items())  # no paths shown
     seeds = {random_seed() for _ in range(20)}
     assert len(seeds) > 1 and all(0 <= s < 2**31 for s in seeds)
+
+
+def test_the_api_names_its_parameters(served):
+    _, url = served
+    api = Client(url, verbose=False).view_api(print_info=False, return_format="dict")["named_endpoints"]
+    for endpoint, first in (("/generate", "prompt"), ("/run_script", "script")):
+        names = [p["parameter_name"] for p in api[endpoint]["parameters"]]
+        assert names == [first, "duration", "seed", "model", "style", "camera", "llm"]

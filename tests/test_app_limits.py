@@ -59,3 +59,20 @@ def test_old_and_surplus_runs_are_deleted(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["keep-me", "run-2", "run-3", "run-4", "run-5"]
     assert L.prune_runs(tmp_path, keep=4, max_age=996.5, now=2000.0) == 2  # run-2 and run-3 are too old
     assert sorted(p.name for p in tmp_path.iterdir()) == ["keep-me", "run-4", "run-5"]
+
+
+def test_a_request_whose_visitor_left_stops_at_its_next_stage():
+    """Gradio marks a disconnected session's running jobs not alive; the request reads the mark."""
+    class Job:
+        def __init__(self, session_hash, alive):
+            self.session_hash, self.alive = session_hash, alive
+
+    class App:
+        class _queue:  # noqa: N801  (Gradio's attribute name)
+            active_jobs = [None, [Job("gone", False), Job("here", True)]]
+
+    assert L.visitor_waits(App, "here")() and not L.visitor_waits(App, "gone")()
+    assert L.visitor_waits(App, "unlisted")() and L.visitor_waits(object(), "here")()  # nothing says otherwise
+    L.Deadline(60.0, still_wanted=L.visitor_waits(App, "here")).check("rendering")
+    with pytest.raises(L.RequestRefused, match="the visitor left; the request stopped before rendering"):
+        L.Deadline(60.0, still_wanted=L.visitor_waits(App, "gone")).check("rendering")
