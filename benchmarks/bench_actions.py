@@ -60,7 +60,7 @@ def action_plans(duration: float) -> list:
 
     from stickgen import vocab
     from stickgen.conditioning import ScenePlan
-    from stickgen.pipeline import plan_from_actions
+    from stickgen.conditioning import plan_from_actions
     from stickgen.staging import contact_distance
 
     plans = []

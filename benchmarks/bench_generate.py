@@ -55,7 +55,8 @@ def run_preset(preset: str, repeats: int, threads: int, sampling: dict) -> dict:
     from stickgen.models.modeling_refiner import denoise
     from stickgen.onnx_export import OnnxPlanner, OnnxRefiner, export_pipeline
     from stickgen.physics import postprocess
-    from stickgen.pipeline import StickGenPipeline, plan_from_actions
+    from stickgen.conditioning import plan_from_actions
+    from stickgen.pipeline import StickGenPipeline
     from stickgen.placement import place_actor
 
     from stickgen.control import CONTROL_DIM, normalize

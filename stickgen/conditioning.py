@@ -7,7 +7,7 @@ internals, only these two classes.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, Sequence
 
 import numpy as np
 
@@ -121,3 +121,22 @@ def with_trajectory(plan: ScenePlan, trajectory: np.ndarray, headings: np.ndarra
     moved = replace(actor, start_position=(float(trajectory[0, 0]), float(trajectory[0, 1])),
                     facing=float(headings[0]), path=None, target_speed=None, control=control)
     return replace(plan, actors=[moved, *plan.actors[1:]])
+
+
+def plan_from_actions(actions: Sequence[str | tuple[str, float]], text: str, fps: float = 25,
+                      duration: float | None = None, **actor_fields) -> ScenePlan:
+    """A one-actor :class:`ScenePlan` from action names (equal shares) or ``(name, seconds)`` pairs.
+
+    A convenience for tests, benchmarks and scripted use without the story engine.
+    """
+    pairs = [(a, None) if isinstance(a, str) else a for a in actions]
+    if not pairs:
+        raise ValueError("actions: give at least one action")
+    if duration is None and any(sec is None for _, sec in pairs):
+        raise ValueError("give a duration or a length for every action")
+    ids: list[int] = []
+    for name, seconds in pairs:
+        share = seconds if seconds is not None else duration / len(pairs)
+        ids += [vocab.action_id(name)] * max(1, int(round(share * fps)))
+    actor = ActorPlan(id="a0", text=text, action_ids=np.array(ids), **actor_fields)
+    return ScenePlan([actor], fps=fps, meta={"prompt": text})

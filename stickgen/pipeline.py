@@ -4,8 +4,9 @@ Built from swappable parts like a diffusers pipeline: a :class:`~stickgen.text.T
 planner (one forward pass per window), the refiner with its DDIM scheduler, and the feature statistics.
 All actors (and all prompts of a list) go through the models in one batch. Clips longer than one
 window are planned window by window, each conditioned on (and continuing exactly from) the overlap with
-the previous one. Output clips are decoded, placed in the world (:mod:`stickgen.placement`) and
-post-processed (:mod:`stickgen.physics`).
+the previous one (:mod:`stickgen.windows`). Output clips are decoded and go through the world stage
+(:mod:`stickgen.world`: placed, staged, post-processed). ``plan_from_actions`` (a plan without the
+story engine) lives in :mod:`stickgen.conditioning`.
 
 Saved folder (``save_pretrained``)::
 
@@ -19,7 +20,7 @@ Saved folder (``save_pretrained``)::
 ``model_index.json`` ``"sampling"`` holds the checkpoint's recommended ``num_inference_steps``,
 ``guidance_scale``, ``root_guidance_scale``, ``strength``, ``lowpass_hz`` and ``pace`` (:mod:`stickgen.sampling`);
 a call may override each. ``lowpass_hz`` is the cutoff of a zero-phase Butterworth low-pass
-(:func:`lowpass`) applied to the refiner's correction of the plan (refined minus planned features),
+(:func:`stickgen.windows.lowpass`) applied to the refiner's correction of the plan (refined minus planned features),
 never to the plan itself: it removes the frame-to-frame noise a few-step sampler leaves while passing
 the correction's content below the cutoff almost unchanged (a 2 Hz wave keeps its amplitude; the
 Gaussian used before, σ 2 frames, kept 60% of it).
@@ -27,7 +28,6 @@ Gaussian used before, σ 2 frames, kept 60% of it).
 from __future__ import annotations
 
 import json
-import math
 from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
@@ -37,28 +37,24 @@ import numpy as np
 
 from . import __version__, vocab
 from .conditioning import ActorPlan, ScenePlan, with_trajectory
-from .control import CONTROL_DIM, PELVIS_RISE
+from .control import CONTROL_DIM
 from .control import normalize as normalize_control
 from .features import (CONTACTS, FEATURE_DIM, HEADING_VELOCITY, ROOT_HEIGHT, ROOT_VELOCITY, FeatureStats,
                        canonical_transform, decode, encode, to_canonical)
-from .motion import Motion, Scene
+from .motion import Scene
 from .pacing import pace_normalized
 from .model_folder import check_model_folder
 from .physics import postprocess
 from .placement import align_to_keyframes, place_actor
 from .sampling import Sampling, check_recommendation, resolve
-from .skeleton import bone_lengths, foot_contacts, resample, rotate_y
+from .skeleton import bone_lengths, foot_contacts, rotate_y
 from .staging import came_to, interactions, stage
 from .steering import named_hands, steer_plan, steered_frames
 from .text import MINILM
+from .windows import join_seams, lowpass, seam_taper, window_starts
+from .world import world_motions
 
 MODEL_INDEX = "model_index.json"
-#: seconds within which a generated body (unless it flies, swims or climbs) touches the ground
-SETTLE_WINDOW = 1.0
-#: frames over which the refiner's correction fades in after known frames (a window's continued overlap)
-SEAM_FRAMES = 10
-#: order of the Butterworth low-pass on the refiner's correction (run forwards and backwards: zero phase)
-LOWPASS_ORDER = 4
 
 
 class StickGenPipeline:
@@ -231,7 +227,7 @@ class StickGenPipeline:
             first = taken[clock(plan)]
             taken[clock(plan)] += len(plan.actors)
             count = len(plan.actors)
-            motions = self._motions(plan, joints[first:first + count], contacts[first:first + count], model_fps,
+            motions = world_motions(plan, joints[first:first + count], contacts[first:first + count], model_fps,
                                     steered=bool(self.planner.config.control_dim))
             meta = {**plan.meta, "prompt": item if isinstance(item, str) else plan.meta.get("prompt"),
                     "seed": seed, "model": self.name, "generator": f"stickgen {__version__}",
@@ -239,33 +235,6 @@ class StickGenPipeline:
                     **sampling.meta(), "backend": self.backend}
             scenes.append(Scene(motions, fps=plan.fps, camera=plan.camera, objects=plan.objects, meta=meta))
         return scenes if isinstance(prompt_or_plan, (list, tuple)) else scenes[0]
-
-    @staticmethod
-    def _motions(plan: ScenePlan, joints: list[np.ndarray], contacts: list[np.ndarray],
-                 model_fps: float, steered: bool = False) -> list[Motion]:
-        """The plan's actors as world ``Motion``s from their canonical ``joints[i] [T, 22, 3]`` and
-        ``contacts[i] [T, 4]`` at ``model_fps``: back on the plan's clock, placed, staged (partners meet,
-        :func:`stickgen.staging.stage`) and post-processed. ``steered``: the plans' controls steered the
-        clips (a jump steered onto its arcs is settled, not brought down by the free fall)."""
-        placed, touches = [], []
-        for actor, clip, touch in zip(plan.actors, joints, contacts):
-            if plan.fps != model_fps:  # back to the plan's clock, exactly num_frames long
-                clip = resample(clip, model_fps, plan.fps)
-                clip = clip[np.minimum(np.arange(plan.num_frames), len(clip) - 1)]
-                source = np.round(np.arange(plan.num_frames) * model_fps / plan.fps).astype(int)
-                touch = touch[np.minimum(source, len(touch) - 1)]
-            placed.append(place_actor(clip, actor))
-            touches.append(touch)
-        motions = []
-        for actor, clip, touch in zip(plan.actors, stage(placed, plan.actors, plan.fps), touches):
-            airborne = {vocab.ACTIONS[i].name for i in np.unique(actor.action_ids)} & vocab.AIRBORNE_ACTIONS
-            steered_jumps = steered and actor.control is not None and np.isfinite(actor.control[:, PELVIS_RISE]).any()
-            clip = postprocess(clip, plan.fps, touch, settle_window=None if airborne else SETTLE_WINDOW,
-                               fall=not steered_jumps)
-            motions.append(Motion(clip, id=actor.id, name=actor.name, color=actor.color,
-                                  actions=actor.action_segments(), expressions=actor.expressions or None,
-                                  speech=actor.speech or None))
-        return motions
 
     def edit(self, joints: np.ndarray, text: str, action_ids: np.ndarray, keep_frames: np.ndarray | None = None,
              keep_joints: Sequence[int] = (), seed: int | None = None, num_inference_steps: int | None = None,
@@ -530,52 +499,6 @@ class StickGenPipeline:
         return torch.as_tensor(paced)
 
 
-def nearest_known(frame_mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """For each frame of ``frame_mask [B, T]`` (bool, fully known frames): the nearest known frame's
-    index and the distance to it in frames, both ``[B, T]`` (distance ``inf`` in a row with none)."""
-    mask = np.asarray(frame_mask, bool)
-    index = np.arange(mask.shape[1])
-    nearest, distance = np.zeros(mask.shape, np.int64), np.full(mask.shape, np.inf)
-    for b, row in enumerate(mask):
-        if row.any():
-            gaps = np.abs(index[:, None] - np.flatnonzero(row)[None])
-            nearest[b], distance[b] = np.flatnonzero(row)[gaps.argmin(axis=1)], gaps.min(axis=1)
-    return nearest, distance
-
-
-def join_seams(plan: np.ndarray, known: np.ndarray, frame_mask: np.ndarray, frames: int = SEAM_FRAMES) -> np.ndarray:
-    """The planner's ``plan [B, T, D]`` continued from the ``known [B, T, D]`` frames (``frame_mask [B, T]``)
-    without a jump: the step between a known frame and the planned frame beside it is carried into the
-    frames that follow (or precede) it and fades out linearly over ``frames`` frames, so motion leaves
-    (and meets) the known frames where they are; known frames are the known values. (The planner's
-    outputs on the known frames themselves are no guide: it is not trained to reproduce them.)"""
-    nearest, distance = nearest_known(frame_mask)
-    fade = np.clip(1.0 - distance / frames, 0.0, 1.0)[..., None]
-    index = np.arange(plan.shape[1])
-    beside = np.clip(nearest + np.sign(index - nearest), 0, plan.shape[1] - 1)
-    rows = np.arange(len(plan))[:, None]
-    joined = plan + fade * (known[rows, nearest] - plan[rows, beside])
-    return np.where(np.asarray(frame_mask, bool)[..., None], known, joined).astype(plan.dtype)
-
-
-def seam_taper(frame_mask: np.ndarray, frames: int = SEAM_FRAMES) -> np.ndarray:
-    """Weight ``[B, T]`` of the refiner's correction per frame: 0 on known frames (``frame_mask [B, T]``),
-    rising linearly to 1 over the ``frames`` frames beside them, 1 in a window with none. The refined
-    motion then leaves the known frames along the (joined) plan and draws its correction in gradually."""
-    return np.clip(nearest_known(frame_mask)[1] / frames, 0.0, 1.0).astype(np.float32)
-
-
-def lowpass(signal: np.ndarray, cutoff_hz: float, fps: float) -> np.ndarray:
-    """Zero-phase Butterworth low-pass (order :data:`LOWPASS_ORDER`) along time: ``[B, T, D] -> [B, T, D]``
-    (same dtype). The ends are padded with their mirror image, so a clip's first and last frames keep
-    their level; clips of any length work (shorter padding for short ones)."""
-    from scipy.signal import butter, sosfiltfilt
-
-    sos = butter(LOWPASS_ORDER, cutoff_hz / (fps / 2), output="sos")
-    padding = min(3 * 2 * len(sos), signal.shape[1] - 1)
-    return sosfiltfilt(sos, signal, axis=1, padtype="even", padlen=padding).astype(signal.dtype)
-
-
 def _generator(seed: int | None, generator):
     """``(generator, seed)``: the given generator, or one seeded with ``seed`` (a fresh random seed if None)."""
     import torch
@@ -584,30 +507,3 @@ def _generator(seed: int | None, generator):
         return generator, seed
     seed = int(np.random.SeedSequence().entropy % 2**31) if seed is None else int(seed)
     return torch.Generator().manual_seed(seed), seed
-
-
-def window_starts(total: int, size: int, overlap: int) -> list[int]:
-    """First frame of each planning window for a clip of ``total`` frames."""
-    if total <= size:
-        return [0]
-    step = size - overlap
-    return [k * step for k in range(1 + math.ceil((total - size) / step))]
-
-
-def plan_from_actions(actions: Sequence[str | tuple[str, float]], text: str, fps: float = 25,
-                      duration: float | None = None, **actor_fields) -> ScenePlan:
-    """A one-actor :class:`ScenePlan` from action names (equal shares) or ``(name, seconds)`` pairs.
-
-    A convenience for tests, benchmarks and scripted use without the story engine.
-    """
-    pairs = [(a, None) if isinstance(a, str) else a for a in actions]
-    if not pairs:
-        raise ValueError("actions: give at least one action")
-    if duration is None and any(sec is None for _, sec in pairs):
-        raise ValueError("give a duration or a length for every action")
-    ids: list[int] = []
-    for name, seconds in pairs:
-        share = seconds if seconds is not None else duration / len(pairs)
-        ids += [vocab.action_id(name)] * max(1, int(round(share * fps)))
-    actor = ActorPlan(id="a0", text=text, action_ids=np.array(ids), **actor_fields)
-    return ScenePlan([actor], fps=fps, meta={"prompt": text})

@@ -9,7 +9,8 @@ import torch
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from stickgen.onnx_export import OnnxPlanner, OnnxRefiner, export_pipeline  # noqa: E402
-from stickgen.pipeline import StickGenPipeline, plan_from_actions  # noqa: E402
+from stickgen.conditioning import plan_from_actions  # noqa: E402
+from stickgen.pipeline import StickGenPipeline  # noqa: E402
 from stickgen.text import TextEncoder  # noqa: E402
 
 TINY_PLANNER = dict(d_model=64, num_layers=2, num_heads=4, ffn_dim=128, max_frames=100, window_overlap=20,

@@ -13,7 +13,9 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 from stickgen import skeleton as S  # noqa: E402
 from stickgen.conditioning import ActorPlan, ScenePlan  # noqa: E402
 from stickgen.motion import Scene, Segment  # noqa: E402
-from stickgen.pipeline import StickGenPipeline, plan_from_actions, window_starts  # noqa: E402
+from stickgen.conditioning import plan_from_actions  # noqa: E402
+from stickgen.pipeline import StickGenPipeline  # noqa: E402
+from stickgen.windows import window_starts  # noqa: E402
 from stickgen.text import BGE_LARGE, TextEncoder, TextEncoderMismatchError  # noqa: E402
 
 TINY_PLANNER = dict(d_model=32, num_layers=2, num_heads=2, ffn_dim=64, max_frames=100, window_overlap=20)
@@ -287,7 +289,7 @@ def test_small_preset_makes_a_60_second_scene(encoder):
 
 
 def test_lowpass_keeps_slow_motion_and_removes_frame_noise():
-    from stickgen.pipeline import lowpass
+    from stickgen.windows import lowpass
 
     t = np.arange(125) / 25.0
     wave, noise = np.sin(2 * np.pi * 2.0 * t), np.sin(2 * np.pi * 10.0 * t)
@@ -337,7 +339,7 @@ def test_a_climb_goes_on_up_across_generation_windows(pipe):
 
 
 def test_seams_join_the_plan_to_known_frames_and_fade_the_refiner_in():
-    from stickgen.pipeline import join_seams, seam_taper
+    from stickgen.windows import join_seams, seam_taper
 
     known = np.zeros((1, 30, 2), np.float32)
     known[0, :10] = 1.0  # a continued window: 10 known frames at 1.0

@@ -73,7 +73,8 @@ def test_short_run_lowers_the_loss(pretrained):
 
 
 def test_pipeline_folder_generates(pretrained):
-    from stickgen.pipeline import StickGenPipeline, plan_from_actions
+    from stickgen.conditioning import plan_from_actions
+    from stickgen.pipeline import StickGenPipeline
 
     pipe = StickGenPipeline.from_pretrained(pretrained[0] / "model")
     scene = pipe(plan_from_actions(["walk"], "a person does a walk", duration=3.0), seed=1,
