@@ -39,8 +39,8 @@ from . import __version__, vocab
 from .conditioning import ActorPlan, ScenePlan, with_trajectory
 from .control import CONTROL_DIM
 from .control import normalize as normalize_control
-from .features import (CONTACTS, FEATURE_DIM, HEADING_VELOCITY, ROOT_HEIGHT, ROOT_VELOCITY, FeatureStats,
-                       canonical_transform, decode, encode, to_canonical)
+from .features import (CONTACTS, FEATURE_DIM, HEADING_VELOCITY, PARTNER_DIM, ROOT_HEIGHT, ROOT_VELOCITY,
+                       FeatureStats, canonical_transform, decode, encode, to_canonical)
 from .motion import Scene
 from .pacing import pace_normalized
 from .model_folder import check_model_folder
@@ -405,7 +405,7 @@ class StickGenPipeline:
                     known[i, :encoded] = self.feature_stats.normalize(
                         encode(window, config.fps, contacts[i, start:start + encoded]))
                 frames.append((origin, heading))
-            window_partner = np.zeros((b, length, 66), np.float32)
+            window_partner = np.zeros((b, length, PARTNER_DIM), np.float32)
             if partner is not None:
                 for i, (origin, heading) in enumerate(frames):
                     window_partner[i] = to_canonical(partner[i, start:end], origin, heading).reshape(length, -1)
@@ -450,7 +450,7 @@ class StickGenPipeline:
         b, length = inputs["actions"].shape
         known_t = torch.as_tensor(known, dtype=torch.float32)
         mask = torch.as_tensor(np.broadcast_to(channel_mask, known.shape).astype(np.float32))
-        partner = np.zeros((b, length, 66), np.float32) if partner is None else partner
+        partner = np.zeros((b, length, PARTNER_DIM), np.float32) if partner is None else partner
         planner_inputs = dict(
             text_embeds=inputs["text"], action_ids=inputs["actions"],
             attention_mask=torch.ones(b, length, dtype=torch.bool), camera_ids=inputs["cameras"],

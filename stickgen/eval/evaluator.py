@@ -25,6 +25,7 @@ from torch import nn
 
 from .. import features, vocab
 from ..skeleton import resample
+from ..text import MINILM
 
 CONFIG_FILE = "evaluator_config.json"
 WEIGHTS_FILE = "evaluator.safetensors"
@@ -41,7 +42,7 @@ class EvaluatorConfig:
     embed_dim: int = 128
     text_dim: int = 384
     num_actions: int = len(vocab.ACTIONS)
-    text_encoder: str = "sentence-transformers/all-MiniLM-L6-v2"
+    text_encoder: str = MINILM
 
     def __post_init__(self) -> None:
         for name in ("feature_dim", "hidden", "embed_dim", "text_dim", "num_actions"):
