@@ -178,9 +178,9 @@ def build_app(model: str | None = None, pipelines: _Pipelines | None = None):
             return run(pipelines, models, None, script, duration, seed, model, style, camera, llm,
                        progress=progress, deadline=deadline)
 
-        shuffle.click(random_seed, outputs=seed, api_name=False)
+        shuffle.click(random_seed, outputs=seed, api_visibility="private")
         go.click(from_prompt, [prompt, *settings], outputs, api_name="generate")
-        prompt.submit(from_prompt, [prompt, *settings], outputs, api_name=False)
+        prompt.submit(from_prompt, [prompt, *settings], outputs, api_visibility="private")
         rerun.click(from_script, [script, *settings], outputs, api_name="run_script")
     app.queue(default_concurrency_limit=CONCURRENCY, max_size=64)
     return app

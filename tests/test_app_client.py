@@ -116,3 +116,4 @@ def test_the_api_names_its_parameters(served):
     for endpoint, first in (("/generate", "prompt"), ("/run_script", "script")):
         names = [p["parameter_name"] for p in api[endpoint]["parameters"]]
         assert names == [first, "duration", "seed", "model", "style", "camera", "llm"]
+    assert sorted(api) == ["/generate", "/run_script"]  # the seed button and Enter publish no endpoint
