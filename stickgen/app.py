@@ -17,7 +17,7 @@ from typing import Any
 from . import vocab
 from .app_limits import (DURATION_RANGE_S, Deadline, RequestRefused, check_duration, check_prompt, check_script,
                          prune_runs, visitor_waits)
-from .generate_cli import DEFAULT_MODEL, default_model, generate, load_pipeline, make_script, write_output
+from .generate_cli import DEFAULT_MODEL, default_model, generate, load_pipeline, make_script, slug, write_output
 
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 
@@ -117,11 +117,12 @@ def run(pipelines: _Pipelines, models: dict[str, str], prompt: str | None, scrip
         folder = Path(tempfile.mkdtemp(prefix="run-", dir=OUTPUT_ROOT))
         deadline.check("rendering the video")
         progress(0.6, desc="rendering video")
-        video = write_output(folder / "stickgen.mp4", scene, script, style=style, size=VIDEO_SIZE)[0]
+        stem = folder / slug(script.title)  # downloads named after the prompt, not all stickgen.*
+        video = write_output(stem.with_suffix(".mp4"), scene, script, style=style, size=VIDEO_SIZE)[0]
         deadline.check("exporting files")
         progress(0.8, desc="exporting files")
-        files = [p for ext in (".motion", ".bvh", ".glb") for p in write_output(folder / f"stickgen{ext}", scene, script)]
-        files += write_output(folder / "stickgen.gif", scene, script, style=style, size=GIF_SIZE, fps=GIF_FPS)
+        files = [p for ext in (".motion", ".bvh", ".glb") for p in write_output(stem.with_suffix(ext), scene, script)]
+        files += write_output(stem.with_suffix(".gif"), scene, script, style=style, size=GIF_SIZE, fps=GIF_FPS)
         progress(1.0, desc="done")
     except (ScriptError, ValueError) as exc:  # RequestRefused is a ValueError
         raise gr.Error(str(exc)) from None

@@ -187,7 +187,7 @@ def _jobs(args) -> list[tuple[str | None, str | None, list[str]]]:
         if not prompts:
             raise UsageError(f"{args.prompts_file} has no prompts")
         out = Path(args.out_dir)
-        return [(p, None, [str(out / f"{k:03d}_{_slug(p)}{ext}") for ext in formats]) for k, p in enumerate(prompts)]
+        return [(p, None, [str(out / f"{k:03d}_{slug(p)}{ext}") for ext in formats]) for k, p in enumerate(prompts)]
     if not args.output:
         raise UsageError("give at least one output with -o OUT (for example -o clip.mp4)")
     _check_suffixes([Path(o).suffix.lower() for o in args.output])
@@ -219,7 +219,8 @@ def _check_suffixes(suffixes: list[str]) -> None:
         raise UsageError(f"cannot write {', '.join(bad)}: outputs must end in {' '.join(SUFFIXES)}")
 
 
-def _slug(prompt: str) -> str:
+def slug(prompt: str) -> str:
+    """A file name stem from a prompt: "A man waves!" -> "a_man_waves" (at most 40 characters)."""
     return re.sub(r"[^a-z0-9]+", "_", prompt.lower()).strip("_")[:40] or "clip"
 
 

@@ -48,6 +48,8 @@ def test_generate_endpoint_returns_files_that_validate(served):
         assert sum(1 for _ in container.decode(video=0)) == 50
     by_ext = {os.path.splitext(f)[1]: f for f in files}
     assert sorted(by_ext) == [".bvh", ".gif", ".glb", ".motion"]
+    stem = "two_friends_walk_toward_each_other_and_h"  # downloads are named after the prompt (40 characters)
+    assert all(os.path.basename(f).startswith(stem + ".") for f in [video, *files])
     scene = Scene.load(by_ext[".motion"])
     assert len(scene.actors) == 2 and scene.meta["seed"] == 1
     assert [s.label for s in scene.actors[1].actions] == ["walk", "hug"]
