@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parents[1]
 WAVE = ROOT / "examples" / "wave.motion"
 RESULTS = Path(__file__).parent / "results" / "bench_loader_fuzz.json"
 
-#: placeholders put into a mutant, and the raw JSON text that replaces them after json.dumps
+#: marker strings put into a mutant, and the raw JSON text that replaces each after json.dumps
 RAW = {"<huge-int>": "9" * 5000, "<long-int>": "-" + "1" * 101, "<overflow>": "1e400", "<nan>": "NaN",
        "<inf>": "-Infinity", "<deep-list>": "[" * 5000 + "]" * 5000, "<deep-object>": '{"a":' * 1500 + "0" + "}" * 1500}
 VALUES = [*RAW, None, True, False, 0, 1, -1, 125, 250, 251, 1.5, 125.0, 1e-300, 1e300, 241, 2**63, "", "walk",

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from .story import Script
+from .story.schema import event_count
 
 #: longest prompt (characters): a paragraph of story; 5,000 characters ran 46 s to make a dozen idle people
 MAX_PROMPT_CHARS = 600
@@ -70,7 +71,7 @@ def check_script(script: Script) -> None:
     if people * script.duration > MAX_ACTOR_SECONDS:
         raise RequestRefused(f"script: {people} people x {script.duration:g} s is more motion than the app makes in "
                              f"one request (at most {MAX_ACTOR_SECONDS:g} person-seconds); shorten the clip")
-    events = sum(len(s.actions) + len(s.expressions) + len(s.speech) + len(s.camera) for s in script.scenes)
+    events = event_count(script)
     if events > MAX_EVENTS:
         raise RequestRefused(f"script.scenes: {events} timed events; the app takes at most {MAX_EVENTS}")
     for k, layout in enumerate(script.layout):

@@ -175,8 +175,9 @@ def ankle_correction(ankle: np.ndarray, steps: list[Plant], fade: int = FADE_FRA
         progress = smoothstep((np.arange(end, start) - end + 1) / (start - end + 1))[:, None]
         offset[end:start] = (1 - progress) * offset[end - 1] + progress * offset[start]
     first, last = steps[0][0], steps[-1][1]
-    offset[:first] = offset[first] * fade_weights(len(ankle), first, last, fade)[:first, None]
-    offset[last:] = offset[last - 1] * fade_weights(len(ankle), first, last, fade)[last:, None]
+    outside = fade_weights(len(ankle), first, last, fade)[:, None]
+    offset[:first] = offset[first] * outside[:first]
+    offset[last:] = offset[last - 1] * outside[last:]
     return offset
 
 

@@ -19,7 +19,7 @@ from stickgen.motion import TRACKS, MotionFormatError, Scene
 WAVE = Path(__file__).resolve().parents[1] / "examples" / "wave.motion"
 FRAMES = 12
 
-#: placeholders put into the document, and the raw JSON text that replaces them after json.dumps
+#: marker strings put into the document, and the raw JSON text that replaces each after json.dumps
 RAW = {
     "<huge-int>": "9" * 5000,
     "<long-int>": "-" + "1" * 101,

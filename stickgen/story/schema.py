@@ -313,6 +313,11 @@ def _check_name(value: str, names: tuple[str, ...], where: str) -> None:
         raise ScriptError(f"{where}: unknown name {value!r}; expected one of: {', '.join(names)}")
 
 
+def event_count(script: Script) -> int:
+    """Timed events (actions, expressions, speech lines, camera moves) over all of ``script``'s scenes."""
+    return sum(len(s.actions) + len(s.expressions) + len(s.speech) + len(s.camera) for s in script.scenes)
+
+
 def validate(script: Script) -> None:
     """Check the cross-field rules of a script (names exist, times inside the clip, vocabulary names)."""
     if not 0.0 < script.duration <= MAX_DURATION:
@@ -322,7 +327,7 @@ def validate(script: Script) -> None:
                           f"got {len(script.characters)}")
     if len(script.scenes) > MAX_SCENES:
         raise ScriptError(f"script.scenes: {len(script.scenes)} scenes; at most {MAX_SCENES}")
-    events = sum(len(s.actions) + len(s.expressions) + len(s.speech) + len(s.camera) for s in script.scenes)
+    events = event_count(script)
     if events > MAX_EVENTS:
         raise ScriptError(f"script.scenes: {events} timed events in all; at most {MAX_EVENTS}")
     names = tuple(c.name for c in script.characters)

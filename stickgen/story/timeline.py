@@ -27,6 +27,7 @@ SHOT_SECONDS = 2.0  # a beat holding only a camera move
 #: shortest still lasts MIN_BEAT_SECONDS; beats that fit neither way are left out
 MIN_TIME_SCALE = 0.25
 MIN_BEAT_SECONDS = 0.4
+Run = tuple[str, "Step | None", float, float]  # (action, the step that asked for it or None, start s, end s)
 
 
 def beats_that_fit(nominal: list[float], duration: float) -> int:
@@ -100,7 +101,7 @@ def _actor_tracks(story: _Story, actor: int, bounds: np.ndarray, names: list[str
                   lead_in: bool) -> None:
     name = names[actor]
     previous: Step | None = None
-    runs: list[tuple[str, Step | None, float, float]] = []
+    runs: list[Run] = []
     faces: list[tuple[str | None, float, float]] = []
     whole_face = story.cast.emotions.get(actor)
     for b in range(len(bounds) - 1):
@@ -129,7 +130,7 @@ def _actor_tracks(story: _Story, actor: int, bounds: np.ndarray, names: list[str
         scene.expressions.append(TimedExpression(name, label, start, end))
 
 
-def with_lead_in(runs: list[tuple[str, Step | None, float, float]]) -> list[tuple[str, Step | None, float, float]]:
+def with_lead_in(runs: list[Run]) -> list[Run]:
     """``(action, step, start, end)`` runs where a clip that opens with going down (sit, kneel, lie down)
     first stands for ``lexicon.LEAD_IN_SECONDS``: the model draws a posture action from its first frame
     as already seated or kneeling, so "sits down" would show no sitting down."""
@@ -142,24 +143,23 @@ def with_lead_in(runs: list[tuple[str, Step | None, float, float]]) -> list[tupl
             *runs[1:]]
 
 
-def with_counted_ends(runs: list[tuple[str, Step | None, float, float]]) -> list[tuple[str, Step | None, float, float]]:
+def with_counted_ends(runs: list[Run]) -> list[Run]:
     """``(action, step, start, end)`` runs where a counted repeated gesture ("claps three times") lasts its
     count of cycles (``lexicon.CYCLE_SECONDS``, at least ``lexicon.COUNTED_MIN_SECONDS``) and the body then
     stands idle for the rest of its time."""
-    out = []
+    out: list[Run] = []
     for action, source, start, end in runs:
         cycle = lx.CYCLE_SECONDS.get(action)
         counted = cycle and source is not None and source.count
         stop = start + max(source.count * cycle, lx.COUNTED_MIN_SECONDS) if counted else end
-        out.append((action, source, start, min(stop, end)))
         if stop < end - lx.MIN_IDLE_SECONDS:
-            out.append(("idle", None, stop, end))
-        elif stop < end:
-            out[-1] = (action, source, start, end)
+            out += [(action, source, start, stop), ("idle", None, stop, end)]
+        else:
+            out.append((action, source, start, end))
     return out
 
 
-def with_stand_ups(runs: list[tuple[str, Step | None, float, float]]) -> list[tuple[str, Step | None, float, float]]:
+def with_stand_ups(runs: list[Run]) -> list[Run]:
     """``(action, step, start, end)`` runs with a "stand" put before every action that needs the feet while
     the body sits, kneels, lies, crawls or is off the ground ("lies down, then walks" -> lie_down, stand,
     walk). The rise takes ``RISE_SECONDS`` of the posture, at most ``RISE_SHARE`` of the action."""
