@@ -53,7 +53,8 @@ def run_preset(preset: str, repeats: int, threads: int, sampling: dict) -> dict:
     torch.set_num_threads(threads)
     from stickgen import features
     from stickgen.models.modeling_refiner import denoise
-    from stickgen.onnx_export import OnnxPlanner, OnnxRefiner, export_pipeline
+    from stickgen.backends import OnnxPlanner, OnnxRefiner
+    from stickgen.onnx_export import export_pipeline
     from stickgen.physics import postprocess
     from stickgen.conditioning import plan_from_actions
     from stickgen.pipeline import StickGenPipeline

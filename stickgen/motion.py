@@ -20,7 +20,6 @@ from typing import Any
 
 import numpy as np
 
-from . import vocab
 from .motion_checks import FORMAT, TRACKS, VERSION, MotionFormatError, parse_json, read_bounded, validate_document
 from .skeleton import JOINT_NAMES, NUM_JOINTS, PARENTS, SKELETON_NAME
 

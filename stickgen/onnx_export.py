@@ -3,7 +3,8 @@
 ``export_pipeline(folder)`` writes ``folder/onnx/planner.onnx`` and ``refiner.onnx`` (custom
 ``OnnxConfig`` classes below, ``optimum.exporters.onnx.export``), checks them against PyTorch on random
 inputs of two lengths and saves the largest absolute differences in ``onnx/validation.json``.
-``StickGenPipeline.from_pretrained(folder, backend="onnx")`` then runs both models with onnxruntime.
+``StickGenPipeline.from_pretrained(folder, backend="onnx")`` then runs both models with onnxruntime
+(:mod:`stickgen.backends`, which needs no Optimum).
 """
 from __future__ import annotations
 
@@ -11,15 +12,12 @@ import json
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 from optimum.exporters.onnx import OnnxConfig
 from optimum.utils import DummyInputGenerator, NormalizedConfig
 
-PLANNER_INPUTS = ("text_embeds", "action_ids", "attention_mask", "camera_ids", "known_features", "known_mask",
-                  "partner_joints", "has_partner", "control", "control_mask")
-REFINER_INPUTS = ("sample", "timestep", "condition", "text_embeds", "condition_mask", "action_ids")
+from .backends import PLANNER_INPUTS, REFINER_INPUTS, OnnxPlanner, OnnxRefiner
+
 OPSET = 17
-ONNX_TYPES = {"tensor(float)": np.float32, "tensor(int64)": np.int64, "tensor(bool)": np.bool_}
 
 
 def _field(config: Any, name: str, default: Any) -> Any:
@@ -158,55 +156,3 @@ def export_pipeline(folder: str | Path, frames: tuple[int, ...] = (250, 101)) ->
         report[f"{name}_max_abs_diff"] = max(diffs)
     (out / "validation.json").write_text(json.dumps(report, indent=2) + "\n")
     return report
-
-
-# ----------------------------------------------------------------------------- runtime
-
-
-class _Session:
-    def __init__(self, path: str | Path, threads: int | None = None):
-        import onnxruntime as ort
-
-        options = ort.SessionOptions()
-        options.add_session_config_entry("session.intra_op.allow_spinning", "0")  # do not starve torch/numpy
-        if threads:
-            options.intra_op_num_threads = threads
-        self.session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
-        self.input_names = [i.name for i in self.session.get_inputs()]
-        self.input_types = {i.name: ONNX_TYPES[i.type] for i in self.session.get_inputs()}
-
-
-class OnnxPlanner(_Session):
-    """Planner on onnxruntime: ``inputs`` (the planner's keyword tensors) -> ``pose [B, T, 137]`` tensor."""
-
-    def __call__(self, inputs: dict[str, Any]):
-        import torch
-
-        feeds = {name: inputs[name].numpy().astype(self.input_types[name]) for name in self.input_names}
-        return torch.from_numpy(self.session.run(["pose"], feeds)[0])
-
-
-class OnnxRefiner(_Session):
-    """Refiner on onnxruntime with the :data:`stickgen.models.modeling_refiner.DenoiseFn` signature.
-
-    Odd lengths are padded by one frame (the export has no padding branch) and cropped after.
-    """
-
-    def __init__(self, path: str | Path, patch_size: int = 2, threads: int | None = None):
-        super().__init__(path, threads)
-        self.patch_size = patch_size
-
-    def __call__(self, sample, timestep, condition, text_embeds, condition_mask, action_ids=None):
-        import torch
-
-        t = sample.shape[1]
-        pad = (-t) % self.patch_size
-        frames = [torch.nn.functional.pad(x, (0, 0, 0, pad)).numpy() for x in (sample, condition)]
-        feeds = dict(zip(REFINER_INPUTS, [frames[0], timestep.numpy(), frames[1], text_embeds.numpy(),
-                                          condition_mask.numpy()]))
-        if "action_ids" in self.input_names:
-            if action_ids is None:
-                raise ValueError("this refiner is conditioned on per-frame actions: pass action_ids [B, T]")
-            padded = torch.cat([action_ids, action_ids[:, -1:].expand(-1, pad)], dim=1)  # as the model pads
-            feeds["action_ids"] = padded.numpy().astype(np.int64)
-        return torch.from_numpy(self.session.run(None, feeds)[0][:, :t])

@@ -34,24 +34,23 @@ from pathlib import Path
 from typing import Any, Sequence
 
 import numpy as np
+import torch
 
-from . import __version__, vocab
-from .conditioning import ActorPlan, ScenePlan, with_trajectory
+from . import __version__
+from .conditioning import ScenePlan, with_trajectory
+from .backends import runners
 from .control import CONTROL_DIM
-from .control import normalize as normalize_control
-from .features import (CONTACTS, FEATURE_DIM, HEADING_VELOCITY, PARTNER_DIM, ROOT_HEIGHT, ROOT_VELOCITY,
-                       FeatureStats, canonical_transform, decode, encode, to_canonical)
+from .features import FEATURE_DIM, FeatureStats
 from .motion import Scene
-from .pacing import pace_normalized
 from .model_folder import check_model_folder
 from .physics import postprocess
-from .placement import align_to_keyframes, place_actor
+from .placement import align_to_keyframes
 from .sampling import Sampling, check_recommendation, resolve
-from .skeleton import bone_lengths, foot_contacts, rotate_y
-from .staging import came_to, interactions, stage
-from .steering import named_hands, steer_plan, steered_frames
+from .skeleton import bone_lengths
+from .staging import partner_joints
+from .steering import named_hands
 from .text import MINILM
-from .windows import join_seams, lowpass, seam_taper, window_starts
+from .window_sampler import WindowSampler
 from .world import world_motions
 
 MODEL_INDEX = "model_index.json"
@@ -73,20 +72,7 @@ class StickGenPipeline:
         self.text_encoder, self.feature_stats, self.name = text_encoder, feature_stats, name
         self.backend = backend
         self.sampling = check_recommendation(sampling)  # what a call that names no setting uses
-        if backend == "onnx":
-            from .onnx_export import OnnxPlanner, OnnxRefiner
-
-            folder = Path(onnx_folder) if onnx_folder is not None else None
-            if folder is None or not (folder / "planner.onnx").exists():
-                raise FileNotFoundError("backend='onnx' needs planner.onnx and refiner.onnx; run "
-                                        "stickgen.onnx_export.export_pipeline(folder) first")
-            self._plan_fn = OnnxPlanner(folder / "planner.onnx")
-            self._denoise_fn = OnnxRefiner(folder / "refiner.onnx", refiner.config.patch_size)
-        elif backend == "pytorch":
-            self._plan_fn = lambda inputs: self.planner(**inputs).pose
-            self._denoise_fn = lambda *args: self.refiner(*args).sample
-        else:
-            raise ValueError(f"backend must be 'pytorch' or 'onnx', got {backend!r}")
+        self._plan_fn, self._denoise_fn = runners(backend, self, onnx_folder)
 
     # ------------------------------------------------------------------ persistence
 
@@ -99,8 +85,6 @@ class StickGenPipeline:
         ``planner_overrides``/``refiner_overrides`` change config fields (for example tiny test models);
         weights are drawn with ``torch.manual_seed(seed)``.
         """
-        import torch
-
         from .models import StickGenConfig, StickGenPlanner
         from .models.modeling_refiner import StickGenRefiner, make_scheduler
         from .text import TextEncoder
@@ -168,6 +152,8 @@ class StickGenPipeline:
         """Load a PEFT LoRA adapter for the planner (and make it active)."""
         from peft import PeftModel
 
+        if self.backend != "pytorch":
+            raise ValueError(f"LoRA adapters run on the pytorch backend, not {self.backend!r}")
         name = adapter_name or "default"
         if isinstance(self.planner, PeftModel):
             self.planner.load_adapter(str(path), adapter_name=name)
@@ -202,8 +188,6 @@ class StickGenPipeline:
         of the plan's clock) with optional ``headings [T]`` (radians) replaces the first actor's root
         path with the caller's own (:func:`with_trajectory`).
         """
-        import torch
-
         sampling = self.resolve_sampling(num_inference_steps=num_inference_steps, guidance_scale=guidance_scale,
                                          root_guidance_scale=root_guidance_scale, strength=strength,
                                          lowpass_hz=lowpass_hz, pace=pace)
@@ -250,8 +234,6 @@ class StickGenPipeline:
         kept frames (:func:`stickgen.placement.align_to_keyframes`), before post-processing. Sampling
         settings left ``None`` use :attr:`sampling` (at least one refiner step: editing needs the refiner).
         """
-        import torch
-
         from .features import joint_channels
 
         joints = np.asarray(joints, dtype=np.float64)
@@ -272,8 +254,8 @@ class StickGenPipeline:
                                              root_guidance_scale=root_guidance_scale, strength=strength,
                                              lowpass_hz=lowpass_hz)
             sampling = sampling._replace(num_inference_steps=max(sampling.num_inference_steps, 1))
-            (world,), (contacts,) = self._windows(inputs, None, generator, sampling, given=joints[None],
-                                                  keep=keep[None])
+            (world,), (contacts,) = self.sampler().sample(inputs, None, generator, sampling, given=joints[None],
+                                                          keep=keep[None])
         world = align_to_keyframes(world, joints, frame_mask)
         lengths = np.median(bone_lengths(joints), axis=0)  # the given actor's skeleton
         return postprocess(world, self.planner.config.fps, contacts > 0.5, lengths)
@@ -292,6 +274,10 @@ class StickGenPipeline:
             return story.plan_from_prompt(item, duration=duration, fps=fps, matcher=self.story_matcher())
         return story.script_to_plan(item, fps=fps)
 
+    def sampler(self) -> WindowSampler:
+        """The window sampler over this pipeline's planner, refiner (on its backend) and feature statistics."""
+        return WindowSampler(self.planner.config, self.feature_stats, self.scheduler, self._plan_fn, self._denoise_fn)
+
     def story_matcher(self):
         """The ``matcher`` for :func:`stickgen.story.parse`: the embedding matcher on this pipeline's own
         MiniLM, so a process loads one. A pipeline conditioned on another encoder gives the parser's
@@ -308,10 +294,8 @@ class StickGenPipeline:
         """Canonical joints ``[T, 22, 3]`` and contacts ``[T, 4]`` of every actor of ``plans`` (same length and fps).
 
         Runs at the model's frame rate. Actors with a partner get a second pass conditioned on the
-        partner's planner-only first pass (:meth:`_partner_joints`). ``sampling``: see :meth:`resolve_sampling`.
+        partner's planner-only first pass (:func:`stickgen.staging.partner_joints`). ``sampling``: see :meth:`resolve_sampling`.
         """
-        import torch
-
         actors = [actor for plan in plans for actor in plan.actors]
         model_fps, plan_fps, num_frames = self.planner.config.fps, plans[0].fps, plans[0].num_frames
         frames = max(1, int(round(num_frames * model_fps / plan_fps)))
@@ -327,177 +311,15 @@ class StickGenPipeline:
                               for a in actors]))
         offsets = [sum(len(p.actors) for p in plans[:k]) for k, plan in enumerate(plans) for _ in plan.actors]
         partners = [a.partner + o if a.partner is not None else None for a, o in zip(actors, offsets)]
+        sampler = self.sampler()
         if all(p is None for p in partners):
-            return named_hands(*self._windows(inputs, None, generator, sampling), inputs["control"], model_fps)
-        first, _ = self._windows(inputs, None, generator, sampling.planner_only())
+            return named_hands(*sampler.sample(inputs, None, generator, sampling), inputs["control"], model_fps)
+        first, _ = sampler.sample(inputs, None, generator, sampling.planner_only())
         clocked = [replace(a, action_ids=a.action_ids[pick], partner=k,  # the batch's indices, the model's clock
                            meets=[(int(f * model_fps / plan_fps), j + o, d) for f, j, d in a.meets])
                    for a, k, o in zip(actors, partners, offsets)]
-        joints, contacts = self._windows(inputs, self._partner_joints(clocked, first, model_fps), generator, sampling)
+        joints, contacts = sampler.sample(inputs, partner_joints(clocked, first, model_fps), generator, sampling)
         return named_hands(joints, contacts, inputs["control"], model_fps)
-
-    @staticmethod
-    def _partner_joints(actors: list[ActorPlan], joints: list[np.ndarray], fps: float) -> np.ndarray:
-        """Each actor's partner in the actor's canonical frame, ``[B, T, 22, 3]`` (zeros without one), from
-        the first-pass clips ``joints[i] [T, 22, 3]`` (``actors`` on the model's clock at ``fps``, ``partner``
-        a batch index), placed as planned. No training clip shows a partner walking up to the actor or away
-        from it (it stands in front, as the data generator places it), and a waiting actor shown one bent
-        its legs; so an actor that waits while its partner walks up (:func:`stickgen.staging.came_to`) sees
-        it standing from the start as at the (staged) meeting, and one that stays while the partner leaves
-        after their last interaction sees it stay as it was then."""
-        placed = [place_actor(clip, actor) for clip, actor in zip(joints, actors)]
-        staged = stage(placed, actors, fps)
-        spans: dict[frozenset, tuple[int, int]] = {}
-        for i, j, start, end, _ in interactions(actors):
-            first = spans.get(frozenset((i, j)), (start, end))[0]
-            spans[frozenset((i, j))] = (first, end)
-        out = np.zeros((len(actors),) + joints[0].shape)
-        for i, actor in enumerate(actors):
-            k = actor.partner
-            if k is None:
-                continue
-            partner = placed[k].copy()
-            if frozenset((i, k)) in spans:
-                start, end = spans[frozenset((i, k))]
-                frames = len(actor.action_ids)
-                if came_to(actors[k], start) and not came_to(actor, start):
-                    partner = staged[k].copy()  # the waiting actor is not moved by staging: same frame
-                    partner[:start] = partner[start]
-                if came_to(actors[k], frames, end) and not came_to(actor, frames, end):
-                    partner[end:] = partner[end - 1]
-            origin = np.array([actor.start_position[0], 0.0, actor.start_position[1]])
-            out[i] = to_canonical(partner, origin, actor.facing)
-        return out
-
-    def _windows(self, inputs: dict, partner: np.ndarray | None, generator,
-                 sampling: Sampling, given: np.ndarray | None = None,
-                 keep: np.ndarray | None = None) -> tuple[list[np.ndarray], list[np.ndarray]]:
-        """Plan (and refine) window by window; returns joints and contacts per actor.
-
-        Each window after the first continues from the last ``window_overlap`` frames of the one before.
-        Without ``given`` the joints are canonical (the first window starts at the origin facing +z);
-        ``given [B, T, 22, 3]`` world joints with ``keep [B, T, 137]`` bool (features reproduced exactly)
-        edits them in the world instead (:meth:`edit`).
-        """
-        config = self.planner.config
-        size, overlap = config.max_frames, config.window_overlap
-        b, total = inputs["actions"].shape
-        if given is None:
-            joints, contacts = np.zeros((b, total, 22, 3)), np.zeros((b, total, 4))
-            keep = np.zeros((b, total, FEATURE_DIM), bool)
-        else:
-            joints = np.array(given, dtype=np.float64)
-            contacts = np.stack([foot_contacts(clip, config.fps) for clip in joints]).astype(np.float64)
-        for start in window_starts(total, size, overlap):
-            end = min(start + size, total)
-            length = end - start
-            known_count = 0 if start == 0 else overlap
-            window_keep = keep[:, start:end].copy()
-            window_keep[:, :known_count] = True
-            encoded = length if given is not None else known_count  # frames whose joints exist yet
-            known = np.zeros((b, length, FEATURE_DIM), np.float32)
-            frames = []
-            for i in range(b):
-                origin, heading = canonical_transform(joints[i, start:]) if encoded else (np.zeros(3), 0.0)
-                origin[1] = self._window_floor(joints[i, start:start + known_count], inputs["actions"][i, start:end])
-                if encoded:
-                    window = joints[i, start:start + encoded] - np.array([0.0, origin[1], 0.0])
-                    known[i, :encoded] = self.feature_stats.normalize(
-                        encode(window, config.fps, contacts[i, start:start + encoded]))
-                frames.append((origin, heading))
-            window_partner = np.zeros((b, length, PARTNER_DIM), np.float32)
-            if partner is not None:
-                for i, (origin, heading) in enumerate(frames):
-                    window_partner[i] = to_canonical(partner[i, start:end], origin, heading).reshape(length, -1)
-            inputs_now = dict(inputs, actions=inputs["actions"][:, start:end])
-            for key in ("speeds", "control"):
-                if key in inputs:
-                    inputs_now[key] = inputs[key][:, start:end]
-            pose = self._plan_and_refine(inputs_now, known, window_keep.all(axis=-1), window_keep, window_partner,
-                                         generator, sampling)
-            features = self.feature_stats.denormalize(pose.numpy().astype(np.float64))
-            for i, (origin, heading) in enumerate(frames):
-                window_joints = rotate_y(decode(features[i], config.fps), heading) + origin
-                joints[i, start + known_count:end] = window_joints[known_count:]
-                contacts[i, start + known_count:end] = features[i, known_count:, CONTACTS] > 0.5
-        return list(joints), list(contacts)
-
-    @staticmethod
-    def _window_floor(continued: np.ndarray, action_ids) -> float:
-        """Height (m) a generation window stands on: the lowest joint over the frames it continues from
-        (``continued [K, 22, 3]``, world) when its ``action_ids`` include an ascending action (a climb
-        starts where the last window left off, its features in the range the model was trained on), else 0.
-        """
-        ascending = {vocab.ACTIONS[int(i)].name for i in np.unique(np.asarray(action_ids))} & vocab.ASCENDING_ACTIONS
-        if not ascending or len(continued) == 0:
-            return 0.0
-        return max(float(continued[..., 1].min()), 0.0)
-
-    def _plan_and_refine(self, inputs: dict, known: np.ndarray, frame_mask: np.ndarray, channel_mask: np.ndarray,
-                         partner: np.ndarray | None, generator, sampling: Sampling):
-        """One window through planner and refiner: normalised features ``[B, T, 137]`` (a tensor).
-
-        ``known [B, T, 137]`` normalised features kept exactly where ``channel_mask`` (broadcastable) is
-        set; ``frame_mask [B, T]`` marks fully known frames for the planner; ``partner [B, T, 66]``;
-        ``sampling``: the refiner's settings (0 steps: planner only). With ``sampling.pace``, the refiner
-        on and ``inputs["speeds"] [B, T]`` (m/s, NaN: free), the refiner is given the plan with its pelvis
-        paced to those speeds (:func:`stickgen.pacing.pace`).
-        """
-        import torch
-
-        from .models.modeling_refiner import denoise
-
-        b, length = inputs["actions"].shape
-        known_t = torch.as_tensor(known, dtype=torch.float32)
-        mask = torch.as_tensor(np.broadcast_to(channel_mask, known.shape).astype(np.float32))
-        partner = np.zeros((b, length, PARTNER_DIM), np.float32) if partner is None else partner
-        planner_inputs = dict(
-            text_embeds=inputs["text"], action_ids=inputs["actions"],
-            attention_mask=torch.ones(b, length, dtype=torch.bool), camera_ids=inputs["cameras"],
-            known_features=known_t, known_mask=torch.as_tensor(frame_mask, dtype=torch.float32),
-            partner_joints=torch.as_tensor(partner, dtype=torch.float32),
-            has_partner=torch.as_tensor(np.any(partner != 0, axis=(1, 2)), dtype=torch.float32))
-        steered = lifted = np.zeros((b, length), bool)
-        if self.planner.config.control_dim:
-            given = inputs.get("control", np.full((b, length, CONTROL_DIM), np.nan))
-            values, given_mask = normalize_control(given)
-            planner_inputs.update(control=torch.as_tensor(values), control_mask=torch.as_tensor(given_mask))
-            steered, lifted = steered_frames(given, self.planner.config.fps)
-        pose = self._plan_fn(planner_inputs).float()
-        pose = torch.as_tensor(join_seams(pose.numpy(), known, frame_mask))
-        if steered.any() or lifted.any():
-            pose = torch.as_tensor(steer_plan(pose.numpy(), self.feature_stats, given, self.planner.config.fps,
-                                              ~np.asarray(frame_mask, bool)))
-        pose = pose * (1 - mask) + known_t * mask
-        if sampling.pace and sampling.num_inference_steps > 0 and "speeds" in inputs:
-            pose = self._pace(pose, inputs["speeds"], frame_mask)
-        if sampling.num_inference_steps > 0:
-            # the refiner draws the body around the root the controls steered (kept where they fix it)
-            root, height = torch.zeros(FEATURE_DIM), torch.zeros(FEATURE_DIM)
-            root[ROOT_VELOCITY], root[HEADING_VELOCITY], height[ROOT_HEIGHT] = 1.0, 1.0, 1.0
-            height[CONTACTS] = 1.0  # and a jump's feet leave the ground in flight (steering.lift_jumps)
-            held = torch.maximum(mask, torch.as_tensor(steered, dtype=torch.float32)[..., None] * root
-                                 + torch.as_tensor(lifted, dtype=torch.float32)[..., None] * height)
-            fixed = known_t * mask + pose * (held - mask)
-            refined = denoise(self._denoise_fn, self.scheduler, pose, inputs["text"], sampling.num_inference_steps,
-                              torch.as_tensor(sampling.guidance()), generator,
-                              known=fixed, known_mask=held, strength=sampling.strength,
-                              action_ids=inputs["actions"])
-            correction = (refined - pose).numpy()
-            if sampling.lowpass_hz > 0:  # low-pass the correction of the plan, not the plan
-                correction = lowpass(correction, sampling.lowpass_hz, self.planner.config.fps)
-            correction = correction * seam_taper(frame_mask)[..., None]
-            pose = (pose + torch.as_tensor(correction)) * (1 - mask) + known_t * mask
-        return pose
-
-    def _pace(self, pose: "torch.Tensor", speeds: np.ndarray, frame_mask: np.ndarray) -> "torch.Tensor":
-        """The plan ``pose [B, T, 137]`` (normalised) with its pelvis paced to ``speeds [B, T]`` (m/s, NaN:
-        free) on the frames not in ``frame_mask [B, T]`` (:func:`stickgen.pacing.pace_normalized`)."""
-        import torch
-
-        paced, _ = pace_normalized(pose.numpy(), self.feature_stats, speeds, ~np.asarray(frame_mask, bool))
-        return torch.as_tensor(paced)
-
 
 def _generator(seed: int | None, generator):
     """``(generator, seed)``: the given generator, or one seeded with ``seed`` (a fresh random seed if None)."""

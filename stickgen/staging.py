@@ -21,6 +21,7 @@ For every interaction (actor and partner doing the same two-actor action, ``voca
    never move) made the evaluator read more generated high fives as idle (``docs/MODELS.md``).
 
 Runs on placed world clips before :func:`stickgen.physics.postprocess`, which plants the feet again.
+:func:`partner_joints` shows each actor its partner as staging will place it (the second generation pass).
 """
 from __future__ import annotations
 
@@ -29,7 +30,8 @@ from typing import Sequence
 import numpy as np
 
 from . import vocab
-from .placement import LOCOMOTION_IDS, smoothstep
+from .features import to_canonical
+from .placement import LOCOMOTION_IDS, place_actor, smoothstep
 from .skeleton import heading_angles, rotate_y
 
 #: metres between the pelvises of two actors during a two-actor action (the data generator's are 0.42-1.17)
@@ -160,3 +162,36 @@ def _rigid(joints: np.ndarray, pivot: np.ndarray, turn: np.ndarray | float, shif
     turned = rotate_y(joints - centre, np.asarray(turn)[..., None] if np.ndim(turn) else turn) + centre
     turned[..., [0, 2]] += shift[:, None]
     return turned
+
+
+def partner_joints(actors: Sequence, joints: list[np.ndarray], fps: float) -> np.ndarray:
+    """Each actor's partner in the actor's canonical frame, ``[B, T, 22, 3]`` (zeros without one), from
+    the first-pass clips ``joints[i] [T, 22, 3]`` (``actors`` on the model's clock at ``fps``, ``partner``
+    a batch index), placed as planned. No training clip shows a partner walking up to the actor or away
+    from it (it stands in front, as the data generator places it), and a waiting actor shown one bent
+    its legs; so an actor that waits while its partner walks up (:func:`came_to`) sees
+    it standing from the start as at the (staged) meeting, and one that stays while the partner leaves
+    after their last interaction sees it stay as it was then."""
+    placed = [place_actor(clip, actor) for clip, actor in zip(joints, actors)]
+    staged = stage(placed, actors, fps)
+    spans: dict[frozenset, tuple[int, int]] = {}
+    for i, j, start, end, _ in interactions(actors):
+        first = spans.get(frozenset((i, j)), (start, end))[0]
+        spans[frozenset((i, j))] = (first, end)
+    out = np.zeros((len(actors),) + joints[0].shape)
+    for i, actor in enumerate(actors):
+        k = actor.partner
+        if k is None:
+            continue
+        partner = placed[k].copy()
+        if frozenset((i, k)) in spans:
+            start, end = spans[frozenset((i, k))]
+            frames = len(actor.action_ids)
+            if came_to(actors[k], start) and not came_to(actor, start):
+                partner = staged[k].copy()  # the waiting actor is not moved by staging: same frame
+                partner[:start] = partner[start]
+            if came_to(actors[k], frames, end) and not came_to(actor, frames, end):
+                partner[end:] = partner[end - 1]
+        origin = np.array([actor.start_position[0], 0.0, actor.start_position[1]])
+        out[i] = to_canonical(partner, origin, actor.facing)
+    return out

@@ -8,7 +8,8 @@ import torch
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-from stickgen.onnx_export import OnnxPlanner, OnnxRefiner, export_pipeline  # noqa: E402
+from stickgen.backends import OnnxPlanner, OnnxRefiner  # noqa: E402
+from stickgen.onnx_export import export_pipeline  # noqa: E402
 from stickgen.conditioning import plan_from_actions  # noqa: E402
 from stickgen.pipeline import StickGenPipeline  # noqa: E402
 from stickgen.text import TextEncoder  # noqa: E402

@@ -16,6 +16,7 @@ from stickgen.motion import Scene, Segment  # noqa: E402
 from stickgen.conditioning import plan_from_actions  # noqa: E402
 from stickgen.pipeline import StickGenPipeline  # noqa: E402
 from stickgen.windows import window_starts  # noqa: E402
+from stickgen.window_sampler import WindowSampler  # noqa: E402
 from stickgen.text import BGE_LARGE, TextEncoder, TextEncoderMismatchError  # noqa: E402
 
 TINY_PLANNER = dict(d_model=32, num_layers=2, num_heads=2, ffn_dim=64, max_frames=100, window_overlap=20)
@@ -302,7 +303,7 @@ def test_lowpass_keeps_slow_motion_and_removes_frame_noise():
     assert lowpass(np.ones((2, 3, 4), np.float32), 3.0, 25.0) == pytest.approx(1.0)  # clips of any length
 
 
-def test_a_climb_goes_on_up_across_generation_windows(pipe):
+def test_a_climb_goes_on_up_across_generation_windows(pipe, monkeypatch):
     """Each later window of a climb is encoded standing on the height reached (the model's range) and
     its output is put back there; other actions' windows stand on the ground."""
     from stickgen.features import decode, encode
@@ -310,7 +311,7 @@ def test_a_climb_goes_on_up_across_generation_windows(pipe):
     fps, size = pipe.planner.config.fps, pipe.planner.config.max_frames
     seen = []
 
-    def rising_then_holding(inputs, known, frame_mask, channel_mask, partner, generator, sampling):
+    def rising_then_holding(self, inputs, known, frame_mask, channel_mask, partner, generator, sampling):
         """A fake planner+refiner: the first window climbs 1.5 m; a later one holds its last known frame."""
         b, length = inputs["actions"].shape
         seen.append(pipe.feature_stats.denormalize(known.astype(np.float64)))
@@ -323,13 +324,10 @@ def test_a_climb_goes_on_up_across_generation_windows(pipe):
         joints[..., 1] += np.linspace(0.0, 1.5, length)[:, None]
         return torch.as_tensor(pipe.feature_stats.normalize(encode(joints, fps))[None].astype(np.float32))
 
-    pipe._plan_and_refine = rising_then_holding
-    try:
-        climb = pipe(plan_from_actions(["climbing"], "a kid climbs a ladder", duration=1.6 * size / fps), seed=0)
-        seen_climb, seen[:] = list(seen), []
-        pipe(plan_from_actions(["walk"], "a man walks", duration=1.6 * size / fps), seed=0)
-    finally:
-        del pipe._plan_and_refine
+    monkeypatch.setattr(WindowSampler, "plan_and_refine", rising_then_holding)
+    climb = pipe(plan_from_actions(["climbing"], "a kid climbs a ladder", duration=1.6 * size / fps), seed=0)
+    seen_climb, seen[:] = list(seen), []
+    pipe(plan_from_actions(["walk"], "a man walks", duration=1.6 * size / fps), seed=0)
     lowest = climb.actors[0].joints[..., 1].min(axis=1)
     assert lowest[-1] > 1.2 and np.diff(lowest).min() > -0.02  # holds the reached height, no drop at the seam
     continued = decode(seen_climb[1][0], fps)[:pipe.planner.config.window_overlap]

@@ -5,8 +5,8 @@ import pytest
 from stickgen import skeleton as S
 from stickgen import vocab
 from stickgen.conditioning import ActorPlan
-from stickgen.pipeline import StickGenPipeline
-from stickgen.staging import CLOSEST, REACH, approaches, came_to, contact_distance, interactions, stage
+from stickgen.staging import (CLOSEST, REACH, approaches, came_to, contact_distance, interactions,
+                              partner_joints, stage)
 
 FPS = 25
 WALK, IDLE, HANDSHAKE, HUG = (vocab.action_id(n) for n in ("walk", "idle", "handshake", "hug"))
@@ -104,7 +104,7 @@ def test_the_second_pass_shows_a_waiting_actor_its_partner_standing_in_front():
     _, actors = walk_up_scene()
     actors = [ActorPlan(a.id, a.text, a.action_ids, partner=a.partner, start_position=start, facing=facing)
               for a, start, facing in zip(actors, [(-4.0, 0.0), (5.0, 0.0)], [np.pi / 2, -np.pi / 2])]
-    partners = StickGenPipeline._partner_joints(actors, canonical, FPS)
+    partners = partner_joints(actors, canonical, FPS)
     seen_by_waiter, seen_by_walker = partners[1], partners[0]
     np.testing.assert_allclose(seen_by_waiter[:100], np.repeat(seen_by_waiter[100:101], 100, 0), atol=1e-9)
     np.testing.assert_allclose(seen_by_waiter[0, 0, [0, 2]], [0.0, 0.75], atol=1e-6)  # in front, as met
@@ -119,7 +119,7 @@ def test_the_second_pass_keeps_a_leaving_partner_where_the_actor_last_met_it():
     ids_leaver = np.r_[np.full(60, HUG), np.full(60, WALK)]
     actors = [ActorPlan("a0", "a person", ids_stayer, partner=1),
               ActorPlan("a1", "a person", ids_leaver, partner=0, start_position=(0.0, 0.75), facing=np.pi)]
-    partners = StickGenPipeline._partner_joints(actors, [S.normalize_heading(c) for c in (stayer, leaver)], FPS)
+    partners = partner_joints(actors, [S.normalize_heading(c) for c in (stayer, leaver)], FPS)
     np.testing.assert_allclose(partners[0][60:], np.repeat(partners[0][59:60], 60, 0), atol=1e-9)
     np.testing.assert_allclose(partners[1][:, 0, [0, 2]], np.tile([0.0, 0.75], (frames, 1)), atol=1e-6)  # as placed
 

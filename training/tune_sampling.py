@@ -122,7 +122,7 @@ def main(argv: list[str] | None = None) -> int:
                              eval_settings, stochastic=(), log=log)
     rows, real = result["rows"], result["rows"][report.REAL]
     chosen = choose({name: rows[name] for name in settings}, real)
-    print(f"| system | FID | R@3 | action acc. | jerk m/s³ | jerk / data | jitter |\n|---|---|---|---|---|---|---|")
+    print("| system | FID | R@3 | action acc. | jerk m/s³ | jerk / data | jitter |\n|---|---|---|---|---|---|---|")
     for name, row in rows.items():
         mark = " (chosen)" if name == chosen else ""
         print(f"| {row_label(name, args.split)}{mark} | {row['fid']:.3f} | {row['r_precision_top3']['mean']:.3f} | "

@@ -10,10 +10,8 @@ always evaluation cases and also get the realism comparison.
 """
 from __future__ import annotations
 
-import json
 import time
 from dataclasses import asdict, dataclass, field
-from pathlib import Path
 from typing import Any, Callable
 
 import numpy as np

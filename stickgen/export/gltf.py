@@ -20,7 +20,7 @@ import numpy as np
 from ..motion import atomic_write
 from ..render.styles import hex_to_rgb
 from ..skeleton import JOINT_INDEX, JOINT_NAMES, NUM_JOINTS, PARENTS
-from .kinematics import (CHILDREN, actor_offsets, align_rotation, forward_kinematics, matrix_to_quaternion,
+from .kinematics import (actor_offsets, align_rotation, forward_kinematics, matrix_to_quaternion,
                          quaternion_to_matrix, solve_rotations)
 
 FLOAT, UNSIGNED_SHORT = 5126, 5123
