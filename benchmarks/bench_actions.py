@@ -24,7 +24,7 @@ import numpy as np
 RESULTS = Path(__file__).parent / "results"
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # datasets_scripts is not installed
 
-from stickgen.sampling import Sampling, add_arguments, from_arguments  # noqa: E402
+from stickgen.sampling import SamplingSettings  # noqa: E402
 
 
 def majority_labels(evaluator, clips: list[np.ndarray], intended: list[np.ndarray], fps: float) -> list[str]:
@@ -75,14 +75,14 @@ def action_plans(duration: float) -> list:
     return plans
 
 
-def recognition(pipe, evaluator, sampling: Sampling, seeds: int,
+def recognition(pipe, evaluator, sampling: SamplingSettings, seeds: int,
                 duration: float) -> tuple[dict[str, float], dict[str, list[str]]]:
     """Share of ``seeds`` clips per action whose majority evaluator label is the intended action, and the
     labels read instead, with the pipeline's ``sampling`` settings."""
     plans = action_plans(duration)
     labels_per_seed = []
     for seed in range(seeds):
-        scenes = pipe(plans, seed=seed, **sampling._asdict())
+        scenes = pipe(plans, seed=seed, sampling=sampling).scenes
         labels_per_seed.append(majority_labels(evaluator, [scene.actors[0].joints for scene in scenes],
                                                [plan.actors[0].action_ids for plan in plans], plans[0].fps))
     return tally(labels_per_seed)
@@ -108,7 +108,7 @@ def action_sheet(pipe, path: Path, duration: float, frames: int = 6, size: int =
     from stickgen import vocab
     from stickgen.render import render_frames
 
-    scenes = pipe(action_plans(duration), seed=0)
+    scenes = pipe(action_plans(duration), seed=0).scenes
     sheet = Image.new("RGB", (120 + frames * size, len(scenes) * size), "white")
     pen = ImageDraw.Draw(sheet)
     for row, (action, scene) in enumerate(zip(vocab.ACTIONS, scenes)):
@@ -126,7 +126,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--evaluator", default="models/stickgen-evaluator")
     parser.add_argument("--seeds", type=int, default=3)
     parser.add_argument("--duration", type=float, default=5.0)
-    add_arguments(parser)  # the full pipeline's settings
+    SamplingSettings.add_arguments(parser)  # the full pipeline's settings
     parser.add_argument("--sheet", type=Path, help="also write a per-action contact sheet PNG here")
     args = parser.parse_args(argv)
 
@@ -136,9 +136,9 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     pipe = StickGenPipeline.from_pretrained(args.model)
     evaluator = MotionTextEvaluator.from_pretrained(args.evaluator)
-    sampling = pipe.resolve_sampling(**from_arguments(args))
+    sampling = pipe.resolve_sampling(**SamplingSettings.from_arguments(args))
     if sampling.num_inference_steps < 1:  # a planner-only recommendation: the full-pipeline column still refines
-        sampling = sampling._replace(num_inference_steps=10)
+        sampling = sampling.replace(num_inference_steps=10)
     full, full_misread = recognition(pipe, evaluator, sampling, args.seeds, args.duration)
     planner, planner_misread = recognition(pipe, evaluator, sampling.planner_only(), args.seeds, args.duration)
     reference, reference_misread = generator_recognition(evaluator, args.seeds, args.duration)
@@ -154,7 +154,7 @@ def main(argv: list[str] | None = None) -> int:
     RESULTS.mkdir(exist_ok=True)
     out = RESULTS / f"bench_actions_{Path(args.model).name}.json"
     out.write_text(json.dumps({"model": args.model, "evaluator": args.evaluator, "seeds": args.seeds,
-                               "duration_s": args.duration, **sampling.meta(), "summary": summary,
+                               "duration_s": args.duration, "sampling": sampling.to_dict(), "summary": summary,
                                "full_pipeline": full, "planner_alone": planner, "data_generator": reference,
                                "misread": {"full_pipeline": full_misread, "planner_alone": planner_misread,
                                            "data_generator": reference_misread},

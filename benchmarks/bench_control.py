@@ -31,7 +31,7 @@ SETS = {"main": "prompts.json", "heldout": "heldout.json"}
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from stickgen.eval import control_checks  # noqa: E402
-from stickgen.sampling import add_arguments, from_arguments  # noqa: E402
+from stickgen.sampling import SamplingSettings  # noqa: E402
 
 
 def load_items(folder: Path = CONTROL, sets: tuple[str, ...] = tuple(SETS)) -> list[dict[str, Any]]:
@@ -93,7 +93,7 @@ def generate(pipe, items: list[dict[str, Any]], seed: int, batch: int,
     for duration, prompts in sorted(by_duration.items()):
         for start in range(0, len(prompts), batch):
             chunk = prompts[start:start + batch]
-            scenes = pipe(chunk, duration=duration, seed=seed, **sampling)
+            scenes = pipe(chunk, duration=duration, seed=seed, **sampling).scenes
             for prompt, scene in zip(chunk, scenes):
                 clips[(prompt, duration)] = (np.asarray(scene.actors[0].joints, dtype=np.float64), float(scene.fps))
     return clips
@@ -175,7 +175,7 @@ def main(argv: list[str] | None = None, pipe=None) -> int:
     parser.add_argument("--batch", type=int, default=32, help="prompts per pipeline call")
     parser.add_argument("--prompts-dir", type=Path, default=CONTROL, help=argparse.SUPPRESS)
     parser.add_argument("--out", type=Path, default=RESULTS / "bench_control.json")
-    add_arguments(parser)  # the pipeline's sampling settings (default: the model's recommendation)
+    SamplingSettings.add_arguments(parser)  # the pipeline's sampling settings (default: the model's recommendation)
     args = parser.parse_args(argv)
     if args.seeds < 1 or args.batch < 1:
         parser.error("--seeds and --batch must be >= 1")
@@ -188,8 +188,8 @@ def main(argv: list[str] | None = None, pipe=None) -> int:
         from stickgen.pipeline import StickGenPipeline
 
         pipe = StickGenPipeline.from_pretrained(args.model)
-    sampling = {k: v for k, v in from_arguments(args).items() if v is not None}
-    resolved = pipe.resolve_sampling(**from_arguments(args)).meta() if hasattr(pipe, "resolve_sampling") else sampling
+    sampling = {k: v for k, v in SamplingSettings.from_arguments(args).items() if v is not None}
+    resolved = pipe.resolve_sampling(**sampling).to_dict() if hasattr(pipe, "resolve_sampling") else sampling
     results = run(pipe, items, args.seeds, args.batch, sampling)
     summary = summarise(results)
     print_table(summary)

@@ -52,7 +52,7 @@ def run_preset(preset: str, repeats: int, threads: int, sampling: dict) -> dict:
 
     torch.set_num_threads(threads)
     from stickgen import features
-    from stickgen.models.modeling_refiner import denoise
+    from stickgen.denoising import denoise
     from stickgen.backends import OnnxPlanner, OnnxRefiner
     from stickgen.onnx_export import export_pipeline
     from stickgen.physics import postprocess

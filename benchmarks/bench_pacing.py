@@ -94,7 +94,7 @@ def pipeline_speeds(pipe, seeds: int, duration: float) -> list[dict]:
         for paced in (True, False):
             measured = []
             for seed in range(seeds):
-                joints = pipe(plan, seed=seed, pace=paced).actors[0].joints
+                joints = pipe(plan, seed=seed, pace=paced).scenes[0].actors[0].joints
                 measured.append((ground_speed(joints, frames, plan.fps),
                                  physics_metrics.foot_skating(joints, plan.fps)["ratio"],
                                  physics_metrics.cadence(joints, plan.fps)))

@@ -77,7 +77,7 @@ def main(argv: list[str] | None = None) -> int:
 
     pipe = StickGenPipeline.from_pretrained(args.model)
     for name, sentence in SHEETS.items():
-        scene = pipe(sentence, duration=DURATION, seed=args.seed)
+        scene = pipe(sentence, duration=DURATION, seed=args.seed).scenes[0]
         print(f"{name:12s} {measured(scene.actors[0].joints)}")
         sheet(scene, sentence, args.out / f"{name}.png")
     return 0

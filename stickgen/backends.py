@@ -20,10 +20,17 @@ BACKENDS = ("pytorch", "onnx")
 
 def runners(backend: str, owner: Any, onnx_folder: str | Path | None = None) -> tuple[Callable, Callable]:
     """``(plan, denoise)`` for ``backend``: ``"pytorch"`` calls ``owner.planner`` and ``owner.refiner``
-    (looked up at each call, so a LoRA adapter loaded later is used); ``"onnx"`` runs
+    on ``owner.device`` (looked up at each call, so a LoRA adapter loaded later is used; tensors come back
+    on the CPU); ``"onnx"`` runs
     ``onnx_folder/planner.onnx`` and ``refiner.onnx`` (a FileNotFoundError says how to make them)."""
     if backend == "pytorch":
-        return (lambda inputs: owner.planner(**inputs).pose), (lambda *args: owner.refiner(*args).sample)
+        def plan(inputs: dict[str, Any]):
+            return owner.planner(**{k: v.to(owner.device) for k, v in inputs.items()}).pose.cpu()
+
+        def denoise(*args):
+            return owner.refiner(*(a.to(owner.device) if a is not None else None for a in args)).sample.cpu()
+
+        return plan, denoise
     if backend != "onnx":
         raise ValueError(f"backend must be one of {BACKENDS}, got {backend!r}")
     folder = Path(onnx_folder) if onnx_folder is not None else None

@@ -17,7 +17,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from . import sampling, vocab
+from . import vocab
+from .sampling import SamplingSettings
 
 RENDERED = (".mp4", ".gif", ".png")
 EXPORTED = (".motion", ".bvh", ".glb", ".gltf")
@@ -95,7 +96,7 @@ def generate(pipe, script, seed: int = 0, fps: float = 25, camera: str | None = 
     from .story import script_to_plan
 
     plan = script_to_plan(script, fps=fps)
-    scene = pipe(plan, seed=seed, fps=fps, **settings)
+    scene = pipe(plan, seed=seed, fps=fps, **settings).scenes[0]
     if camera is not None:
         scene.camera = {"moves": [{"move": camera, "start": 0, "end": scene.num_frames}]}
     return scene
@@ -160,7 +161,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help="story parser: rules (none) or an LLM backend that falls back to it")
     parser.add_argument("--llm-model", default=None, help="model name for --llm ollama/grok")
     parser.add_argument("--llm-url", default=None, help="base URL for --llm ollama/grok")
-    sampling.add_arguments(parser)
+    SamplingSettings.add_arguments(parser)
     parser.add_argument("--size", type=_size, default=(512, 512), help="WIDTHxHEIGHT of renders (default 512x512)")
     parser.add_argument("--fps", type=_fps, default=25.0, help="frames per second, 1-240 (default 25)")
     parser.add_argument("--script", default=None, help="run this script JSON (from -o x.json) instead of a prompt")
@@ -265,7 +266,7 @@ def main(argv: list[str] | None = None) -> int:
             if pipe is not None and any(Path(o).suffix.lower() != ".json" for o in outputs):
                 _say(f"{tag}generating {len(script.characters)} actor(s), {script.duration:g} s ...")
                 scene = generate(pipe, script, seed=args.seed, fps=args.fps, camera=args.camera,
-                                 **sampling.from_arguments(args))
+                                 **SamplingSettings.from_arguments(args))
             for output in outputs:
                 for written in write_output(output, scene, script, style=args.style, size=args.size, fps=args.fps):
                     _say(f"{tag}wrote {written}")

@@ -1,67 +1,68 @@
-"""``StickGenPipeline``: text (or a script, or a scene plan) to a :class:`~stickgen.motion.Scene`.
+"""``StickGenPipeline``: text (or a script, or a scene plan) to :class:`~stickgen.motion.Scene` s.
 
 Built from swappable parts like a diffusers pipeline: a :class:`~stickgen.text.TextEncoder`, the
 planner (one forward pass per window), the refiner with its DDIM scheduler, and the feature statistics.
-All actors (and all prompts of a list) go through the models in one batch. Clips longer than one
-window are planned window by window, each conditioned on (and continuing exactly from) the overlap with
-the previous one (:mod:`stickgen.windows`). Output clips are decoded and go through the world stage
-(:mod:`stickgen.world`: placed, staged, post-processed). ``plan_from_actions`` (a plan without the
-story engine) lives in :mod:`stickgen.conditioning`.
+A call goes through four stages::
 
-Saved folder (``save_pretrained``)::
+    prompt --story engine--> ScenePlan --window sampler--> canonical clips --world stage--> Scene
+           (stickgen.story)  (actors,    (stickgen.window_sampler:         (stickgen.world: placed,
+                              controls)   planner + refiner, all actors     staged, feet planted)
+                                          of all prompts in one batch)
 
-    model_index.json      class, version, component classes, text encoder name and dimension
-    planner/              transformers folder (config.json with auto_map, weights, remote code)
-    refiner/              diffusers folder
-    scheduler/            DDIMScheduler config
-    feature_stats.json    normalisation of the motion features
-    onnx/                 optional: planner.onnx, refiner.onnx (see stickgen.onnx_export)
-
-``model_index.json`` ``"sampling"`` holds the checkpoint's recommended ``num_inference_steps``,
-``guidance_scale``, ``root_guidance_scale``, ``strength``, ``lowpass_hz`` and ``pace`` (:mod:`stickgen.sampling`);
-a call may override each. ``lowpass_hz`` is the cutoff of a zero-phase Butterworth low-pass
-(:func:`stickgen.windows.lowpass`) applied to the refiner's correction of the plan (refined minus planned features),
-never to the plan itself: it removes the frame-to-frame noise a few-step sampler leaves while passing
-the correction's content below the cutoff almost unchanged (a 2 Hz wave keeps its amplitude; the
-Gaussian used before, σ 2 frames, kept 60% of it).
+Loading, saving and LoRA adapters are in :mod:`stickgen.pipeline_loading`; the backends (PyTorch or
+onnxruntime) in :mod:`stickgen.backends`; the sampling settings in :mod:`stickgen.sampling`.
 """
 from __future__ import annotations
 
-import json
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Sequence
 
 import numpy as np
 import torch
+from tqdm.auto import tqdm
 
 from . import __version__
-from .conditioning import ScenePlan, with_trajectory
 from .backends import runners
+from .conditioning import ScenePlan, with_trajectory
 from .control import CONTROL_DIM
-from .features import FEATURE_DIM, FeatureStats
+from .features import FEATURE_DIM, FeatureStats, joint_channels
 from .motion import Scene
-from .model_folder import check_model_folder
 from .physics import postprocess
+from .pipeline_loading import MODEL_INDEX, PipelineLoadingMixin
 from .placement import align_to_keyframes
-from .sampling import Sampling, check_recommendation, resolve
+from .sampling import SamplingSettings
 from .skeleton import bone_lengths
 from .staging import partner_joints
 from .steering import named_hands
 from .text import MINILM
 from .window_sampler import WindowSampler
+from .windows import window_starts
 from .world import world_motions
 
-MODEL_INDEX = "model_index.json"
+__all__ = ["MODEL_INDEX", "OUTPUT_TYPES", "StickGenPipeline", "StickGenPipelineOutput"]
+
+OUTPUT_TYPES = ("scene", "np")
 
 
-class StickGenPipeline:
-    """Text-to-motion pipeline. ``backend`` is ``"pytorch"`` or ``"onnx"`` (needs ``onnx/`` models)."""
+@dataclass
+class StickGenPipelineOutput:
+    """What a call returns: one entry per prompt or plan, in order. With ``output_type="scene"`` each is
+    a :class:`~stickgen.motion.Scene`; with ``"np"`` the world joints of its actors, ``[A, T, 22, 3]``
+    (metres, the plan's frame rate)."""
+
+    scenes: list[Scene] | list[np.ndarray]
+
+
+class StickGenPipeline(PipelineLoadingMixin):
+    """Text-to-motion pipeline. ``backend`` is ``"pytorch"`` or ``"onnx"`` (needs ``onnx/`` models);
+    ``sampling`` is the checkpoint's recommendation (:class:`~stickgen.sampling.SamplingSettings` or its
+    JSON form), what a call that names no setting uses."""
 
     def __init__(self, planner, refiner, scheduler, text_encoder, feature_stats: FeatureStats,
                  name: str = "stickgen", backend: str = "pytorch", onnx_folder: str | Path | None = None,
-                 sampling: dict[str, float] | None = None):
+                 sampling: SamplingSettings | dict[str, Any] | None = None):
         config = planner.config
         text_encoder.check(config.text_encoder, config.text_dim)
         if config.feature_dim != FEATURE_DIM or refiner.config.feature_dim != FEATURE_DIM:
@@ -70,160 +71,87 @@ class StickGenPipeline:
             raise ValueError(f"refiner text_dim {refiner.config.text_dim} != planner text_dim {config.text_dim}")
         self.planner, self.refiner, self.scheduler = planner.eval(), refiner.eval(), scheduler
         self.text_encoder, self.feature_stats, self.name = text_encoder, feature_stats, name
-        self.backend = backend
-        self.sampling = check_recommendation(sampling)  # what a call that names no setting uses
+        self.backend, self.device = backend, torch.device("cpu")
+        self.sampling = sampling if isinstance(sampling, SamplingSettings) else SamplingSettings.from_dict(sampling)
         self._plan_fn, self._denoise_fn = runners(backend, self, onnx_folder)
+        self._progress_bar_config: dict[str, Any] = {"disable": None}  # tqdm's None: shown on a terminal only
 
-    # ------------------------------------------------------------------ persistence
+    def __call__(self, prompt: Any, duration: float = 10.0, *, sampling: SamplingSettings | None = None,
+                 seed: int | None = None, generator: torch.Generator | None = None, fps: float = 25,
+                 trajectory: np.ndarray | None = None, headings: np.ndarray | None = None,
+                 output_type: str = "scene", return_dict: bool = True, **settings: Any):
+        """Generate one scene per prompt: ``pipe("a person waves").scenes[0]``.
 
-    @classmethod
-    def from_preset(cls, preset: str = "small", text_encoder=None, feature_stats: FeatureStats | None = None,
-                    planner_overrides: dict | None = None, refiner_overrides: dict | None = None,
-                    seed: int = 0) -> StickGenPipeline:
-        """A randomly initialised pipeline of a preset (``small``/``medium``/``large``), for training or tests.
-
-        ``planner_overrides``/``refiner_overrides`` change config fields (for example tiny test models);
-        weights are drawn with ``torch.manual_seed(seed)``.
+        ``prompt``: a prompt string, a story ``Script`` or a :class:`ScenePlan`, or a list of them (one
+        batch). ``duration`` in seconds and ``fps`` of the output apply to prompts (plans carry their own).
+        ``generator`` is the one source of randomness; ``seed`` seeds a fresh one (recorded in the scene's
+        metadata; None: a random seed). Sampling settings: ``sampling`` (default: the checkpoint's
+        recommendation, :attr:`sampling`) with any single setting overridden by keyword, as in diffusers
+        (``num_inference_steps=0`` runs the planner alone; :mod:`stickgen.sampling` lists them). The plan's
+        control signals (:mod:`stickgen.control`) steer the planner; ``trajectory [T, 2]`` (world x/z
+        metres per frame of the plan's clock) with optional ``headings [T]`` (radians) replaces the first
+        actor's root path with the caller's own (:func:`with_trajectory`). Returns a
+        :class:`StickGenPipelineOutput`, or the tuple ``(scenes,)`` with ``return_dict=False``.
         """
-        from .models import StickGenConfig, StickGenPlanner
-        from .models.modeling_refiner import StickGenRefiner, make_scheduler
-        from .text import TextEncoder
-
-        encoder = text_encoder or TextEncoder()
-        overrides = {"text_encoder": encoder.name, "text_dim": encoder.dim, **(planner_overrides or {})}
-        torch.manual_seed(seed)
-        planner = StickGenPlanner(StickGenConfig.from_preset(preset, **overrides))
-        refiner = StickGenRefiner.from_preset(preset, text_dim=encoder.dim, **(refiner_overrides or {}))
-        return cls(planner, refiner, make_scheduler(), encoder, feature_stats or FeatureStats.identity(),
-                   name=f"stickgen-{preset}")
-
-    @classmethod
-    def from_pretrained(cls, path_or_hub_id: str | Path, backend: str = "pytorch", text_encoder=None,
-                        **hub_kwargs) -> StickGenPipeline:
-        """Load a saved folder, or download a Hub repository (honours ``HF_HUB_OFFLINE``). A damaged folder
-        raises :class:`stickgen.model_folder.ModelFolderError` naming the file and field."""
-        from diffusers import DDIMScheduler
-
-        from .models import StickGenPlanner
-        from .models.modeling_refiner import StickGenRefiner
-        from .text import TextEncoder
-
-        folder = Path(path_or_hub_id)
-        if not folder.is_dir():
-            from huggingface_hub import snapshot_download
-
-            folder = Path(snapshot_download(str(path_or_hub_id), **hub_kwargs))
-        index_path = folder / MODEL_INDEX
-        if not index_path.exists():
-            raise FileNotFoundError(f"{folder} has no {MODEL_INDEX}; not a StickGenPipeline folder")
-        index = json.loads(index_path.read_text())
-        check_model_folder(folder)  # configs and weights headers, before any model is built
-        planner = StickGenPlanner.from_pretrained(folder / "planner")
-        refiner = StickGenRefiner.from_pretrained(folder / "refiner")
-        scheduler = DDIMScheduler.from_pretrained(folder / "scheduler")
-        encoder = text_encoder or TextEncoder(index["text_encoder"]["name"])
-        return cls(planner, refiner, scheduler, encoder, FeatureStats.load(folder),
-                   name=index.get("name", folder.name), backend=backend, onnx_folder=folder / "onnx",
-                   sampling=index.get("sampling"))
-
-    def save_pretrained(self, folder: str | Path) -> Path:
-        """Write every component into ``folder`` (see the module docstring for the layout)."""
-        folder = Path(folder)
-        folder.mkdir(parents=True, exist_ok=True)
-        planner = self.planner.get_base_model() if hasattr(self.planner, "get_base_model") else self.planner
-        planner.save_pretrained(folder / "planner")
-        self.refiner.save_pretrained(folder / "refiner")
-        self.scheduler.save_pretrained(folder / "scheduler")
-        self.feature_stats.save(folder)
-        index = {
-            "_class_name": type(self).__name__, "_stickgen_version": __version__, "name": self.name,
-            "planner": ["stickgen.models", "StickGenPlanner"],
-            "refiner": ["stickgen.models.modeling_refiner", "StickGenRefiner"],
-            "scheduler": ["diffusers", type(self.scheduler).__name__],
-            "text_encoder": {"name": self.text_encoder.name, "dim": self.text_encoder.dim},
-            "sampling": self.sampling,
-        }
-        (folder / MODEL_INDEX).write_text(json.dumps(index, indent=2) + "\n")
-        return folder
-
-    # ------------------------------------------------------------------ LoRA
-
-    def load_lora(self, path: str | Path, adapter_name: str | None = None) -> None:
-        """Load a PEFT LoRA adapter for the planner (and make it active)."""
-        from peft import PeftModel
-
-        if self.backend != "pytorch":
-            raise ValueError(f"LoRA adapters run on the pytorch backend, not {self.backend!r}")
-        name = adapter_name or "default"
-        if isinstance(self.planner, PeftModel):
-            self.planner.load_adapter(str(path), adapter_name=name)
-        else:
-            self.planner = PeftModel.from_pretrained(self.planner, str(path), adapter_name=name)
-        self.planner.set_adapter(name)
-        self.planner.eval()
-
-    def set_adapter(self, name: str) -> None:
-        """Make a loaded LoRA adapter the active one."""
-        from peft import PeftModel
-
-        if not isinstance(self.planner, PeftModel):
-            raise ValueError("no LoRA adapter loaded; call load_lora first")
-        self.planner.set_adapter(name)
-
-    # ------------------------------------------------------------------ generation
-
-    def __call__(self, prompt_or_plan: Any, duration: float = 10.0, seed: int | None = None,
-                 num_inference_steps: int | None = None, guidance_scale: float | None = None,
-                 root_guidance_scale: float | None = None, strength: float | None = None,
-                 lowpass_hz: float | None = None, pace: bool | None = None, generator=None,
-                 fps: float = 25, trajectory: np.ndarray | None = None,
-                 headings: np.ndarray | None = None) -> Scene | list[Scene]:
-        """Generate a :class:`Scene` (or a list of them for a list of prompts/plans, in one batch).
-
-        ``prompt_or_plan``: a prompt string, a story ``Script`` or a :class:`ScenePlan`. The same
-        ``seed`` gives the same scene; ``num_inference_steps=0`` skips the refiner (planner only). The
-        sampling settings are described in :mod:`stickgen.sampling`; one left ``None`` uses the
-        checkpoint's recommendation (:attr:`sampling`). The plan's control signals
-        (:mod:`stickgen.control`) steer the planner; ``trajectory [T, 2]`` (world x/z metres per frame
-        of the plan's clock) with optional ``headings [T]`` (radians) replaces the first actor's root
-        path with the caller's own (:func:`with_trajectory`).
-        """
-        sampling = self.resolve_sampling(num_inference_steps=num_inference_steps, guidance_scale=guidance_scale,
-                                         root_guidance_scale=root_guidance_scale, strength=strength,
-                                         lowpass_hz=lowpass_hz, pace=pace)
-
-        items = list(prompt_or_plan) if isinstance(prompt_or_plan, (list, tuple)) else [prompt_or_plan]
-        plans = [self._to_plan(item, duration, fps) for item in items]
-        if trajectory is not None:
-            plans = [with_trajectory(plan, trajectory, headings) for plan in plans]
+        if output_type not in OUTPUT_TYPES:
+            raise ValueError(f"output_type must be one of {OUTPUT_TYPES}, got {output_type!r}")
+        sampling = self.resolve_sampling(sampling, **settings)
+        items = list(prompt) if isinstance(prompt, (list, tuple)) else [prompt]
+        plans = [self.plan(item, duration, fps, trajectory, headings) for item in items]
         generator, seed = _generator(seed, generator)
-        model_fps = self.planner.config.fps
-        clock = lambda plan: (plan.num_frames, plan.fps)  # noqa: E731  plans sharing it share a batch
-        results: dict[tuple, tuple[list[np.ndarray], list[np.ndarray]]] = {}
-        with torch.inference_mode():
+        clips = self.sample_clips(plans, generator, sampling)
+        scenes = [self.to_scene(plan, item, clip, seed, sampling) for plan, item, clip in zip(plans, items, clips)]
+        if output_type == "np":
+            scenes = [np.stack([actor.joints for actor in scene.actors]) for scene in scenes]
+        return StickGenPipelineOutput(scenes) if return_dict else (scenes,)
+
+    def plan(self, item: Any, duration: float = 10.0, fps: float = 25, trajectory: np.ndarray | None = None,
+             headings: np.ndarray | None = None) -> ScenePlan:
+        """The story engine's :class:`ScenePlan` of a prompt or ``Script`` (a plan is returned as it is),
+        with the caller's ``trajectory``/``headings`` for its first actor when given."""
+        if isinstance(item, ScenePlan):
+            plan = item
+        else:
+            from . import story
+
+            plan = story.plan_from_prompt(item, duration=duration, fps=fps, matcher=self.story_matcher()) \
+                if isinstance(item, str) else story.script_to_plan(item, fps=fps)
+        return plan if trajectory is None else with_trajectory(plan, trajectory, headings)
+
+    def sample_clips(self, plans: list[ScenePlan], generator: torch.Generator,
+                     sampling: SamplingSettings) -> list[tuple[list[np.ndarray], list[np.ndarray]]]:
+        """Each plan's canonical joints ``[T, 22, 3]`` and contacts ``[T, 4]`` per actor, at the model's frame
+        rate. Plans that share a clock (frame count and rate) go through the models in one batch."""
+        clock = lambda plan: (plan.num_frames, plan.fps)  # noqa: E731
+        results = {}
+        with torch.inference_mode(), self.progress_bar() as progress:
             for key in sorted({clock(plan) for plan in plans}):
-                same = [plan for plan in plans if clock(plan) == key]
-                results[key] = self._generate(same, generator, sampling)
-        taken = dict.fromkeys(results, 0)
-        scenes = []
-        for plan, item in zip(plans, items):
+                results[key] = self._generate([plan for plan in plans if clock(plan) == key], generator, sampling,
+                                              progress)
+        clips, taken = [], dict.fromkeys(results, 0)
+        for plan in plans:
             joints, contacts = results[clock(plan)]
-            first = taken[clock(plan)]
-            taken[clock(plan)] += len(plan.actors)
-            count = len(plan.actors)
-            motions = world_motions(plan, joints[first:first + count], contacts[first:first + count], model_fps,
-                                    steered=bool(self.planner.config.control_dim))
-            meta = {**plan.meta, "prompt": item if isinstance(item, str) else plan.meta.get("prompt"),
-                    "seed": seed, "model": self.name, "generator": f"stickgen {__version__}",
-                    "created": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
-                    **sampling.meta(), "backend": self.backend}
-            scenes.append(Scene(motions, fps=plan.fps, camera=plan.camera, objects=plan.objects, meta=meta))
-        return scenes if isinstance(prompt_or_plan, (list, tuple)) else scenes[0]
+            first, count = taken[clock(plan)], len(plan.actors)
+            taken[clock(plan)] += count
+            clips.append((joints[first:first + count], contacts[first:first + count]))
+        return clips
+
+    def to_scene(self, plan: ScenePlan, item: Any, clip: tuple[list[np.ndarray], list[np.ndarray]], seed: int | None,
+                 sampling: SamplingSettings) -> Scene:
+        """The world stage: ``clip`` (:meth:`sample_clips`) placed, staged and post-processed
+        (:func:`stickgen.world.world_motions`) into a :class:`Scene` with the call's metadata."""
+        joints, contacts = clip
+        motions = world_motions(plan, joints, contacts, self.planner.config.fps,
+                                steered=bool(self.planner.config.control_dim))
+        meta = {**plan.meta, "prompt": item if isinstance(item, str) else plan.meta.get("prompt"),
+                "seed": seed, "model": self.name, "generator": f"stickgen {__version__}",
+                "created": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+                "sampling": sampling.to_dict(), "backend": self.backend}
+        return Scene(motions, fps=plan.fps, camera=plan.camera, objects=plan.objects, meta=meta)
 
     def edit(self, joints: np.ndarray, text: str, action_ids: np.ndarray, keep_frames: np.ndarray | None = None,
-             keep_joints: Sequence[int] = (), seed: int | None = None, num_inference_steps: int | None = None,
-             guidance_scale: float | None = None, root_guidance_scale: float | None = None,
-             strength: float | None = None, lowpass_hz: float | None = None, generator=None) -> np.ndarray:
+             keep_joints: Sequence[int] = (), *, sampling: SamplingSettings | None = None, seed: int | None = None,
+             generator: torch.Generator | None = None, **settings: Any) -> np.ndarray:
         """Regenerate a world clip around what is kept: in-betweening and joint/trajectory constraints.
 
         joints ``[T, 22, 3]`` at the model's frame rate (any length: a clip longer than the planner's
@@ -231,11 +159,9 @@ class StickGenPipeline:
         keep_frames ``[T]`` bool (frames reproduced as given); keep_joints: joints whose channels are
         kept over the whole clip (``0`` keeps the root trajectory). Returns the post-processed world
         clip ``[T, 22, 3]``; kept features are reproduced exactly, and the root path is bent to meet the
-        kept frames (:func:`stickgen.placement.align_to_keyframes`), before post-processing. Sampling
-        settings left ``None`` use :attr:`sampling` (at least one refiner step: editing needs the refiner).
+        kept frames (:func:`stickgen.placement.align_to_keyframes`), before post-processing. ``sampling`` and
+        ``settings`` as in :meth:`__call__` (at least one refiner step: editing needs the refiner).
         """
-        from .features import joint_channels
-
         joints = np.asarray(joints, dtype=np.float64)
         if joints.ndim != 3 or joints.shape[1:] != (22, 3) or len(joints) == 0:
             raise ValueError(f"joints: expected shape [T, 22, 3] with T >= 1, got {list(joints.shape)}")
@@ -245,38 +171,46 @@ class StickGenPipeline:
             raise ValueError(f"keep_frames and action_ids must have shape [{length}]")
         keep = np.repeat(frame_mask[:, None], FEATURE_DIM, axis=1)
         keep[:, joint_channels(keep_joints)] = True
+        sampling = self.resolve_sampling(sampling, **settings)
+        sampling = sampling.replace(num_inference_steps=max(sampling.num_inference_steps, 1))
         generator, _ = _generator(seed, generator)
         inputs = dict(text=torch.as_tensor(self.text_encoder.encode([text])),
                       actions=torch.as_tensor(np.asarray(action_ids, dtype=np.int64)[None]),
                       cameras=torch.zeros(1, dtype=torch.long))
         with torch.inference_mode():
-            sampling = self.resolve_sampling(num_inference_steps=num_inference_steps, guidance_scale=guidance_scale,
-                                             root_guidance_scale=root_guidance_scale, strength=strength,
-                                             lowpass_hz=lowpass_hz)
-            sampling = sampling._replace(num_inference_steps=max(sampling.num_inference_steps, 1))
             (world,), (contacts,) = self.sampler().sample(inputs, None, generator, sampling, given=joints[None],
                                                           keep=keep[None])
         world = align_to_keyframes(world, joints, frame_mask)
         lengths = np.median(bone_lengths(joints), axis=0)  # the given actor's skeleton
         return postprocess(world, self.planner.config.fps, contacts > 0.5, lengths)
 
-    def resolve_sampling(self, **given: float | None) -> Sampling:
-        """The call's :class:`~stickgen.sampling.Sampling`: each setting named in ``given`` (by its keyword,
-        ``None``: not named) or else :attr:`sampling`'s (a ValueError for unknown or invalid settings)."""
-        return resolve(self.sampling, self.planner.config.fps, **given)
+    def resolve_sampling(self, sampling: SamplingSettings | None = None, **settings: Any) -> SamplingSettings:
+        """The settings one call runs with: ``sampling`` (default: :attr:`sampling`) with each setting named in
+        ``settings`` (``None``: not named) replaced, checked for this model (a ValueError names unknown or
+        invalid settings)."""
+        return (sampling or self.sampling).replace(**settings).for_model(self.planner.config.fps)
 
-    def _to_plan(self, item: Any, duration: float, fps: float) -> ScenePlan:
-        if isinstance(item, ScenePlan):
-            return item
-        from . import story
+    def sampler(self, progress: tqdm | None = None) -> WindowSampler:
+        """The window sampler over this pipeline's planner, refiner (on its backend) and feature statistics;
+        ``progress`` is advanced once per window."""
+        return WindowSampler(self.planner.config, self.feature_stats, self.scheduler, self._plan_fn, self._denoise_fn,
+                             progress)
 
-        if isinstance(item, str):
-            return story.plan_from_prompt(item, duration=duration, fps=fps, matcher=self.story_matcher())
-        return story.script_to_plan(item, fps=fps)
+    def to(self, device: str | torch.device) -> StickGenPipeline:
+        """Run planner and refiner on ``device`` (the pytorch backend; the rest stays on the CPU)."""
+        if self.backend != "pytorch" and torch.device(device).type != "cpu":
+            raise ValueError(f"the {self.backend} backend runs on the CPU only")
+        self.device = torch.device(device)
+        self.planner.to(self.device)
+        self.refiner.to(self.device)
+        return self
 
-    def sampler(self) -> WindowSampler:
-        """The window sampler over this pipeline's planner, refiner (on its backend) and feature statistics."""
-        return WindowSampler(self.planner.config, self.feature_stats, self.scheduler, self._plan_fn, self._denoise_fn)
+    def set_progress_bar_config(self, **kwargs: Any) -> None:
+        """tqdm options of the progress bar over generation windows (``disable=True`` hides it)."""
+        self._progress_bar_config = {**self._progress_bar_config, **kwargs}
+
+    def progress_bar(self) -> tqdm:
+        return tqdm(total=0, unit="window", desc="generating", **self._progress_bar_config)
 
     def story_matcher(self):
         """The ``matcher`` for :func:`stickgen.story.parse`: the embedding matcher on this pipeline's own
@@ -289,12 +223,12 @@ class StickGenPipeline:
 
         return embedding_matcher(self.text_encoder)
 
-    def _generate(self, plans: list[ScenePlan], generator,
-                  sampling: Sampling) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    def _generate(self, plans: list[ScenePlan], generator: torch.Generator, sampling: SamplingSettings,
+                  progress: tqdm) -> tuple[list[np.ndarray], list[np.ndarray]]:
         """Canonical joints ``[T, 22, 3]`` and contacts ``[T, 4]`` of every actor of ``plans`` (same length and fps).
 
         Runs at the model's frame rate. Actors with a partner get a second pass conditioned on the
-        partner's planner-only first pass (:func:`stickgen.staging.partner_joints`). ``sampling``: see :meth:`resolve_sampling`.
+        partner's planner-only first pass (:func:`stickgen.staging.partner_joints`). ``progress`` counts windows.
         """
         actors = [actor for plan in plans for actor in plan.actors]
         model_fps, plan_fps, num_frames = self.planner.config.fps, plans[0].fps, plans[0].num_frames
@@ -311,8 +245,12 @@ class StickGenPipeline:
                               for a in actors]))
         offsets = [sum(len(p.actors) for p in plans[:k]) for k, plan in enumerate(plans) for _ in plan.actors]
         partners = [a.partner + o if a.partner is not None else None for a, o in zip(actors, offsets)]
-        sampler = self.sampler()
-        if all(p is None for p in partners):
+        sampler = self.sampler(progress)
+        passes = 1 if all(p is None for p in partners) else 2
+        progress.total = (progress.total or 0) + passes * len(window_starts(frames, sampler.config.max_frames,
+                                                                            sampler.config.window_overlap))
+        progress.refresh()
+        if passes == 1:
             return named_hands(*sampler.sample(inputs, None, generator, sampling), inputs["control"], model_fps)
         first, _ = sampler.sample(inputs, None, generator, sampling.planner_only())
         clocked = [replace(a, action_ids=a.action_ids[pick], partner=k,  # the batch's indices, the model's clock
@@ -321,10 +259,9 @@ class StickGenPipeline:
         joints, contacts = sampler.sample(inputs, partner_joints(clocked, first, model_fps), generator, sampling)
         return named_hands(joints, contacts, inputs["control"], model_fps)
 
+
 def _generator(seed: int | None, generator):
     """``(generator, seed)``: the given generator, or one seeded with ``seed`` (a fresh random seed if None)."""
-    import torch
-
     if generator is not None:
         return generator, seed
     seed = int(np.random.SeedSequence().entropy % 2**31) if seed is None else int(seed)

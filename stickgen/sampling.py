@@ -1,7 +1,7 @@
-"""The refiner's sampling settings: a checkpoint's recommendation, a call's overrides, and their checks.
-
-Six settings (the keyword arguments of ``StickGenPipeline.__call__`` and ``edit``, and the keys of a
-saved folder's ``model_index.json`` ``"sampling"``):
+"""The refiner's sampling settings: one :class:`SamplingSettings` object for a checkpoint's
+recommendation (``model_index.json`` ``"sampling"``), a call's overrides, the CLI options and a scene's
+metadata. Each setting is declared once, as a field below, with its default, its CLI flag and its help;
+everything else (keyword arguments, JSON, argparse options, checks) is derived from the fields.
 
 ``num_inference_steps``  DDIM steps of the refiner (0: the planner alone)
 ``guidance_scale``       classifier-free guidance on every feature channel (1: none)
@@ -9,7 +9,8 @@ saved folder's ``model_index.json`` ``"sampling"``):
                          ``None``: the same as ``guidance_scale``. Stronger guidance there makes the
                          body travel as the text asks (a walk crosses the room) without the jerkier
                          poses that raising the scale on every channel brings (docs/MODELS.md).
-``strength``             (0, 1]: how much of the diffusion runs from the noised plan (1: from pure noise)
+``strength``             (0, 1]: the share of the diffusion run, from the plan noised to that level
+                         (1: from pure noise; as in diffusers' img2img, lower keeps more of the plan)
 ``lowpass_hz``           cutoff of the low-pass on the refiner's correction (0: off)
 ``pace``                 pace the plan's pelvis to the story's target speeds (``ActorPlan.target_speed``,
                          :mod:`stickgen.pacing`) before the refiner runs; for refiners trained with
@@ -20,101 +21,113 @@ Guidance is off (one model call per step) only when both scales are 1.
 from __future__ import annotations
 
 import argparse
-from typing import Any, NamedTuple
+import dataclasses
+from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
 from .features import FEATURE_DIM, ROOT_VELOCITY
 
-#: what a call that names no setting uses; a saved folder's ``model_index.json`` ``"sampling"`` overrides
-#: it (the trained checkpoint's recommendation, chosen on the validation split)
-DEFAULT_SAMPLING: dict[str, Any] = {"num_inference_steps": 10, "guidance_scale": 2.5, "root_guidance_scale": None,
-                                    "strength": 1.0, "lowpass_hz": 0.0, "pace": False}
+RECOMMENDED = " (default: the model's recommendation)"
 
 
-class Sampling(NamedTuple):
-    """One call's resolved settings (see the module docstring); ``root_guidance_scale`` is a number."""
+def _setting(default: Any, flag: str, help: str) -> Any:
+    return field(default=default, metadata={"flag": flag, "help": help})
 
-    num_inference_steps: int
-    guidance_scale: float
-    root_guidance_scale: float
-    strength: float
-    lowpass_hz: float
-    pace: bool = False
+
+@dataclass(frozen=True)
+class SamplingSettings:
+    """The refiner's settings (see the module docstring). The defaults are what a pipeline without a
+    recommendation uses; a saved folder's ``model_index.json`` ``"sampling"`` replaces them."""
+
+    num_inference_steps: int = _setting(10, "--steps", "refiner DDIM steps (0 = planner only)")
+    guidance_scale: float = _setting(2.5, "--guidance-scale", "refiner classifier-free guidance (1 = off)")
+    root_guidance_scale: float | None = _setting(
+        None, "--root-guidance-scale", "guidance on the root velocity (how far and fast the body travels)")
+    strength: float = _setting(1.0, "--strength", "refiner start in (0, 1]: 1 = from noise, lower keeps more of the plan")
+    lowpass_hz: float = _setting(0.0, "--lowpass-hz", "cutoff (Hz, 0 = off) of the low-pass on the refiner's "
+                                                      "correction of the plan; lower is smoother")
+    pace: bool = _setting(False, "--pace", "walk, run and crawl at the speed the text asks for (a refiner trained for it)")
+
+    def __post_init__(self) -> None:
+        problems = []
+        if isinstance(self.num_inference_steps, bool) or not isinstance(self.num_inference_steps, (int, np.integer)) \
+                or self.num_inference_steps < 0:
+            problems.append(f"num_inference_steps must be an integer >= 0, got {self.num_inference_steps!r}")
+        for name in ("guidance_scale", "root_guidance_scale"):
+            value = getattr(self, name)
+            if not (value is None and name == "root_guidance_scale") and not _number(value, low=0.0):
+                problems.append(f"{name} must be a number >= 0, got {value!r}")
+        if not _number(self.strength) or not 0.0 < self.strength <= 1.0:
+            problems.append(f"strength must be in (0, 1], got {self.strength!r}")
+        if not _number(self.lowpass_hz, low=0.0):
+            problems.append(f"lowpass_hz must be a number >= 0, got {self.lowpass_hz!r}")
+        if not isinstance(self.pace, (bool, np.bool_)):
+            problems.append(f"pace must be True or False, got {self.pace!r}")
+        if problems:
+            raise ValueError("; ".join(problems))
+
+    @classmethod
+    def names(cls) -> tuple[str, ...]:
+        return tuple(f.name for f in dataclasses.fields(cls))
+
+    @classmethod
+    def from_dict(cls, values: dict[str, Any] | None) -> SamplingSettings:
+        """From ``model_index.json``'s ``"sampling"``; settings it leaves out (a checkpoint saved before a
+        setting existed) take the defaults, unknown keys are a ValueError naming them."""
+        return cls().replace(**(values or {}))
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON form (``model_index.json`` ``"sampling"``)."""
+        return dataclasses.asdict(self)
+
+    def replace(self, **given: Any) -> SamplingSettings:
+        """These settings with each one ``given`` (``None``: not named, keeps this one's); a ValueError
+        names unknown or invalid settings."""
+        unknown = set(given) - set(self.names())
+        if unknown:
+            raise ValueError(f"unknown sampling setting(s) {sorted(unknown)}; known: {sorted(self.names())}")
+        return dataclasses.replace(self, **{k: v for k, v in given.items() if v is not None})
+
+    def for_model(self, fps: float) -> SamplingSettings:
+        """These settings, checked against a model of frame rate ``fps`` (the low-pass cutoff must stay below
+        half of it), with ``root_guidance_scale`` resolved to a number: what one call runs with."""
+        if self.lowpass_hz >= fps / 2:
+            raise ValueError(f"lowpass_hz must be in [0, {fps / 2:g}) (below half the model's frame rate), "
+                             f"got {self.lowpass_hz:g}")
+        root = self.guidance_scale if self.root_guidance_scale is None else self.root_guidance_scale
+        return dataclasses.replace(self, root_guidance_scale=float(root))
 
     def guidance(self) -> np.ndarray:
         """The guidance scale of each feature channel ``[137]``."""
         scales = np.full(FEATURE_DIM, self.guidance_scale, np.float32)
-        scales[ROOT_VELOCITY] = self.root_guidance_scale
+        root = self.guidance_scale if self.root_guidance_scale is None else self.root_guidance_scale
+        scales[ROOT_VELOCITY] = root
         return scales
 
-    def planner_only(self) -> "Sampling":
+    def planner_only(self) -> SamplingSettings:
         """The same settings with the refiner off."""
-        return self._replace(num_inference_steps=0)
+        return dataclasses.replace(self, num_inference_steps=0)
 
-    def meta(self) -> dict[str, Any]:
-        """The settings as a scene's metadata records them."""
-        return {"steps": self.num_inference_steps, "guidance_scale": self.guidance_scale,
-                "root_guidance_scale": self.root_guidance_scale, "strength": self.strength,
-                "lowpass_hz": self.lowpass_hz, "pace": self.pace}
+    @classmethod
+    def add_arguments(cls, parser: argparse.ArgumentParser) -> None:
+        """One option per setting (``--steps``, ``--guidance-scale``, ..., ``--pace``/``--no-pace``), each
+        defaulting to ``None`` (the model's recommendation). See :meth:`from_arguments`."""
+        for setting in dataclasses.fields(cls):
+            flag, help_text = setting.metadata["flag"], setting.metadata["help"] + RECOMMENDED
+            if setting.type in ("bool", bool):
+                parser.add_argument(flag, action=argparse.BooleanOptionalAction, default=None, help=help_text)
+            else:
+                kind = int if setting.type in ("int", int) else float
+                parser.add_argument(flag, type=kind, default=None, dest=setting.name, help=help_text)
 
-
-def check_recommendation(sampling: dict[str, Any] | None) -> dict[str, Any]:
-    """``DEFAULT_SAMPLING`` updated with a checkpoint's ``sampling`` (a ValueError names unknown keys)."""
-    unknown = set(sampling or {}) - set(DEFAULT_SAMPLING)
-    if unknown:
-        raise ValueError(f"sampling: unknown setting(s) {sorted(unknown)}; known: {sorted(DEFAULT_SAMPLING)}")
-    return {**DEFAULT_SAMPLING, **(sampling or {})}
-
-
-def resolve(recommended: dict[str, Any], fps: float, **given: Any) -> Sampling:
-    """A call's :class:`Sampling`: each setting ``given`` (``None``: not named) or else ``recommended``.
-
-    ``recommended`` may leave settings out (a checkpoint saved before a setting existed): they take
-    ``DEFAULT_SAMPLING``'s. ``fps`` is the model's frame rate (the low-pass cutoff must stay below half of
-    it). Raises a ValueError naming the settings for steps < 0, strength outside (0, 1], a negative guidance scale or
-    a cutoff outside [0, fps / 2), and for a ``pace`` that is not a bool.
-    """
-    unknown = set(given) - set(DEFAULT_SAMPLING)
-    if unknown:
-        raise ValueError(f"unknown sampling setting(s) {sorted(unknown)}; known: {sorted(DEFAULT_SAMPLING)}")
-    recommended = check_recommendation(recommended)
-    chosen = {name: recommended[name] if given.get(name) is None else given[name] for name in DEFAULT_SAMPLING}
-    if chosen["root_guidance_scale"] is None:
-        chosen["root_guidance_scale"] = chosen["guidance_scale"]
-    nyquist = fps / 2
-    if int(chosen["num_inference_steps"]) < 0 or not 0.0 < float(chosen["strength"]) <= 1.0 \
-            or min(float(chosen["guidance_scale"]), float(chosen["root_guidance_scale"])) < 0.0 \
-            or not 0.0 <= float(chosen["lowpass_hz"]) < nyquist:
-        raise ValueError(f"num_inference_steps must be >= 0, guidance scales >= 0, strength in (0, 1] and lowpass_hz "
-                         f"in [0, {nyquist:g}) (below half the model's frame rate), got {chosen}")
-    if not isinstance(chosen["pace"], (bool, np.bool_)):
-        raise ValueError(f"pace must be True or False, got {chosen['pace']!r}")
-    return Sampling(int(chosen["num_inference_steps"]), float(chosen["guidance_scale"]),
-                    float(chosen["root_guidance_scale"]), float(chosen["strength"]), float(chosen["lowpass_hz"]),
-                    bool(chosen["pace"]))
+    @classmethod
+    def from_arguments(cls, args: argparse.Namespace) -> dict[str, Any]:
+        """The keyword settings named by :meth:`add_arguments`' options (``None``: not named)."""
+        return {name: getattr(args, name) for name in cls.names()}
 
 
-def add_arguments(parser) -> None:
-    """Add ``--steps``, ``--guidance-scale``, ``--root-guidance-scale``, ``--strength``, ``--lowpass-hz`` and
-    ``--pace``/``--no-pace`` to an argparse parser; each defaults to ``None`` (the model's recommendation). See :func:`from_arguments`."""
-    recommended = " (default: the model's recommendation)"
-    parser.add_argument("--steps", type=int, default=None, help="refiner DDIM steps (0 = planner only)" + recommended)
-    parser.add_argument("--guidance-scale", type=float, default=None,
-                        help="refiner classifier-free guidance (1 = off)" + recommended)
-    parser.add_argument("--root-guidance-scale", type=float, default=None,
-                        help="guidance on the root velocity (how far and fast the body travels)" + recommended)
-    parser.add_argument("--strength", type=float, default=None,
-                        help="refiner start in (0, 1]: 1 = from noise, lower keeps more of the plan" + recommended)
-    parser.add_argument("--lowpass-hz", type=float, default=None,
-                        help="cutoff (Hz, 0 = off) of the low-pass on the refiner's correction of the plan; lower "
-                             "is smoother" + recommended)
-    parser.add_argument("--pace", action=argparse.BooleanOptionalAction, default=None,
-                        help="walk, run and crawl at the speed the text asks for (a refiner trained for it)" + recommended)
-
-
-def from_arguments(args) -> dict[str, Any]:
-    """The pipeline keyword settings named by :func:`add_arguments`' options (``None``: not named)."""
-    return {"num_inference_steps": args.steps, "guidance_scale": args.guidance_scale,
-            "root_guidance_scale": args.root_guidance_scale, "strength": args.strength,
-            "lowpass_hz": args.lowpass_hz, "pace": args.pace}
+def _number(value: Any, low: float = -np.inf) -> bool:
+    return isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool) \
+        and np.isfinite(value) and value >= low

@@ -17,10 +17,11 @@ import torch
 from . import vocab
 from .control import CONTROL_DIM
 from .control import normalize as normalize_control
+from .denoising import denoise
 from .features import (CONTACTS, FEATURE_DIM, HEADING_VELOCITY, PARTNER_DIM, ROOT_HEIGHT, ROOT_VELOCITY,
                        FeatureStats, canonical_transform, decode, encode, to_canonical)
 from .pacing import pace_normalized
-from .sampling import Sampling
+from .sampling import SamplingSettings
 from .skeleton import foot_contacts, rotate_y
 from .steering import steer_plan, steered_frames
 from .windows import join_seams, lowpass, seam_taper, window_starts
@@ -30,16 +31,18 @@ from .windows import join_seams, lowpass, seam_taper, window_starts
 class WindowSampler:
     """Runs ``plan(inputs) -> pose [B, T, 137]`` and ``denoise`` (:mod:`stickgen.backends`) with the
     planner's ``config`` (``max_frames``, ``window_overlap``, ``fps``, ``control_dim``), the
-    ``feature_stats`` that normalise features and the refiner's DDIM ``scheduler``."""
+    ``feature_stats`` that normalise features and the refiner's DDIM ``scheduler``; ``progress`` (a tqdm
+    bar) is advanced once per window."""
 
     config: Any
     feature_stats: FeatureStats
     scheduler: Any
     plan: Callable
     denoise: Callable
+    progress: Any = None
 
     def sample(self, inputs: dict, partner: np.ndarray | None, generator,
-                 sampling: Sampling, given: np.ndarray | None = None,
+                 sampling: SamplingSettings, given: np.ndarray | None = None,
                  keep: np.ndarray | None = None) -> tuple[list[np.ndarray], list[np.ndarray]]:
         """Plan (and refine) window by window; returns joints and contacts per actor.
 
@@ -89,6 +92,8 @@ class WindowSampler:
                 window_joints = rotate_y(decode(features[i], config.fps), heading) + origin
                 joints[i, start + known_count:end] = window_joints[known_count:]
                 contacts[i, start + known_count:end] = features[i, known_count:, CONTACTS] > 0.5
+            if self.progress is not None:
+                self.progress.update()
         return list(joints), list(contacts)
 
     @staticmethod
@@ -103,7 +108,7 @@ class WindowSampler:
         return max(float(continued[..., 1].min()), 0.0)
 
     def plan_and_refine(self, inputs: dict, known: np.ndarray, frame_mask: np.ndarray, channel_mask: np.ndarray,
-                         partner: np.ndarray | None, generator, sampling: Sampling):
+                         partner: np.ndarray | None, generator, sampling: SamplingSettings):
         """One window through planner and refiner: normalised features ``[B, T, 137]`` (a tensor).
 
         ``known [B, T, 137]`` normalised features kept exactly where ``channel_mask`` (broadcastable) is
@@ -112,8 +117,6 @@ class WindowSampler:
         on and ``inputs["speeds"] [B, T]`` (m/s, NaN: free), the refiner is given the plan with its pelvis
         paced to those speeds (:func:`stickgen.pacing.pace`).
         """
-        from .models.modeling_refiner import denoise
-
         b, length = inputs["actions"].shape
         known_t = torch.as_tensor(known, dtype=torch.float32)
         mask = torch.as_tensor(np.broadcast_to(channel_mask, known.shape).astype(np.float32))

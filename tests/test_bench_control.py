@@ -9,6 +9,7 @@ import pytest
 
 from stickgen.eval import control_checks as cc
 from stickgen.motion import Motion, Scene
+from stickgen.pipeline import StickGenPipelineOutput
 from stickgen.skeleton import JOINT_INDEX as J
 from stickgen.skeleton import rest_pose, rotate_y
 
@@ -286,7 +287,7 @@ class StubPipeline:
             if "sprint" in prompt.lower():
                 joints = moved(along((0, 1), 30.0, frames))
             scenes.append(Scene([Motion(joints)], fps=FPS, meta={"prompt": prompt, "seed": seed}))
-        return scenes
+        return StickGenPipelineOutput(scenes)
 
 
 def test_main_runs_end_to_end_on_a_stub_and_writes_json(tmp_path, capsys):

@@ -90,8 +90,9 @@ def test_every_output_format_from_one_prompt(tiny_model, tmp_path):
     assert stick_gen(argv + [a for p in outs.values() for a in ("-o", str(p))]) == 0
     scene = Scene.load(outs["motion"])  # validates
     assert len(scene.actors) == 2 and scene.num_frames == 50 and scene.meta["seed"] == 3
-    assert [scene.meta[k] for k in ("steps", "guidance_scale", "root_guidance_scale", "strength", "lowpass_hz")] \
-        == [2, 1.5, 3.0, 0.8, 2.5]
+    settings = scene.meta["sampling"]
+    assert [settings[k] for k in ("num_inference_steps", "guidance_scale", "root_guidance_scale", "strength",
+                                  "lowpass_hz")] == [2, 1.5, 3.0, 0.8, 2.5]
     assert [s.label for s in scene.actors[0].actions] == ["walk", "handshake"]
     with av.open(str(outs["mp4"])) as video:
         frames = [f.to_ndarray(format="rgb24") for f in video.decode(video=0)]

@@ -143,6 +143,7 @@ def test_pipeline_system_batches_by_length_and_scores_refusals_as_still_clips():
     from stickgen import vocab
     from stickgen.eval.systems import PipelineSystem
     from stickgen.motion import Motion, Scene, Segment
+    from stickgen.pipeline import StickGenPipelineOutput
 
     calls = []
 
@@ -152,7 +153,8 @@ def test_pipeline_system_batches_by_length_and_scores_refusals_as_still_clips():
         if any("bad" in text for text in inputs):
             raise ValueError("cannot parse")
         frames = int(round(duration * fps))
-        return [Scene([Motion(toy_clip("walk", frames), actions=[Segment(0, frames, "walk")])]) for _ in inputs]
+        return StickGenPipelineOutput([Scene([Motion(toy_clip("walk", frames), actions=[Segment(0, frames, "walk")])])
+                                       for _ in inputs])
 
     system = PipelineSystem(fake_pipe, batch_size=2, num_inference_steps=0)
     cases = [_case("walk", "good", 50), _case("walk", "bad", 50), _case("walk", "good", 40)]

@@ -10,8 +10,9 @@ import pytest
 import torch
 
 from stickgen.models import PLANNER_PRESETS, StickGenConfig, StickGenPlanner
-from stickgen.models.modeling_refiner import (StickGenRefiner, denoise, make_scheduler, refiner_loss,
-                                              sampling_timesteps)
+from stickgen.denoising import denoise, sampling_timesteps
+from stickgen.models.modeling_refiner import StickGenRefiner, make_scheduler
+from training.losses import refiner_loss
 
 TARGETS = {"small": 7.2e6, "medium": 20.6e6, "large": 44.6e6}
 TINY = dict(d_model=32, num_layers=2, num_heads=2, ffn_dim=64, max_frames=60)
@@ -254,7 +255,7 @@ def test_strength_starts_from_the_noised_plan_at_the_right_step():
 
 def test_guidance_scale_per_channel_scales_each_channels_conditional_difference():
     from stickgen.features import ROOT_VELOCITY
-    from stickgen.sampling import resolve
+    from stickgen.sampling import SamplingSettings
 
     calls = []
 
@@ -263,8 +264,7 @@ def test_guidance_scale_per_channel_scales_each_channels_conditional_difference(
         return cond * flags[:, None, None]
 
     cond = torch.randn(1, 10, 137)
-    scales = resolve({"num_inference_steps": 3, "guidance_scale": 2.0, "root_guidance_scale": 3.0,
-                      "strength": 1.0, "lowpass_hz": 0.0}, fps=25).guidance()
+    scales = SamplingSettings(num_inference_steps=3, guidance_scale=2.0, root_guidance_scale=3.0).guidance()
     out = denoise(model, make_scheduler(), cond, torch.zeros(1, 384), 3, torch.as_tensor(scales))
     torch.testing.assert_close(out[..., ROOT_VELOCITY], 3.0 * cond[..., ROOT_VELOCITY], atol=1e-4, rtol=0)
     torch.testing.assert_close(out[..., 4:], 2.0 * cond[..., 4:], atol=1e-4, rtol=0)

@@ -58,13 +58,13 @@ def test_onnx_backend_pipeline_matches_pytorch(exported):
     folder, pipe, _ = exported
     onnx_pipe = StickGenPipeline.from_pretrained(folder, backend="onnx", text_encoder=pipe.text_encoder)
     plan = plan_from_actions(["walk", "wave"], "walks then waves", duration=6.0)
-    a = pipe(plan, seed=2).actors[0].joints
-    b = onnx_pipe(plan, seed=2)
+    a = pipe(plan, seed=2).scenes[0].actors[0].joints
+    b = onnx_pipe(plan, seed=2).scenes[0]
     assert b.meta["backend"] == "onnx"
     assert np.abs(a - b.actors[0].joints).max() < 1e-4
     steered = "a man walks backwards, then turns to his left"  # a plan with controls
-    assert np.abs(pipe(steered, duration=5.0, seed=2).actors[0].joints
-                  - onnx_pipe(steered, duration=5.0, seed=2).actors[0].joints).max() < 1e-4
+    assert np.abs(pipe(steered, duration=5.0, seed=2).scenes[0].actors[0].joints
+                  - onnx_pipe(steered, duration=5.0, seed=2).scenes[0].actors[0].joints).max() < 1e-4
 
 
 def test_onnx_backend_needs_exported_files(tmp_path):

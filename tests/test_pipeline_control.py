@@ -47,7 +47,7 @@ def test_a_callers_trajectory_sets_start_facing_and_root_controls(pipe, monkeypa
     seen = _spy(pipe, monkeypatch)
     frames = 100
     path = np.stack([np.linspace(1.0, 4.0, frames), np.full(frames, 2.0)], axis=1)  # 3 m toward +x in 4 s
-    scene = pipe("a person waves", duration=4.0, seed=0, num_inference_steps=0, trajectory=path)
+    scene = pipe("a person waves", duration=4.0, seed=0, num_inference_steps=0, trajectory=path).scenes[0]
     given = torch.cat([s["control"][0] for s in seen]) * torch.as_tensor(control.SCALE, dtype=torch.float32)
     assert given[:, control.FORWARD].mean() == pytest.approx(0.75, abs=0.05)  # along its own facing
     assert torch.all(seen[0]["control_mask"][0, :, control.HAND] == 1)  # the wave keeps its hand

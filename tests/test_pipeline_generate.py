@@ -49,14 +49,15 @@ def two_actor_plan(frames=75):
 
 def test_scene_carries_plan_tracks_and_meta(pipe):
     plan = two_actor_plan()
-    scene = pipe(plan, seed=7)
+    scene = pipe(plan, seed=7).scenes[0]
     assert isinstance(scene, Scene) and scene.num_frames == 75 and len(scene.actors) == 2
     ana, other = scene.actors
     assert (ana.id, ana.name, ana.color) == ("a0", "Ana", "#ff0000")
     assert [(s.start, s.end, s.label) for s in ana.actions] == [(0, 75, "walk")]
     assert ana.expressions[0].label == "happy" and ana.speech[0].label == "talk" and other.speech is None
     assert scene.camera == plan.camera and scene.objects == [{"type": "ball"}]
-    assert scene.meta["seed"] == 7 and scene.meta["steps"] == 10 and scene.meta["prompt"] == "two friends meet"
+    assert scene.meta["seed"] == 7 and scene.meta["prompt"] == "two friends meet"
+    assert scene.meta["sampling"]["num_inference_steps"] == 10
     assert scene.meta["generator"].startswith("stickgen ") and scene.meta["model"] == "stickgen-small"
     np.testing.assert_allclose(ana.joints[0, 0, [0, 2]], [-2.0, 0.0], atol=1e-9)
     np.testing.assert_allclose(other.joints[0, 0, [0, 2]], [2.0, 0.0], atol=1e-9)
@@ -64,12 +65,12 @@ def test_scene_carries_plan_tracks_and_meta(pipe):
 
 def test_same_seed_same_scene_different_seed_different(pipe):
     plan = plan_from_actions(["walk", "wave"], "a man walks then waves", duration=3.0)
-    a, b, c = pipe(plan, seed=1), pipe(plan, seed=1), pipe(plan, seed=2)
+    a, b, c = pipe(plan, seed=1).scenes[0], pipe(plan, seed=1).scenes[0], pipe(plan, seed=2).scenes[0]
     assert np.array_equal(a.actors[0].joints, b.actors[0].joints)
     assert np.abs(a.actors[0].joints - c.actors[0].joints).max() > 1e-3
     generator = torch.Generator().manual_seed(1)
-    assert np.array_equal(pipe(plan, generator=generator, seed=1).actors[0].joints, a.actors[0].joints)
-    planner_only = [pipe(plan, seed=s, num_inference_steps=0).actors[0].joints for s in (1, 2)]
+    assert np.array_equal(pipe(plan, generator=generator, seed=1).scenes[0].actors[0].joints, a.actors[0].joints)
+    planner_only = [pipe(plan, seed=s, num_inference_steps=0).scenes[0].actors[0].joints for s in (1, 2)]
     assert np.array_equal(*planner_only)
 
 
@@ -79,14 +80,14 @@ def test_a_camera_move_does_not_change_the_motion(pipe):
     plain = two_actor_plan()
     tracked = two_actor_plan()
     tracked.camera = {"moves": [{"move": "tracking", "start": 0, "end": tracked.num_frames}]}
-    a, b = pipe(plain, seed=4), pipe(tracked, seed=4)
+    a, b = pipe(plain, seed=4).scenes[0], pipe(tracked, seed=4).scenes[0]
     for x, y in zip(a.actors, b.actors):
         np.testing.assert_array_equal(x.joints, y.joints)
     assert b.camera == tracked.camera
 
 
 def test_output_is_rigid_grounded_and_saves_at_0_1_mm(pipe, tmp_path):
-    scene = pipe(plan_from_actions(["jump"], "a girl jumps", duration=2.0), seed=3)
+    scene = pipe(plan_from_actions(["jump"], "a girl jumps", duration=2.0), seed=3).scenes[0]
     joints = scene.actors[0].joints
     assert S.bone_lengths(joints).std(axis=0).max() < 1e-9
     assert joints[..., 1].min() >= -1e-9
@@ -97,7 +98,7 @@ def test_output_is_rigid_grounded_and_saves_at_0_1_mm(pipe, tmp_path):
 
 def test_windowed_30_seconds_is_seamless_at_the_joins(pipe):
     plan = plan_from_actions([("walk", 15.0), ("run", 15.0)], "walks then runs", fps=25)
-    scene = pipe(plan, seed=5)
+    scene = pipe(plan, seed=5).scenes[0]
     assert scene.num_frames == 750
     starts = window_starts(750, 100, 20)
     assert len(starts) == 10 and starts[1] == 80
@@ -114,7 +115,7 @@ def test_batched_prompts_and_other_frame_rates(pipe):
     plans = [plan_from_actions(["walk"], "walks", duration=2.0), two_actor_plan(50),
              plan_from_actions(["walk"], "walks", duration=5.0 / 3, fps=30),
              plan_from_actions(["wave"], "waves", duration=1.0, fps=30)]
-    scenes = pipe(plans, seed=4)
+    scenes = pipe(plans, seed=4).scenes
     assert [len(s.actors) for s in scenes] == [1, 2, 1, 1]
     assert [s.num_frames for s in scenes] == [50, 50, 50, 30] and [s.fps for s in scenes] == [25, 25, 30, 30]
     assert all(np.isfinite(a.joints).all() and a.joints[..., 1].min() >= -1e-9 for s in scenes for a in s.actors)
@@ -132,10 +133,10 @@ def test_prompt_and_script_go_through_the_story_engine(pipe, monkeypatch):
     monkeypatch.setitem(sys.modules, "stickgen.story", story)
     monkeypatch.setitem(sys.modules, "stickgen.story.similarity", similarity)
     monkeypatch.setattr("stickgen.story", story, raising=False)
-    scene = pipe("a man walks", duration=2.0, seed=1)
+    scene = pipe("a man walks", duration=2.0, seed=1).scenes[0]
     assert calls[0] == ("a man walks", 2.0, 25, ("matcher on", pipe.text_encoder))  # the pipeline's own MiniLM
     assert scene.num_frames == 50 and scene.meta["prompt"] == "a man walks"
-    scene = pipe({"title": "clapping"}, seed=1, fps=20)
+    scene = pipe({"title": "clapping"}, seed=1, fps=20).scenes[0]
     assert calls[1] == ("clapping", 20) and scene.num_frames == 20
 
 
@@ -149,7 +150,7 @@ def test_prompt_parsing_matches_clauses_with_the_pipelines_encoder_not_a_second_
     encoded = []
     encode = pipe.text_encoder.encode
     monkeypatch.setattr(pipe.text_encoder, "encode", lambda texts, **kw: encoded.append(texts) or encode(texts, **kw))
-    scene = pipe("a woman curtsies gracefully", duration=1.0, seed=2)  # no synonym: the matcher decides
+    scene = pipe("a woman curtsies gracefully", duration=1.0, seed=2).scenes[0]  # no synonym: the matcher decides
     assert scene.num_frames == 25
     assert ["a person curtsies gracefully"] in encoded
     assert similarity.action_sentences()[0] in encoded
@@ -167,7 +168,7 @@ def test_save_and_load_round_trip_gives_identical_scenes(pipe, encoder, tmp_path
         assert (tmp_path / part).exists(), part
     loaded = StickGenPipeline.from_pretrained(tmp_path, text_encoder=encoder)
     plan = plan_from_actions(["walk"], "walks", duration=2.0)
-    assert np.array_equal(loaded(plan, seed=9).actors[0].joints, pipe(plan, seed=9).actors[0].joints)
+    assert np.array_equal(loaded(plan, seed=9).scenes[0].actors[0].joints, pipe(plan, seed=9).scenes[0].actors[0].joints)
     with pytest.raises(FileNotFoundError, match="model_index"):
         StickGenPipeline.from_pretrained(tmp_path / "planner")
 
@@ -181,30 +182,31 @@ def test_model_index_sampling_sets_what_calls_without_settings_use(pipe, encoder
     index["sampling"] = {"num_inference_steps": 0}  # a checkpoint whose refiner should stay off by default
     index_path.write_text(json.dumps(index))
     planner_only = StickGenPipeline.from_pretrained(tmp_path, text_encoder=encoder)
-    scene = planner_only(plan, seed=3)
-    assert scene.meta["steps"] == 0 and scene.meta["guidance_scale"] == scene.meta["root_guidance_scale"] == 2.5
-    assert np.array_equal(scene.actors[0].joints, pipe(plan, seed=3, num_inference_steps=0).actors[0].joints)
-    assert not np.array_equal(scene.actors[0].joints, pipe(plan, seed=3).actors[0].joints)
-    assert planner_only(plan, seed=3, num_inference_steps=2).meta["steps"] == 2
+    scene = planner_only(plan, seed=3).scenes[0]
+    settings = scene.meta["sampling"]
+    assert settings["num_inference_steps"] == 0 and settings["guidance_scale"] == settings["root_guidance_scale"] == 2.5
+    assert np.array_equal(scene.actors[0].joints, pipe(plan, seed=3, num_inference_steps=0).scenes[0].actors[0].joints)
+    assert not np.array_equal(scene.actors[0].joints, pipe(plan, seed=3).scenes[0].actors[0].joints)
+    assert planner_only(plan, seed=3, num_inference_steps=2).scenes[0].meta["sampling"]["num_inference_steps"] == 2
     index["sampling"] = {"num_inference_steps": 4, "guidance_scale": 1.0, "strength": 0.5, "lowpass_hz": 3.0}
     index_path.write_text(json.dumps(index))
     tuned = StickGenPipeline.from_pretrained(tmp_path, text_encoder=encoder)
     settings = dict(num_inference_steps=4, guidance_scale=1.0, strength=0.5)
-    smoothed = tuned(plan, seed=3).actors[0].joints
+    smoothed = tuned(plan, seed=3).scenes[0].actors[0].joints
     # equal up to float rounding: the loaded weights are memory-mapped at other alignments
-    np.testing.assert_allclose(smoothed, pipe(plan, seed=3, lowpass_hz=3.0, **settings).actors[0].joints, atol=1e-5)
-    rough = pipe(plan, seed=3, **settings).actors[0].joints
+    np.testing.assert_allclose(smoothed, pipe(plan, seed=3, lowpass_hz=3.0, **settings).scenes[0].actors[0].joints, atol=1e-5)
+    rough = pipe(plan, seed=3, **settings).scenes[0].actors[0].joints
     jerk = lambda clip: np.abs(np.diff(clip, n=3, axis=0)).mean()  # noqa: E731
     assert jerk(smoothed) < 0.8 * jerk(rough)  # the low-pass removes frame-to-frame noise of the correction
     with pytest.raises(ValueError, match="strength"):
         pipe(plan, seed=3, strength=0.0)
-    with pytest.raises(ValueError, match="guidance scales >= 0"):
+    with pytest.raises(ValueError, match="root_guidance_scale must be a number >= 0"):
         pipe(plan, seed=3, root_guidance_scale=-1.0)
-    with pytest.raises(ValueError, match=r"lowpass_hz in \[0, 12.5\)"):  # at or above Nyquist of the 25 fps model
+    with pytest.raises(ValueError, match=r"lowpass_hz must be in \[0, 12.5\)"):  # at or above Nyquist of the 25 fps model
         pipe(plan, seed=3, lowpass_hz=12.5)
     index["sampling"] = {"steps": 4}
     index_path.write_text(json.dumps(index))
-    with pytest.raises(ValueError, match="unknown setting.*steps"):
+    with pytest.raises(ValueError, match="unknown sampling setting.*steps"):
         StickGenPipeline.from_pretrained(tmp_path, text_encoder=encoder)
 
 
@@ -222,7 +224,7 @@ def test_lora_adapters_load_and_switch(pipe, tmp_path):
     base = StickGenPipeline.from_preset("small", pipe.text_encoder, planner_overrides=TINY_PLANNER,
                                         refiner_overrides=TINY_REFINER, seed=0)
     plan = plan_from_actions(["walk"], "walks", duration=2.0)
-    before = base(plan, seed=1, num_inference_steps=0).actors[0].joints
+    before = base(plan, seed=1, num_inference_steps=0).scenes[0].actors[0].joints
     peft_model = get_peft_model(StickGenPipeline.from_preset(
         "small", pipe.text_encoder, planner_overrides=TINY_PLANNER, refiner_overrides=TINY_REFINER).planner,
         LoraConfig(r=4, target_modules=["q_proj", "v_proj", "down_proj"]))
@@ -232,7 +234,7 @@ def test_lora_adapters_load_and_switch(pipe, tmp_path):
                 param.normal_(0, 0.5)
     peft_model.save_pretrained(tmp_path / "style")
     base.load_lora(tmp_path / "style", adapter_name="style")
-    after = base(plan, seed=1, num_inference_steps=0).actors[0].joints
+    after = base(plan, seed=1, num_inference_steps=0).scenes[0].actors[0].joints
     assert np.abs(after - before).max() > 1e-3
     base.set_adapter("style")
     with pytest.raises(ValueError, match="load_lora"):
@@ -283,7 +285,7 @@ def test_edit_longer_than_a_window_goes_window_by_window(pipe):
 @pytest.mark.slow
 def test_small_preset_makes_a_60_second_scene(encoder):
     pipe = StickGenPipeline.from_preset("small", encoder)
-    scene = pipe(plan_from_actions([("walk", 30.0), ("dance", 30.0)], "walks then dances"), seed=0)
+    scene = pipe(plan_from_actions([("walk", 30.0), ("dance", 30.0)], "walks then dances"), seed=0).scenes[0]
     joints = scene.actors[0].joints
     assert scene.num_frames == 1500 and np.isfinite(joints).all()
     assert S.bone_lengths(joints).std(axis=0).max() < 1e-9 and joints[..., 1].min() >= -1e-9
@@ -325,7 +327,7 @@ def test_a_climb_goes_on_up_across_generation_windows(pipe, monkeypatch):
         return torch.as_tensor(pipe.feature_stats.normalize(encode(joints, fps))[None].astype(np.float32))
 
     monkeypatch.setattr(WindowSampler, "plan_and_refine", rising_then_holding)
-    climb = pipe(plan_from_actions(["climbing"], "a kid climbs a ladder", duration=1.6 * size / fps), seed=0)
+    climb = pipe(plan_from_actions(["climbing"], "a kid climbs a ladder", duration=1.6 * size / fps), seed=0).scenes[0]
     seen_climb, seen[:] = list(seen), []
     pipe(plan_from_actions(["walk"], "a man walks", duration=1.6 * size / fps), seed=0)
     lowest = climb.actors[0].joints[..., 1].min(axis=1)
@@ -362,14 +364,14 @@ def test_root_guidance_scale_is_recommended_overridden_and_recorded(pipe, encode
     index["sampling"] = {"num_inference_steps": 3, "guidance_scale": 1.5, "root_guidance_scale": 3.0}
     index_path.write_text(json.dumps(index))
     tuned = StickGenPipeline.from_pretrained(tmp_path, text_encoder=encoder)
-    scene = tuned(plan, seed=4)
-    assert (scene.meta["guidance_scale"], scene.meta["root_guidance_scale"]) == (1.5, 3.0)
+    scene = tuned(plan, seed=4).scenes[0]
+    assert (scene.meta["sampling"]["guidance_scale"], scene.meta["sampling"]["root_guidance_scale"]) == (1.5, 3.0)
     same = dict(num_inference_steps=3, guidance_scale=1.5)
     np.testing.assert_allclose(scene.actors[0].joints,
-                               pipe(plan, seed=4, root_guidance_scale=3.0, **same).actors[0].joints, atol=1e-5)
-    assert not np.allclose(scene.actors[0].joints, pipe(plan, seed=4, **same).actors[0].joints, atol=1e-3)
-    followed = tuned(plan, seed=4, root_guidance_scale=1.5)  # named: overrides the recommendation
-    np.testing.assert_allclose(followed.actors[0].joints, pipe(plan, seed=4, **same).actors[0].joints, atol=1e-5)
+                               pipe(plan, seed=4, root_guidance_scale=3.0, **same).scenes[0].actors[0].joints, atol=1e-5)
+    assert not np.allclose(scene.actors[0].joints, pipe(plan, seed=4, **same).scenes[0].actors[0].joints, atol=1e-3)
+    followed = tuned(plan, seed=4, root_guidance_scale=1.5).scenes[0]  # named: overrides the recommendation
+    np.testing.assert_allclose(followed.actors[0].joints, pipe(plan, seed=4, **same).scenes[0].actors[0].joints, atol=1e-5)
     with pytest.raises(ValueError, match="unknown sampling setting.*root_scale"):
         tuned.resolve_sampling(root_scale=2.0)
 
@@ -391,18 +393,18 @@ def test_pace_gives_the_refiner_the_plan_paced_to_the_target_speeds(pipe, monkey
     monkeypatch.setattr(pipe, "_denoise_fn", spy)
     # an untrained planner barely moves in identity units; wider statistics make its plan travel
     monkeypatch.setattr(pipe, "feature_stats", FeatureStats(np.zeros(FEATURE_DIM), np.full(FEATURE_DIM, 20.0)))
-    paced = pipe(plan, seed=5, num_inference_steps=2, pace=True)
+    paced = pipe(plan, seed=5, num_inference_steps=2, pace=True).scenes[0]
     paced_condition = conditions[-1]
-    plain = pipe(plan, seed=5, num_inference_steps=2, pace=False)
+    plain = pipe(plan, seed=5, num_inference_steps=2, pace=False).scenes[0]
     expected, held = pace_normalized(conditions[-1][None], pipe.feature_stats, speeds[None], np.ones((1, 50), bool))
     assert held[0].tolist() == [False] * 10 + [True] * 30 + [False] * 10
     np.testing.assert_allclose(paced_condition, expected[0], atol=1e-6)
     assert not np.allclose(paced.actors[0].joints, plain.actors[0].joints, atol=1e-3)
-    assert (paced.meta["pace"], plain.meta["pace"]) == (True, False)
+    assert (paced.meta["sampling"]["pace"], plain.meta["sampling"]["pace"]) == (True, False)
     count = len(conditions)
-    planner_only = pipe(plan, seed=5, num_inference_steps=0, pace=True)  # the planner alone is never paced
+    planner_only = pipe(plan, seed=5, num_inference_steps=0, pace=True).scenes[0]  # the planner alone is never paced
     assert len(conditions) == count
     np.testing.assert_array_equal(planner_only.actors[0].joints,
-                                  pipe(plan, seed=5, num_inference_steps=0).actors[0].joints)
+                                  pipe(plan, seed=5, num_inference_steps=0).scenes[0].actors[0].joints)
     with pytest.raises(ValueError, match="pace must be True or False"):
         pipe(plan, seed=5, pace="yes")

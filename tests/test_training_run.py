@@ -78,7 +78,7 @@ def test_pipeline_folder_generates(pretrained):
 
     pipe = StickGenPipeline.from_pretrained(pretrained[0] / "model")
     scene = pipe(plan_from_actions(["walk"], "a person does a walk", duration=3.0), seed=1,
-                 num_inference_steps=2)
+                 num_inference_steps=2).scenes[0]
     joints = scene.actors[0].joints
     assert joints.shape == (75, 22, 3) and np.isfinite(joints).all()
 

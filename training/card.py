@@ -159,13 +159,14 @@ def _actions_section(path: Path) -> list[str]:
     """Per-action recognition table from ``benchmarks/bench_actions.py``'s JSON."""
     doc = json.loads(path.read_text())
     full, planner, generator = doc["full_pipeline"], doc["planner_alone"], doc["data_generator"]
+    settings = doc["sampling"]
     lines = ["## Every action of the vocabulary", "",
              f"`python benchmarks/bench_actions.py --model {doc['model']} --seeds {doc['seeds']}` generates a "
              f"{doc['duration_s']:g} s one-action clip per action and seed (an interaction with a partner facing the "
              "actor) and counts the clips whose majority "
-             f"evaluator label is the intended action (full pipeline: {doc['steps']} DDIM steps, guidance "
-             f"{doc['guidance_scale']:g}, root guidance {doc.get('root_guidance_scale', doc['guidance_scale']):g}, "
-             f"strength {doc.get('strength', 1.0):g}, low-pass {doc.get('lowpass_hz', 0.0):g} Hz). Mean: full pipeline "
+             f"evaluator label is the intended action (full pipeline: {settings['num_inference_steps']} DDIM steps, "
+             f"guidance {settings['guidance_scale']:g}, root guidance {settings['root_guidance_scale']:g}, "
+             f"strength {settings['strength']:g}, low-pass {settings['lowpass_hz']:g} Hz). Mean: full pipeline "
              f"{doc['summary']['full_pipeline_mean']:.2f}, "
              f"planner alone {doc['summary']['planner_alone_mean']:.2f}; the data generator's own clips, judged "
              f"the same way (the evaluator's ceiling), {doc['summary']['data_generator_mean']:.2f}.", "",
@@ -254,7 +255,7 @@ def build_card(model: Path, runs: list[Path], report: Path | None, dataset: Path
              "conditional diffusion refiner over SMPL-22 motion features, packaged as a `StickGenPipeline`.", "",
              "```python", "from stickgen.pipeline import StickGenPipeline", "",
              f'pipe = StickGenPipeline.from_pretrained("{model.as_posix()}")',
-             'scene = pipe("a person walks forward and waves", duration=10.0, seed=7)',
+             'scene = pipe("a person walks forward and waves", duration=10.0, seed=7).scenes[0]',
              'scene.save("wave.motion")', "```", "",
              "## Model", "",
              f"- planner: {planner:,} parameters (d_model {config['d_model']}, {config['num_layers']} layers, "

@@ -208,7 +208,7 @@ class Trainer:
                 correct = (output.action_logits.argmax(-1) == batch["action_ids"]) & batch["attention_mask"]
                 parts["action_accuracy"] = correct.sum() / batch["attention_mask"].sum()
                 return total, parts
-            from stickgen.models.modeling_refiner import refiner_loss
+            from training.losses import refiner_loss
 
             with torch.no_grad():
                 condition = self.pipe.planner(**self._planner_inputs(batch)).pose

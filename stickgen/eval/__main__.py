@@ -13,7 +13,7 @@ import time
 from datetime import datetime, timezone
 from pathlib import Path
 
-from .. import sampling as sampling_options
+from ..sampling import SamplingSettings
 
 DEFAULT_DATA = os.environ.get("STICKGEN_DATA", "data/dataset")
 DEFAULT_EVALUATOR = "models/stickgen-evaluator"
@@ -33,7 +33,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--retrieval-rows", type=int, default=6000, help="train rows indexed by the retrieval baseline")
     parser.add_argument("--cache-dir", default="runs/evaluator",
                         help="sentence-embedding cache shared with training/train_evaluator.py")
-    sampling_options.add_arguments(parser)  # the full pipeline's settings
+    SamplingSettings.add_arguments(parser)  # the full pipeline's settings
     parser.add_argument("--split", default="test", help="dataset split to evaluate on (tune on 'validation')")
     parser.add_argument("--conditioning", choices=("text", "plan"), default="text",
                         help="text: the pipeline reads the sentence (story engine included); plan: it gets the "
@@ -65,19 +65,19 @@ def main(argv: list[str] | None = None) -> int:
     dataset = load_from_disk(args.data)
     evaluator = MotionTextEvaluator.from_pretrained(args.evaluator)
     pipe = StickGenPipeline.from_pretrained(args.model)
-    sampling = pipe.resolve_sampling(**sampling_options.from_arguments(args))
+    sampling = pipe.resolve_sampling(**SamplingSettings.from_arguments(args))
     if sampling.num_inference_steps < 1:  # a checkpoint that recommends the planner alone: the full row still refines
-        sampling = sampling._replace(num_inference_steps=10)
+        sampling = sampling.replace(num_inference_steps=10)
     settings = report.EvalSettings(num_cases=args.num_cases, mm_texts=args.mm_texts,
                                    mm_generations=args.mm_generations, reference_rows=args.reference_rows,
-                                   seed=args.seed, sampling=sampling._asdict(), conditioning=args.conditioning,
+                                   seed=args.seed, sampling=sampling.to_dict(), conditioning=args.conditioning,
                                    split=args.split)
     log("indexing the training split for the baselines")
     train = dataset["train"].with_format("numpy")
     systems = {
         report.REAL: real_motions,
-        report.PIPELINE: PipelineSystem(pipe, args.conditioning, **sampling._asdict()),
-        report.PLANNER: PipelineSystem(pipe, args.conditioning, **sampling.planner_only()._asdict()),
+        report.PIPELINE: PipelineSystem(pipe, args.conditioning, **sampling.to_dict()),
+        report.PLANNER: PipelineSystem(pipe, args.conditioning, **sampling.planner_only().to_dict()),
         report.RETRIEVAL: RetrievalBaseline(train, evaluator.sentence_encoder, args.retrieval_rows, args.seed,
                                             args.cache_dir),
         report.MEAN_MOTION: MeanMotionBaseline(train, seed=args.seed),
@@ -88,7 +88,7 @@ def main(argv: list[str] | None = None) -> int:
         chosen = safety.load_suites(names)
 
         def generate(prompt, duration, seed):
-            return pipe(prompt, duration=duration, seed=seed, **sampling._asdict())
+            return pipe(prompt, duration=duration, seed=seed, sampling=sampling).scenes[0]
 
         suites = lambda: [safety.run_suite(s, generate, evaluator) for s in chosen]  # noqa: E731
     result = report.evaluate(dataset, evaluator, systems, settings, suites=suites, log=log)

@@ -106,7 +106,7 @@ class PipelineSystem:
         the row's labels) and is logged in ``failures``."""
         call = dict(duration=duration, seed=seed, fps=fps, **self.sampling)
         try:
-            actors = [scene.actors[0] for scene in self.pipe(self._inputs(cases), **call)]
+            actors = [scene.actors[0] for scene in self.pipe(self._inputs(cases), **call).scenes]
             return [(actor.joints, _segment_labels(actor.actions, len(actor.joints))) for actor in actors]
         except ValueError:
             if len(cases) == 1:

@@ -1,0 +1,122 @@
+"""Loading and saving a :class:`~stickgen.pipeline.StickGenPipeline`, and its LoRA adapters (a mixin, as
+diffusers splits loading from generation).
+
+Saved folder (``save_pretrained``)::
+
+    model_index.json      class, version, component classes, text encoder name and dimension, and the
+                          recommended sampling settings (:class:`stickgen.sampling.SamplingSettings`)
+    planner/              transformers folder (config.json with auto_map, weights, remote code)
+    refiner/              diffusers folder
+    scheduler/            DDIMScheduler config
+    feature_stats.json    normalisation of the motion features
+    onnx/                 optional: planner.onnx, refiner.onnx (see stickgen.onnx_export)
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import torch
+
+from . import __version__
+from .features import FeatureStats
+from .model_folder import check_model_folder
+
+MODEL_INDEX = "model_index.json"
+
+
+class PipelineLoadingMixin:
+    """``from_preset``, ``from_pretrained``, ``save_pretrained``, ``load_lora`` and ``set_adapter``."""
+
+    @classmethod
+    def from_preset(cls, preset: str = "small", text_encoder=None, feature_stats: FeatureStats | None = None,
+                    planner_overrides: dict | None = None, refiner_overrides: dict | None = None,
+                    seed: int = 0) -> Any:
+        """A randomly initialised pipeline of a preset (``small``/``medium``/``large``), for training or tests.
+
+        ``planner_overrides``/``refiner_overrides`` change config fields (for example tiny test models);
+        weights are drawn with ``torch.manual_seed(seed)``.
+        """
+        from .models import StickGenConfig, StickGenPlanner
+        from .models.modeling_refiner import StickGenRefiner, make_scheduler
+        from .text import TextEncoder
+
+        encoder = text_encoder or TextEncoder()
+        overrides = {"text_encoder": encoder.name, "text_dim": encoder.dim, **(planner_overrides or {})}
+        torch.manual_seed(seed)
+        planner = StickGenPlanner(StickGenConfig.from_preset(preset, **overrides))
+        refiner = StickGenRefiner.from_preset(preset, text_dim=encoder.dim, **(refiner_overrides or {}))
+        return cls(planner, refiner, make_scheduler(), encoder, feature_stats or FeatureStats.identity(),
+                   name=f"stickgen-{preset}")
+
+    @classmethod
+    def from_pretrained(cls, path_or_hub_id: str | Path, backend: str = "pytorch", text_encoder=None,
+                        **hub_kwargs) -> Any:
+        """Load a saved folder, or download a Hub repository (honours ``HF_HUB_OFFLINE``). A damaged folder
+        raises :class:`stickgen.model_folder.ModelFolderError` naming the file and field."""
+        from diffusers import DDIMScheduler
+
+        from .models import StickGenPlanner
+        from .models.modeling_refiner import StickGenRefiner
+        from .text import TextEncoder
+
+        folder = Path(path_or_hub_id)
+        if not folder.is_dir():
+            from huggingface_hub import snapshot_download
+
+            folder = Path(snapshot_download(str(path_or_hub_id), **hub_kwargs))
+        index_path = folder / MODEL_INDEX
+        if not index_path.exists():
+            raise FileNotFoundError(f"{folder} has no {MODEL_INDEX}; not a StickGenPipeline folder")
+        index = json.loads(index_path.read_text())
+        check_model_folder(folder)  # configs and weights headers, before any model is built
+        planner = StickGenPlanner.from_pretrained(folder / "planner")
+        refiner = StickGenRefiner.from_pretrained(folder / "refiner")
+        scheduler = DDIMScheduler.from_pretrained(folder / "scheduler")
+        encoder = text_encoder or TextEncoder(index["text_encoder"]["name"])
+        return cls(planner, refiner, scheduler, encoder, FeatureStats.load(folder),
+                   name=index.get("name", folder.name), backend=backend, onnx_folder=folder / "onnx",
+                   sampling=index.get("sampling"))
+
+    def save_pretrained(self, folder: str | Path) -> Path:
+        """Write every component into ``folder`` (see the module docstring for the layout)."""
+        folder = Path(folder)
+        folder.mkdir(parents=True, exist_ok=True)
+        planner = self.planner.get_base_model() if hasattr(self.planner, "get_base_model") else self.planner
+        planner.save_pretrained(folder / "planner")
+        self.refiner.save_pretrained(folder / "refiner")
+        self.scheduler.save_pretrained(folder / "scheduler")
+        self.feature_stats.save(folder)
+        index = {
+            "_class_name": type(self).__name__, "_stickgen_version": __version__, "name": self.name,
+            "planner": ["stickgen.models", "StickGenPlanner"],
+            "refiner": ["stickgen.models.modeling_refiner", "StickGenRefiner"],
+            "scheduler": ["diffusers", type(self.scheduler).__name__],
+            "text_encoder": {"name": self.text_encoder.name, "dim": self.text_encoder.dim},
+            "sampling": self.sampling.to_dict(),
+        }
+        (folder / MODEL_INDEX).write_text(json.dumps(index, indent=2) + "\n")
+        return folder
+
+    def load_lora(self, path: str | Path, adapter_name: str | None = None) -> None:
+        """Load a PEFT LoRA adapter for the planner (and make it active)."""
+        from peft import PeftModel
+
+        if self.backend != "pytorch":
+            raise ValueError(f"LoRA adapters run on the pytorch backend, not {self.backend!r}")
+        name = adapter_name or "default"
+        if isinstance(self.planner, PeftModel):
+            self.planner.load_adapter(str(path), adapter_name=name)
+        else:
+            self.planner = PeftModel.from_pretrained(self.planner, str(path), adapter_name=name)
+        self.planner.set_adapter(name)
+        self.planner.eval()
+
+    def set_adapter(self, name: str) -> None:
+        """Make a loaded LoRA adapter the active one."""
+        from peft import PeftModel
+
+        if not isinstance(self.planner, PeftModel):
+            raise ValueError("no LoRA adapter loaded; call load_lora first")
+        self.planner.set_adapter(name)
