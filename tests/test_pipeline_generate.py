@@ -63,6 +63,31 @@ def test_scene_carries_plan_tracks_and_meta(pipe):
     np.testing.assert_allclose(other.joints[0, 0, [0, 2]], [2.0, 0.0], atol=1e-9)
 
 
+def test_output_types_return_dict_and_the_progress_bar(pipe, capsys):
+    plan = two_actor_plan(frames=50)
+    scenes = pipe([plan, plan_from_actions(["walk"], "a man walks", duration=2.0)], seed=3).scenes
+    arrays = pipe([plan, plan_from_actions(["walk"], "a man walks", duration=2.0)], seed=3, output_type="np").scenes
+    assert [a.shape for a in arrays] == [(2, 50, 22, 3), (1, 50, 22, 3)]
+    assert np.array_equal(arrays[0][1], scenes[0].actors[1].joints)
+    (as_tuple,) = pipe(plan, seed=3, return_dict=False)
+    assert np.array_equal(as_tuple[0].actors[0].joints, scenes[0].actors[0].joints)
+    with pytest.raises(ValueError, match="output_type must be one of"):
+        pipe(plan, output_type="pt")
+    with pytest.raises(ValueError, match="unknown sampling setting"):
+        pipe(plan, num_steps=3)
+    assert pipe.to("cpu") is pipe and pipe.device.type == "cpu"
+    pipe.set_progress_bar_config(disable=False)
+    try:
+        pipe(plan, seed=3)
+    finally:
+        pipe.set_progress_bar_config(disable=None)
+    assert "generating" in capsys.readouterr().err  # two passes (a partner) over one window each
+    pipe.set_progress_bar_config(disable=True)
+    pipe(plan, seed=3)
+    assert capsys.readouterr().err == ""
+    pipe.set_progress_bar_config(disable=None)
+
+
 def test_same_seed_same_scene_different_seed_different(pipe):
     plan = plan_from_actions(["walk", "wave"], "a man walks then waves", duration=3.0)
     a, b, c = pipe(plan, seed=1).scenes[0], pipe(plan, seed=1).scenes[0], pipe(plan, seed=2).scenes[0]

@@ -12,17 +12,16 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 
 from .. import vocab
 from . import lexicon as lx
-from .cast import Cast
 from .clauses import Clause, base_form, match_actions, opens_with_verb, split_clauses
 from .schema import Script, ScriptError
+from .state import Matcher, Shot, Step, StoryState
+from .timeline import build_script
 
 #: maps a clause no synonym names ("does a cartwheel") to an action name, or None when nothing fits
-Matcher = Callable[[str], "str | None"]
 
 MOVING = set(lx.ACTION_SPEED)
 RETURN_WORDS = {"back", "again"}  # a clause of only these after a moving step is the way back ("... and back")
@@ -39,66 +38,8 @@ EMPTY_PROMPT = "prompt: empty; describe who does what, for example 'a man walks 
 NO_ACTION = "nobody does anything recognisable in {!r}; using a person standing still"
 
 
-@dataclass
-class Step:
-    """One character's part in one clause; ``action`` None keeps doing the previous action."""
-
-    actor: int
-    beat: int
-    action: str | None
-    also: list[str] = field(default_factory=list)
-    manner: list[str] = field(default_factory=list)
-    speed: float = 1.0  # multiplier of the action's base speed
-    energy: float | None = None
-    direction: str | None = None
-    target: int | None = None
-    partner: int | None = None
-    distance: float | None = None
-    seconds: float | None = None
-    turn: float | None = None
-    count: float | None = None
-    size: float | None = None
-    hand: str | None = None
-    pace: float | None = None  # m/s the verb itself names ("strolls", "jogs"), kept for its own action
-    emotion: str | None = None
-    speech: tuple[str, str] | None = None
-
-
-@dataclass
-class Shot:
-    beat: int | None  # None: the whole clip
-    move: str
-    direction: str | None
-    target: int | None
-
-
-class _Story:
-    """Reading state: the cast, the steps so far and the beat clock."""
-
-    def __init__(self, quotes: list[str], matcher: Matcher | None):
-        self.quotes = quotes
-        self.matcher = matcher
-        self.cast = Cast()
-        self.steps: list[Step] = []
-        self.shots: list[Shot] = []
-        self.props: list[tuple[str, int]] = []
-        self.pending_turn: dict[int, float] = {}
-        self.framed_shot: Shot | None = None
-        self.leading: Clause | None = None  # "After dodging," waits for its main clause's subject
-        self.settings: list[Clause] = []  # "In the park," / "Happily," before anyone is named
-        self.mood: list[str] = []  # the manner and emotion words of those, for the first named subject
-        self.beat = 0
-        self.sentence_beat = 0
-
-    def last_beat(self, actor: int) -> int:
-        return max((s.beat for s in self.steps if s.actor == actor and s.action is not None), default=-1)
-
-    def step_at(self, actor: int, beat: int) -> Step | None:
-        return next((s for s in self.steps if s.actor == actor and s.beat == beat), None)
-
-    def last_action(self, actor: int) -> str | None:
-        acted = [s for s in self.steps if s.actor == actor and s.action is not None]
-        return acted[-1].action if acted else None
+class _Story(StoryState):
+    """The reading state with the clause reader: each clause adds steps, shots and props."""
 
     # ------------------------------------------------------------------ clauses
 
@@ -592,8 +533,6 @@ def parse_prompt(prompt: str, duration: float = 10.0, matcher: Matcher | None = 
     ``matcher`` maps a clause no synonym names to an action; without one such clauses stay idle with a
     warning. Raises :class:`ScriptError` for an empty prompt or a bad duration.
     """
-    from .timeline import build_script
-
     if not isinstance(prompt, str) or not prompt.strip():
         raise ScriptError(EMPTY_PROMPT)
     if not 0.0 < duration <= 600.0:

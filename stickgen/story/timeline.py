@@ -9,16 +9,12 @@ feet for an action after sitting, kneeling or lying first stands up.
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import numpy as np
 
 from . import lexicon as lx
 from .schema import (CameraMove, Layout, SceneObject, Script, ScriptScene, SpeechLine, TimedAction,
                      TimedExpression)
-
-if TYPE_CHECKING:
-    from .parser import Step, _Story
+from .state import Step, StoryState
 
 ROW_SPACING = 1.5  # metres between neighbours standing in a row
 TEAM_GAP = 5.0  # metres between two facing teams
@@ -27,7 +23,7 @@ SHOT_SECONDS = 2.0  # a beat holding only a camera move
 #: shortest still lasts MIN_BEAT_SECONDS; beats that fit neither way are left out
 MIN_TIME_SCALE = 0.25
 MIN_BEAT_SECONDS = 0.4
-Run = tuple[str, "Step | None", float, float]  # (action, the step that asked for it or None, start s, end s)
+Run = tuple[str, Step | None, float, float]  # (action, the step that asked for it or None, start s, end s)
 
 
 def beats_that_fit(nominal: list[float], duration: float) -> int:
@@ -60,7 +56,7 @@ def beat_bounds(nominal: list[float], explicit: list[bool], duration: float) -> 
     return bounds
 
 
-def build_script(story: _Story, prompt: str, duration: float) -> Script:
+def build_script(story: StoryState, prompt: str, duration: float) -> Script:
     """The :class:`Script` of a parsed story (``story`` is the parser's reading state)."""
     beats = sorted({s.beat for s in story.steps} | {s.beat for s in story.shots if s.beat is not None})
     renumber = {b: k for k, b in enumerate(beats)}
@@ -97,7 +93,7 @@ def build_script(story: _Story, prompt: str, duration: float) -> Script:
                   list(dict.fromkeys(story.cast.warnings)))  # each warning once
 
 
-def _actor_tracks(story: _Story, actor: int, bounds: np.ndarray, names: list[str], scene: ScriptScene,
+def _actor_tracks(story: StoryState, actor: int, bounds: np.ndarray, names: list[str], scene: ScriptScene,
                   lead_in: bool) -> None:
     name = names[actor]
     previous: Step | None = None
@@ -197,7 +193,7 @@ def _merge_runs(items: list[tuple[str | None, float, float]]) -> list[tuple[str,
     return [(label, start, end) for label, start, end in merged if label is not None]
 
 
-def _layout(story: _Story) -> list[Layout]:
+def _layout(story: StoryState) -> list[Layout]:
     """Start positions and facings: a row facing the camera, two teams facing each other, or a ring."""
     members = story.cast.members
     ring = {s.actor for s in story.steps if s.direction == "circle" and s.action not in lx.ACTION_SPEED}
