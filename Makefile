@@ -32,6 +32,7 @@ app: install
 	$(BIN)/python app.py
 
 test: install
+	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 
 # Everything, including the slow tests (training runs, long renders).

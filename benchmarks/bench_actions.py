@@ -54,13 +54,12 @@ def tally(labels_per_seed: list[list[str]]) -> tuple[dict[str, float], dict[str,
 
 def action_plans(duration: float) -> list:
     """One ``duration``-second plan per vocabulary action, text "a person <description>". An interaction
-    (``Action.actors == 2``) gets a partner doing the same, ``stickgen.staging.contact_distance`` apart and facing it, as the
-    story engine lays out "two people hug"; actor 0 is the one judged."""
+    (``Action.actors == 2``) gets a partner doing the same, ``stickgen.staging.contact_distance`` apart and
+    facing it, as the story engine lays out "two people hug"; actor 0 is the one judged."""
     from dataclasses import replace
 
     from stickgen import vocab
-    from stickgen.conditioning import ScenePlan
-    from stickgen.conditioning import plan_from_actions
+    from stickgen.conditioning import ScenePlan, plan_from_actions
     from stickgen.staging import contact_distance
 
     plans = []

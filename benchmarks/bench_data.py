@@ -54,7 +54,8 @@ def generation(clips: int, workers: int, seed: int = 0) -> dict:
     frames = sum(c.num_frames for c in made)
     return {"clips": clips, "workers": workers, "frames": frames, "generate_s": seconds,
             "clips_per_s": clips / seconds, "cpu_s": cpu, "cpu_ms_per_clip": 1e3 * cpu / clips,
-            "clips_per_s_cpu_bound": workers * clips / cpu, "load_average_before": load, "rejected": dropped, "rejection_rate": dropped / clips,
+            "clips_per_s_cpu_bound": workers * clips / cpu, "load_average_before": load, "rejected": dropped,
+            "rejection_rate": dropped / clips,
             "curate_describe_augment_s": curation_seconds, "reasons": dict(report.reasons)}
 
 
@@ -85,7 +86,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.rows:
         built = dataset_build(args.rows, args.workers)
         result["build"] = built
-        print(f"| end-to-end build | {built['rows']} rows in {built['build_s']:.1f} s = {built['rows_per_s']:.0f} rows/s |")
+        print(f"| end-to-end build | {built['rows']} rows in {built['build_s']:.1f} s "
+              f"= {built['rows_per_s']:.0f} rows/s |")
     if gen["reasons"]:
         print("rejection reasons:", gen["reasons"])
     RESULTS.parent.mkdir(parents=True, exist_ok=True)

@@ -13,10 +13,10 @@ import platform
 from pathlib import Path
 
 import numpy as np
+from timing import median_ms
 
 from stickgen.eval import metrics, physics_metrics, safety
 from stickgen.skeleton import make_rigid, rest_pose
-from timing import median_ms
 
 RESULTS = Path(__file__).parent / "results" / "bench_eval.json"
 

@@ -6,7 +6,8 @@ Each preset runs in its own process (so peak memory is per preset) with torch an
 refiner with 1/4/10/20 DDIM steps (with guidance: two model calls per step), post-processing (decode,
 place, rigid/ground/foot-lock), and the whole text-to-Scene call with the sampling settings of
 ``--sampling-from`` (default: the shipped models/stickgen-small's ``model_index.json``), for PyTorch and
-ONNX. Median and minimum of ``--repeats`` runs (the minimum is the better guide on a shared machine). Prints a table and writes benchmarks/results/bench_generate.json.
+ONNX. Median and minimum of ``--repeats`` runs (the minimum is the better guide on a shared machine). Prints a
+table and writes benchmarks/results/bench_generate.json.
 
     .venv/bin/python benchmarks/bench_generate.py [--presets small medium large] [--repeats 10]
 """
@@ -52,15 +53,14 @@ def run_preset(preset: str, repeats: int, threads: int, sampling: dict) -> dict:
 
     torch.set_num_threads(threads)
     from stickgen import features
-    from stickgen.denoising import denoise
     from stickgen.backends import OnnxPlanner, OnnxRefiner
+    from stickgen.conditioning import plan_from_actions
+    from stickgen.control import CONTROL_DIM, normalize
+    from stickgen.denoising import denoise
     from stickgen.onnx_export import export_pipeline
     from stickgen.physics import postprocess
-    from stickgen.conditioning import plan_from_actions
     from stickgen.pipeline import StickGenPipeline
     from stickgen.placement import place_actor
-
-    from stickgen.control import CONTROL_DIM, normalize
 
     folder = Path(tempfile.mkdtemp(prefix=f"bench-{preset}-"))
     pipe = StickGenPipeline.from_preset(preset, planner_overrides={"control_dim": CONTROL_DIM})  # as shipped
@@ -98,12 +98,13 @@ def run_preset(preset: str, repeats: int, threads: int, sampling: dict) -> dict:
         post_ms = timing_ms(lambda: postprocess(place_actor(features.decode(pose[0].numpy(), 25), plan.actors[0]),
                                                 25, contacts), repeats)
         for backend, (plan_fn, denoise_fn, whole) in runners.items():
-            stages = {"text_encoding": timing_ms(lambda: pipe.text_encoder.encode(f"a man walks {next(counter)}"), repeats),
+            stages = {"text_encoding": timing_ms(lambda: pipe.text_encoder.encode(f"a man walks {next(counter)}"),
+                                                 repeats),
                       "planner": timing_ms(lambda: plan_fn(inputs), repeats)}
             for steps in STEPS:
                 stages[f"refiner_{steps}_steps"] = timing_ms(
-                    lambda: denoise(denoise_fn, pipe.scheduler, pose, text, steps, 2.5, torch.Generator().manual_seed(0),
-                                  action_ids=inputs["action_ids"]),
+                    lambda: denoise(denoise_fn, pipe.scheduler, pose, text, steps, 2.5,
+                                    torch.Generator().manual_seed(0), action_ids=inputs["action_ids"]),
                     repeats)
             stages["postprocess"] = post_ms
 
@@ -159,7 +160,8 @@ def main(argv: list[str] | None = None) -> int:
     path.write_text(json.dumps({"machine": {"platform": platform.platform(), "cpus": os.cpu_count(),
                                                "threads": args.threads, "python": platform.python_version(),
                                                "load_average_1_5_15": os.getloadavg()},
-                                   "unit": "ms, median and min", "clip": "10 s, 250 frames, batch 1", "results": results},
+                                   "unit": "ms, median and min", "clip": "10 s, 250 frames, batch 1",
+                                   "results": results},
                                   indent=2) + "\n")
     print(f"wrote {path}")
     return 0

@@ -12,10 +12,10 @@ import tempfile
 from pathlib import Path
 
 import numpy as np
+from timing import median_ms
 
 from stickgen import skeleton as sk
 from stickgen.motion import Motion, Scene, Segment
-from timing import median_ms
 
 RESULTS = Path(__file__).parent / "results" / "bench_motion.json"
 
@@ -26,7 +26,8 @@ def make_scene(actors: int, frames: int = 250, seed: int = 0) -> Scene:
     t = np.arange(frames)[:, None, None] / 25.0
     motions = []
     for i in range(actors):
-        joints = sk.rest_pose(rng.uniform(1.5, 1.9))[None] + 0.05 * np.sin(2 * np.pi * 0.7 * t + rng.uniform(0, 6, (1, 22, 3)))
+        joints = sk.rest_pose(rng.uniform(1.5, 1.9))[None] + 0.05 * np.sin(2 * np.pi * 0.7 * t
+                                                                           + rng.uniform(0, 6, (1, 22, 3)))
         joints = joints + np.array([1.5 * i, 0.0, 0.0])
         motions.append(Motion(sk.make_rigid(joints), id=f"a{i}", name=f"Actor {i}",
                               actions=[Segment(0, frames // 2, "walk"), Segment(frames // 2, frames, "wave")],

@@ -79,7 +79,8 @@ def main() -> None:
                 draw, draw_cpu = median_of(args.repeat, lambda: frames.__setitem__(
                     slice(None), render_frames(scene, style, SIZE)))
                 encode, _ = median_of(args.repeat, lambda: write_mp4(iter(frames), Path(tmp) / "e.mp4", scene.fps))
-                mp4, mp4_cpu = median_of(args.repeat, lambda: render(scene, Path(tmp) / "x.mp4", style=style, size=SIZE))
+                mp4, mp4_cpu = median_of(args.repeat,
+                                         lambda: render(scene, Path(tmp) / "x.mp4", style=style, size=SIZE))
                 gif = (median_of(args.repeat, lambda: render(scene, Path(tmp) / "x.gif", style=style, size=SIZE))[0]
                        if style == "normal" else None)
                 row = {"scene": name, "style": style, "frames": scene.num_frames,

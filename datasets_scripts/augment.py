@@ -117,7 +117,8 @@ def scale_factor(clip: DataClip, rng: np.random.Generator) -> float:
 def augment_four(clip: DataClip, rng: np.random.Generator) -> list[DataClip]:
     """The clip and three variants: mirror; speed+heading (heading alone with flight); scale+heading.
     Ids get the suffixes -0..-3; the texts of warped and scaled variants are to be re-described."""
-    warped = _random_heading(clip, rng) if has_flight(clip) else _random_heading(speed(clip, speed_factor(clip, rng)), rng)
+    warped = (_random_heading(clip, rng) if has_flight(clip)
+              else _random_heading(speed(clip, speed_factor(clip, rng)), rng))
     scaled = _random_heading(scale(clip, scale_factor(clip, rng)), rng)
     variants = [clip, mirror(clip), warped, scaled]
     return [v.with_(id=f"{clip.id}-{i}") for i, v in enumerate(variants)]

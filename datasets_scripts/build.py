@@ -136,7 +136,8 @@ def partner_view(clip: DataClip) -> DataClip:
                   {k: v for k, v in s.params.items() if k != "handedness"}) for s in clip.steps]
     return clip.with_(id=f"{clip.id}p", joints=partner, partner_joints=clip.joints, steps=steps,
                       action_ids=np.where(together, clip.action_ids, vocab.action_id("idle")),
-                      contacts=skeleton.foot_contacts(partner, clip.fps), expression_ids=np.zeros_like(clip.expression_ids),
+                      contacts=skeleton.foot_contacts(partner, clip.fps),
+                      expression_ids=np.zeros_like(clip.expression_ids),
                       speech_ids=np.full_like(clip.speech_ids, -1), height=estimate_height(partner))
 
 
@@ -312,15 +313,18 @@ def push_to_hub(dataset, repo: str, token: str | None = None, card: Path | None 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--num-samples", type=int, required=True, help="about N synthetic rows: N/4 generated motions, 4 rows per actor")
+    parser.add_argument("--num-samples", type=int, required=True,
+                        help="about N synthetic rows: N/4 generated motions, 4 rows per actor")
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--curation-config", type=Path, help="YAML overriding curate.CurationConfig thresholds")
     parser.add_argument("--real-dir", type=Path, default=REAL_DIR)
     parser.add_argument("--keep-shards", action="store_true")
-    parser.add_argument("--card", type=Path, help="also write the dataset card here (e.g. datasets_scripts/DATASET_CARD.md)")
-    parser.add_argument("--push-to-hub", metavar="REPO", help="upload to this Hub dataset repo (token: HF_TOKEN or login)")
+    parser.add_argument("--card", type=Path,
+                        help="also write the dataset card here (e.g. datasets_scripts/DATASET_CARD.md)")
+    parser.add_argument("--push-to-hub", metavar="REPO",
+                        help="upload to this Hub dataset repo (token: HF_TOKEN or login)")
     parser.add_argument("--private", action="store_true", help="with --push-to-hub: create the repo private")
     args = parser.parse_args(argv)
     config = curate.CurationConfig.from_yaml(args.curation_config) if args.curation_config else curate.CurationConfig()

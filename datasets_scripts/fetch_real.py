@@ -159,7 +159,8 @@ def _segments(labels: tuple[tuple[float, str], ...], frames: int) -> list[Segmen
 
 def _save(clip: RealClip, joints, out: Path) -> dict:
     meta = {"source": clip.source, "original_file": clip.file, "texts": list(clip.texts),
-            "holdout": clip.holdout, "license": "zlib" if clip.source == "deepmimic" else "CMU mocap, free for all uses"}
+            "holdout": clip.holdout,
+            "license": "zlib" if clip.source == "deepmimic" else "CMU mocap, free for all uses"}
     actor = Motion(joints, id="a0", name=clip.id, actions=_segments(clip.labels, len(joints)))
     Scene([actor], fps=25, meta=meta).save(out / f"{clip.id}.motion", decimals=4)
     return {"id": clip.id, "source": clip.source, "file": f"{clip.id}.motion", "num_frames": len(joints),

@@ -15,8 +15,16 @@ from pathlib import Path
 from typing import Any
 
 from . import vocab
-from .app_limits import (DURATION_RANGE_S, Deadline, RequestRefused, check_duration, check_prompt, check_script,
-                         prune_runs, visitor_waits)
+from .app_limits import (
+    DURATION_RANGE_S,
+    Deadline,
+    RequestRefused,
+    check_duration,
+    check_prompt,
+    check_script,
+    prune_runs,
+    visitor_waits,
+)
 from .generate_cli import DEFAULT_MODEL, default_model, generate, load_pipeline, make_script, slug, write_output
 
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")

@@ -25,9 +25,10 @@ class ActorPlan:
     ``start_position`` is the world x/z of the pelvis at frame 0 and ``facing`` the heading at frame 0
     (radians, 0 faces +z, positive turns toward +x); ``speed`` (m/s) and ``energy`` (0..1) are manner
     hints; ``target_speed: [T]`` optional ground speed (m/s) of the pelvis per frame, NaN where free, that
-    the pipeline paces the generated motion to (:mod:`stickgen.pacing`); ``partner`` is the index of the actor this one interacts with, if any; ``meets`` lists
-    ``(frame, other actor index, metres)`` where the layout has this actor come up to another without
-    touching it ("walks toward her", "walk toward each other"), which :mod:`stickgen.staging` makes true.
+    the pipeline paces the generated motion to (:mod:`stickgen.pacing`); ``partner`` is the index of the actor
+    this one interacts with, if any; ``meets`` lists ``(frame, other actor index, metres)`` where the layout
+    has this actor come up to another without touching it ("walks toward her", "walk toward each other"),
+    which :mod:`stickgen.staging` makes true.
     ``control: [T, 5]`` optional per-frame control signals the planner follows (:mod:`stickgen.control`:
     body-frame velocity, heading rate, pelvis rise, acting hand), NaN where free.
     """

@@ -13,8 +13,9 @@ channel               unit   meaning
 ====================  =====  ==========================================================================
 
 Training measures them on every clip (:func:`measure`); generation takes them from the story
-(:func:`stickgen.story.controls.plan_controls`) or from a caller's own root path (:func:`from_trajectory`). The model sees
-``normalize``d values and a 0/1 mask per channel, so text alone still works where a channel is free.
+(:func:`stickgen.story.controls.plan_controls`) or from a caller's own root path (:func:`from_trajectory`).
+The model sees ``normalize``d values and a 0/1 mask per channel, so text alone still works where a channel
+is free.
 """
 from __future__ import annotations
 

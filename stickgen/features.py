@@ -14,9 +14,9 @@ slice                 width    meaning
 ``CONTACTS``          4        0/1 foot contacts, ``skeleton.FOOT_JOINTS`` order
 ====================  =======  =================================================================
 
-Velocities are backward differences (frame 0 has zero velocity; decoding ignores frame 0's), so :func:`decode` rebuilds the
-canonical clip exactly from the first three groups: heading = cumulative heading velocity, pelvis x/z =
-cumulative velocity turned by that heading, joints = local positions turned back and shifted.
+Velocities are backward differences (frame 0 has zero velocity; decoding ignores frame 0's), so :func:`decode`
+rebuilds the canonical clip exactly from the first three groups: heading = cumulative heading velocity,
+pelvis x/z = cumulative velocity turned by that heading, joints = local positions turned back and shifted.
 ``decode(encode(j)) == normalize_heading(j)`` to float precision. Joint velocities and contacts are
 redundant helpers the model predicts and post-processing uses.
 """

@@ -156,7 +156,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     parser.add_argument("--style", default="normal", choices=vocab.RENDER_STYLES)
     parser.add_argument("--camera", default=None, choices=vocab.CAMERA_MOVES, help="camera move for the whole clip")
-    parser.add_argument("--model", default=None, help=f"model folder or Hub id (default $STICKGEN_MODEL or {DEFAULT_MODEL})")
+    parser.add_argument("--model", default=None,
+                        help=f"model folder or Hub id (default $STICKGEN_MODEL or {DEFAULT_MODEL})")
     parser.add_argument("--llm", default="none", choices=("none", "mock", "ollama", "grok"),
                         help="story parser: rules (none) or an LLM backend that falls back to it")
     parser.add_argument("--llm-model", default=None, help="model name for --llm ollama/grok")

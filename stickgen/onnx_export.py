@@ -146,7 +146,8 @@ def export_pipeline(folder: str | Path, frames: tuple[int, ...] = (250, 101)) ->
     for name, (config, torch_fn, onnx_fn) in checks.items():
         diffs = []
         for length in frames:
-            generator = MotionDummyInputGenerator("feature-extraction", pipe.planner.config, batch_size=2, frames=length)
+            generator = MotionDummyInputGenerator("feature-extraction", pipe.planner.config, batch_size=2,
+                                                  frames=length)
             inputs = {k: generator.generate(k) for k in config.inputs}
             with torch.inference_mode():
                 expected, got = torch_fn(inputs), onnx_fn(inputs)

@@ -8,8 +8,9 @@ the ground once a second (:func:`settle`) and airborne stretches lowered to a fr
 (:func:`free_fall`), then foot planting (:func:`stickgen.footwork.plant_feet`: standing feet held still,
 swinging feet clear of the ground, legs re-solved with two-bone IK so bones keep their lengths) and
 removal of any remaining ground penetration (a smooth per-frame lift). The last two steps keep the
-skeleton rigid: IK only turns leg bones below the hip and the lift moves whole frames. :func:`quality_metrics` measures bone-length drift, penetration, foot
-skating and floating, so each step's effect is measured rather than assumed.
+skeleton rigid: IK only turns leg bones below the hip and the lift moves whole frames. :func:`quality_metrics`
+measures bone-length drift, penetration, foot skating and floating, so each step's effect is measured rather
+than assumed.
 """
 from __future__ import annotations
 

@@ -45,10 +45,12 @@ class SamplingSettings:
     guidance_scale: float = _setting(2.5, "--guidance-scale", "refiner classifier-free guidance (1 = off)")
     root_guidance_scale: float | None = _setting(
         None, "--root-guidance-scale", "guidance on the root velocity (how far and fast the body travels)")
-    strength: float = _setting(1.0, "--strength", "refiner start in (0, 1]: 1 = from noise, lower keeps more of the plan")
+    strength: float = _setting(1.0, "--strength",
+                               "refiner start in (0, 1]: 1 = from noise, lower keeps more of the plan")
     lowpass_hz: float = _setting(0.0, "--lowpass-hz", "cutoff (Hz, 0 = off) of the low-pass on the refiner's "
                                                       "correction of the plan; lower is smoother")
-    pace: bool = _setting(False, "--pace", "walk, run and crawl at the speed the text asks for (a refiner trained for it)")
+    pace: bool = _setting(False, "--pace",
+                          "walk, run and crawl at the speed the text asks for (a refiner trained for it)")
 
     def __post_init__(self) -> None:
         problems = []

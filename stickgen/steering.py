@@ -13,8 +13,21 @@ from __future__ import annotations
 
 import numpy as np
 
-from .control import (FORWARD, HAND, HEADING_RATE, HEADING_WINDOW_S, PELVIS_RISE, ROOT_CONTROLS, SIDEWAYS,
-                      VELOCITY_WINDOW_S, fill_gaps, hand_agreement, mirror_pose, moving_average, standing_height)
+from .control import (
+    FORWARD,
+    HAND,
+    HEADING_RATE,
+    HEADING_WINDOW_S,
+    PELVIS_RISE,
+    ROOT_CONTROLS,
+    SIDEWAYS,
+    VELOCITY_WINDOW_S,
+    fill_gaps,
+    hand_agreement,
+    mirror_pose,
+    moving_average,
+    standing_height,
+)
 from .features import CONTACTS, HEADING_VELOCITY, ROOT_HEIGHT, ROOT_VELOCITY, FeatureStats, decode
 from .skeleton import MIRRORED_FOOT_CONTACTS
 

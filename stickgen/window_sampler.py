@@ -18,8 +18,19 @@ from . import vocab
 from .control import CONTROL_DIM
 from .control import normalize as normalize_control
 from .denoising import denoise
-from .features import (CONTACTS, FEATURE_DIM, HEADING_VELOCITY, PARTNER_DIM, ROOT_HEIGHT, ROOT_VELOCITY,
-                       FeatureStats, canonical_transform, decode, encode, to_canonical)
+from .features import (
+    CONTACTS,
+    FEATURE_DIM,
+    HEADING_VELOCITY,
+    PARTNER_DIM,
+    ROOT_HEIGHT,
+    ROOT_VELOCITY,
+    FeatureStats,
+    canonical_transform,
+    decode,
+    encode,
+    to_canonical,
+)
 from .pacing import pace_normalized
 from .sampling import SamplingSettings
 from .skeleton import foot_contacts, rotate_y

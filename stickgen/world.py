@@ -1,4 +1,5 @@
-"""The world stage: generated canonical clips become the scene's ``Motion``s (:class:`stickgen.pipeline.StickGenPipeline`).
+"""The world stage: generated canonical clips become the scene's ``Motion``s
+(:class:`stickgen.pipeline.StickGenPipeline`).
 
 Each actor's clip goes back to the plan's clock, is placed in the world (:mod:`stickgen.placement`), the
 actors are staged so partners meet (:mod:`stickgen.staging`), and each clip is post-processed

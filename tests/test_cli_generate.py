@@ -15,7 +15,8 @@ from stickgen.motion import Scene  # noqa: E402
 from stickgen.story import Script  # noqa: E402
 
 TINY_PLANNER = dict(d_model=32, num_layers=2, num_heads=2, ffn_dim=64, max_frames=100, window_overlap=20)
-TINY_REFINER = dict(d_model=32, num_layers=1, num_heads=2, ffn_dim=64, residual=False)  # residual=False: a residual refiner starts as the identity on the plan, so an untrained one ignores the seed
+# residual=False: a residual refiner starts as the identity on the plan, so an untrained one ignores the seed
+TINY_REFINER = dict(d_model=32, num_layers=1, num_heads=2, ffn_dim=64, residual=False)
 
 
 def save_tiny_pipeline(folder):

@@ -61,7 +61,8 @@ def test_humanml3d_folder(tmp_path):
     (tmp_path / "new_joints").mkdir()
     (tmp_path / "texts").mkdir()
     frames = 41  # 2 s at 20 fps, walking 1 m toward +z
-    joints = np.repeat(skeleton.rest_pose()[None], frames, axis=0) + np.linspace(0, 1, frames)[:, None, None] * [0, 0, 1.0]
+    joints = (np.repeat(skeleton.rest_pose()[None], frames, axis=0)
+              + np.linspace(0, 1, frames)[:, None, None] * [0, 0, 1.0])
     np.save(tmp_path / "new_joints" / "000001.npy", joints.astype(np.float32))
     (tmp_path / "texts" / "000001.txt").write_text(
         "a person walks forward.#a/DET person/NOUN walk/VERB forward/ADV#0.0#0.0\n"

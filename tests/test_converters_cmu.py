@@ -34,7 +34,8 @@ def asf_text() -> str:
         lines += ["  begin", f"     id {i + 1}", f"     name {name}", f"     direction {d[0]} {d[1]} {d[2]}",
                   f"     length {length}", "     axis 0 0 0 XYZ"]
         if dof:
-            lines += [f"    dof {dof}", "    limits (-180.0 180.0)"] + ["           (-180.0 180.0)"] * (len(dof.split()) - 1)
+            lines += ([f"    dof {dof}", "    limits (-180.0 180.0)"]
+                      + ["           (-180.0 180.0)"] * (len(dof.split()) - 1))
         lines.append("  end")
     children: dict[str, list[str]] = {}
     for name, parent, *_ in BONES:

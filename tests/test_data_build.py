@@ -58,7 +58,8 @@ def test_build_follows_the_row_contract(small_build, tmp_path):
         frames = row["num_frames"]
         assert np.asarray(row["joints"]).shape == (frames, 22, 3) == np.asarray(row["partner_joints"]).shape
         assert len(row["action_ids"]) == len(row["expression_ids"]) == len(row["speech_ids"]) == frames
-        assert np.asarray(row["contacts"]).shape == (frames, 4) and np.asarray(row["root_velocity"]).shape == (frames, 3)
+        assert (np.asarray(row["contacts"]).shape == (frames, 4)
+                and np.asarray(row["root_velocity"]).shape == (frames, 3))
         assert len(set(row["texts"])) >= 3 and row["fps"] == 25 and 0 <= row["quality"] <= 1
         assert row["has_partner"] == bool(np.abs(row["partner_joints"]).sum() > 0)
     synthetic = [r for r in rows if r["source"] == "synthetic"]
@@ -98,7 +99,8 @@ def test_deterministic_by_seed_whatever_the_workers(small_build, tmp_path):
         assert sorted(one[split]["id"]) == sorted(two[split]["id"])
         by_id = {r["id"]: r for r in two[split]}
         for row in one[split]:
-            assert np.array_equal(row["joints"], by_id[row["id"]]["joints"]) and row["texts"] == by_id[row["id"]]["texts"]
+            assert (np.array_equal(row["joints"], by_id[row["id"]]["joints"])
+                    and row["texts"] == by_id[row["id"]]["texts"])
     assert set(one["train"]["id"]) != set(other["train"]["id"])
 
 
@@ -133,9 +135,9 @@ def test_split_is_stable_and_roughly_90_5_5():
 
 
 def test_push_to_hub_against_a_mocked_hub(tmp_path):
+    import pyarrow.parquet as pq
     from fsspec.implementations.memory import MemoryFileSystem
     from huggingface_hub import HfApi
-    import pyarrow.parquet as pq
 
     dataset = datasets.DatasetDict({"train": datasets.Dataset.from_dict({"a": [1, 2, 3]}),
                                     "test": datasets.Dataset.from_dict({"a": [4]})})
@@ -150,7 +152,8 @@ def test_push_to_hub_against_a_mocked_hub(tmp_path):
     with mock.patch.object(HfApi, "create_repo", lambda self, repo_id, **k: calls["repo"].append((repo_id, k))
                            or types.SimpleNamespace(repo_id=repo_id)), \
          mock.patch.object(HfApi, "upload_file", lambda self, **k: calls["upload"].append(k)), \
-         mock.patch.object(HfApi, "repo_info", lambda self, *a, **k: types.SimpleNamespace(id="me/motion", sha="0" * 40)), \
+         mock.patch.object(HfApi, "repo_info",
+                           lambda self, *a, **k: types.SimpleNamespace(id="me/motion", sha="0" * 40)), \
          mock.patch.object(HfApi, "preupload_lfs_files", preupload), \
          mock.patch.object(HfApi, "create_commit", lambda self, repo_id, **k: calls["commit"].append(k)
                            or types.SimpleNamespace(oid="1" * 40, commit_url="u", pr_url=None)), \
@@ -200,6 +203,7 @@ def test_text_names_the_hand_the_generated_clip_raises(mirror):
 def test_cli_builds_and_pushes(small_build, tmp_path, monkeypatch):
     pushed = []
     monkeypatch.setattr(build, "push_to_hub", lambda dataset, repo, **k: pushed.append((len(dataset["test"]), repo, k)))
-    assert build.main(["--num-samples", "8", "--out", str(tmp_path / "ds"), "--push-to-hub", "me/motion", "--private"]) == 0
+    assert build.main(["--num-samples", "8", "--out", str(tmp_path / "ds"),
+                       "--push-to-hub", "me/motion", "--private"]) == 0
     assert pushed[0][1] == "me/motion" and pushed[0][2]["private"] and pushed[0][2]["card"].name == "README.md"
     assert pushed[0][0] >= 21  # the real clips are in test

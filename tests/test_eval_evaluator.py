@@ -4,11 +4,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from test_eval_toy import TOY_ACTIONS, toy_clip, toy_rows, trained_toy_evaluator
 
 from stickgen import vocab
 from stickgen.eval import metrics
 from stickgen.eval.evaluator import EvaluatorConfig, MotionTextEvaluator
-from test_eval_toy import TOY_ACTIONS, toy_clip, toy_rows, trained_toy_evaluator
 
 
 @pytest.fixture(scope="module")

@@ -1,10 +1,10 @@
 """Hand-made cases for the physics, artifact and realism measures (stickgen.eval.physics_metrics)."""
 import numpy as np
 import pytest
+from test_eval_toy import toy_clip
 
 from stickgen.eval import physics_metrics as pm
 from stickgen.skeleton import JOINT_INDEX, rest_pose
-from test_eval_toy import toy_clip
 
 FPS = 25
 

@@ -4,13 +4,13 @@ import json
 import numpy as np
 import pytest
 from PIL import Image
+from test_eval_toy import toy_clip, toy_dataset, trained_toy_evaluator
 
 from stickgen import vocab
 from stickgen.eval import report
 from stickgen.eval.__main__ import main
 from stickgen.eval.plots import bar_chart
 from stickgen.eval.systems import EvalCase, MeanMotionBaseline, RetrievalBaseline
-from test_eval_toy import toy_clip, toy_dataset, trained_toy_evaluator
 
 TINY = {"d_model": 32, "num_layers": 1, "num_heads": 2, "ffn_dim": 64}
 

@@ -1,12 +1,12 @@
 """The safety critic and the prompt-suite runner (stickgen.eval.safety)."""
 import numpy as np
 import pytest
+from test_eval_toy import toy_clip
 
 from stickgen import vocab
 from stickgen.eval import safety
 from stickgen.motion import Motion, Scene, Segment
 from stickgen.skeleton import JOINT_INDEX, rest_pose
-from test_eval_toy import toy_clip
 
 FPS = 25
 

@@ -8,9 +8,17 @@ import pytest
 from test_render_fixtures import scene_of, standing, waving
 
 from stickgen.export import export, read_bvh, read_gltf
-from stickgen.export.kinematics import (actor_offsets, euler_to_matrix, fit_rotation_about, fit_to_skeleton,
-                                        forward_kinematics, matrix_to_euler_zxy, matrix_to_quaternion,
-                                        quaternion_to_matrix, solve_rotations)
+from stickgen.export.kinematics import (
+    actor_offsets,
+    euler_to_matrix,
+    fit_rotation_about,
+    fit_to_skeleton,
+    forward_kinematics,
+    matrix_to_euler_zxy,
+    matrix_to_quaternion,
+    quaternion_to_matrix,
+    solve_rotations,
+)
 from stickgen.motion import Scene
 from stickgen.skeleton import JOINT_INDEX, JOINT_NAMES, bone_lengths, make_rigid, rest_offsets
 

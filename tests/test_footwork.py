@@ -98,7 +98,8 @@ def test_a_fast_body_plants_only_as_long_as_the_leg_reaches():
     for leg, ((hip, knee, ankle, _), _) in enumerate(F.LEGS):
         steps = plants_of(clip, leg)
         assert steps and max(end - start for start, end, _ in steps) <= 5
-        reach = np.linalg.norm(out[:, hip] - out[:, knee], axis=-1) + np.linalg.norm(out[:, knee] - out[:, ankle], axis=-1)
+        reach = (np.linalg.norm(out[:, hip] - out[:, knee], axis=-1)
+                 + np.linalg.norm(out[:, knee] - out[:, ankle], axis=-1))
         for start, end, spot in steps:
             assert (F.reach_shortfall(clip[start:end, hip], spot, reach[start:end]) <= F.REACH_SLACK).all()
     assert foot_skating(out, FPS)["ratio"] == 0.0

@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 import torch
 
-from stickgen.models import PLANNER_PRESETS, StickGenConfig, StickGenPlanner
 from stickgen.denoising import denoise, sampling_timesteps
+from stickgen.models import PLANNER_PRESETS, StickGenConfig, StickGenPlanner
 from stickgen.models.modeling_refiner import StickGenRefiner, make_scheduler
 from training.losses import refiner_loss
 
@@ -142,7 +142,8 @@ def test_lora_targets_the_plainly_named_linear_layers():
 
     torch.manual_seed(3)
     planner = StickGenPlanner(StickGenConfig(**TINY))
-    config = LoraConfig(r=4, target_modules=["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"])
+    config = LoraConfig(r=4, target_modules=["q_proj", "k_proj", "v_proj", "o_proj",
+                                             "gate_proj", "up_proj", "down_proj"])
     model = get_peft_model(planner, config)
     trainable = [n for n, p in model.named_parameters() if p.requires_grad]
     assert trainable and all("lora_" in n for n in trainable)

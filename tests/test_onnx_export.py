@@ -9,14 +9,15 @@ import torch
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from stickgen.backends import OnnxPlanner, OnnxRefiner  # noqa: E402
-from stickgen.onnx_export import export_pipeline  # noqa: E402
 from stickgen.conditioning import plan_from_actions  # noqa: E402
+from stickgen.onnx_export import export_pipeline  # noqa: E402
 from stickgen.pipeline import StickGenPipeline  # noqa: E402
 from stickgen.text import TextEncoder  # noqa: E402
 
 TINY_PLANNER = dict(d_model=64, num_layers=2, num_heads=4, ffn_dim=128, max_frames=100, window_overlap=20,
                     control_dim=5)
-TINY_REFINER = dict(d_model=32, num_layers=2, num_heads=2, ffn_dim=64, residual=False)  # residual=False: a residual refiner starts as the identity on the plan, so an untrained one ignores the seed
+# residual=False: a residual refiner starts as the identity on the plan, so an untrained one ignores the seed
+TINY_REFINER = dict(d_model=32, num_layers=2, num_heads=2, ffn_dim=64, residual=False)
 
 
 @pytest.fixture(scope="module")
@@ -41,9 +42,11 @@ def test_onnx_runners_match_modules_on_odd_lengths(exported):
     b, t = 2, 37
     inputs = dict(text_embeds=torch.randn(b, 384, generator=g), action_ids=torch.randint(0, 46, (b, t), generator=g),
                   attention_mask=torch.ones(b, t, dtype=torch.bool), camera_ids=torch.tensor([0, 4]),
-                  known_features=torch.randn(b, t, 137, generator=g), known_mask=(torch.arange(t) < 9).float().expand(b, t),
+                  known_features=torch.randn(b, t, 137, generator=g),
+                  known_mask=(torch.arange(t) < 9).float().expand(b, t),
                   partner_joints=torch.randn(b, t, 66, generator=g), has_partner=torch.tensor([1.0, 0.0]),
-                  control=torch.randn(b, t, 5, generator=g), control_mask=(torch.rand(b, t, 5, generator=g) > 0.5).float())
+                  control=torch.randn(b, t, 5, generator=g),
+                  control_mask=(torch.rand(b, t, 5, generator=g) > 0.5).float())
     with torch.inference_mode():
         expected = pipe.planner(**inputs).pose
         refiner_args = (torch.randn(b, t, 137, generator=g), torch.tensor([999, 10]), expected,

@@ -11,16 +11,16 @@ import torch
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from stickgen import skeleton as S  # noqa: E402
-from stickgen.conditioning import ActorPlan, ScenePlan  # noqa: E402
+from stickgen.conditioning import ActorPlan, ScenePlan, plan_from_actions  # noqa: E402
 from stickgen.motion import Scene, Segment  # noqa: E402
-from stickgen.conditioning import plan_from_actions  # noqa: E402
 from stickgen.pipeline import StickGenPipeline  # noqa: E402
-from stickgen.windows import window_starts  # noqa: E402
-from stickgen.window_sampler import WindowSampler  # noqa: E402
 from stickgen.text import BGE_LARGE, TextEncoder, TextEncoderMismatchError  # noqa: E402
+from stickgen.window_sampler import WindowSampler  # noqa: E402
+from stickgen.windows import window_starts  # noqa: E402
 
 TINY_PLANNER = dict(d_model=32, num_layers=2, num_heads=2, ffn_dim=64, max_frames=100, window_overlap=20)
-TINY_REFINER = dict(d_model=32, num_layers=1, num_heads=2, ffn_dim=64, residual=False)  # residual=False: a residual refiner starts as the identity on the plan, so an untrained one ignores the seed
+# residual=False: a residual refiner starts as the identity on the plan, so an untrained one ignores the seed
+TINY_REFINER = dict(d_model=32, num_layers=1, num_heads=2, ffn_dim=64, residual=False)
 
 
 @pytest.fixture(scope="module")
@@ -193,7 +193,8 @@ def test_save_and_load_round_trip_gives_identical_scenes(pipe, encoder, tmp_path
         assert (tmp_path / part).exists(), part
     loaded = StickGenPipeline.from_pretrained(tmp_path, text_encoder=encoder)
     plan = plan_from_actions(["walk"], "walks", duration=2.0)
-    assert np.array_equal(loaded(plan, seed=9).scenes[0].actors[0].joints, pipe(plan, seed=9).scenes[0].actors[0].joints)
+    assert np.array_equal(loaded(plan, seed=9).scenes[0].actors[0].joints,
+                          pipe(plan, seed=9).scenes[0].actors[0].joints)
     with pytest.raises(FileNotFoundError, match="model_index"):
         StickGenPipeline.from_pretrained(tmp_path / "planner")
 
@@ -219,7 +220,8 @@ def test_model_index_sampling_sets_what_calls_without_settings_use(pipe, encoder
     settings = dict(num_inference_steps=4, guidance_scale=1.0, strength=0.5)
     smoothed = tuned(plan, seed=3).scenes[0].actors[0].joints
     # equal up to float rounding: the loaded weights are memory-mapped at other alignments
-    np.testing.assert_allclose(smoothed, pipe(plan, seed=3, lowpass_hz=3.0, **settings).scenes[0].actors[0].joints, atol=1e-5)
+    np.testing.assert_allclose(smoothed, pipe(plan, seed=3, lowpass_hz=3.0, **settings).scenes[0].actors[0].joints,
+                               atol=1e-5)
     rough = pipe(plan, seed=3, **settings).scenes[0].actors[0].joints
     jerk = lambda clip: np.abs(np.diff(clip, n=3, axis=0)).mean()  # noqa: E731
     assert jerk(smoothed) < 0.8 * jerk(rough)  # the low-pass removes frame-to-frame noise of the correction
@@ -227,8 +229,8 @@ def test_model_index_sampling_sets_what_calls_without_settings_use(pipe, encoder
         pipe(plan, seed=3, strength=0.0)
     with pytest.raises(ValueError, match="root_guidance_scale must be a number >= 0"):
         pipe(plan, seed=3, root_guidance_scale=-1.0)
-    with pytest.raises(ValueError, match=r"lowpass_hz must be in \[0, 12.5\)"):  # at or above Nyquist of the 25 fps model
-        pipe(plan, seed=3, lowpass_hz=12.5)
+    with pytest.raises(ValueError, match=r"lowpass_hz must be in \[0, 12.5\)"):
+        pipe(plan, seed=3, lowpass_hz=12.5)  # at or above Nyquist of the 25 fps model
     index["sampling"] = {"steps": 4}
     index_path.write_text(json.dumps(index))
     with pytest.raises(ValueError, match="unknown sampling setting.*steps"):
@@ -393,10 +395,12 @@ def test_root_guidance_scale_is_recommended_overridden_and_recorded(pipe, encode
     assert (scene.meta["sampling"]["guidance_scale"], scene.meta["sampling"]["root_guidance_scale"]) == (1.5, 3.0)
     same = dict(num_inference_steps=3, guidance_scale=1.5)
     np.testing.assert_allclose(scene.actors[0].joints,
-                               pipe(plan, seed=4, root_guidance_scale=3.0, **same).scenes[0].actors[0].joints, atol=1e-5)
+                               pipe(plan, seed=4, root_guidance_scale=3.0, **same).scenes[0].actors[0].joints,
+                               atol=1e-5)
     assert not np.allclose(scene.actors[0].joints, pipe(plan, seed=4, **same).scenes[0].actors[0].joints, atol=1e-3)
     followed = tuned(plan, seed=4, root_guidance_scale=1.5).scenes[0]  # named: overrides the recommendation
-    np.testing.assert_allclose(followed.actors[0].joints, pipe(plan, seed=4, **same).scenes[0].actors[0].joints, atol=1e-5)
+    np.testing.assert_allclose(followed.actors[0].joints, pipe(plan, seed=4, **same).scenes[0].actors[0].joints,
+                               atol=1e-5)
     with pytest.raises(ValueError, match="unknown sampling setting.*root_scale"):
         tuned.resolve_sampling(root_scale=2.0)
 

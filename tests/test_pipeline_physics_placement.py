@@ -3,12 +3,12 @@ import numpy as np
 import pytest
 
 from stickgen import physics as P
-from stickgen.footwork import runs
 from stickgen import placement as L
 from stickgen import skeleton as S
 from stickgen.conditioning import ActorPlan
 from stickgen.export import export, read_bvh
 from stickgen.export.kinematics import fit_to_skeleton
+from stickgen.footwork import runs
 from stickgen.motion import Motion, Scene
 
 J = S.JOINT_INDEX

@@ -44,7 +44,8 @@ def test_a_scene_along_the_line_of_sight_is_shot_from_the_side():
     path = camera_path(facing_pair, SIZE)
     assert path.positions[0, 2] - path.targets[0, 2] > 2 and abs(path.positions[0, 0] - path.targets[0, 0]) < 1e-9
     tracked = camera_path(scene_of(walking_at_camera), SIZE, camera_move="track")  # tracked: across its way too
-    assert abs(tracked.positions[0, 0] - tracked.targets[0, 0]) > 2 and abs(tracked.positions[0, 2] - tracked.targets[0, 2]) < 1e-6
+    assert (abs(tracked.positions[0, 0] - tracked.targets[0, 0]) > 2
+            and abs(tracked.positions[0, 2] - tracked.targets[0, 2]) < 1e-6)
     orbit = camera_path(scene_of(walking_at_camera), SIZE, camera_move="orbit")
     assert orbit.positions[0, 2] - orbit.targets[0, 2] > 2  # an orbit starts in front, as before
 

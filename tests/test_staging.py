@@ -5,8 +5,7 @@ import pytest
 from stickgen import skeleton as S
 from stickgen import vocab
 from stickgen.conditioning import ActorPlan
-from stickgen.staging import (CLOSEST, REACH, approaches, came_to, contact_distance, interactions,
-                              partner_joints, stage)
+from stickgen.staging import CLOSEST, REACH, approaches, came_to, contact_distance, interactions, partner_joints, stage
 
 FPS = 25
 WALK, IDLE, HANDSHAKE, HUG = (vocab.action_id(n) for n in ("walk", "idle", "handshake", "hug"))

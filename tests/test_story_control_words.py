@@ -3,7 +3,6 @@ import numpy as np
 import pytest
 
 from stickgen import control, story
-
 from stickgen.story.parser import parse_prompt
 
 
@@ -226,11 +225,13 @@ def test_a_full_circle_walked_is_a_path_not_a_turn():
 
 
 @pytest.mark.parametrize("prompt, action, hand", [
-    ("The girl raises her right hand.", "wave", "right"), ("He puts up his left hand to ask something.", "wave", "left"),
+    ("The girl raises her right hand.", "wave", "right"),
+    ("He puts up his left hand to ask something.", "wave", "left"),
     ("She lifts both hands above her head.", "celebrate", "both"), ("He raises his hands.", "celebrate", "both"),
     ("He raises his left fist in the air.", "wave", "left"), ("Her right arm shoots up.", "wave", "right"),
     ("The fans throw their arms up in the air.", "celebrate", "both"), ("He holds up his right hand.", "wave", "right"),
-    ("The boxer raises his fists.", "fight_stance", "both"), ("He raises his arm to point at the moon.", "point", None)])
+    ("The boxer raises his fists.", "fight_stance", "both"),
+    ("He raises his arm to point at the moon.", "point", None)])
 def test_raised_hands(prompt, action, hand):
     a = first(prompt)
     assert (a.action, a.hand) == (action, hand)

@@ -9,8 +9,16 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from stickgen.story import parse
-from stickgen.story.llm import (MAX_REPLY_BYTES, SYSTEM_PROMPT, GrokBackend, LLMError, MockBackend, OllamaBackend,
-                                extract_json, script_from_reply)
+from stickgen.story.llm import (
+    MAX_REPLY_BYTES,
+    SYSTEM_PROMPT,
+    GrokBackend,
+    LLMError,
+    MockBackend,
+    OllamaBackend,
+    extract_json,
+    script_from_reply,
+)
 from stickgen.story.schema import ScriptError
 
 GOOD = {
@@ -123,7 +131,8 @@ def test_repairs_fences_trailing_commas_synonyms_strings_and_overlong_times(fake
     doc["characters"] = []  # missing characters are recovered from the actions
     fake.content = "Here you go:\n```json\n" + json.dumps(doc)[:-1] + ",}\n```"
     script = parse("a robot walks, then waves", 6.0, **grok(fake))
-    assert [(a.action, a.start, a.end) for a in script.scenes[0].actions] == [("walk", 0.0, 3.0), ("high_five", 3.0, 6.0)]
+    timed = [(a.action, a.start, a.end) for a in script.scenes[0].actions]
+    assert timed == [("walk", 0.0, 3.0), ("high_five", 3.0, 6.0)]
     assert [c.name for c in script.characters] == ["Robo"] and script.warnings == []
 
 

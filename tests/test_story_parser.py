@@ -47,7 +47,7 @@ def test_two_teams_face_each_other_and_fight_across():
     script = parse_prompt("two teams of three players face off, then they fight", 9.0)
     roles = [c.role for c in script.characters]
     assert roles == ["player A"] * 3 + ["player B"] * 3
-    layout = {l.character: l for l in script.layout}
+    layout = {entry.character: entry for entry in script.layout}
     assert {layout[n].facing for n in ("Player A 1", "Player A 2", "Player A 3")} == {90.0}
     assert {layout[n].facing for n in ("Player B 1", "Player B 2", "Player B 3")} == {-90.0}
     fights = {a.character: a.partner for a in script.scenes[0].actions if a.action == "fight"}

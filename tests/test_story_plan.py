@@ -2,12 +2,11 @@
 import json
 
 import numpy as np
-
-from stickgen.control import integrate
 import pytest
 
 from stickgen import vocab
 from stickgen.conditioning import ScenePlan
+from stickgen.control import integrate
 from stickgen.story import Script, ScriptError, plan_from_prompt, script_to_plan
 from stickgen.story.layout import is_straight_ray, segment
 from stickgen.story.lexicon import ACTION_SPEED

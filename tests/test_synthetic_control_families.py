@@ -117,5 +117,6 @@ def test_backward_walk_is_described_backwards():
 def test_sampled_clips_turn_and_spin_often_enough():
     specs = [spec_for(i, seed=7) for i in range(1500)]
     turns = np.mean([any(s.action == "idle" and s.params.get("turn") for s in spec.steps) for spec in specs])
-    spins = np.mean([any(s.action == "dance" and s.params.get("style") == "spin" for s in spec.steps) for spec in specs])
+    spins = np.mean([any(s.action == "dance" and s.params.get("style") == "spin" for s in spec.steps)
+                     for spec in specs])
     assert turns >= 0.03 and spins >= 0.02

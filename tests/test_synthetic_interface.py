@@ -2,7 +2,15 @@
 import numpy as np
 import pytest
 
-from datasets_scripts.synthetic import ActionStep, ClipSpec, SyntheticClip, generate, generate_many, sample_spec, spec_for
+from datasets_scripts.synthetic import (
+    ActionStep,
+    ClipSpec,
+    SyntheticClip,
+    generate,
+    generate_many,
+    sample_spec,
+    spec_for,
+)
 from stickgen import skeleton, vocab
 
 

@@ -50,7 +50,8 @@ def test_every_action_is_rigid_grounded_planted_and_not_idle(action):
             assert clip.partner_joints is not None and clip.partner_joints.shape == clip.joints.shape
         if action != "idle":  # every action moves clearly more than breathing does
             local = clip.joints - clip.joints[:, :1]
-            moved = max(np.abs(local - local[0]).max(), np.linalg.norm(clip.joints[:, 0] - clip.joints[0, 0], axis=-1).max())
+            moved = max(np.abs(local - local[0]).max(),
+                        np.linalg.norm(clip.joints[:, 0] - clip.joints[0, 0], axis=-1).max())
             shoulders = clip.joints[:, J["left_shoulder"]] - clip.joints[:, J["right_shoulder"]]
             turned = np.ptp(np.unwrap(np.arctan2(shoulders[:, 2], shoulders[:, 0])))
             assert moved > 0.2 or turned > 0.6, f"{action} barely moves ({moved:.2f} m, {turned:.2f} rad)"
@@ -118,7 +119,8 @@ def test_faster_gaits_lean_further_forward():
 
 
 @pytest.mark.parametrize("path, check", [
-    ("circle", "turns"), ("curve", "turns"), ("waypoints", "turns"), ("backwards", "backwards"), ("sideways", "sideways"),
+    ("circle", "turns"), ("curve", "turns"), ("waypoints", "turns"), ("backwards", "backwards"),
+    ("sideways", "sideways"),
 ])
 def test_paths_rotate_the_body_with_the_direction_of_travel(path, check):
     params = {"path": path, "start": False, "stop": False}

@@ -48,7 +48,8 @@ def test_mismatch_and_unknown_encoder_errors(encoder):
 def test_embedding_column_matches_direct_encoding(encoder):
     import datasets
 
-    ds = datasets.Dataset.from_dict({"id": ["a", "b"], "texts": [["walk", "stroll", "go"], ["run", "jog", "dash", "sprint"]]})
+    ds = datasets.Dataset.from_dict({"id": ["a", "b"],
+                                     "texts": [["walk", "stroll", "go"], ["run", "jog", "dash", "sprint"]]})
     out = add_embedding_column(ds, encoder)
     second = np.asarray(out[1]["text_embeddings"])
     assert second.shape == (4, 384)

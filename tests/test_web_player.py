@@ -219,7 +219,8 @@ def renderers_camera_of_loaded(page, scene: Scene):
     """Load ``scene`` in the player; the video renderer's camera of it for the player's canvas size."""
     page.set_content(player_html(scene, autoplay=False))
     page.wait_for_function("window.stickgenPlayer && stickgenPlayer.doc !== null")
-    size = page.evaluate("(() => { const c = document.querySelector('canvas'); return [c.clientWidth, c.clientHeight]; })()")
+    size = page.evaluate("(() => { const c = document.querySelector('canvas'); "
+                         "return [c.clientWidth, c.clientHeight]; })()")
     return camera_path(Scene.from_json(scene.to_json(4)), size=tuple(size))  # the player gets 4 decimals
 
 
@@ -236,7 +237,8 @@ def test_the_files_camera_matches_the_video_renderers(page, name):
 
 
 def test_dragging_leaves_the_files_camera_and_double_click_returns_to_it(page):
-    scene = scene_of(walking(100, 0.0, 1.0), camera={"moves": [{"move": "orbit", "start": 0, "end": 100, "angle": 120}]})
+    scene = scene_of(walking(100, 0.0, 1.0),
+                     camera={"moves": [{"move": "orbit", "start": 0, "end": 100, "angle": 120}]})
     page.set_content(player_html(scene, autoplay=False))
     page.wait_for_function("window.stickgenPlayer && stickgenPlayer.doc !== null")
     file_camera = page.evaluate("(stickgenPlayer.seek(50), stickgenPlayer.camera())")
@@ -264,7 +266,8 @@ def test_a_bad_camera_move_is_named_in_the_message(page):
     page.wait_for_function("window.stickgenPlayer && stickgenPlayer.doc !== null")
     load = "doc => { try { stickgenPlayer.load(doc); return null; } catch (e) { return e.message; } }"
     doc = scene.to_dict(4)
-    for moves, message in (([{"move": "spin", "start": 0, "end": 10}], 'camera.moves[0].move: unknown camera move "spin"'),
+    for moves, message in (([{"move": "spin", "start": 0, "end": 10}],
+                            'camera.moves[0].move: unknown camera move "spin"'),
                            ([{"move": "pan", "start": 5, "end": 30}], "camera.moves[0]: frames [5, 30) are outside"),
                            ([{"move": "track", "start": 0, "end": 20, "target_actor": "b9"}],
                             'camera.moves[0].target_actor: no actor with id "b9"')):

@@ -151,7 +151,8 @@ def _curve_lines(model: Path, runs: list[Path]) -> list[str]:
     if kept:
         lines += ["`training_curve.png` is made with `python -m training.plot "
                   + " ".join(f"{model}/metrics_{r.name}.csv" for r in kept) + f" --out {model}/training_curve.png`; "
-                  "a `training_curve_<runs>.png` shows stages whose metrics are no longer kept, drawn when they ran.", ""]
+                  "a `training_curve_<runs>.png` shows stages whose metrics are no longer kept, "
+                  "drawn when they ran.", ""]
     return lines
 
 
@@ -200,7 +201,8 @@ def _control_section(path: Path) -> list[str]:
     cell = lambda name, c: (f"{doc['summary'][name]['categories'][c]['rate']:.2f}"  # noqa: E731
                             if c in doc["summary"][name]["categories"] else "-")
     lines = ["## Does the motion do what the sentence says", "",
-             f"`python benchmarks/bench_control.py --model {doc['model']} --seeds {doc['seeds']}` generates hand-written "
+             f"`python benchmarks/bench_control.py --model {doc['model']} --seeds {doc['seeds']}` "
+             "generates hand-written "
              "sentences (not the data's templates) and judges each on the generated joints, not by the evaluator: "
              "backward and sideways travel, turn angle and side, spins, the named hand above the shoulder, the "
              "number of jumps or claps, jump height and speed orderings, path shapes, foot skating at every speed "
@@ -210,7 +212,8 @@ def _control_section(path: Path) -> list[str]:
              "|---|" + "---|" * len(sets)]
     for c in categories:
         lines.append(f"| {c} | " + " | ".join(
-            f"{cell(name, c)} ({doc['summary'][name]['categories'].get(c, {}).get('items', 0)})" for name in sets) + " |")
+            f"{cell(name, c)} ({doc['summary'][name]['categories'].get(c, {}).get('items', 0)})"
+            for name in sets) + " |")
     lines.append("| **overall** | " + " | ".join(f"**{doc['summary'][name]['overall']:.2f}** "
                                                  f"({doc['summary'][name]['items']})" for name in sets) + " |")
     return lines + [""]
@@ -234,7 +237,8 @@ def _sampling_section(model: Path, tuning: Path | None) -> list[str]:
               "| setting | FID | R@3 | action acc. | jerk m/s³ | jitter |", "|---|---|---|---|---|---|"]
     for name, row in doc["rows"].items():
         mark = " **(chosen)**" if name == doc["chosen"] else ""
-        lines.append(f"| {row_label(name, doc['split'])}{mark} | {row['fid']:.3f} | {row['r_precision_top3']['mean']:.3f} | "
+        lines.append(f"| {row_label(name, doc['split'])}{mark} | {row['fid']:.3f} | "
+                     f"{row['r_precision_top3']['mean']:.3f} | "
                      f"{row['action_accuracy']:.3f} | {row['jerk']:.1f} | {row['jitter']:.3f} |")
     return lines + [""]
 

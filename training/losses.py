@@ -27,8 +27,14 @@ from typing import Any
 import torch
 import torch.nn.functional as F
 
-from stickgen.features import (HEADING_VELOCITY, LOCAL_POSITIONS, LOCAL_VELOCITIES, ROOT_HEIGHT,
-                               ROOT_VELOCITY, head_targets)
+from stickgen.features import (
+    HEADING_VELOCITY,
+    LOCAL_POSITIONS,
+    LOCAL_VELOCITIES,
+    ROOT_HEIGHT,
+    ROOT_VELOCITY,
+    head_targets,
+)
 from stickgen.skeleton import FOOT_JOINTS, NUM_JOINTS, PARENTS
 
 GRAVITY = 9.81

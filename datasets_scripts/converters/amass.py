@@ -67,7 +67,8 @@ def convert(npz: dict, height: float = skeleton.REST_HEIGHT) -> np.ndarray:
             raise ValueError(f"AMASS file lacks {key!r}")
     poses, trans = np.asarray(npz["poses"], dtype=np.float64), np.asarray(npz["trans"], dtype=np.float64)
     if poses.ndim != 2 or poses.shape[1] < 66 or trans.shape != (len(poses), 3) or len(poses) < 2:
-        raise ValueError(f"poses must be [T >= 2, >= 66] and trans [T, 3], got {list(poses.shape)}, {list(trans.shape)}")
+        raise ValueError(f"poses must be [T >= 2, >= 66] and trans [T, 3], "
+                         f"got {list(poses.shape)}, {list(trans.shape)}")
     joints = forward_kinematics(poses, trans, t_pose(height))
     joints = joints @ Z_UP_TO_Y_UP
     joints = skeleton.resample(joints, float(npz["mocap_framerate"]), FPS)

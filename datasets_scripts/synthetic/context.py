@@ -9,6 +9,7 @@ import numpy as np
 from .body import Body
 from .track import Track, concat
 
+
 @dataclass
 class StepContext:
     """Inputs of one step: the body, the previous step's last frame (``state``, 1 frame) and posture,
@@ -116,7 +117,8 @@ def repeated(once: Callable[[StepContext], StepResult], cycle: float) -> Callabl
         while used < ctx.frames:
             left = ctx.frames - used
             take = left if left < frames + ctx.fps else frames
-            sub = StepContext(ctx.body, state, "stand", take, ctx.fps, ctx.params, ctx.rng, first=ctx.first and not used)
+            sub = StepContext(ctx.body, state, "stand", take, ctx.fps, ctx.params, ctx.rng,
+                              first=ctx.first and not used)
             parts.append(once(sub).track)
             state, used = parts[-1].frame(take - 1), used + take
         ctx.params["count"] = len(parts)

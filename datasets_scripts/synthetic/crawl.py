@@ -45,7 +45,10 @@ def crawling(ctx: StepContext) -> StepResult:
     t = np.arange(frames) / ctx.fps
     start = ctx.state.root[0] * [1.0, 0.0, 1.0] + forward * 0.35 * s
     ground = start + np.outer(speed * t, forward)
-    place = lambda local, time: start + forward * speed * time + rotate_y(local, heading)
+
+    def place(local, time):
+        return start + forward * speed * time + rotate_y(local, heading)
+
     limbs = {}
     for name, local, offset in (("left_hand", hands[0], 0.0), ("right_knee", knees[1], 0.0),
                                 ("right_hand", hands[1], 0.5), ("left_knee", knees[0], 0.5)):

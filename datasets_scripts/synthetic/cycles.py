@@ -95,7 +95,8 @@ def flying(ctx: StepContext) -> StepResult:
         step *= minimum_jerk(t / 1.5)[:, None]
     climb = 1.0 if ctx.first else minimum_jerk(t / 1.5)
     track.root = ctx.state.root[0] * [1.0, 0.0, 1.0] + np.cumsum(step, 0) - step[0]
-    track.root[:, 1] = ctx.state.root[0, 1] + (altitude - ctx.state.root[0, 1]) * climb + 0.08 * np.sin(2 * np.pi * 0.4 * t)
+    track.root[:, 1] = (ctx.state.root[0, 1] + (altitude - ctx.state.root[0, 1]) * climb
+                        + 0.08 * np.sin(2 * np.pi * 0.4 * t))
     track.heading = heading
     bank = -np.arctan(speed * np.gradient(heading, dt) / 9.81)
     track.pelvis_tilt[:, 0] = 1.35

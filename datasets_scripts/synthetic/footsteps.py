@@ -66,7 +66,10 @@ def foot_trajectory(times: np.ndarray, plants: list[Plant], foot_vector: np.ndar
     ends = np.array([p.end for p in plants])
     if np.any(ends < starts) or np.any(starts[1:] < ends[:-1] - 1e-9):
         raise ValueError("foot plants must be ordered and must not overlap")
-    attr = lambda name: np.array([getattr(p, name) for p in plants], dtype=np.float64)
+
+    def attr(name):
+        return np.array([getattr(p, name) for p in plants], dtype=np.float64)
+
     positions, yaws = np.array([p.position for p in plants], dtype=np.float64), attr("yaw")
     k = np.clip(np.searchsorted(starts, times, side="right") - 1, 0, len(plants) - 1)
     nxt = np.minimum(k + 1, len(plants) - 1)

@@ -64,7 +64,10 @@ def _body_offset(params: dict) -> float:
 def _profiles(pieces: list[GaitPiece], fps: int, start: bool, stop: bool) -> dict[str, np.ndarray]:
     """Per-frame speed, gait (1 = run), cadence scale and body offset, smoothed across piece seams."""
     t = np.arange(sum(p.frames for p in pieces)) / fps
-    each = lambda f: np.concatenate([np.full(p.frames, f(p), dtype=np.float64) for p in pieces])
+
+    def each(f):
+        return np.concatenate([np.full(p.frames, f(p), dtype=np.float64) for p in pieces])
+
     window = int(0.6 * fps)
     speed = _moving_average(each(lambda p: p.speed), window)
     if start:
@@ -100,7 +103,7 @@ def locomotion(body: Body, state: Track, pieces: list[GaitPiece], fps: int, star
     standing with the feet side by side. Phase counts steps; its integer part changes at each landing.
     """
     prof = _profiles(pieces, fps, start, stop)
-    t, speed, frames = prof["t"], prof["speed"], len(prof["t"])
+    t, speed = prof["t"], prof["speed"]
     arc = np.concatenate([[0.0], np.cumsum(0.5 * (speed[1:] + speed[:-1]) / fps)])
     kinds = np.where(prof["run"] > 0.5, "run", "walk")
     steps_per_s = np.where(kinds == "run", cadence("run", speed), cadence("walk", speed)) * prof["cadence_scale"] / 60
@@ -118,7 +121,10 @@ def locomotion(body: Body, state: Track, pieces: list[GaitPiece], fps: int, star
     land = np.where(index < phase[0], t[0] + (index - phase[0]) / rate_start,
                     np.where(index > phase[-1], t[-1] + (index - phase[-1]) / rate_end,
                              np.interp(index, phase, t)))
-    at = lambda arr, times: np.interp(times, t, arr)
+
+    def at(arr, times):
+        return np.interp(times, t, arr)
+
     step_time = np.diff(np.append(land, land[-1] + 1.0 / rate_end))
     step_kind = np.where(at(prof["run"], land) > 0.5, "run", "walk")
     stance = np.array([stance_time(k, float(at(speed, ti)), st) for k, ti, st in zip(step_kind, land, step_time)])
@@ -254,7 +260,10 @@ def _running_pelvis(body: Body, t: np.ndarray, feet: dict, ceiling: np.ndarray) 
     start = np.array([s[0] for s in stances])
     end = np.array([s[1] for s in stances])
     foot = np.array([s[2] for s in stances])
-    cap = lambda times: np.array([np.interp(x, t, ceiling[:, f]) for x, f in zip(times, foot)])
+
+    def cap(times):
+        return np.array([np.interp(x, t, ceiling[:, f]) for x, f in zip(times, foot)])
+
     y_land = np.minimum(base, cap(start) - 0.03)
     y_lift = np.minimum(base, cap(end) - 0.03)
     nxt_start = np.append(start[1:], np.inf)
@@ -283,5 +292,6 @@ def _ceiling(body: Body, root_xz: np.ndarray, heading: np.ndarray, ankles: np.nd
     for foot, side in ((0, 1.0), (1, -1.0)):
         hip = root_xz + left * side * body.hip_half_width
         horizontal = np.linalg.norm(hip - ankles[:, foot, [0, 2]], axis=-1)
-        out[:, foot] = ankles[:, foot, 1] + 0.08 * s + np.sqrt(np.maximum((0.97 * body.leg) ** 2 - horizontal ** 2, 0.0))
+        out[:, foot] = (ankles[:, foot, 1] + 0.08 * s
+                        + np.sqrt(np.maximum((0.97 * body.leg) ** 2 - horizontal ** 2, 0.0)))
     return out

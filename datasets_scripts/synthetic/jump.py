@@ -83,7 +83,8 @@ def hop(ctx: StepContext, state: Track, height: float, distance: float, crouch: 
     return out
 
 
-def _hops(ctx: StepContext, height: float, distance: float, crouch: float, count: int, tempo: float) -> tuple[Track, int]:
+def _hops(ctx: StepContext, height: float, distance: float, crouch: float, count: int,
+          tempo: float) -> tuple[Track, int]:
     """As many of ``count`` hops as fit in the step, then the rest held; returns (track, hops made)."""
     parts, used, state, made = [], 0, ctx.state, 0
     while height > 0.05 and len(hop(ctx, state, height, distance, crouch, tempo)) > ctx.frames:

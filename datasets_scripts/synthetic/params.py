@@ -80,7 +80,9 @@ def _locomotion(action: str, rng: np.random.Generator, duration: float, given: d
 
 
 def _action_specific(action: str, rng: np.random.Generator, duration: float) -> dict:
-    u = lambda lo, hi: float(rng.uniform(lo, hi))
+    def u(lo, hi):
+        return float(rng.uniform(lo, hi))
+
     if action == "sit":
         return {"height_target": _choice(rng, ("ground", "chair")), "seat_height": u(0.40, 0.50)}
     if action == "stand":

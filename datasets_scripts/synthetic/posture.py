@@ -67,11 +67,13 @@ def key_pose(body: Body, state: Track, posture: str, params: dict, kneel_side: i
         y = body.pelvis_height / s - 0.005
     elif posture == "sit_chair":
         y = params.get("seat_height", SEAT_HEIGHT) / s + 0.09
-    out.root[0] = anchor + rotate_y(np.array([x, y, z if z is not None else -(0.08 + 0.92 * body.leg / s)]) * s, heading)
+    out.root[0] = anchor + rotate_y(np.array([x, y, z if z is not None else -(0.08 + 0.92 * body.leg / s)]) * s,
+                                    heading)
     out.feet[0, :, 1] = body.ankle_height
     if posture == "lie":  # legs straight out from the hips, heels on the ground, toes up
         for foot, side in ((0, 1.0), (1, -1.0)):
-            out.feet[0, foot] = out.root[0] + rotate_y(np.array([0.10 * side * s, 0.0, 0.08 * s + 0.92 * body.leg]), heading)
+            out.feet[0, foot] = out.root[0] + rotate_y(np.array([0.10 * side * s, 0.0, 0.08 * s + 0.92 * body.leg]),
+                                                       heading)
             out.feet[0, foot, 1] = body.ankle_height
         out.foot_yaw[0] = heading
         out.foot_pitch[:] = -1.1
@@ -91,7 +93,6 @@ def key_pose(body: Body, state: Track, posture: str, params: dict, kneel_side: i
 def _kneel_pose(body: Body, out: Track, anchor: np.ndarray, heading: float, knee: int) -> Track:
     """One knee on the ground under the hip, its foot behind on the toes; the front shin upright."""
     s = body.scale
-    front = 1 - knee
     back_x = 0.09 * s if knee == 0 else -0.09 * s
     hip_z = -0.92 * body.thigh
     knee_point = np.array([back_x, 0.05 * s, hip_z - 0.04 * s])

@@ -9,9 +9,9 @@ from typing import Callable
 
 import numpy as np
 
+from . import arms, combat, cycles, interactions, sports
 from .body import Body
 from .context import StepContext, StepResult
-from . import arms, combat, cycles, interactions, sports
 from .crawl import crawling
 from .dance import dance
 from .idle import idle

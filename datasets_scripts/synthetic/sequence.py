@@ -104,7 +104,10 @@ def _place_partner(result: StepResult, before: int, total: int, fps: int,
     """The partner for the whole clip: standing (breathing, shifting weight) before and after its step."""
     track, body = result.partner, result.partner_body
     after = total - before - len(track)
-    waiting = lambda frame, frames: hold(StepContext(body, frame, "stand", frames, fps, {}, rng))
+
+    def waiting(frame, frames):
+        return hold(StepContext(body, frame, "stand", frames, fps, {}, rng))
+
     blend = int(round(BLEND * fps))
     parts = [track]
     if before:

@@ -10,8 +10,8 @@ from stickgen.skeleton import rotate_y
 from .context import StepContext, StepResult, keyed, repeated, side_hands
 from .footsteps import apply_steps, smoothstep
 from .idle import hold
-from .track import blend_hands
 from .kinematics import world_to_chest
+from .track import blend_hands
 
 
 def _local(ctx: StepContext, delta) -> np.ndarray:
@@ -48,10 +48,12 @@ def overhand(ctx: StepContext, stride: float, knee_lift: bool) -> StepResult:
     shift = keyed(t, [lift, land, follow, follow + 0.4 * k], [0.0, 0.6, 0.75, 1.0 if len(moves) > 1 else 0.75])
     track.root += np.outer(shift * stride, _local(ctx, [0.0, 0.0, 1.0]))
     track.root[:, 1] -= 0.05 * s * keyed(t, [lift, land, follow, follow + 0.5 * k], [0.0, 1.0, 1.0, 0.0])
-    main = keyed(t, [0, set_, lift, land, release, follow], [[-0.21, -0.5, 0.04], [-0.05, -0.1, 0.25], [-0.05, -0.08, 0.22],
-                                                           [-0.40, 0.20, -0.30], [-0.15, 0.20, 0.45], [0.15, -0.40, 0.30]])
-    other = keyed(t, [0, set_, lift, land, release, follow], [[0.21, -0.5, 0.04], [0.05, -0.1, 0.25], [0.05, -0.08, 0.22],
-                                                            [0.25, 0.05, 0.35], [0.20, -0.30, 0.05], [0.20, -0.40, 0.0]])
+    main = keyed(t, [0, set_, lift, land, release, follow],
+                 [[-0.21, -0.5, 0.04], [-0.05, -0.1, 0.25], [-0.05, -0.08, 0.22],
+                  [-0.40, 0.20, -0.30], [-0.15, 0.20, 0.45], [0.15, -0.40, 0.30]])
+    other = keyed(t, [0, set_, lift, land, release, follow],
+                  [[0.21, -0.5, 0.04], [0.05, -0.1, 0.25], [0.05, -0.08, 0.22],
+                   [0.25, 0.05, 0.35], [0.20, -0.30, 0.05], [0.20, -0.40, 0.0]])
     _hands(ctx, track, main, other)
     track.elbow_poles[:] = side_hands(ctx.main, np.array([[-1.0, -0.3, -0.2]]), np.array([[1.0, -0.5, 0.0]]))
     turn = keyed(t, [lift, land, release, follow], [0.0, -0.45, 0.35, 0.5])
@@ -146,7 +148,8 @@ def kicking(ctx: StepContext) -> StepResult:
                                      (kicker, down - 0.05, down, _local(ctx, [0.02 * sign, 0.0, 0.40]), 0.02)])
     start = track.feet[0, kicker]
     keys = [plant - 0.15 * k, back, strike, follow, down - 0.05]
-    offsets = [[0, 0, 0], [0, 0.35, -0.25], [0.02 * sign, 0.02, 0.55], [0.02 * sign, 0.45, 0.85], [0.02 * sign, 0.05, 0.40]]
+    offsets = [[0, 0, 0], [0, 0.35, -0.25], [0.02 * sign, 0.02, 0.55], [0.02 * sign, 0.45, 0.85],
+               [0.02 * sign, 0.05, 0.40]]
     path = keyed(t, keys, offsets)
     swing = (t > keys[0]) & (t < keys[-1])
     heading = float(ctx.state.heading[0])

@@ -47,8 +47,13 @@ def turn_in_place(ctx: StepContext, track: Track, angle: float, length: float, i
     """
     t, s = ctx.t, ctx.body.scale
     h0 = float(ctx.state.heading[0])
-    heading = lambda time: h0 + angle * minimum_jerk(np.asarray(time) / length)
-    ahead = lambda h: rotate_y(np.array([0.0, 0.0, 0.03 * s]), float(h))
+
+    def heading(time):
+        return h0 + angle * minimum_jerk(np.asarray(time) / length)
+
+    def ahead(h):
+        return rotate_y(np.array([0.0, 0.0, 0.03 * s]), float(h))
+
     centre = ctx.state.root[0] * np.array([1.0, 0.0, 1.0]) - ahead(h0)
     track.heading = heading(t) + (track.heading - h0)  # keeps whatever sway the track had
     first = (0 if angle > 0 else 1) if lead is None else lead

@@ -59,7 +59,8 @@ POSTURE_ENERGY_WORDS = (("slowly", "carefully", "wearily"), ("quickly", "swiftly
 ACTION_ENERGY_WORDS = {  # actions whose low/high energy reads as volume rather than vigour
     "talk": (("quietly", "softly"), ("loudly", "animatedly")), "shout": ((), ("loudly", "at the top of {pos} lungs")),
     "whisper": ((), ()), "sing": (("softly", "quietly"), ("loudly", "with feeling")),
-    "cry": (("quietly", "softly"), ("loudly", "uncontrollably")), "laugh": (("quietly", "softly"), ("loudly", "heartily")),
+    "cry": (("quietly", "softly"), ("loudly", "uncontrollably")),
+    "laugh": (("quietly", "softly"), ("loudly", "heartily")),
 }
 DANCE_STYLES = {  # style -> verb phrases that replace the generic dance synonyms
     "bounce": ("bounce to the beat", "dance with bouncy knees"), "twist": ("do the twist", "dance the twist"),
@@ -101,7 +102,8 @@ def spin_phrases(turn: float) -> tuple[str, ...]:
     """Verb phrases for ``turn`` degrees of spinning: whole turns counted."""
     count, side = max(1, int(round(abs(turn) / 360))), "left" if turn > 0 else "right"
     times = COUNTS.get(count, f"{count} times")
-    phrases = [f"spin around {times}", f"twirl {times}", f"spin {times} to the {side}", f"turn around {times} on the spot"]
+    phrases = [f"spin around {times}", f"twirl {times}", f"spin {times} to the {side}",
+               f"turn around {times} on the spot"]
     phrases += ["do a pirouette", "spin around once", f"twirl around to the {side}"] if count == 1 else \
         [f"do {NUMBERS[count]} pirouettes" if count in NUMBERS else f"do {count} pirouettes", f"spin {times} in a row"]
     return tuple(phrases)
@@ -132,7 +134,8 @@ MOODS = {  # expression -> (adjectives for the subject, adverbs, trailing phrase
     "happy": (("happy", "cheerful", "smiling"), ("happily", "cheerfully"), ("with a smile", "looking pleased")),
     "sad": (("sad", "gloomy", "downcast"), ("sadly", "glumly"), ("looking sad", "with a heavy heart")),
     "angry": (("angry", "furious", "annoyed"), ("angrily", "furiously"), ("looking angry", "in a rage")),
-    "surprised": (("surprised", "startled", "astonished"), ("suddenly", "abruptly"), ("looking surprised", "wide-eyed")),
+    "surprised": (("surprised", "startled", "astonished"), ("suddenly", "abruptly"),
+                  ("looking surprised", "wide-eyed")),
     "excited": (("excited", "thrilled", "eager"), ("excitedly", "eagerly"), ("full of excitement", "looking thrilled")),
 }
 
@@ -227,7 +230,8 @@ def _complement(rng, step: Step, facts: dict, subject: Subject) -> str:
             return _pick(rng, ("high into the air", "up high"))
         return {"forward": "forward", "backwards": "backwards"}.get(facts["travel"], _pick(rng, ("in place", "")))
     if step.action == "sit":
-        return _pick(rng, ("on the ground", "on the floor") if facts["pelvis_end"] < 0.3 else ("on a chair", "on a seat"))
+        return _pick(rng, ("on the ground", "on the floor") if facts["pelvis_end"] < 0.3
+                     else ("on a chair", "on a seat"))
     if step.action == "lie_down":
         return _pick(rng, ("on the ground", "flat on the floor", ""))
     if step.action in SPEECH_GESTURES and rng.random() < 0.6:
@@ -244,7 +248,8 @@ def _action_phrases(rng, step: Step, facts: dict) -> tuple[str, ...]:
         return spin_phrases(facts["turn"])
     if step.action == "jump" and (counted := jump_phrases(step, facts)) and rng.random() < 0.8:
         return counted
-    if step.action == "walk" and facts["travel"] in ("left", "right") and abs(facts["turn"]) < 40 and rng.random() < 0.4:
+    if (step.action == "walk" and facts["travel"] in ("left", "right") and abs(facts["turn"]) < 40
+            and rng.random() < 0.4):
         return (f"step sideways to the {facts['travel']}", f"sidestep to the {facts['travel']}")
     style = step.params.get("style") if step.action == "dance" else None
     if style in DANCE_STYLES and rng.random() < 0.7:
@@ -259,9 +264,11 @@ def _verb_phrase(rng, step: Step, facts: dict, subject: Subject, partner: str) -
     """``(adverb before the verb, base-form verb phrase)`` for a step, modifiers in a random order."""
     phrase = _pick(rng, _action_phrases(rng, step, facts)).format(pos=subject.possessive, partner=partner)
     complement = _complement(rng, step, facts, subject).format(pos=subject.possessive)
-    manner = _manner(rng, step, facts).format(pos=subject.possessive) if "fast" not in phrase and rng.random() < 0.7 else ""
+    manner = (_manner(rng, step, facts).format(pos=subject.possessive)
+              if "fast" not in phrase and rng.random() < 0.7 else "")
     places = ("ground", "floor")
-    if complement and ("high" in phrase and "high" in complement or complement.split()[-1] in phrase or " up" in phrase or "around" in phrase or "allow" in phrase
+    if complement and ("high" in phrase and "high" in complement or complement.split()[-1] in phrase
+                       or " up" in phrase or "around" in phrase or "allow" in phrase
                        or (any(p in phrase for p in places) and any(p in complement for p in places))):
         complement = ""  # "lies on the ground on the ground", "spins around in place"
     if re.match(r"with \w+ (left|right) ", complement) and manner.startswith("with "):
@@ -290,7 +297,8 @@ def _with_mood(rng, noun: str, vps: list[tuple[str, str]], mood: tuple | None) -
     trailing phrase after the last one."""
     if mood is None:
         return noun, vps
-    places = [p for p, fits in (("adjective", noun.startswith(("a ", "an "))), ("adverb", not vps[0][0] and not re.search(r"ly\b", vps[0][1])),
+    places = [p for p, fits in (("adjective", noun.startswith(("a ", "an "))),
+                                ("adverb", not vps[0][0] and not re.search(r"ly\b", vps[0][1])),
                                 ("trailing", "while " not in vps[-1][1])) if fits]
     place = _pick(rng, places) if places else None
     if place == "adjective":
@@ -318,7 +326,8 @@ def _sentence(rng, subject: Subject, vps: list[tuple[str, str]], mood: tuple | N
         shapes = [f"{noun} {says[0]}, then {says[1]}", f"{noun} {says[0]} and then {says[1]}",
                   f"{noun} {says[0]}. After that, {pron} {then[1]}", f"{noun} {says[0]} before {_ing(vps[1])}",
                   f"after {_ing(vps[0])}, {noun} {says[1]}", f"first {noun} {says[0]}, and then {pron} {then[1]}",
-                  f"{noun} starts by {_ing(vps[0])} and then {says[1]}", f"{noun} {says[0]}; afterwards {pron} {then[1]}"]
+                  f"{noun} starts by {_ing(vps[0])} and then {says[1]}",
+                  f"{noun} {says[0]}; afterwards {pron} {then[1]}"]
     else:
         shapes = [f"{noun} {says[0]}, then {', then '.join(says[1:-1])}, and finally {says[-1]}",
                   f"first {noun} {says[0]}; after that {pron} {', then '.join(then[1:])}",

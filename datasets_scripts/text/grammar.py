@@ -85,7 +85,8 @@ SUBJECTS = {
               + _subjects("a person, someone, the person, a figure, the stick figure, somebody", "they", "their")),
     "tall": (_subjects("a tall man, a tall guy", "he", "his") + _subjects("a tall woman", "she", "her")
              + _subjects("a tall person, a tall figure, someone tall", "they", "their")),
-    "short": (_subjects("a child, a kid, a small child", "they", "their") + _subjects("a boy, a little boy", "he", "his")
+    "short": (_subjects("a child, a kid, a small child", "they", "their")
+              + _subjects("a boy, a little boy", "he", "his")
               + _subjects("a girl, a little girl", "she", "her") + _subjects("a short person", "they", "their")),
 }
 PARTNERS = ("another person", "a friend", "someone else", "a partner", "the other person", "a companion")

@@ -130,8 +130,9 @@ def evaluate(dataset: Any, evaluator, systems: dict[str, Callable], settings: Ev
     """Run every system of ``systems`` (name -> callable, see stickgen.eval.systems) on the test cases.
 
     ``stochastic`` systems also get MultiModality (the planner alone is deterministic: its MultiModality
-    is 0 by construction, so by default only the full pipeline pays for the extra generations). ``suites``, if given, returns the suite results to
-    include. Returns the report dict (numbers only; see :func:`write_report`).
+    is 0 by construction, so by default only the full pipeline pays for the extra generations). ``suites``, if
+    given, returns the suite results to include. Returns the report dict (numbers only; see
+    :func:`write_report`).
     """
     started = time.perf_counter()
     if settings.split not in dataset:

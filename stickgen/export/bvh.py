@@ -16,8 +16,14 @@ import numpy as np
 
 from ..motion import Motion, atomic_write
 from ..skeleton import JOINT_NAMES, PARENTS
-from .kinematics import (CHILDREN, actor_offsets, euler_to_matrix, forward_kinematics, matrix_to_euler_zxy,
-                         solve_rotations)
+from .kinematics import (
+    CHILDREN,
+    actor_offsets,
+    euler_to_matrix,
+    forward_kinematics,
+    matrix_to_euler_zxy,
+    solve_rotations,
+)
 
 END_SITE = 0.08      # metres past a leaf joint, along its bone
 ROTATION_CHANNELS = "Zrotation Xrotation Yrotation"

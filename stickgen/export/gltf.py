@@ -20,8 +20,14 @@ import numpy as np
 from ..motion import atomic_write
 from ..render.styles import hex_to_rgb
 from ..skeleton import JOINT_INDEX, JOINT_NAMES, NUM_JOINTS, PARENTS
-from .kinematics import (actor_offsets, align_rotation, forward_kinematics, matrix_to_quaternion,
-                         quaternion_to_matrix, solve_rotations)
+from .kinematics import (
+    actor_offsets,
+    align_rotation,
+    forward_kinematics,
+    matrix_to_quaternion,
+    quaternion_to_matrix,
+    solve_rotations,
+)
 
 FLOAT, UNSIGNED_SHORT = 5126, 5123
 ARRAY_BUFFER, ELEMENT_ARRAY_BUFFER = 34962, 34963

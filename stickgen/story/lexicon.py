@@ -119,7 +119,8 @@ ACTOR_NOUNS: dict[str, tuple[str, str, str]] = {
     "brother": ("brother", "human", "m"), "sister": ("sister", "human", "f"), "wrestler": ("wrestler", "human", ""),
     "stranger": ("stranger", "human", ""), "opponent": ("opponent", "human", ""), "rival": ("rival", "human", ""),
     "enemy": ("enemy", "human", ""), "partner": ("partner", "human", ""), "teammate": ("teammate", "human", ""),
-    "neighbor": ("neighbour", "human", ""), "neighbour": ("neighbour", "human", ""), "officer": ("officer", "human", ""),
+    "neighbor": ("neighbour", "human", ""), "neighbour": ("neighbour", "human", ""),
+    "officer": ("officer", "human", ""),
     "wife": ("wife", "human", "f"), "husband": ("husband", "human", "m"), "son": ("son", "child", "m"),
     "daughter": ("daughter", "child", "f"), "king": ("king", "human", "m"), "queen": ("queen", "human", "f"),
     "worker": ("worker", "human", ""), "climber": ("climber", "human", ""),
@@ -292,7 +293,8 @@ DIRECTIONS = (
     ("away from us", "away"), ("into the distance", "away"),
     ("around the bases", "bases"), ("round the bases", "bases"), ("the bases", "bases"),
     ("counterclockwise", "circle"), ("counter-clockwise", "circle"), ("anticlockwise", "circle"),
-    ("anti-clockwise", "circle"), ("clockwise", "circle_right"), ("in a circle", "circle"), ("in circles", "circle"), ("in a loop", "circle"), ("around in a circle", "circle"),
+    ("anti-clockwise", "circle"), ("clockwise", "circle_right"), ("in a circle", "circle"), ("in circles", "circle"),
+    ("in a loop", "circle"), ("around in a circle", "circle"),
     ("circle", "circle"), ("around", "circle"),
     ("back_and_forth", "back_and_forth"), ("to_and_fro", "back_and_forth"), ("up_and_down", "in_place"),
     ("in place", "in_place"), ("on the spot", "in_place"), ("zigzag", "zigzag"), ("zig zag", "zigzag"),
@@ -325,15 +327,18 @@ _SIDE = r"(?:to (?:the |his |her |their |its |one's )?)?(?:left|right)\b"
 #: whole turns by name: "a full turn", "in a complete circle", "all the way around", "a 360"
 _WHOLE = r"(?:full|whole|complete|entire)"
 FULL_TURN = (rf"\b{_WHOLE} (?:360 )?(?:turn|rotation|revolution|spin|pirouette|twirl)s?\b"
-             rf"|\b{_TURN}\b(?: \S+){{0,4}}? (?:in )?an? {_WHOLE} circle\b|\ball the way (?:a)?round\b|\b(?:an?|full) 360\b")
+             rf"|\b{_TURN}\b(?: \S+){{0,4}}? (?:in )?an? {_WHOLE} circle\b"
+             rf"|\ball the way (?:a)?round\b|\b(?:an?|full) 360\b")
 #: facing the way one came from: "to face the opposite direction", "faces the other way", "behind him"
 FACE_BACK = (r"\b(?:to )?fac(?:e|es|ed|ing) (?:the )?(?:other|opposite) (?:way|direction|side)\b"
              r"|\b(?:to )?fac(?:e|es|ed|ing) (?:backwards?|behind|the rear)\b|\bto face\b(?: \S+){0,3}? behind\b"
              rf"|\b(?:{_TURN[3:-1]}|spins?|spun|spinning) on (?:his|her|their|its|one's|a|the) heels?\b")
 TURN_PATTERNS = (
     (FULL_TURN, 360.0), (FACE_BACK, 180.0),
-    (rf"\b{_TURN}\b(?: \S+){{0,4}}? (\d+)[ -]degrees?", None), (r"\b(?:do|does|did|doing|make|makes|made|making|pull|pulls|pulled|pulling|execut\w+|perform\w*) (?:an?|the) "
-     r"(?:(?:quick|full|sharp|fast|swift|neat|sudden|slow) )?(90|180|270|540|720|1080)\b(?![ -]?(?:degree|met|m\b|second|yard|feet|foot|step|percent))", None),
+    (rf"\b{_TURN}\b(?: \S+){{0,4}}? (\d+)[ -]degrees?", None),
+    (r"\b(?:do|does|did|doing|make|makes|made|making|pull|pulls|pulled|pulling|execut\w+|perform\w*) (?:an?|the) "
+     r"(?:(?:quick|full|sharp|fast|swift|neat|sudden|slow) )?(90|180|270|540|720|1080)\b"
+     r"(?![ -]?(?:degree|met|m\b|second|yard|feet|foot|step|percent))", None),
     (r"\babout[- ](?:face|turn)(?:s|ed|d|ing)?\b", 180.0), (r"\b(?:half|180)[- ]turn\b", 180.0),
     (r"\bquarter[- ]turn\b", 90.0),
     (rf"\b{_TURN} (?:a)?round\b|\b{_TURN} back\b|\b{_TURN} (?:to face |to look )?the other way\b", 180.0),
@@ -365,7 +370,8 @@ GLIDING = r"\b(?:glid|slid|drift)\w*"
 _SIDE_NAMED = r"(?=.*\b(?:left|right)\b)"
 SIDEWAYS = (r"\bsideways\b|\bsidewise\b|\blaterally\b|\bcrab[- ]?(?:walk|wise)\w*|\bto (?:the|one) side\b"
             rf"|\bside[- ]?step\w*{_SIDE_NAMED}|\bside steps?\b{_SIDE_NAMED}"
-            rf"|\b(?:shuffl|sidl|scuttl|scurr)\w*{_SIDE_NAMED}|\bedg(?:es|ed|ing) (?:along|over|across|\w+ ?ward)\b{_SIDE_NAMED}"
+            rf"|\b(?:shuffl|sidl|scuttl|scurr)\w*{_SIDE_NAMED}"
+            rf"|\bedg(?:es|ed|ing) (?:along|over|across|\w+ ?ward)\b{_SIDE_NAMED}"
             rf"|\bedg(?:es|ed|ing) {_SIDE}")
 SIDEWAYS_SPEED = 0.4  # m/s
 SIDEWAYS_ACTIONS = {"walk", "dodge", "idle"}
@@ -382,7 +388,8 @@ COUNTED = (r"(\d+|a couple of|a few|couple of|[a-z]+(?:-[a-z]+)?)" + COUNT_ADJEC
            r"|kicks|punches|jabs|waves|star jumps|jumping jacks)\b")
 #: one counted noun after a light verb: "does a small hop", "makes one quick spin", "gives a single clap"
 COUNTED_ONE = (r"\b(?:do|does|did|doing|make|makes|made|making|take|takes|took|taking|give|gives|gave|giving"
-               r"|perform\w*|attempt\w*|tr(?:y|ies|ied|ying)|manage\w*|execute\w*|land\w*) (?:a|an|one)" + COUNT_ADJECTIVES + r" (?:turn|spin|rotation|revolution|pirouette|twirl|whirl|jump"
+               r"|perform\w*|attempt\w*|tr(?:y|ies|ied|ying)|manage\w*|execute\w*|land\w*) (?:a|an|one)"
+               + COUNT_ADJECTIVES + r" (?:turn|spin|rotation|revolution|pirouette|twirl|whirl|jump"
                r"|hop|leap|bounce|clap|kick|punch|jab|star jump|jumping jack)\b(?! (?:rope|shot|suit))")
 MAX_COUNT = 20
 #: how big an action is against a plain one, by a word next to it ("a big wave", "jumps high", "a little hop")
@@ -400,7 +407,8 @@ HAND_LIMBS = {"hand", "hands", "arm", "arms", "fist", "fists"}
 HANDED = r"\b(left|right|two|both)-handed\b"
 #: a raised hand or arm: (verb, up-word) -> ``RAISE`` groups side and limb; "puts up her left hand", "lifts both
 #: hands above the head", "both arms go up", "raises his left fist in the air"
-_RAISE_LIMB = r"(?:(?:his|her|their|its|the|a|one|my|your) )?(?:(left|right|both|two) )?(hand|hands|arm|arms|fist|fists)\b"
+_RAISE_LIMB = (r"(?:(?:his|her|their|its|the|a|one|my|your) )?(?:(left|right|both|two) )?"
+               r"(hand|hands|arm|arms|fist|fists)\b")
 RAISE = (rf"\b(?:rais|lift|hoist)\w*(?: up)? {_RAISE_LIMB}"
          rf"|\b(?:put|puts|putting|hold|holds|held|holding|throw|throws|threw|thrown|throwing|stick|sticks|stuck|sticking"
          rf"|shoot|shoots|shot|shooting|thrust|thrusts|fling|flings|flung)(?: up {_RAISE_LIMB}| {_RAISE_LIMB}"

@@ -57,7 +57,8 @@ Answer with ONE JSON object and nothing else, with these fields:
                 "target": name|null, "distance": metres|null, "turn": degrees to the left|null}}],
    "expressions": [{{"character": name, "expression": EXPRESSION, "start": s, "end": s}}],
    "speech": [{{"character": name, "type": SPEECH, "start": s, "end": s, "text": str}}],
-   "camera": [{{"move": CAMERA, "start": s, "end": s, "target": name|null, "direction": "in"|"out"|"left"|"right"|"up"|null}}],
+   "camera": [{{"move": CAMERA, "start": s, "end": s, "target": name|null, \
+"direction": "in"|"out"|"left"|"right"|"up"|null}}],
    "objects": [{{"type": str, "near": name|null}}]}}],
  "layout": [{{"character": name, "start": [x, z], "facing": degrees (0 faces the camera, 90 faces +x), "path": null}}]}}
 Times are seconds from 0 to duration; each character's actions should cover the whole clip in order.

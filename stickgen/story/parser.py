@@ -150,7 +150,8 @@ class _Story(StoryState):
         direction, not a shot.
         """
         words = clause.words
-        on_camera = "camera" in words[:3] and not any(w in words[:words.index("camera")] for w in lx.TARGET_PREPOSITIONS)
+        on_camera = "camera" in words[:3] and not any(w in words[:words.index("camera")]
+                                                      for w in lx.TARGET_PREPOSITIONS)
         text = " ".join(lx.lemma(w) for w in words)
         for phrase, move, direction in lx.CAMERA_PHRASES:
             if not on_camera and phrase not in lx.FILM_PHRASES:
@@ -161,7 +162,8 @@ class _Story(StoryState):
                 continue
             cut = len(text[:found.start()].split())
             rest = slice(cut + len(phrase.split()), None)
-            after = words[rest][1:] if words[rest][:1] and words[rest][0] in ("on", "of", "around", "to") else words[rest]
+            after = (words[rest][1:] if words[rest][:1] and words[rest][0] in ("on", "of", "around", "to")
+                     else words[rest])
             beat = self.beat + 1 if clause.relation == "seq" and self.steps else None
             self.shots.append(Shot(beat, move, direction, None))
             if on_camera:

@@ -12,8 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import lexicon as lx
-from .schema import (CameraMove, Layout, SceneObject, Script, ScriptScene, SpeechLine, TimedAction,
-                     TimedExpression)
+from .schema import CameraMove, Layout, SceneObject, Script, ScriptScene, SpeechLine, TimedAction, TimedExpression
 from .state import Step, StoryState
 
 ROW_SPACING = 1.5  # metres between neighbours standing in a row
