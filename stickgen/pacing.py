@@ -7,8 +7,8 @@ out for (``ActorPlan.target_speed``: the action's base speed times its manner, o
 its time). With the ``pace`` sampling setting, before the refiner runs each stretch of frames with one
 target has the plan's pelvis velocity scaled by one factor so that its mean ground speed is the target
 (the plan's rise from standstill, direction and stride rhythm are kept), and the refiner, given that
-plan, draws legs that cover the ground (:meth:`StickGenPipeline._plan_and_refine`; the planner alone is
-never paced). A refiner learns to trust a paced plan in training, where a share of the windows
+plan, draws legs that cover the ground (:meth:`stickgen.window_sampler.WindowSampler.plan_and_refine`;
+the planner alone is never paced). A refiner learns to trust a paced plan in training, where a share of the windows
 (``loss.pace_prob``) has its plan paced to the true speed of each locomotion stretch
 (:func:`stretch_speeds`); one trained without it keeps its legs and slides.
 """

@@ -202,7 +202,7 @@ def _lookup(names: tuple[str, ...], kind: str, name: str) -> int:
 #: actions whose body is meant to leave the ground for long stretches (no grounding, no floating flag)
 AIRBORNE_ACTIONS = frozenset({"flying", "climbing", "swimming"})
 #: actions whose height accumulates (a climb goes on up): a later generation window stands on the height
-#: the body has reached rather than on the ground (see ``StickGenPipeline._windows``)
+#: the body has reached rather than on the ground (see ``WindowSampler.window_floor``)
 ASCENDING_ACTIONS = frozenset({"climbing"})
 
 
