@@ -73,7 +73,7 @@ def motion_batch(clips: Sequence[np.ndarray], stats: features.FeatureStats) -> t
 class MotionEncoder(nn.Module):
     """``[B, T, F]`` -> per-step states ``[B, ceil(T/4), hidden]`` and a clip embedding ``[B, embed_dim]``.
 
-    Two stride-2 convolutions (4x downsampling) then two residual dilated convolutions, so each step
+    Two stride-2 convolutions (4x downsampling) then three residual dilated convolutions, so each step
     sees about 2.5 s of motion; the embedding is an MLP over the masked mean and max of the states.
     """
 
