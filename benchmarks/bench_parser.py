@@ -41,13 +41,13 @@ def runs(action_ids) -> tuple[str, ...]:
 
 def without_lead_in(action_ids: np.ndarray, fps: float) -> np.ndarray:
     """``action_ids [T]`` with the standing lead-in the story puts before an opening sit, kneel or lie-down
-    (``lexicon.LEAD_IN_SECONDS``, staging rather than reading) given to that action, as the data labels it."""
+    (``timeline_tables.LEAD_IN_SECONDS``, staging rather than reading) given to that action, as the data labels it."""
     from stickgen import vocab
-    from stickgen.story import lexicon
+    from stickgen.story import timeline_tables
 
-    lead = int(round(lexicon.LEAD_IN_SECONDS * fps))
+    lead = int(round(timeline_tables.LEAD_IN_SECONDS * fps))
     if len(action_ids) > lead and (action_ids[:lead] == vocab.action_id("idle")).all() and \
-            vocab.ACTIONS[action_ids[lead]].name in lexicon.LEAD_IN_ACTIONS:
+            vocab.ACTIONS[action_ids[lead]].name in timeline_tables.LEAD_IN_ACTIONS:
         action_ids = action_ids.copy()
         action_ids[:lead] = action_ids[lead]
     return action_ids

@@ -34,7 +34,7 @@ def check_model_folder(folder: Path) -> None:
 
 def read_config(path: Path) -> dict[str, Any]:
     """A component's config as a dict (at most :data:`MAX_CONFIG_BYTES`, strict JSON)."""
-    from .story.schema import loads_strict
+    from .story.strict_json import loads_strict
 
     try:
         with open(path, "rb") as handle:

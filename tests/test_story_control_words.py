@@ -275,14 +275,14 @@ def test_applause_and_crouching(prompt, action):
 
 
 def test_counted_claps_last_their_count_then_the_clapper_stands():
-    """Five claps take five clapping cycles (lexicon.CYCLE_SECONDS), then idle; two take the shortest
+    """Five claps take five clapping cycles (timeline_tables.CYCLE_SECONDS), then idle; two take the shortest
     stretch the model claps in; an uncounted clap fills its time."""
     counted = parse_prompt("A person claps five times.", 6.0).scenes[0].actions
-    cycle = story.lexicon.CYCLE_SECONDS["clap"]
+    cycle = story.timeline_tables.CYCLE_SECONDS["clap"]
     assert [(a.action, a.start, a.end) for a in counted] == [("clap", 0.0, pytest.approx(5 * cycle)),
                                                              ("idle", pytest.approx(5 * cycle), 6.0)]
     twice = parse_prompt("He claps twice.", 6.0).scenes[0].actions
-    assert [(a.action, a.end) for a in twice] == [("clap", story.lexicon.COUNTED_MIN_SECONDS), ("idle", 6.0)]
+    assert [(a.action, a.end) for a in twice] == [("clap", story.timeline_tables.COUNTED_MIN_SECONDS), ("idle", 6.0)]
     assert [(a.action, a.end) for a in parse_prompt("A person claps.", 6.0).scenes[0].actions] == [("clap", 6.0)]
     nearly = parse_prompt("A person claps nine times.", 6.0).scenes[0].actions  # 5.85 s: too little left to stand
     assert [(a.action, a.end) for a in nearly] == [("clap", 6.0)]
@@ -331,7 +331,7 @@ def test_a_clip_that_opens_by_going_down_stands_first(prompt, action, lead_in):
     actions = parse_prompt(prompt, 6.0).scenes[0].actions
     first, posture = actions[0], next(a for a in actions if a.action == action)
     if lead_in:
-        assert (first.action, first.end, posture.start) == ("idle", story.lexicon.LEAD_IN_SECONDS,
-                                                            story.lexicon.LEAD_IN_SECONDS)
+        assert (first.action, first.end, posture.start) == ("idle", story.timeline_tables.LEAD_IN_SECONDS,
+                                                            story.timeline_tables.LEAD_IN_SECONDS)
     else:
         assert first.action != "idle" and posture.end == 6.0

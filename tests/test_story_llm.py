@@ -16,9 +16,8 @@ from stickgen.story.llm import (
     LLMError,
     MockBackend,
     OllamaBackend,
-    extract_json,
-    script_from_reply,
 )
+from stickgen.story.llm_reply import extract_json, script_from_reply
 from stickgen.story.schema import ScriptError
 
 GOOD = {

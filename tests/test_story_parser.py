@@ -300,7 +300,7 @@ def test_a_leading_clause_without_a_main_clause_is_still_read():
     assert sequence("After dodging.") == ["dodge"]
 
 
-@pytest.mark.parametrize("prompt, actions", [  # a clip that opens by going down stands first (lexicon.LEAD_IN_SECONDS)
+@pytest.mark.parametrize("prompt, actions", [  # a clip that opens by going down stands first (LEAD_IN_SECONDS)
     ("A woman lies down, then walks.", ["idle", "lie_down", "stand", "walk"]),
     ("A boy crawls, then cheers.", ["crawling", "stand", "celebrate"]),
     ("A man sits, then waves.", ["idle", "sit", "wave"]),  # the arms work seated: no need to get up

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from .. import vocab
 from . import lexicon as lx
+from .control_lexicon import AS_MUCH_AS, digits_for_degrees
 
 #: extra phrases of the parser (vocab synonyms win a tie); phrase -> action
 EXTRA_SYNONYMS = {
@@ -129,8 +130,8 @@ def split_clauses(prompt: str) -> tuple[list[Clause], list[str]]:
         quotes.append(next(g for g in match.groups() if g is not None).strip())
         return f" QUOTE{len(quotes) - 1} "
 
-    text = join_phrases(_FULL_SPEED.sub(" fullspeed ", lx.digits_for_degrees(_QUOTE.sub(keep, prompt))))
-    text = lx.AS_MUCH_AS.sub(lambda m: f" as_{m.group(1).lower()}_as_possible ", text)
+    text = join_phrases(_FULL_SPEED.sub(" fullspeed ", digits_for_degrees(_QUOTE.sub(keep, prompt))))
+    text = AS_MUCH_AS.sub(lambda m: f" as_{m.group(1).lower()}_as_possible ", text)
     tokens = [t[:-2] if t.endswith("'s") else t for t in _TOKEN.findall(text)]
     clauses: list[Clause] = []
     current: list[str] = []

@@ -14,31 +14,27 @@ import math
 import re
 from dataclasses import replace
 
-from .. import vocab
+from . import control_lexicon as clx
 from . import lexicon as lx
 from .clauses import Clause, base_form, match_actions, opens_with_verb, split_clauses
+from .control_words import is_number, only_modifiers, read_controls, read_count, read_turn
 from .schema import Script, ScriptError
-from .state import Matcher, Shot, Step, StoryState
+from .state import Matcher, Shot, Step
+from .step_placing import INTERACTIONS, MOVING, StepPlacer
 from .timeline import build_script
 
-#: maps a clause no synonym names ("does a cartwheel") to an action name, or None when nothing fits
-
-MOVING = set(lx.ACTION_SPEED)
 RETURN_WORDS = {"back", "again"}  # a clause of only these after a moving step is the way back ("... and back")
 #: directions after which "and back" is only manner: shapes that come back by themselves, or already backward
 NO_WAY_BACK = {"bases", "circle", "circle_right", "back_and_forth", "in_place", "backward"}
-INTERACTIONS = {a.name for a in vocab.ACTIONS if a.actors == 2}
-COMBAT = {a.name for a in vocab.ACTIONS if a.family == "combat"}
-THROWS = {"throwing", "pitching"}
 #: words before a character that the mover heads for, and words that only say whom the action addresses
 HEADING_FOR = {"toward", "towards", "to", "after", "approach", "approaches", "chase", "chases", "behind"}
 ADDRESSING = {"at", "with", "around", "past"}
-TURN_VERBS = {phrase.split()[0] for phrase in lx.TURN_PHRASES}  # "turn", "spin"
+TURN_VERBS = {phrase.split()[0] for phrase in clx.TURN_PHRASES}  # "turn", "spin"
 EMPTY_PROMPT = "prompt: empty; describe who does what, for example 'a man walks forward, then waves'"
 NO_ACTION = "nobody does anything recognisable in {!r}; using a person standing still"
 
 
-class _Story(StoryState):
+class _Story(StepPlacer):
     """The reading state with the clause reader: each clause adds steps, shots and props."""
 
     # ------------------------------------------------------------------ clauses
@@ -51,7 +47,7 @@ class _Story(StoryState):
         if clause.leads and self.leading is None:
             self.leading = clause
             return
-        if self.leading is not None and _only_modifiers(clause.words):  # "After pacing to the left, sideways,"
+        if self.leading is not None and only_modifiers(clause.words):  # "After pacing to the left, sideways,"
             self.leading = replace(self.leading, words=self.leading.words + clause.words,
                                    cased=self.leading.cased + clause.cased)
             return
@@ -106,14 +102,14 @@ class _Story(StoryState):
         "... and back" after a moving step is a step of its own: the same action back the way it came."""
         last = [self.step_at(i, self.last_beat(i)) for i in subject]
         text = " ".join(words)
-        if all(last) and re.fullmatch(rf"(?:{lx.COUNTED}|{lx.COUNT})(?: (?:in a row|in total|altogether))?", text):
-            count = _count(text)  # "spun around and around, three whole turns"
+        if all(last) and re.fullmatch(rf"(?:{clx.COUNTED}|{clx.COUNT})(?: (?:in a row|in total|altogether))?", text):
+            count = read_count(text)  # "spun around and around, three whole turns"
             for step in last:
                 step.count = count or step.count
                 if count and step.turn is not None and abs(step.turn) >= 300:
                     step.turn = math.copysign(360.0 * count, step.turn)
             return True
-        if not all(last) or not _only_modifiers(words):
+        if not all(last) or not only_modifiers(words):
             return False
         goes_back = "back" in words and set(words) <= RETURN_WORDS
         if goes_back and all(s.action in MOVING and s.direction not in NO_WAY_BACK for s in last):
@@ -181,8 +177,8 @@ class _Story(StoryState):
     # ------------------------------------------------------------------ predicate
 
     def _predicate(self, words: list[str], cased: list[str], subject: list[int], beat: int, merged: bool) -> None:
-        units = {k + 1 for k, w in enumerate(words[:-1]) if _is_number(w) and
-                 (lx.lemma(words[k + 1]) in lx.UNITS or lx.lemma(words[k + 1]) in lx.SECONDS)}
+        units = {k + 1 for k, w in enumerate(words[:-1]) if is_number(w) and
+                 (lx.lemma(words[k + 1]) in clx.UNITS or lx.lemma(words[k + 1]) in clx.SECONDS)}
         matches = match_actions([w if k not in units else "" for k, w in enumerate(words)])
         used = {k for a, b, _ in matches for k in range(a, b)}
         free = [w if k not in used else "" for k, w in enumerate(words)]
@@ -195,11 +191,11 @@ class _Story(StoryState):
         self._speech_and_emotion(words, template)
         self._props(free, subject)
         actions: list[str | None] = [a for _, _, a in matches]
-        controlled = _controls(words, free, matches, template)
+        controlled = read_controls(words, free, matches, template)
         actions = controlled or actions
         if not controlled:  # "strolls", "jogs": the verb's own pace, for its own action
-            template.pace = next((lx.VERB_SPEED[base_form(words[a])] for a, _, action in matches
-                                  if base_form(words[a]) in lx.VERB_SPEED and action in ("walk", "run")), None)
+            template.pace = next((clx.VERB_SPEED[base_form(words[a])] for a, _, action in matches
+                                  if base_form(words[a]) in clx.VERB_SPEED and action in ("walk", "run")), None)
         if not actions and template.speech:
             actions = [template.speech[0]]
         if not actions and template.turn is not None:
@@ -237,8 +233,8 @@ class _Story(StoryState):
                 step.manner.append(word)
 
     def _direction(self, free: list[str], cased: list[str], step: Step) -> None:
-        text = re.sub(lx.NO_TURN, " ", " ".join(free))
-        turn, span = _turn(text)
+        text = re.sub(clx.NO_TURN, " ", " ".join(free))
+        turn, span = read_turn(text)
         if turn is not None:
             step.turn = turn
             text = text[:span[0]] + " " + text[span[1]:]
@@ -275,17 +271,17 @@ class _Story(StoryState):
 
     def _numbers(self, free: list[str], step: Step) -> None:
         for k in range(len(free) - 1):
-            if not _is_number(free[k]):
+            if not is_number(free[k]):
                 continue
             value = float(free[k]) if free[k][0].isdigit() else float(lx.NUMBER_WORDS[free[k]])
             unit = lx.lemma(free[k + 1])
-            if unit in lx.SECONDS:
-                step.seconds = value * lx.SECONDS[unit]
+            if unit in clx.SECONDS:
+                step.seconds = value * clx.SECONDS[unit]
             elif unit == "lap":
                 step.direction = "circle"
                 step.manner.append(f"{free[k]} laps")
-            elif unit in lx.UNITS:
-                step.distance = value * lx.UNITS[unit]
+            elif unit in clx.UNITS:
+                step.distance = value * clx.UNITS[unit]
                 step.manner.append(f"{free[k]} {free[k + 1]}")
 
     def _speech_and_emotion(self, words: list[str], step: Step) -> None:
@@ -305,228 +301,6 @@ class _Story(StoryState):
             base = lx.lemma(word)
             if base in lx.OBJECTS and not any(t == lx.OBJECTS[base][0] for t, _ in self.props):
                 self.props.append((lx.OBJECTS[base][0], subject[0]))
-
-    # ------------------------------------------------------------------ per actor
-
-    def _settle(self, step: Step, actions: list[str | None], subject: list[int], standing_up: bool) -> None:
-        """Choose the step's action from the clause's actions and the actor's state; set partners."""
-        action, *also = actions
-        also = [a for a in dict.fromkeys(also) if a != action]
-        if action == "stand" and not standing_up and \
-                self.last_action(step.actor) not in ("sit", "kneel", "lie_down", "crawling"):
-            action = "idle"
-        if action == "run" and step.speed == lx.FULL_SPEED[0]:  # "as fast as he can", not "furiously"
-            action, step.speed, step.pace = "sprint", 1.0, None
-        if step.pace is not None and action in ("walk", "run"):
-            step.speed *= step.pace / lx.ACTION_SPEED[action]
-        if step.direction == "toward" and action not in MOVING:
-            step.direction = None
-        if action in ("walk", "run", "sprint") and step.direction == "bases":
-            action = "running_bases"
-        moving = [a for a in (action, *also) if a in MOVING]
-        if moving and action not in MOVING and action not in INTERACTIONS:
-            also, action = [action, *[a for a in also if a != moving[0]]], moving[0]
-        step.action, step.also = action, also
-        if step.actor in self.pending_turn and step.turn is None:
-            step.turn = self.pending_turn.pop(step.actor)
-        if step.direction == "backward" and "back" in step.manner:  # "walks back": return, facing the way
-            step.turn, step.direction = step.turn or 180.0, "forward"  # it came, as far as it went
-            out = next((s for s in reversed(self.steps) if s.actor == step.actor and s.action in MOVING), None)
-            step.distance = step.distance or (out.distance if out is not None else None)
-        if step.direction in ("converge", "diverge") and len(subject) == 2:
-            step.target = subject[1 - subject.index(step.actor)]
-        if action in INTERACTIONS:
-            step.partner = self._partner(step, subject)
-
-    def _partner(self, step: Step, subject: list[int]) -> int:
-        if step.target is not None and step.target != step.actor:
-            return step.target
-        groups = sorted({self.cast.members[i].group for i in subject})
-        if len(groups) == 2:  # "two teams fight", "a man and a woman hug": pair across the groups
-            mine = [i for i in subject if self.cast.members[i].group == self.cast.members[step.actor].group]
-            theirs = [i for i in subject if i not in mine]
-            return theirs[mine.index(step.actor) % len(theirs)]
-        if len(subject) > 1:
-            k = subject.index(step.actor)
-            return subject[k ^ 1] if (k ^ 1) < len(subject) else subject[k - 1]
-        return self.cast.partner_for(step.actor)
-
-    def _place(self, step: Step, merged: bool) -> None:
-        existing = self.step_at(step.actor, step.beat)
-        if existing is not None and (merged or existing.action is None):
-            if existing.action is None:
-                existing.action = step.action
-            elif step.action and step.action != existing.action:
-                existing.also.append(step.action)
-            for name in ("direction", "target", "distance", "seconds", "turn", "count", "size", "hand", "emotion",
-                         "speech", "partner"):
-                if getattr(existing, name) is None:
-                    setattr(existing, name, getattr(step, name))
-            existing.manner += [m for m in step.manner if m not in existing.manner]
-            return
-        if existing is not None:
-            self.steps.remove(existing)
-        self.steps.append(step)
-        if step.partner is not None:
-            self._join_partner(step)
-        elif step.action in THROWS and step.target is not None and self.step_at(step.target, step.beat) is None:
-            self.steps.append(Step(step.target, step.beat, "catching", target=step.actor))  # "throws to Bob"
-
-    def _join_partner(self, step: Step) -> None:
-        """The partner of an interaction does it too, in the same beat, facing back."""
-        other = self.step_at(step.partner, step.beat)
-        if other is not None and other.action == step.action:
-            other.partner = step.actor
-            return
-        if other is not None:
-            self.steps.remove(other)
-        self.steps.append(Step(step.partner, step.beat, step.action, manner=list(step.manner),
-                               energy=step.energy, partner=step.actor, emotion=step.emotion))
-        self.cast.mention([step.partner])
-
-    def face_opponents(self) -> None:
-        """Two characters doing combat moves in the same beat, neither aiming at anyone, face each other."""
-        for beat in {s.beat for s in self.steps}:
-            fighters = [s for s in self.steps if s.beat == beat and s.action in COMBAT and s.target is None]
-            if len(fighters) == 2 and fighters[0].actor != fighters[1].actor:
-                fighters[0].target, fighters[1].target = fighters[1].actor, fighters[0].actor
-
-
-def _turn(text: str) -> tuple[float | None, tuple[int, int]]:
-    """Degrees turned on the spot by "turns to his right" (-90), "about-face" (180), "turns 45 degrees left",
-    "turns ninety degrees to his right" (-90), "a full turn" (360); and where the words are in ``text``.
-    A number of degrees takes the side named after it; a named half turn or whole turn to the right is
-    negative only when it is no about-face (180 stays 180)."""
-    for pattern, degrees in lx.TURN_PATTERNS:
-        found = re.search(pattern, text)
-        if found:
-            explicit = degrees is None
-            degrees = float(next(g for g in found.groups() if g)) if explicit else degrees
-            side = re.search(r"\b(left|right)\b", text[found.start():])
-            right = side is not None and side.group(1) == "right"
-            return (-degrees if right and (explicit or degrees < 180 or degrees >= 360) else degrees), found.span()
-    return None, (0, 0)
-
-
-def _controls(words: list[str], free: list[str], matches: list[tuple[int, int, str]], step: Step) -> list[str]:
-    """Read how many times, how big, with which hand, backing away, stepping sideways and spinning into
-    ``step``; returns the actions these words make of the clause ("backs away" walks, "spins" dances), or
-    an empty list to keep the matched ones."""
-    text, actions = " ".join(words), [a for _, _, a in matches]
-    step.count = _count(text)
-    for k, word in enumerate(free):
-        if word in lx.SIZES and any(a - lx.SIZE_REACH <= k < b + lx.SIZE_REACH for a, b, _ in matches):
-            step.size = lx.SIZES[word]
-            if word.startswith("as_"):
-                step.manner.append(word.replace("_", " "))
-    for match in re.finditer(lx.LIMB_PATTERN, text):
-        if match.group(1) and match.group(2) in lx.HAND_LIMBS:
-            step.hand = step.hand or match.group(1)
-    handed = re.search(lx.HANDED, text)
-    if handed:
-        step.hand = "both" if handed.group(1) in ("two", "both") else handed.group(1)
-    raised = _raised(text, actions, step)
-    if raised:
-        return raised
-    right = "right" in words and ("left" not in words or words.index("right") < words.index("left"))
-    if re.search(lx.BACKING, text) or (step.direction == "backward" and re.search(lx.NO_TURN, text)):
-        step.direction = "backward"
-        step.manner = [m for m in step.manner if m not in ("away", "back", "backward", "backwards")] + ["backward"]
-        step.speed *= lx.BACKING_SPEED / lx.ACTION_SPEED["walk"]
-        if step.turn == 180.0 and not re.search(lx.FACE_BACK, text):  # "retreats without turning round"
-            step.turn = None
-        walks = lx.SIDEWAYS_ACTIONS | ({"flying"} if re.search(lx.GLIDING, text) else set())
-        return ["walk"] if set(actions) <= walks else []
-    if re.search(lx.SIDEWAYS, text) and set(actions) <= lx.SIDEWAYS_ACTIONS:
-        step.direction = "right" if right or "left" not in words else "left"
-        step.manner += [] if "sideways" in step.manner else ["sideways"]
-        step.speed *= lx.SIDEWAYS_SPEED / lx.ACTION_SPEED["walk"]
-        return ["walk"]
-    spin = re.search(lx.SPIN, text)
-    if spin and re.search(lx.FACE_BACK, text):  # "spins on his heel to face the other way": an about-face
-        step.turn, step.direction = 180.0, None
-        return ["idle"] if set(actions) <= {"dance", "idle"} else []
-    if spin or (re.search(lx.TURN_AGAIN, text) and step.count and step.count > 1
-                and (step.turn is None or abs(step.turn) in (180.0, 360.0))) and set(actions) <= {"idle", "dance"}:
-        spun = bool(spin)  # "rotates in place two times", "turns around three times": whole turns, standing
-        if step.direction in ("circle", "circle_right", "left", "right", "in_place"):
-            step.direction = None
-        sign = -1.0 if right or "clockwise" in words else 1.0
-        if "kick" in actions:
-            step.turn = sign * 360.0
-            return ["kick"]
-        step.count = step.count or 1.0
-        step.turn = sign * 360.0 * step.count
-        return (["dance"] if spun else ["idle"]) + [a for a in actions if a not in ("dance", "idle")]
-    if step.turn is not None and abs(step.turn) == 360.0 and step.count and step.count > 1:  # "two full turns"
-        step.turn *= step.count
-    return []
-
-
-def _count(text: str) -> float | None:
-    """How many times: "twice", "three times", "a few times", "four jumps in a row", "two full pirouettes"
-    (a counted noun says a count from two up), "a small hop" (one); none for "several times", nor a
-    sentence-opening "Once"."""
-    counted = re.search(lx.COUNT, text)
-    value = None
-    if counted and not (counted.group(1) == "once" and counted.start() == 0):
-        word = counted.group(1) or counted.group(2) or "couple"
-        value = _number(word)
-    else:
-        for found in re.finditer(lx.COUNTED, text):
-            value = _number(found.group(1))
-            if value and value >= 2:
-                break
-            value = None
-        if value is None and re.search(lx.COUNTED_ONE, text):
-            value = 1.0
-    return float(min(max(round(value), 1), lx.MAX_COUNT)) if value else None
-
-
-def _number(word: str) -> float | None:
-    """A count's value: digits, "twice", "two", "a few", "a couple of", "twenty-one"; None if vague."""
-    word = re.sub(r"^(?:a )?(couple|few)(?: of)?$", r"\1", word)
-    if word.isdigit():
-        return float(word)
-    if word in lx.VAGUE_COUNTS:
-        return None
-    if word in lx.COUNT_WORDS:
-        return float(lx.COUNT_WORDS[word])
-    if re.fullmatch(lx.SPELLED_NUMBER, word):
-        return float(lx.spelled_number(word))
-    value = lx.NUMBER_WORDS.get(word)
-    return float(value) if value and word not in ("a", "an", "one", "single", "lone") else None
-
-
-def _raised(text: str, actions: list[str], step: Step) -> list[str]:
-    """A raised hand, arm or fist ("raises her right hand", "puts up his left hand", "both arms go up"):
-    one hand raised is a wave with that hand (the vocabulary's one-arm raise above the shoulder), both
-    (or "hands", "arms") a celebration with both fists up; a pair of fists raised with no "in the air"
-    stays a fighting guard. Returns the action, or an empty list when the clause names no raise or its
-    action says more (a raised arm that points keeps pointing, with that hand)."""
-    found = re.search(lx.RAISE, text)
-    if found is None:
-        return []
-    groups = found.groups()
-    side = next((g for g in groups[0::2] if g), None)
-    limb = next(g for g in groups[1::2] if g)
-    both = side in ("both", "two") or (side is None and limb.endswith("s"))
-    step.hand = "both" if both else side or step.hand
-    if not set(actions) <= lx.RAISE_REPLACES:  # "raises his arm to point": the point, with no wave beside it
-        return [a for a in actions if a not in lx.RAISE_REPLACES] + [a for a in actions if a not in ("wave", "idle")
-                                                                     and a in lx.RAISE_REPLACES]
-    if both and limb == "fists" and not re.search(lx.RAISED_HIGH, text) and side is None:
-        return ["fight_stance"]
-    return ["celebrate"] if both else ["wave"]
-
-
-def _only_modifiers(words: list[str]) -> bool:
-    """Whether a clause is only direction and manner words and adverbs, naming no action ("sideways")."""
-    return all(w in lx.MODIFIER_WORDS or w.endswith("ly") for w in words) and not match_actions(words)
-
-
-def _is_number(word: str) -> bool:
-    return bool(word) and (word.replace(".", "", 1).isdigit() or (word in lx.NUMBER_WORDS and word not in ("a", "an")))
 
 
 def parse_prompt(prompt: str, duration: float = 10.0, matcher: Matcher | None = None) -> Script:

@@ -12,11 +12,11 @@ or an LLM writes by hand.
 from __future__ import annotations
 
 import json
-import math
 from dataclasses import MISSING, dataclass, field, fields
 from typing import Any
 
 from .. import vocab
+from .strict_json import loads_strict
 
 CHARACTER_TYPES = ("human", "robot", "child", "animal")
 DIRECTIONS = ("forward", "backward", "left", "right", "across", "camera", "away", "circle", "circle_right",
@@ -32,8 +32,6 @@ MAX_PATH_POINTS = 1000
 MAX_COORDINATE_M = 1000.0
 #: characters in any one text field (a name, a description, a line of speech)
 MAX_TEXT_CHARS = 2000
-#: integers longer than this are rejected (a float holds up to ~1.8e308; Python refuses > 4300 digits)
-MAX_INT_DIGITS = 300
 
 
 class ScriptError(ValueError):
@@ -188,33 +186,6 @@ class Script:
 
 
 # ----------------------------------------------------------------------------- (de)serialisation
-
-
-def loads_strict(text: str | bytes) -> Any:
-    """``json.loads`` rejecting NaN, Infinity, out-of-range numbers and deep nesting, all as ValueError."""
-    try:
-        return json.loads(text, parse_constant=_reject_constant, parse_float=_finite_float,
-                          parse_int=_bounded_int)
-    except RecursionError:
-        raise ValueError("JSON nested too deeply") from None
-
-
-def _reject_constant(name: str) -> float:
-    raise ValueError(f"{name} is not a number")
-
-
-def _finite_float(text: str) -> float:
-    value = float(text)
-    if not math.isfinite(value):
-        raise ValueError(f"number {text[:20]} is out of range")
-    return value
-
-
-def _bounded_int(text: str) -> int:
-    if len(text.lstrip("-")) > MAX_INT_DIGITS:
-        raise ValueError(f"an integer has {len(text.lstrip('-'))} digits (at most {MAX_INT_DIGITS})")
-    return int(text)
-
 
 _LIST_TYPES: dict[tuple[type, str], type] = {
     (Script, "characters"): Character, (Script, "scenes"): ScriptScene, (Script, "layout"): Layout,

@@ -1,6 +1,6 @@
 """Beats to seconds: the parser's steps become the timed tracks and layout of a :class:`Script`.
 
-Each beat lasts the longest nominal length of the actions in it (``lexicon.NOMINAL_SECONDS``, or what
+Each beat lasts the longest nominal length of the actions in it (``timeline_tables.NOMINAL_SECONDS``, or what
 "for 3 seconds" asked); beats are then stretched together to fill the clip, keeping explicit lengths
 where they fit. A prompt that would squeeze its beats below a quarter of their length and under 0.4 s
 keeps the first ones that fit and says so in the script's warnings. A character with nothing to do in a
@@ -14,6 +14,23 @@ import numpy as np
 from . import lexicon as lx
 from .schema import CameraMove, Layout, SceneObject, Script, ScriptScene, SpeechLine, TimedAction, TimedExpression
 from .state import Step, StoryState
+from .timeline_tables import (
+    ACTION_EXPRESSIONS,
+    ANY_POSTURE,
+    COUNTED_MIN_SECONDS,
+    CYCLE_SECONDS,
+    HOLD_ACTIONS,
+    IN_POSTURE,
+    KEEPS_POSTURE,
+    LEAD_IN_ACTIONS,
+    LEAD_IN_SECONDS,
+    MIN_IDLE_SECONDS,
+    NOMINAL_SECONDS,
+    POSTURE_AFTER,
+    RISE_SECONDS,
+    RISE_SHARE,
+    UPPER_BODY,
+)
 
 ROW_SPACING = 1.5  # metres between neighbours standing in a row
 TEAM_GAP = 5.0  # metres between two facing teams
@@ -67,7 +84,7 @@ def build_script(story: StoryState, prompt: str, duration: float) -> Script:
     for b in range(len(beats)):
         in_beat = [s for s in story.steps if s.beat == b]
         explicit.append(any(s.seconds for s in in_beat))
-        nominal.append(max([s.seconds or lx.NOMINAL_SECONDS[s.action or "idle"] for s in in_beat] or [SHOT_SECONDS]))
+        nominal.append(max([s.seconds or NOMINAL_SECONDS[s.action or "idle"] for s in in_beat] or [SHOT_SECONDS]))
     fit = beats_that_fit(nominal, duration)
     if fit < len(nominal):  # a prompt far longer than the clip: its first beats, not a blur of all of them
         story.cast.warnings.append(f"the prompt describes {len(nominal)} steps (about {sum(nominal):.0f} s); the "
@@ -79,7 +96,7 @@ def build_script(story: StoryState, prompt: str, duration: float) -> Script:
     bounds = beat_bounds(nominal, explicit, duration)
     names = [c.name for c in story.cast.characters]
     scene = ScriptScene(0.0, duration, prompt)
-    lead_in = not lx.IN_POSTURE.search(prompt)  # "is sitting": already down, no standing first
+    lead_in = not IN_POSTURE.search(prompt)  # "is sitting": already down, no standing first
     for actor in range(len(names)):
         _actor_tracks(story, actor, bounds, names, scene, lead_in)
     for shot in story.shots:
@@ -104,7 +121,7 @@ def _actor_tracks(story: StoryState, actor: int, bounds: np.ndarray, names: list
         step = story.step_at(actor, b)
         if step is not None and step.action is not None:
             action, source = step.action, step
-        elif previous is not None and (step is not None or previous.action in lx.HOLD_ACTIONS):
+        elif previous is not None and (step is not None or previous.action in HOLD_ACTIONS):
             action, source = previous.action, None
         else:
             action, source = "idle", None
@@ -113,7 +130,7 @@ def _actor_tracks(story: StoryState, actor: int, bounds: np.ndarray, names: list
         else:
             runs.append((action, source, start, end))
         previous = source or (previous if action == getattr(previous, "action", None) else None)
-        implied = lx.ACTION_EXPRESSIONS.get(action) if source is not None else None
+        implied = ACTION_EXPRESSIONS.get(action) if source is not None else None
         faces.append(((step.emotion if step else None) or whole_face or implied, start, end))
         if step is not None and step.speech is not None:
             scene.speech.append(SpeechLine(name, step.speech[0], start, end, step.speech[1]))
@@ -127,27 +144,27 @@ def _actor_tracks(story: StoryState, actor: int, bounds: np.ndarray, names: list
 
 def with_lead_in(runs: list[Run]) -> list[Run]:
     """``(action, step, start, end)`` runs where a clip that opens with going down (sit, kneel, lie down)
-    first stands for ``lexicon.LEAD_IN_SECONDS``: the model draws a posture action from its first frame
+    first stands for ``timeline_tables.LEAD_IN_SECONDS``: the model draws a posture action from its first frame
     as already seated or kneeling, so "sits down" would show no sitting down."""
-    if not runs or runs[0][0] not in lx.LEAD_IN_ACTIONS or runs[0][2] > 0.0:
+    if not runs or runs[0][0] not in LEAD_IN_ACTIONS or runs[0][2] > 0.0:
         return runs
     action, source, start, end = runs[0]
-    if end - start < 2 * lx.LEAD_IN_SECONDS:
+    if end - start < 2 * LEAD_IN_SECONDS:
         return runs
-    return [("idle", None, start, start + lx.LEAD_IN_SECONDS), (action, source, start + lx.LEAD_IN_SECONDS, end),
+    return [("idle", None, start, start + LEAD_IN_SECONDS), (action, source, start + LEAD_IN_SECONDS, end),
             *runs[1:]]
 
 
 def with_counted_ends(runs: list[Run]) -> list[Run]:
     """``(action, step, start, end)`` runs where a counted repeated gesture ("claps three times") lasts its
-    count of cycles (``lexicon.CYCLE_SECONDS``, at least ``lexicon.COUNTED_MIN_SECONDS``) and the body then
+    count of cycles (``timeline_tables.CYCLE_SECONDS``, at least ``COUNTED_MIN_SECONDS``) and the body then
     stands idle for the rest of its time."""
     out: list[Run] = []
     for action, source, start, end in runs:
-        cycle = lx.CYCLE_SECONDS.get(action)
+        cycle = CYCLE_SECONDS.get(action)
         counted = cycle and source is not None and source.count
-        stop = start + max(source.count * cycle, lx.COUNTED_MIN_SECONDS) if counted else end
-        if stop < end - lx.MIN_IDLE_SECONDS:
+        stop = start + max(source.count * cycle, COUNTED_MIN_SECONDS) if counted else end
+        if stop < end - MIN_IDLE_SECONDS:
             out += [(action, source, start, stop), ("idle", None, stop, end)]
         else:
             out.append((action, source, start, end))
@@ -160,13 +177,13 @@ def with_stand_ups(runs: list[Run]) -> list[Run]:
     walk). The rise takes ``RISE_SECONDS`` of the posture, at most ``RISE_SHARE`` of the action."""
     out, posture = [], "standing"
     for action, source, start, end in runs:
-        upper_body_ok = action in lx.UPPER_BODY and posture in ("seated", "kneeling")
-        if posture != "standing" and action not in lx.ANY_POSTURE and not upper_body_ok:
-            rise = min(lx.RISE_SECONDS[posture], lx.RISE_SHARE * (end - start))
+        upper_body_ok = action in UPPER_BODY and posture in ("seated", "kneeling")
+        if posture != "standing" and action not in ANY_POSTURE and not upper_body_ok:
+            rise = min(RISE_SECONDS[posture], RISE_SHARE * (end - start))
             out.append(("stand", None, start, start + rise))
             start, posture = start + rise, "standing"
         out.append((action, source, start, end))
-        posture = posture if action in lx.KEEPS_POSTURE else lx.POSTURE_AFTER.get(action, "standing")
+        posture = posture if action in KEEPS_POSTURE else POSTURE_AFTER.get(action, "standing")
     return out
 
 
