@@ -94,14 +94,16 @@ def random_seed() -> int:
 
 def run(pipelines: _Pipelines, models: dict[str, str], prompt: str | None, script_json: str | None,
         duration: float, seed: float, model: str, style: str, camera: str, llm: str,
-        progress, deadline: Deadline | None = None) -> tuple[str, str, list[str], str]:
-    """One request: (mp4 path, player HTML, download paths, script JSON). ``models``: the names a visitor
-    may pick (:func:`model_choices`); every input is checked against :mod:`stickgen.app_limits` first;
-    ``deadline`` (default: :data:`stickgen.app_limits.REQUEST_SECONDS`) is checked between stages."""
+        progress, deadline: Deadline | None = None) -> tuple[str, str, str, list[str], str]:
+    """One request: (what was understood, as Markdown; mp4 path; player HTML; download paths; script JSON).
+    ``models``: the names a visitor may pick (:func:`model_choices`); every input is checked against
+    :mod:`stickgen.app_limits` first; ``deadline`` (default: :data:`stickgen.app_limits.REQUEST_SECONDS`)
+    is checked between stages."""
     import gradio as gr
 
     from .render.web import player_iframe
     from .story import ScriptError
+    from .story.summary import understood
 
     deadline = deadline or Deadline()
     try:
@@ -134,7 +136,8 @@ def run(pipelines: _Pipelines, models: dict[str, str], prompt: str | None, scrip
         progress(1.0, desc="done")
     except (ScriptError, ValueError) as exc:  # RequestRefused is a ValueError
         raise gr.Error(str(exc)) from None
-    return str(video), player_iframe(scene, height=420), [str(p) for p in files], script.to_json()
+    summary = "**What I understood**\n\n" + understood(script)
+    return summary, str(video), player_iframe(scene, height=420), [str(p) for p in files], script.to_json()
 
 
 def build_app(model: str | None = None, pipelines: _Pipelines | None = None):
@@ -164,13 +167,14 @@ def build_app(model: str | None = None, pipelines: _Pipelines | None = None):
                 go = gr.Button("Generate", variant="primary", elem_id="generate")
                 gr.Examples(EXAMPLES, [prompt, duration])
             with gr.Column(scale=3):
+                summary = gr.Markdown(elem_id="understood")
                 video = gr.Video(label="Animation (MP4)", elem_id="video", autoplay=True)
                 player = gr.HTML(label="Interactive player", elem_id="player")
                 files = gr.File(label="Downloads", file_count="multiple", elem_id="downloads")
         with gr.Accordion("Script (edit the JSON and re-run)", open=False):
             script = gr.Code(language="json", interactive=True, label="Script", elem_id="script")
             rerun = gr.Button("Run this script", elem_id="rerun")
-        outputs = [video, player, files, script]
+        outputs = [summary, video, player, files, script]
         settings = [duration, seed, variant, style, camera, llm]
 
         def from_prompt(prompt: str, duration: float, seed: float, model: str, style: str, camera: str,

@@ -19,6 +19,7 @@ from typing import Any
 
 from . import vocab
 from .sampling import SamplingSettings
+from .story.summary import understood
 
 RENDERED = (".mp4", ".gif", ".png")
 EXPORTED = (".motion", ".bvh", ".glb", ".gltf")
@@ -261,8 +262,9 @@ def main(argv: list[str] | None = None) -> int:
         started = time.perf_counter()
         try:
             script = make_script(prompt, args.duration, args.llm, script_json, pipe, **llm_options)
-            for warning in script.warnings:
-                _say(f"{tag}note: {warning}")
+            _say(f"{tag}understood:")
+            for line in understood(script).splitlines():
+                _say(f"{tag}  {line.replace('**', '')}")
             scene = None
             if pipe is not None and any(Path(o).suffix.lower() != ".json" for o in outputs):
                 _say(f"{tag}generating {len(script.characters)} actor(s), {script.duration:g} s ...")

@@ -43,7 +43,7 @@ def ask(client, model, prompt, duration=2, seed=1, camera=CAMERA_CHOICES[0]):
 def test_generate_endpoint_returns_files_that_validate(served):
     model, url = served
     client = Client(url, verbose=False)
-    video, player, files, script_json = ask(client, model, "two friends walk toward each other and hug")
+    understood, video, player, files, script_json = ask(client, model, "two friends walk toward each other and hug")
     with av.open(video) as container:
         assert sum(1 for _ in container.decode(video=0)) == 50
     by_ext = {os.path.splitext(f)[1]: f for f in files}
@@ -58,15 +58,17 @@ def test_generate_endpoint_returns_files_that_validate(served):
     assert "<iframe" in player and "STICKGEN_MOTION" in player
     script = Script.from_json(script_json)
     assert [c.name for c in script.characters] == ["Friend 1", "Friend 2"]
+    assert understood.startswith("**What I understood**") and "- **Friend 1**: walk" in understood
+    assert "hug (with Friend 2)" in understood
 
 
 def test_edited_script_reruns_and_camera_override(served):
     model, url = served
     client = Client(url, verbose=False)
-    _, _, _, script_json = ask(client, model, "a man jumps")
+    _, _, _, _, script_json = ask(client, model, "a man jumps")
     doc = json.loads(script_json)
     doc["scenes"][0]["actions"][0]["action"] = "wave"
-    video, _, files, returned = client.predict(json.dumps(doc), 2, 7, model, "ink", "orbit", "none",
+    _, video, _, files, returned = client.predict(json.dumps(doc), 2, 7, model, "ink", "orbit", "none",
                                                api_name="/run_script")
     scene = Scene.load(next(f for f in files if f.endswith(".motion")))
     assert [s.label for s in scene.actors[0].actions] == ["wave"]
