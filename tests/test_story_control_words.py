@@ -335,3 +335,14 @@ def test_a_clip_that_opens_by_going_down_stands_first(prompt, action, lead_in):
                                                             story.timeline_tables.LEAD_IN_SECONDS)
     else:
         assert first.action != "idle" and posture.end == 6.0
+
+
+@pytest.mark.parametrize("prompt, hands", [
+    ("Ana waves with her left hand and says hello.", ["left", "left"]),  # "hello" is a wave too
+    ("A man waves with his left hand, then waves again.", ["left", "left"]),
+    ("A man waves, then waves with his left hand.", [None, "left"])])
+def test_a_wave_that_goes_on_keeps_its_hand(prompt, hands):
+    """A later wave of the same person that names no hand goes on with the hand already waving (before, it
+    fell back to the right hand and the waving arm swapped sides mid-clip)."""
+    actions = parse_prompt(prompt, 10.0).scenes[0].actions
+    assert [(a.action, a.hand) for a in actions] == [("wave", hand) for hand in hands]

@@ -39,6 +39,9 @@ class StepPlacer(StoryState):
         if moving and action not in MOVING and action not in INTERACTIONS:
             also, action = [action, *[a for a in also if a != moving[0]]], moving[0]
         step.action, step.also = action, also
+        before = next((s for s in reversed(self.steps) if s.actor == step.actor and s.action is not None), None)
+        if step.hand is None and before is not None and before.action == action:  # the same hand goes on waving
+            step.hand = before.hand
         if step.actor in self.pending_turn and step.turn is None:
             step.turn = self.pending_turn.pop(step.actor)
         if step.direction == "backward" and "back" in step.manner:  # "walks back": return, facing the way
