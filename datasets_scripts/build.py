@@ -1,7 +1,7 @@
 """Build the Hub-format Stick-Gen dataset.
 
     python -m datasets_scripts.build --num-samples N --out DIR [--workers K] [--seed S]
-        [--curation-config FILE.yaml] [--push-to-hub REPO]
+        [--curation-config FILE.yaml] [--push-to-hub [REPO]]
 
 ``N`` is about the number of synthetic rows wanted: N/4 motions are generated and curated, and each
 actor of a kept motion becomes four rows (itself, its mirror, a speed- or heading-, and a
@@ -28,6 +28,7 @@ from pathlib import Path
 import numpy as np
 
 from stickgen import skeleton, vocab
+from stickgen.hub import DATASET_REPO_ID
 from stickgen.motion import Scene
 
 from . import augment, curate
@@ -323,8 +324,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep-shards", action="store_true")
     parser.add_argument("--card", type=Path,
                         help="also write the dataset card here (e.g. datasets_scripts/DATASET_CARD.md)")
-    parser.add_argument("--push-to-hub", metavar="REPO",
-                        help="upload to this Hub dataset repo (token: HF_TOKEN or login)")
+    parser.add_argument("--push-to-hub", metavar="REPO", nargs="?", const=DATASET_REPO_ID,
+                        help=f"upload to this Hub dataset repo (default {DATASET_REPO_ID}, the id the model cards "
+                             "name; token: HF_TOKEN or login)")
     parser.add_argument("--private", action="store_true", help="with --push-to-hub: create the repo private")
     args = parser.parse_args(argv)
     config = curate.CurationConfig.from_yaml(args.curation_config) if args.curation_config else curate.CurationConfig()

@@ -27,7 +27,8 @@ MODEL_INDEX = "model_index.json"
 
 
 class PipelineLoadingMixin:
-    """``from_preset``, ``from_pretrained``, ``save_pretrained``, ``load_lora`` and ``set_adapter``."""
+    """``from_preset``, ``from_pretrained``, ``save_pretrained``, ``push_to_hub``, ``load_lora`` and
+    ``set_adapter``."""
 
     @classmethod
     def from_preset(cls, preset: str = "small", text_encoder=None, feature_stats: FeatureStats | None = None,
@@ -75,9 +76,11 @@ class PipelineLoadingMixin:
         refiner = StickGenRefiner.from_pretrained(folder / "refiner")
         scheduler = DDIMScheduler.from_pretrained(folder / "scheduler")
         encoder = text_encoder or TextEncoder(index["text_encoder"]["name"])
-        return cls(planner, refiner, scheduler, encoder, FeatureStats.load(folder),
+        pipe = cls(planner, refiner, scheduler, encoder, FeatureStats.load(folder),
                    name=index.get("name", folder.name), backend=backend, onnx_folder=folder / "onnx",
                    sampling=index.get("sampling"))
+        pipe.name_or_path, pipe._source_folder = str(path_or_hub_id), folder  # push_to_hub reuses its card
+        return pipe
 
     def save_pretrained(self, folder: str | Path) -> Path:
         """Write every component into ``folder`` (see the module docstring for the layout)."""
@@ -98,6 +101,30 @@ class PipelineLoadingMixin:
         }
         (folder / MODEL_INDEX).write_text(json.dumps(index, indent=2) + "\n")
         return folder
+
+    def push_to_hub(self, repo_id: str, *, api=None, token: str | None = None, private: bool = False,
+                    copy_card: bool = True, commit_message: str = "Upload StickGenPipeline"):
+        """Upload the pipeline to the Hub model repository ``repo_id`` (:func:`stickgen.hub.push_pipeline`).
+
+        It is saved with :meth:`save_pretrained` into a temporary folder; a pipeline loaded from a folder
+        with a README.md takes that card along, with the records beside it that the card describes (the
+        top-level files ``save_pretrained`` does not write: training configs, summaries, curves), unless
+        ``copy_card=False``; without one a short card is written. ``api`` (an ``HfApi``) is for tests and
+        custom endpoints. Returns the ``CommitInfo``."""
+        import shutil
+        import tempfile
+
+        from .hub import push_pipeline
+
+        source = getattr(self, "_source_folder", None)
+        with tempfile.TemporaryDirectory(prefix="stickgen-push-") as tmp:
+            folder = self.save_pretrained(Path(tmp) / (Path(self.name).name or "pipeline"))
+            if copy_card and source is not None and (Path(source) / "README.md").is_file():
+                for path in sorted(Path(source).iterdir()):
+                    if path.is_file() and not path.name.startswith(".") and not (folder / path.name).exists():
+                        shutil.copyfile(path, folder / path.name)
+            return push_pipeline(folder, repo_id, api=api, token=token, private=private,
+                                 commit_message=commit_message)
 
     def load_lora(self, path: str | Path, adapter_name: str | None = None) -> None:
         """Load a PEFT LoRA adapter for the planner (and make it active)."""

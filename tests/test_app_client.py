@@ -65,7 +65,7 @@ def test_generate_endpoint_returns_files_that_validate(served):
 def test_edited_script_reruns_and_camera_override(served):
     model, url = served
     client = Client(url, verbose=False)
-    _, _, _, _, script_json = ask(client, model, "a man jumps")
+    *_, script_json = ask(client, model, "a man jumps")
     doc = json.loads(script_json)
     doc["scenes"][0]["actions"][0]["action"] = "wave"
     _, video, _, files, returned = client.predict(json.dumps(doc), 2, 7, model, "ink", "orbit", "none",
@@ -93,7 +93,7 @@ def test_visitors_cannot_exceed_the_limits_or_choose_server_files(served, tmp_pa
     for other in (str(tmp_path / "missing"), f"models/./{model}", "someone/some-model", "../../etc"):
         with pytest.raises(Exception, match="not in the list of choices|is not offered here"):
             ask(client, other, "a man walks")
-    _, _, _, script_json = ask(client, model, "a man waves")
+    *_, script_json = ask(client, model, "a man waves")
     doc = json.loads(script_json)
     doc["duration"] = 600.0
     started = time.monotonic()

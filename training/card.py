@@ -7,7 +7,8 @@ Every figure comes from a file: each stage's ``training_summary.json`` and ``tra
 (training command, steps, wall time, rows), the dataset folder (split sizes, sources), the evaluation
 report (``report.json`` / ``report.md`` of ``python -m stickgen.eval``) and the parameter counts of the
 saved weights. The card is written to ``--out`` and copied into the model folder as ``README.md``
-with Hub metadata (licence, tags, datasets, metrics).
+with Hub metadata (licence, tags, the Hub dataset id, metrics, and ``model-index`` results from the report's
+full-pipeline row).
 """
 from __future__ import annotations
 
@@ -24,12 +25,71 @@ from typing import Any
 
 import yaml
 
+from stickgen.eval.report import PIPELINE
+from stickgen.hub import DATASET_REPO_ID
 from stickgen.story.lexicon import ACTION_SPEED
 from training.tune_sampling import row_label
 
 TAGS = ["text-to-motion", "motion-generation", "stick-figure", "animation", "diffusion", "smpl", "stickgen"]
 METRICS = ["r_precision", "fid", "multimodal_distance", "diversity", "multimodality", "action_accuracy",
            "foot_skating_ratio", "penetration"]
+PIPELINE_TAG = "text-to-3d"
+#: the dataset's pretty_name (datasets_scripts/card.py)
+DATASET_NAME = "Stick-Gen motion"
+#: (key of the report's full-pipeline row, model-index metric type, metric name), in the card's order
+REPORT_METRICS = (
+    ("r_precision_top1", "r_precision_top1", "R-precision top-1"),
+    ("r_precision_top2", "r_precision_top2", "R-precision top-2"),
+    ("r_precision_top3", "r_precision_top3", "R-precision top-3"),
+    ("fid", "fid", "FID"),
+    ("mm_dist", "multimodal_distance", "Multimodal distance"),
+    ("diversity", "diversity", "Diversity"),
+    ("multimodality", "multimodality", "Multimodality"),
+    ("action_accuracy", "action_accuracy", "Action recognition accuracy"),
+    ("foot_skating_ratio", "foot_skating_ratio", "Foot-skating ratio"),
+    ("penetration", "penetration", "Ground penetration"),
+    ("jerk", "jerk", "Jerk (m/s^3)"),
+)
+
+
+def eval_results(doc: dict[str, Any], dataset_repo_id: str = DATASET_REPO_ID) -> list:
+    """The full-pipeline row of an evaluation report (``report.json`` of ``python -m stickgen.eval``) as
+    ``huggingface_hub.EvalResult``s: task :data:`PIPELINE_TAG`, dataset ``dataset_repo_id`` and the report's
+    split, one result per :data:`REPORT_METRICS` entry the row has (R-precision: its mean). Empty when the
+    report has no full-pipeline row."""
+    from huggingface_hub import EvalResult
+
+    row = (doc.get("rows") or {}).get(PIPELINE) or {}
+    split = (doc.get("settings") or {}).get("split", "test")
+    results = []
+    for key, metric_type, metric_name in REPORT_METRICS:
+        value = row.get(key)
+        value = value.get("mean") if isinstance(value, dict) else value
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+            continue
+        results.append(EvalResult(task_type=PIPELINE_TAG, task_name="Text to stick-figure motion",
+                                  dataset_type=dataset_repo_id, dataset_name=DATASET_NAME, dataset_split=split,
+                                  metric_type=metric_type, metric_name=metric_name, metric_value=float(value)))
+    return results
+
+
+def model_index(model_name: str, doc: dict[str, Any], dataset_repo_id: str = DATASET_REPO_ID) -> list[dict]:
+    """The card's ``model-index`` metadata for :func:`eval_results` (``[]`` without a full-pipeline row)."""
+    from huggingface_hub.repocard_data import eval_results_to_model_index
+
+    results = eval_results(doc, dataset_repo_id)
+    return eval_results_to_model_index(model_name, results) if results else []
+
+
+def card_metadata(model_name: str, report_doc: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The card's YAML header: licence, library, task, tags, the Hub dataset, metrics, language and, with a
+    report, its ``model-index``."""
+    front: dict[str, Any] = {"license": "apache-2.0", "library_name": "stickgen", "pipeline_tag": PIPELINE_TAG,
+                             "tags": TAGS, "datasets": [DATASET_REPO_ID], "metrics": METRICS, "language": ["en"]}
+    index = model_index(model_name, report_doc) if report_doc is not None else []
+    if index:
+        front["model-index"] = index
+    return front
 
 
 def _parameters(folder: Path) -> int:
@@ -247,9 +307,7 @@ def build_card(model: Path, runs: list[Path], report: Path | None, dataset: Path
                eval_command: str | None = None, actions: Path | None = None, tuning: Path | None = None,
                controls: Path | None = None) -> str:
     total_minutes = sum(stage_files(model, r)[0]["run_minutes"] for r in runs)
-    front = {"license": "apache-2.0", "library_name": "stickgen", "pipeline_tag": "text-to-3d", "tags": TAGS,
-             "datasets": ["stickgen-synthetic (datasets_scripts.build, procedural + converted real clips)"],
-             "metrics": METRICS, "language": ["en"]}
+    front = card_metadata(model.name, json.loads((report / "report.json").read_text()) if report else None)
     planner = _parameters(model / "planner")
     refiner = _parameters(model / "refiner")
     config = json.loads((model / "planner" / "config.json").read_text())

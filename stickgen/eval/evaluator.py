@@ -178,10 +178,16 @@ class MotionTextEvaluator(nn.Module):
         return folder
 
     @classmethod
-    def from_pretrained(cls, folder: str | Path) -> MotionTextEvaluator:
+    def from_pretrained(cls, folder: str | Path, **hub_kwargs) -> MotionTextEvaluator:
+        """Load a saved folder, or download a Hub repository id (``owner/name``, as ``stickgen.hub.push_evaluator``
+        uploads it; honours ``HF_HUB_OFFLINE``)."""
         from safetensors.torch import load_file
 
         folder = Path(folder)
+        if not folder.exists() and _is_hub_id(str(folder)):
+            from huggingface_hub import snapshot_download
+
+            folder = Path(snapshot_download(str(folder), **hub_kwargs))
         if not (folder / CONFIG_FILE).is_file():
             raise FileNotFoundError(f"no evaluator in {folder} (expected {CONFIG_FILE}); train one with "
                                     "`python -m training.train_evaluator --dataset DATA --out FOLDER`")
@@ -189,6 +195,16 @@ class MotionTextEvaluator(nn.Module):
         model = cls(config, features.FeatureStats.load(folder))
         model.load_state_dict(load_file(str(folder / WEIGHTS_FILE)))
         return model.eval()
+
+
+def _is_hub_id(value: str) -> bool:
+    from ..hub import check_hub_id
+
+    try:
+        check_hub_id(value)
+    except ValueError:
+        return False
+    return True
 
 
 def _stretch(ids: np.ndarray, frames: int) -> np.ndarray:
