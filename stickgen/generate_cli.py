@@ -48,8 +48,9 @@ def shared_text_encoder(name: str):
     return TextEncoder(name)
 
 
-def load_pipeline(model: str | None = None, text_encoder=None):
-    """The :class:`~stickgen.pipeline.StickGenPipeline` at ``model`` (a folder or a Hub id).
+def load_pipeline(model: str | None = None, text_encoder=None, backend: str = "pytorch"):
+    """The :class:`~stickgen.pipeline.StickGenPipeline` at ``model`` (a folder or a Hub id) on ``backend``
+    (``"onnx"``: the folder's ONNX models, exported and cached on first use, :func:`stickgen.onnx_export.cached_onnx`).
 
     A missing default model gives a ``FileNotFoundError`` that names the training command. Local
     pipelines share their text encoder (see :func:`shared_text_encoder`).
@@ -68,7 +69,17 @@ def load_pipeline(model: str | None = None, text_encoder=None):
         text_encoder = shared_text_encoder(index["text_encoder"]["name"])
 
     try:
-        return StickGenPipeline.from_pretrained(model if hub_id else str(folder), text_encoder=text_encoder)
+        if hub_id:
+            from huggingface_hub import snapshot_download
+
+            folder = Path(snapshot_download(model))
+        onnx_folder = None
+        if backend == "onnx":
+            from .onnx_export import cached_onnx
+
+            onnx_folder = cached_onnx(folder)
+        return StickGenPipeline.from_pretrained(str(folder), text_encoder=text_encoder, backend=backend,
+                                                onnx_folder=onnx_folder)
     except Exception as exc:  # the Hub client raises many types; all mean "could not get this model"
         if not hub_id:
             raise
@@ -163,6 +174,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help="story parser: rules (none) or an LLM backend that falls back to it")
     parser.add_argument("--llm-model", default=None, help="model name for --llm ollama/grok")
     parser.add_argument("--llm-url", default=None, help="base URL for --llm ollama/grok")
+    parser.add_argument("--backend", default="pytorch", choices=("pytorch", "onnx"),
+                        help="run the models with PyTorch or onnxruntime (onnx: exported and cached on first use)")
     SamplingSettings.add_arguments(parser)
     parser.add_argument("--size", type=_size, default=(512, 512), help="WIDTHxHEIGHT of renders (default 512x512)")
     parser.add_argument("--fps", type=_fps, default=25.0, help="frames per second, 1-240 (default 25)")
@@ -251,7 +264,7 @@ def main(argv: list[str] | None = None) -> int:
         started = time.perf_counter()
         _say("loading model ...")
         try:
-            pipe = load_pipeline(args.model)
+            pipe = load_pipeline(args.model, backend=args.backend)
         except (FileNotFoundError, OSError, ValueError) as exc:
             _say(f"error: {exc}")
             return 1

@@ -4,11 +4,14 @@
 ``OnnxConfig`` classes below, ``optimum.exporters.onnx.export``), checks them against PyTorch on random
 inputs of two lengths and saves the largest absolute differences in ``onnx/validation.json``.
 ``StickGenPipeline.from_pretrained(folder, backend="onnx")`` then runs both models with onnxruntime
-(:mod:`stickgen.backends`, which needs no Optimum).
+(:mod:`stickgen.backends`, which needs no Optimum). :func:`cached_onnx` gives a folder's ONNX models,
+exported once into a cache keyed by the weights when the folder ships none (``stick-gen --backend onnx``).
 """
 from __future__ import annotations
 
+import hashlib
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -116,11 +119,30 @@ class StickGenRefinerOnnxConfig(OnnxConfig):
 # ----------------------------------------------------------------------------- export
 
 
-def export_pipeline(folder: str | Path, frames: tuple[int, ...] = (250, 101)) -> dict[str, float]:
-    """Export the pipeline saved in ``folder`` to ``folder/onnx`` and validate it.
+def cached_onnx(folder: str | Path) -> Path:
+    """The folder holding ``planner.onnx`` and ``refiner.onnx`` for the pipeline saved in ``folder``: its own
+    ``onnx/`` when it ships one, else ``$STICKGEN_CACHE`` (default ``~/.cache/stickgen``)
+    ``/onnx/<name>-<hash of the weights>``, exported there on first use (about half a minute on 2 cores)."""
+    folder = Path(folder)
+    if (folder / "onnx" / "planner.onnx").exists() and (folder / "onnx" / "refiner.onnx").exists():
+        return folder / "onnx"
+    digest = hashlib.sha256()
+    for weights in ("planner/model.safetensors", "refiner/diffusion_pytorch_model.safetensors"):
+        digest.update((folder / weights).read_bytes())
+    root = Path(os.environ.get("STICKGEN_CACHE", Path.home() / ".cache" / "stickgen"))
+    out = root / "onnx" / f"{folder.name}-{digest.hexdigest()[:16]}"
+    if not (out / "validation.json").exists():  # written last: a half-finished export is redone
+        export_pipeline(folder, out=out)
+    return out
+
+
+def export_pipeline(folder: str | Path, frames: tuple[int, ...] | None = None,
+                    out: str | Path | None = None) -> dict[str, float]:
+    """Export the pipeline saved in ``folder`` to ``out`` (default ``folder/onnx``) and validate it.
 
     Returns ``{"planner_max_abs_diff": ..., "refiner_max_abs_diff": ...}`` over random inputs of each
-    length in ``frames`` (also written to ``onnx/validation.json``).
+    length in ``frames`` (default: a whole planner window and an odd length; also written to
+    ``validation.json``).
     """
     import torch
     from optimum.exporters.onnx import export
@@ -128,9 +150,11 @@ def export_pipeline(folder: str | Path, frames: tuple[int, ...] = (250, 101)) ->
     from .pipeline import StickGenPipeline
 
     folder = Path(folder)
-    out = folder / "onnx"
-    out.mkdir(exist_ok=True)
+    out = folder / "onnx" if out is None else Path(out)
+    out.mkdir(parents=True, exist_ok=True)
     pipe = StickGenPipeline.from_pretrained(folder)
+    window = pipe.planner.config.max_frames
+    frames = frames or (window, window // 2 + 1)  # a whole window and an odd length (the refiner pads it)
     planner_config = StickGenPlannerOnnxConfig(pipe.planner.config)
     refiner_config = StickGenRefinerOnnxConfig(pipe.refiner.config)
     export(pipe.planner, planner_config, out / "planner.onnx", opset=OPSET)

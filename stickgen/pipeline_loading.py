@@ -53,9 +53,11 @@ class PipelineLoadingMixin:
 
     @classmethod
     def from_pretrained(cls, path_or_hub_id: str | Path, backend: str = "pytorch", text_encoder=None,
-                        **hub_kwargs) -> Any:
+                        onnx_folder: str | Path | None = None, **hub_kwargs) -> Any:
         """Load a saved folder, or download a Hub repository (honours ``HF_HUB_OFFLINE``). A damaged folder
-        raises :class:`stickgen.model_folder.ModelFolderError` naming the file and field."""
+        raises :class:`stickgen.model_folder.ModelFolderError` naming the file and field. ``backend="onnx"``
+        runs ``onnx_folder`` (default: the folder's ``onnx/``; :func:`stickgen.onnx_export.cached_onnx`
+        exports one on first use)."""
         from diffusers import DDIMScheduler
 
         from .models import StickGenPlanner
@@ -77,7 +79,8 @@ class PipelineLoadingMixin:
         scheduler = DDIMScheduler.from_pretrained(folder / "scheduler")
         encoder = text_encoder or TextEncoder(index["text_encoder"]["name"])
         pipe = cls(planner, refiner, scheduler, encoder, FeatureStats.load(folder),
-                   name=index.get("name", folder.name), backend=backend, onnx_folder=folder / "onnx",
+                   name=index.get("name", folder.name), backend=backend,
+                   onnx_folder=folder / "onnx" if onnx_folder is None else onnx_folder,
                    sampling=index.get("sampling"))
         pipe.name_or_path, pipe._source_folder = str(path_or_hub_id), folder  # push_to_hub reuses its card
         return pipe

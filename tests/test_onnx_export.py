@@ -78,6 +78,31 @@ def test_onnx_backend_needs_exported_files(tmp_path):
         StickGenPipeline.from_pretrained(tmp_path, backend="onnx", text_encoder=pipe.text_encoder)
 
 
+def test_cli_onnx_backend_exports_once_into_the_cache_and_matches_pytorch(tmp_path, monkeypatch):
+    from stickgen.generate_cli import main as stick_gen
+    from stickgen.motion import Scene
+    from stickgen.onnx_export import cached_onnx
+
+    model = tmp_path / "model"
+    pipe = StickGenPipeline.from_preset("small", TextEncoder(), planner_overrides=TINY_PLANNER,
+                                        refiner_overrides=TINY_REFINER, seed=3)
+    pipe.save_pretrained(model)
+    monkeypatch.setenv("STICKGEN_CACHE", str(tmp_path / "cache"))
+    outputs = {}
+    for backend in ("pytorch", "onnx"):
+        outputs[backend] = tmp_path / f"{backend}.motion"
+        argv = ["a man walks", "--model", str(model), "--duration", "2", "--steps", "2", "--backend", backend,
+                "-o", str(outputs[backend])]
+        assert stick_gen(argv) == 0
+    cached = cached_onnx(model)
+    assert cached.parent == tmp_path / "cache" / "onnx" and not (model / "onnx").exists()  # the folder is untouched
+    assert sorted(p.name for p in cached.iterdir()) == ["planner.onnx", "refiner.onnx", "validation.json"]
+    stamp = (cached / "planner.onnx").stat().st_mtime_ns
+    assert cached_onnx(model) == cached and (cached / "planner.onnx").stat().st_mtime_ns == stamp  # exported once
+    a, b = (Scene.load(outputs[k]) for k in ("pytorch", "onnx"))
+    assert b.meta["backend"] == "onnx" and np.abs(a.actors[0].joints - b.actors[0].joints).max() < 1e-3
+
+
 @pytest.mark.slow
 def test_small_preset_exports_within_1e4(tmp_path):
     pipe = StickGenPipeline.from_preset("small", TextEncoder())
