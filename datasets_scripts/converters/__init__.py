@@ -5,6 +5,6 @@ ASF/AMC, the CMU mocap format), :mod:`.amass` (SMPL/SMPL-H parameter files), :mo
 ``new_joints`` and ``texts`` folders), :mod:`.kitml` (KIT-ML's processed ``new_joints``), :mod:`.babel`
 (BABEL's action labels over AMASS), :mod:`.ntu` (NTU RGB+D ``.skeleton`` files), :mod:`.interhuman`
 (two-person InterHuman clips), :mod:`.bvh` (any humanoid BVH: Mixamo, CMU, LaFAN1 names), :mod:`.style100`
-(100STYLE's styled locomotion and its frame cuts) and :mod:`.beat` (BEAT's BVH, transcript and emotion). Each returns ``joints: [T, 22, 3]`` at 25 fps, metres, +y up, on the
-ground, facing +z at frame 0.
+(100STYLE's styled locomotion and its frame cuts) and :mod:`.beat` (BEAT's BVH, transcript and emotion).
+Each returns ``joints: [T, 22, 3]`` at 25 fps, metres, +y up, on the ground, facing +z at frame 0.
 """
