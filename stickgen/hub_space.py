@@ -32,6 +32,7 @@ from .hub import (
 SPACE_OPTIONAL = {
     "peft": "LoRA adapters (pipe.load_lora); the app loads none",
     "onnxruntime": "the onnx backend; the app runs the pytorch one",
+    "optimum": "exporting the ONNX tier (stickgen.onnx_export.cached_onnx); the app runs the pytorch backend",
     "datasets": "stickgen.text.add_embedding_column, used by training only",
 }
 #: never in the Space's requirements (test, lint and training tools)
