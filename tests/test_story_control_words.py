@@ -33,6 +33,16 @@ def test_sideways_steps_keep_facing_forward(prompt, side):
     assert a.speed == pytest.approx(0.4) and a.turn is None
 
 
+@pytest.mark.parametrize("prompt, actions", [
+    ("He stands with his back to the wall and waves.", ["idle", "wave"]),
+    ("A man leans with his back against a tree.", ["idle"]),
+    ("Someone edges along a ledge to the left, back to the wall.", ["walk"])])
+def test_a_back_against_something_is_posture_not_a_turn(prompt, actions):
+    steps = parse_prompt(prompt, 6.0).scenes[0].actions
+    assert [a.action for a in steps] == actions and all(a.turn is None for a in steps)
+    assert steps[0].direction in (None, "left")
+
+
 def test_a_sidestep_with_no_side_is_still_a_dodge():
     assert first("The boxer sidesteps.").action == "dodge"
 
@@ -41,7 +51,8 @@ def test_a_sidestep_with_no_side_is_still_a_dodge():
     ("The soldier turns to his right.", -90), ("She turns left.", 90), ("He turns around.", 180),
     ("The soldier does an about-face.", 180), ("She turns back.", 180), ("He makes a quarter turn to the right.", -90),
     ("She turns 45 degrees to the left.", 45), ("He does a half turn.", 180), ("She turns to face the other way.", 180),
-    ("A robot turned to the left.", 90)])
+    ("A robot turned to the left.", 90), ("The guard makes a sharp right turn.", -90), ("She makes a U-turn.", 180),
+    ("The cyclist makes a left-hand turn.", 90), ("He turns his back to the crowd.", 180)])
 def test_turns_on_the_spot(prompt, degrees):
     a = first(prompt)
     assert (a.action, a.turn, a.direction) == ("idle", degrees, None)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from .. import vocab
 from . import lexicon as lx
-from .control_lexicon import AS_MUCH_AS, digits_for_degrees
+from .control_lexicon import AS_MUCH_AS, BACK_POSTURE, digits_for_degrees
 
 #: extra phrases of the parser (vocab synonyms win a tie); phrase -> action
 EXTRA_SYNONYMS = {
@@ -130,7 +130,8 @@ def split_clauses(prompt: str) -> tuple[list[Clause], list[str]]:
         quotes.append(next(g for g in match.groups() if g is not None).strip())
         return f" QUOTE{len(quotes) - 1} "
 
-    text = join_phrases(_FULL_SPEED.sub(" fullspeed ", digits_for_degrees(_QUOTE.sub(keep, prompt))))
+    text = BACK_POSTURE.sub(" ", _QUOTE.sub(keep, prompt))
+    text = join_phrases(_FULL_SPEED.sub(" fullspeed ", digits_for_degrees(text)))
     text = AS_MUCH_AS.sub(lambda m: f" as_{m.group(1).lower()}_as_possible ", text)
     tokens = [t[:-2] if t.endswith("'s") else t for t in _TOKEN.findall(text)]
     clauses: list[Clause] = []
@@ -209,11 +210,15 @@ def _connector(low: list[str], current: list[str]) -> tuple[str, int] | None:
     return None
 
 
+#: "dressed as a pirate": the noun after "as" is a costume, not a second person
+COSTUMED = {"dressed", "disguised", "costumed", "masquerading", "posing", "acting", "playing"}
+
+
 def _as_opens_clause(low: list[str], current: list[str]) -> bool:
     """Whether "as" at ``low[0]`` joins a simultaneous clause: not "as well"/"as if"; "as a(n) ..." and a
     sentence-opening "As ..." only when a person and a verb follow ("as a man reads", "As she walks, ...";
     not "dressed as a pirate dances")."""
-    if len(low) < 2 or low[1] in ("well", "if"):
+    if len(low) < 2 or low[1] in ("well", "if") or (current and current[-1].lower() in COSTUMED):
         return False
     if low[1] in ("a", "an") or not current:
         return _person_then_verb(low[1:])

@@ -81,11 +81,20 @@ TURN_PATTERNS = (
     (r"\b(?:do|does|did|doing|make|makes|made|making|pull|pulls|pulled|pulling|execut\w+|perform\w*) (?:an?|the) "
      r"(?:(?:quick|full|sharp|fast|swift|neat|sudden|slow) )?(90|180|270|540|720|1080)\b"
      r"(?![ -]?(?:degree|met|m\b|second|yard|feet|foot|step|percent))", None),
-    (r"\babout[- ](?:face|turn)(?:s|ed|d|ing)?\b", 180.0), (r"\b(?:half|180)[- ]turn\b", 180.0),
+    (r"\babout[- ](?:face|turn)(?:s|ed|d|ing)?\b|\bu[- ]?turns?\b", 180.0), (r"\b(?:half|180)[- ]turn\b", 180.0),
     (r"\bquarter[- ]turn\b", 90.0),
-    (rf"\b{_TURN} (?:a)?round\b|\b{_TURN} back\b|\b{_TURN} (?:to face |to look )?the other way\b", 180.0),
+    (rf"\b{_TURN} (?:a)?round\b|\b{_TURN} (?:(?:his|her|their|its|one's) )?back\b"
+     rf"|\b{_TURN} (?:to face |to look )?the other way\b", 180.0),
     (rf"\b{_TURN} {_SIDE}", 90.0),
+    (r"\ban? (?:(?:quick|sharp|hard|swift|sudden|slow|neat|tight) )?(?:left|right)(?:[- ]hand(?:ed)?)?[- ]turn\b",
+     90.0),
 )
+#: a back that rests on something says where the body is, not which way it goes: "with his back to the wall",
+#: "her back against a tree", "edges along the ledge, back to the wall" (a turning verb before it turns: "turns
+#: his back to the crowd" is kept)
+BACK_POSTURE = re.compile(r"(?<!\bturn )(?<!\bturns )(?<!\bturned )(?:\bwith )?"
+                          r"\b(?:(?:his|her|their|its|one's|my|your|our) )?backs? (?:pressed |flat |leaning )?"
+                          r"(?:against (?:the |a |an )?\w+|to (?:the |a )?walls?\b)", re.I)
 #: "without turning around", "not turning": no turn (a retreat "without turning around" walks backward)
 NO_TURN = rf"\b(?:without|not|never|no|instead of) {_TURN}(?: (?:a)?round| back)?\b"
 #: turning again and again: a turn verb counted ("rotates in place two times", "turns around three times")
