@@ -2,6 +2,7 @@
 
     python -m datasets_scripts.build --num-samples N --out DIR [--workers K] [--seed S]
         [--curation-config FILE.yaml] [--push-to-hub [REPO]]
+    python -m datasets_scripts.build --add DIR [--add DIR2 ...] --mix-synthetic N --out DIR [...]
 
 ``N`` is about the number of synthetic rows wanted: N/4 motions are generated and curated, and each
 actor of a kept motion becomes four rows (itself, its mirror, a speed- or heading-, and a
@@ -13,6 +14,21 @@ settings) and a finished build with the same settings is returned as it is (dele
 changing the generator); a shard depends only on (seed, shard index), so the result does not depend on
 ``--workers``. Splits are by motion group (90/5/5 by a hash of the group id). The result is a
 ``datasets.DatasetDict`` saved with ``save_to_disk(DIR)``, a curation report and the dataset card.
+
+``--add DIR`` (repeatable) mixes in the clips ``python -m datasets_scripts.convert`` wrote to DIR (its
+``index.json`` and ``.motion`` files); ``--mix-synthetic N`` is ``--num-samples N`` under the name that reads
+well beside it (0: no synthetic clips). Added clips are measured by the same curation checks, but, being
+captures like the real test clips, one that fails is kept (flagged in the report, quality 0); they are
+augmented as the generated ones are (four rows per actor, both actors of a two-person clip; a warped or
+scaled copy is dropped only for a check its clip passed) and split by their ``group`` with the same hash,
+so a clip, its augmented copies and every clip of its group share a split.
+They keep the texts they came with; fewer than three different ones are filled up with descriptions
+generated from the clip's action labels, or, for a clip without labels, with its text under other
+subjects ("someone walks ..."); a clip with neither is dropped and counted. They are processed in chunks
+of ``SHARD_MOTIONS`` clips (in parallel with ``--workers``), each with its own seeded generator. The card
+lists every source with its clip count, hours and licence. A real test clip whose group is also added
+(``data/real`` converted with ``--format motion`` and added) is left out of ``test``: the added copy is
+split by its group like every other added clip.
 """
 from __future__ import annotations
 
@@ -23,6 +39,7 @@ import json
 import math
 import multiprocessing
 import shutil
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -32,7 +49,7 @@ from stickgen.hub import DATASET_REPO_ID
 from stickgen.motion import Scene
 
 from . import augment, curate
-from .rows import DataClip, estimate_height, to_row
+from .rows import MIN_TEXTS, DataClip, estimate_height, to_row
 from .text.describe import Step, describe_clip, steps_from_labels
 
 SHARD_MOTIONS = 250
@@ -41,6 +58,9 @@ SPLITS = ("train", "validation", "test")
 REAL_DIR = Path(__file__).resolve().parent.parent / "data" / "real"
 MIN_SECONDS, MAX_SECONDS = 1.0, 10.0
 SWAPPED_SIDES = {"left": "right", "right": "left"}
+ADDED_STREAM = 1 << 20  # random stream of the added clips' chunks: default_rng([seed, ADDED_STREAM, chunk])
+#: subjects a label-less added clip's text is repeated with to make up its three texts
+NEUTRAL_SUBJECTS = ("a person", "someone", "somebody", "a figure")
 
 
 # ----------------------------------------------------------------------------- sources
@@ -78,20 +98,43 @@ def from_synthetic(synthetic_clip, clip_id: str) -> DataClip:
                     fps=int(synthetic_clip.fps))
 
 
+def converted_clip(folder: Path, entry: dict) -> DataClip:
+    """One clip of a converted folder (an ``index.json`` entry and its ``.motion``): the first actor, the
+    second as its partner; labels from the actors' tracks (idle, neutral, silent where none); group from the
+    entry (its id when it has none). ``steps`` are the action labels' runs, empty for a clip without labels."""
+    actors = Scene.load(Path(folder) / entry["file"]).actors
+    actor, joints = actors[0], actors[0].joints
+    action_ids = actor.frame_labels("actions", default=vocab.action_id("idle"))
+    return DataClip(
+        id=entry["id"], group=entry.get("group") or entry["id"], source=entry["source"], joints=joints,
+        partner_joints=actors[1].joints if len(actors) > 1 else None, action_ids=action_ids,
+        expression_ids=actor.frame_labels("expressions", default=vocab.expression_id("neutral")),
+        speech_ids=actor.frame_labels("speech", default=-1), contacts=skeleton.foot_contacts(joints, 25),
+        height=estimate_height(joints), texts=list(entry.get("texts") or []),
+        steps=steps_from_labels(action_ids) if actor.actions else [])
+
+
 def real_clips(real_dir: Path = REAL_DIR) -> list[DataClip]:
     """The converted real clips with their hand-written texts (``FileNotFoundError`` without an index)."""
     index = json.loads((Path(real_dir) / "index.json").read_text())["clips"]
-    clips = []
-    for entry in index:
-        actor = Scene.load(Path(real_dir) / entry["file"]).actors[0]
-        joints = actor.joints
-        frames = len(joints)
-        clips.append(DataClip(
-            id=entry["id"], group=entry["id"], source=entry["source"], joints=joints,
-            action_ids=actor.frame_labels("actions", default=vocab.action_id("idle")),
-            expression_ids=np.zeros(frames, dtype=np.int64), speech_ids=np.full(frames, -1),
-            contacts=skeleton.foot_contacts(joints, 25), height=estimate_height(joints), texts=entry["texts"]))
-    return clips
+    return [converted_clip(real_dir, entry) for entry in index]
+
+
+def added_entries(folders: Sequence[Path]) -> list[tuple[Path, dict]]:
+    """``(folder, index entry)`` of every clip of the converted folders, in order; ``ValueError`` for a folder
+    without ``index.json`` or a clip id that two folders share."""
+    entries, seen = [], {}
+    for folder in map(Path, folders):
+        index = folder / "index.json"
+        if not index.is_file():
+            raise ValueError(f"--add {folder}: expected index.json and .motion files there "
+                             f"(written by python -m datasets_scripts.convert --out {folder})")
+        for entry in json.loads(index.read_text())["clips"]:
+            if entry["id"] in seen:
+                raise ValueError(f"--add {folder}: clip id {entry['id']!r} is also in {seen[entry['id']]}")
+            seen[entry["id"]] = folder
+            entries.append((folder, entry))
+    return entries
 
 
 # ----------------------------------------------------------------------------- shards
@@ -127,6 +170,31 @@ def describe(clip: DataClip, seed: int) -> DataClip:
     return clip.with_(texts=texts)
 
 
+def with_subjects(text: str) -> list[str]:
+    """``text`` told of each of :data:`NEUTRAL_SUBJECTS`: its own subject replaced ("a man walks" ->
+    "someone walks"), else put first ("walking backwards" -> "someone walking backwards", "hand waving" ->
+    "someone: hand waving")."""
+    from .text.grammar import SUBJECTS
+
+    nouns = sorted({s.noun for group in SUBJECTS.values() for s in group}, key=len, reverse=True)
+    own = next((n for n in nouns if text.lower().startswith(n + " ")), None)
+    if own is not None:
+        return [subject + text[len(own):] for subject in NEUTRAL_SUBJECTS]
+    joiner = " " if text.split()[0].lower().endswith("ing") else ": "
+    return [subject + joiner + text for subject in NEUTRAL_SUBJECTS]
+
+
+def fill_texts(clip: DataClip, seed: int) -> DataClip:
+    """An added clip with the texts it came with, made up to ``MIN_TEXTS`` different ones when it has fewer:
+    with descriptions generated from its labelled steps, else with its first text under other subjects. A clip
+    that already has enough (an augmented copy) is returned as it is."""
+    own = list(dict.fromkeys(t.strip() for t in clip.texts if t.strip()))
+    if len(own) >= MIN_TEXTS:
+        return clip.with_(texts=own)
+    extra = describe(clip, seed).texts if clip.steps else with_subjects(own[0])
+    return clip.with_(texts=(own + [t for t in extra if t not in own])[:MIN_TEXTS])
+
+
 def partner_view(clip: DataClip) -> DataClip:
     """The other actor of a two-actor clip as a row of its own (same group, actors swapped). It takes
     part in the two-actor step and waits (idle) through the others; its contacts come from its joints,
@@ -142,11 +210,16 @@ def partner_view(clip: DataClip) -> DataClip:
                       speech_ids=np.full_like(clip.speech_ids, -1), height=estimate_height(partner))
 
 
-def process_motions(clips: list[DataClip], rng: np.random.Generator,
-                    config: curate.CurationConfig) -> tuple[list[DataClip], curate.CurationReport]:
+def process_motions(clips: list[DataClip], rng: np.random.Generator, config: curate.CurationConfig,
+                    describe_with: Callable[[DataClip, int], DataClip] = describe, keep_anyway: bool = False,
+                    ) -> tuple[list[DataClip], curate.CurationReport]:
     """Curate, describe and augment source motions: the kept rows (4 per kept actor; both actors of
     a two-actor motion) and the report. Resampled variants are curated again (a fast swinging foot can
-    dip through the floor between frames); a failing variant is dropped and counted."""
+    dip through the floor between frames); a failing variant is dropped and counted. ``describe_with``
+    gives a clip and each warped or scaled copy its texts (:func:`fill_texts` for added clips).
+    ``keep_anyway`` (added captures, like the real test clips the reference of realism) keeps a clip that
+    fails a check, flagged in the report and with quality 0; a copy of it is dropped only for a check that
+    the clip itself passed."""
     report = curate.CurationReport()
     rows = []
     for clip in clips:
@@ -155,24 +228,26 @@ def process_motions(clips: list[DataClip], rng: np.random.Generator,
             metrics["actor_gap"] = curate.actor_gap(clip.joints, clip.partner_joints)
         reasons = curate.check_clip(metrics, config)
         actors = [(clip, metrics)]
-        if clip.partner_joints is not None and not reasons:
+        if clip.partner_joints is not None and (keep_anyway or not reasons):
             other = partner_view(clip)
             other_metrics = curate.clip_metrics(other.joints, other.contacts, clip.fps, config)
-            reasons = [f"partner_{r}" for r in curate.check_clip(other_metrics, config) if r != "foot_skate"]
+            reasons += [f"partner_{r}" for r in curate.check_clip(other_metrics, config) if r != "foot_skate"]
             actors.append((other, other_metrics))
-        report.add(clip.source, clip.action_ids, reasons)
-        if reasons:
+        report.add(clip.source, clip.action_ids, reasons, keep_anyway=keep_anyway)
+        if reasons and not keep_anyway:
             continue
         for actor, actor_metrics in actors:
-            actor = describe(actor.with_(quality=curate.quality_score(actor_metrics, config)), int(rng.integers(2**31)))
+            tolerated = set(curate.check_clip(actor_metrics, config)) if keep_anyway else set()
+            actor = describe_with(actor.with_(quality=curate.quality_score(actor_metrics, config)),
+                                  int(rng.integers(2**31)))
             for variant in augment.augment_four(actor, rng):
                 if variant.augmentation.startswith(("speed", "scale")):
-                    variant_reasons = curate.check_clip(
-                        curate.clip_metrics(variant.joints, variant.contacts, variant.fps, config), config)
+                    variant_reasons = [r for r in curate.check_clip(curate.clip_metrics(
+                        variant.joints, variant.contacts, variant.fps, config), config) if r not in tolerated]
                     if variant_reasons:
                         report.add_variant_drop(variant.source, variant.augmentation, variant_reasons)
                         continue
-                    variant = describe(variant, int(rng.integers(2**31)))
+                    variant = describe_with(variant, int(rng.integers(2**31)))
                 rows.append(variant)
     return rows, report
 
@@ -188,6 +263,14 @@ def build_shard(out: Path, shard: int, motions: int, seed: int, config: curate.C
     clips = [from_synthetic(g, f"syn-{seed}-{shard:05d}-{i:04d}") for i, g in enumerate(generated)]
     rows, report = process_motions(clips, rng, config)
     folder = _shard_dir(out, shard)
+    summary = {"shard": shard, "rows": _save_splits(rows, folder), "report": report.to_dict(),
+               **_recipe(motions, seed, config)}
+    (folder / "done.json").write_text(json.dumps(summary) + "\n")
+    return summary
+
+
+def _save_splits(rows: list[DataClip], folder: Path) -> dict[str, int]:
+    """Write each split's rows to ``folder/<split>.arrow`` (split by group); the row count per split."""
     folder.mkdir(parents=True, exist_ok=True)
     counts = {}
     for split in SPLITS:
@@ -195,9 +278,32 @@ def build_shard(out: Path, shard: int, motions: int, seed: int, config: curate.C
         counts[split] = len(chosen)
         if chosen:  # an empty saved dataset cannot be loaded back
             _write_arrow(chosen, folder / f"{split}.arrow")
-    summary = {"shard": shard, "rows": counts, "report": report.to_dict(), **_recipe(motions, seed, config)}
-    (folder / "done.json").write_text(json.dumps(summary) + "\n")
+    return counts
+
+
+def build_added_chunk(out: Path, chunk: int, items: list[tuple[Path, dict]], seed: int,
+                      config: curate.CurationConfig) -> dict:
+    """Curate, describe and augment one chunk of added clips (``(folder, index entry)``) into
+    ``out/_added/chunk-<k>``; its summary. A clip without texts or action labels is dropped as ``no_texts``."""
+    rng = np.random.default_rng([seed, ADDED_STREAM, chunk])
+    report = curate.CurationReport()
+    clips = []
+    for folder, entry in items:
+        clip = converted_clip(folder, entry)
+        if any(t.strip() for t in clip.texts) or clip.steps:
+            clips.append(clip)
+        else:
+            report.add(clip.source, clip.action_ids, ["no_texts"])
+    rows, processed = process_motions(clips, rng, config, describe_with=fill_texts, keep_anyway=True)
+    report.merge(processed)
+    summary = {"chunk": chunk, "motions": len(items), "rows": _save_splits(rows, _added_dir(out, chunk)),
+               "report": report.to_dict()}
+    (_added_dir(out, chunk) / "done.json").write_text(json.dumps(summary) + "\n")
     return summary
+
+
+def _added_dir(out: Path, chunk: int) -> Path:
+    return out / "_added" / f"chunk-{chunk:05d}"
 
 
 def _columns(rows: list[dict]) -> dict[str, list]:
@@ -237,39 +343,69 @@ def _finished(out: Path, shard: int, motions: int, seed: int, config: curate.Cur
                               if k in ("motions", "seed", "config")} == _recipe(motions, seed, config)
 
 
-def _build_shard_star(args):
-    return build_shard(*args)
+def _call(task: tuple[Callable[..., dict], tuple]) -> dict:
+    function, args = task
+    return function(*args)
+
+
+def _added_recipe(entries: list[tuple[Path, dict]]) -> list[dict]:
+    """What the added clips depend on: per folder, a hash of its index and of its clips' sizes and times."""
+    digests: dict = {}  # folder -> sha1
+    for folder, entry in entries:
+        digest = digests.setdefault(str(Path(folder).resolve()), hashlib.sha1((folder / "index.json").read_bytes()))
+        stat = (folder / entry["file"]).stat()
+        digest.update(f"{entry['file']} {stat.st_size} {stat.st_mtime_ns}".encode())
+    return [{"path": path, "digest": digest.hexdigest()} for path, digest in digests.items()]
+
+
+def _command(num_samples: int, seed: int, added: Sequence[Path]) -> str:
+    if not added:
+        return f"--num-samples {num_samples} --seed {seed}"
+    return " ".join(f"--add {folder}" for folder in added) + f" --mix-synthetic {num_samples} --seed {seed}"
 
 
 def build(num_samples: int, out: str | Path, workers: int = 1, seed: int = 0,
           config: curate.CurationConfig = curate.DEFAULT_CONFIG, real_dir: Path = REAL_DIR,
-          keep_shards: bool = False, card: Path | None = None):
-    """Build and save the DatasetDict at ``out``; returns it. See the module docstring."""
+          keep_shards: bool = False, card: Path | None = None, added: Sequence[Path] = ()):
+    """Build and save the DatasetDict at ``out``; returns it. See the module docstring. ``added``: folders
+    written by ``datasets_scripts.convert`` (``ValueError`` naming one without an index); with them
+    ``num_samples`` may be 0."""
     import datasets
     from tqdm import tqdm
 
-    if num_samples < 4:
-        raise ValueError(f"--num-samples must be at least 4 (one motion and its 3 variants), got {num_samples}")
+    if num_samples < 4 and not (added and num_samples == 0):
+        raise ValueError(f"--num-samples must be at least 4 (one motion and its 3 variants), got {num_samples}"
+                         + (" (or 0: only the added clips)" if added else ""))
     out = Path(out)
+    entries = added_entries(added)
     recipe = {"num_samples": num_samples, "seed": seed, "config": dataclasses.asdict(config), "version": FORMAT_VERSION}
+    if added:
+        recipe["added"] = _added_recipe(entries)
     if (out / "build.json").exists() and json.loads((out / "build.json").read_text()) == recipe:
         return datasets.load_from_disk(str(out))  # already built with these settings
     motions = math.ceil(num_samples / 4)
     shards = [(i, min(SHARD_MOTIONS, motions - i * SHARD_MOTIONS)) for i in range(math.ceil(motions / SHARD_MOTIONS))]
-    todo = [(out, i, n, seed, config) for i, n in shards if not _finished(out, i, n, seed, config)]
-    with tqdm(total=motions, initial=motions - sum(t[2] for t in todo), unit="motion", desc="building") as bar:
+    shard_todo = [(out, i, n, seed, config) for i, n in shards if not _finished(out, i, n, seed, config)]
+    shutil.rmtree(out / "_added", ignore_errors=True)  # added clips are processed on every build
+    chunks = [entries[k:k + SHARD_MOTIONS] for k in range(0, len(entries), SHARD_MOTIONS)]
+    todo = ([(build_shard, task) for task in shard_todo]
+            + [(build_added_chunk, (out, k, chunk, seed, config)) for k, chunk in enumerate(chunks)])
+    with tqdm(total=motions + len(entries), initial=motions - sum(t[2] for t in shard_todo), unit="motion",
+              desc="building") as bar:
         if workers > 1 and len(todo) > 1:
             with multiprocessing.get_context("fork").Pool(workers) as pool:
-                for summary in pool.imap_unordered(_build_shard_star, todo):
+                for summary in pool.imap_unordered(_call, todo):
                     bar.update(summary["motions"])
         else:
             for task in todo:
-                bar.update(build_shard(*task)["motions"])
+                bar.update(_call(task)["motions"])
     report = curate.CurationReport()
     summaries = [json.loads((_shard_dir(out, i) / "done.json").read_text()) for i, _ in shards]
-    for summary in summaries:
+    added_summaries = [json.loads((_added_dir(out, k) / "done.json").read_text()) for k in range(len(chunks))]
+    for summary in summaries + added_summaries:
         report.merge(curate.CurationReport.from_dict(summary["report"]))
-    real = real_clips(real_dir)
+    added_groups = {entry.get("group") or entry["id"] for _, entry in entries}
+    real = [clip for clip in real_clips(real_dir) if clip.group not in added_groups]  # an added copy wins
     for clip in real:
         metrics = curate.clip_metrics(clip.joints, clip.contacts, clip.fps, config)
         report.add(clip.source, clip.action_ids, curate.check_clip(metrics, config), keep_anyway=True)
@@ -277,10 +413,16 @@ def build(num_samples: int, out: str | Path, workers: int = 1, seed: int = 0,
     for split in SPLITS:
         parts = [datasets.Dataset.from_file(str(_shard_dir(out, s["shard"]) / f"{split}.arrow"))
                  for s in summaries if s["rows"][split]]
+        parts += [datasets.Dataset.from_file(str(_added_dir(out, s["chunk"]) / f"{split}.arrow"))
+                  for s in added_summaries if s["rows"][split]]
         if split == "test":
             parts.append(_to_dataset([to_row(c) for c in real]))
         splits[split] = datasets.concatenate_datasets(parts) if parts else _to_dataset([])
     dataset = datasets.DatasetDict(_fill_validation(splits))
+    empty = [split for split in SPLITS if not len(dataset[split])]
+    if empty:  # datasets cannot load an empty split back
+        raise ValueError(f"the {' and '.join(empty)} split would be empty ({ {k: len(v) for k, v in dataset.items()} } "
+                         f"rows): add clips of more groups or synthetic ones (--mix-synthetic N)")
     shutil.rmtree(out / "dataset_dict.tmp", ignore_errors=True)  # left by an interrupted run
     dataset.save_to_disk(str(out / "dataset_dict.tmp"))
     for split in SPLITS:  # swap the finished folders in only after the whole save succeeded
@@ -291,12 +433,17 @@ def build(num_samples: int, out: str | Path, workers: int = 1, seed: int = 0,
     report.save(out)
     from .card import write_card
 
+    licences: dict[str, set] = {}
+    for _, entry in entries:
+        licences.setdefault(entry["source"], set()).add(entry.get("licence") or "not given")
     for path in (out / "README.md", card):
         if path is not None:
-            write_card(dataset, report, path, command=f"--num-samples {num_samples} --seed {seed}")
+            write_card(dataset, report, path, command=_command(num_samples, seed, added),
+                       licences={source: "; ".join(sorted(notes)) for source, notes in licences.items()})
     (out / "build.json").write_text(json.dumps(recipe) + "\n")
     if not keep_shards:
-        shutil.rmtree(out / "_shards")
+        shutil.rmtree(out / "_shards", ignore_errors=True)
+        shutil.rmtree(out / "_added", ignore_errors=True)
     return datasets.load_from_disk(str(out))
 
 
@@ -314,8 +461,11 @@ def push_to_hub(dataset, repo: str, token: str | None = None, card: Path | None 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--num-samples", type=int, required=True,
-                        help="about N synthetic rows: N/4 generated motions, 4 rows per actor")
+    parser.add_argument("--num-samples", "--mix-synthetic", dest="num_samples", type=int,
+                        help="about N synthetic rows: N/4 generated motions, 4 rows per actor (--mix-synthetic: "
+                             "the same beside --add; 0 for none)")
+    parser.add_argument("--add", type=Path, action="append", default=[], metavar="DIR",
+                        help="a folder written by python -m datasets_scripts.convert (repeatable)")
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--seed", type=int, default=0)
@@ -329,9 +479,14 @@ def main(argv: list[str] | None = None) -> int:
                              "name; token: HF_TOKEN or login)")
     parser.add_argument("--private", action="store_true", help="with --push-to-hub: create the repo private")
     args = parser.parse_args(argv)
+    if args.num_samples is None and not args.add:
+        parser.error("give --num-samples N (or --add DIR [--mix-synthetic N])")
     config = curate.CurationConfig.from_yaml(args.curation_config) if args.curation_config else curate.CurationConfig()
-    dataset = build(args.num_samples, args.out, args.workers, args.seed, config, args.real_dir, args.keep_shards,
-                    args.card)
+    try:
+        dataset = build(args.num_samples or 0, args.out, args.workers, args.seed, config, args.real_dir,
+                        args.keep_shards, args.card, args.add)
+    except ValueError as exc:
+        parser.error(str(exc))
     print({split: len(ds) for split, ds in dataset.items()})
     if args.push_to_hub:
         push_to_hub(dataset, args.push_to_hub, card=args.out / "README.md", private=args.private)

@@ -2,9 +2,9 @@
 and the conversion to a row.
 
 Row fields (one row = one actor's clip): id, group (source motion; a clip, its augmentations and its
-mirror share it), source ("synthetic" | "deepmimic" | "cmu"), augmentation ("none" or "+"-joined
-"speed", "mirror", "scale", "heading"), texts (>= 3), fps, num_frames, joints ``[T, 22, 3]``,
-partner_joints ``[T, 22, 3]`` (zeros without a partner), has_partner, action_ids ``[T]``,
+mirror share it), source ("synthetic" | "deepmimic" | "cmu" | that of clips added with ``build --add``),
+augmentation ("none" or "+"-joined "speed", "mirror", "scale", "heading"), texts (>= 3), fps, num_frames,
+joints ``[T, 22, 3]``, partner_joints ``[T, 22, 3]`` (zeros without a partner), has_partner, action_ids ``[T]``,
 expression_ids ``[T]``, speech_ids ``[T]`` (-1 silent), contacts ``[T, 4]`` 0/1, root_velocity
 ``[T, 3]`` m/s, height (m), speed (mean horizontal pelvis speed, m/s), quality in [0, 1].
 """

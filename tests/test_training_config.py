@@ -15,6 +15,8 @@ def test_bundled_configs_load_and_inherit():
     hand = load_config("hand_small")
     assert hand.data.canonical_hand and hand.run.init_from == small.run.out + "/model"
     assert not load_config("refiner_small").data.canonical_hand
+    assert small.model.planner.get("control_dim", 0) == 0  # the shipped planner gets its controls in stage 3
+    assert load_config("control_small").model.planner["control_dim"] == 5
 
 
 def test_own_config_may_inherit_a_bundled_one(tmp_path):
@@ -36,6 +38,7 @@ def test_overrides_are_typed_and_nested():
     assert config.optim.betas == [0.8, 0.9]
     assert load_config("small", ["optim.max_steps=7"]).to_dict()["optim"]["max_steps"] == 7
     assert parse_override("run.out=runs/x") == (["run", "out"], "runs/x")
+    assert load_config("small", ["run.mixed_precision=no"]).run.mixed_precision == "no"  # YAML reads no as False
 
 
 @pytest.mark.parametrize("override, key", [

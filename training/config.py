@@ -160,6 +160,8 @@ def _coerce(key: str, value: Any, annotation: Any) -> Any:
             value = float(value)
         except ValueError:
             pass
+    if annotation is str and isinstance(value, bool):  # YAML 1.1 reads no/yes (mixed_precision: no) as booleans
+        value = "yes" if value else "no"
     if annotation in SCALAR_TYPES:
         accepted = (int, float) if annotation is float else annotation
         if isinstance(value, bool) is not (annotation is bool) or not isinstance(value, accepted):
