@@ -89,3 +89,12 @@ def test_named_hands_mirrors_only_the_clips_that_used_the_other_hand():
     np.testing.assert_array_equal(touches[0][0], [0.0, 1.0, 0.0, 1.0])  # the feet swapped with the pose
     np.testing.assert_array_equal(joints[1], clip.joints)
     np.testing.assert_array_equal(touches[1], contacts)
+
+
+@pytest.mark.parametrize("prompt, sign", [("A baby crawls backwards.", -1), ("A soldier crawls forward.", 1)])
+def test_a_crawl_is_steered_the_way_the_sentence_says(prompt, sign):
+    """Crawling is a gait: its plan fixes the body-frame velocity (it used to be free, and crawled forward)."""
+    actor = plan_from_prompt(prompt, duration=4.0).actors[0]
+    forward = actor.control[:, control.FORWARD]
+    assert np.isfinite(forward).all() and np.all(sign * forward > 0.2)
+    assert np.all(actor.control[:, control.SIDEWAYS] == 0)

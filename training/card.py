@@ -372,6 +372,9 @@ def build_card(model: Path, runs: list[Path], report: Path | None, dataset: Path
               "staged afterwards (`stickgen/staging.py`) to meet at their contact distance, so one who walks up "
               "may start nearer than the text suggests, and in a long interaction partners drift within touching "
               "range.",
+              "- The planner has a camera input, but training never passes shot labels: only its `static` row "
+              "is trained and generation always feeds it, so a script's camera move frames the scene without "
+              "changing the motion.",
               "- Stick figures only: no hands, fingers or facial geometry beyond the renderer's face."]
     handed = [data for data in (stage_files(model, run)[1]["data"] for run in runs) if data.get("canonical_hand")]
     if handed:

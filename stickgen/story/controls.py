@@ -1,6 +1,6 @@
 """A character's timeline to per-frame controls (:mod:`stickgen.control`): what the sentence fixes.
 
-- Gaits (walk, run, sprint, dribbling) set the body-frame velocity: forward at the asked speed (or
+- Gaits (walk, run, sprint, dribbling, crawling) set the body-frame velocity: forward at the asked speed (or
   distance over time; none in place), backwards for ``direction="backward"``, to the side for a
   sideways step ("sideways" in the manner and ``direction`` left/right); a straight way also fixes the
   heading rate (0, or the ``turn`` it starts with; a curved way's turns are the layout path's, which
@@ -21,7 +21,7 @@ from ..control import CONTROL_DIM, FORWARD, HAND, HEADING_RATE, ONE_ARM_ACTIONS,
 from . import lexicon as lx
 from .schema import TimedAction
 
-GAITS = frozenset({"walk", "run", "sprint", "dribbling"})
+GAITS = frozenset({"walk", "run", "sprint", "dribbling", "crawling"})
 STILL_FAMILIES = frozenset({"idle", "arms", "speech"})
 CURVED = frozenset({"circle", "circle_right", "zigzag", "back_and_forth", "bases"})
 QUARTER_TURN_S = 0.6
