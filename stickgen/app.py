@@ -121,7 +121,13 @@ def run(pipelines: _Pipelines, models: dict[str, str], prompt: str | None, scrip
         check_script(script)
         deadline.check("generating motion")
         progress(0.3, desc="generating motion")
-        scene = generate(pipe, script, seed=int(seed), camera=None if camera == CAMERA_CHOICES[0] else camera)
+
+        def window_end(done: int, total: int) -> None:  # a visitor who left or a spent budget stops it here
+            deadline.check(f"window {done + 1} of {total}" if done < total else "placing the figures")
+            progress(0.3 + 0.3 * done / max(total, 1), desc=f"generating motion: window {done} of {total}")
+
+        scene = generate(pipe, script, seed=int(seed), camera=None if camera == CAMERA_CHOICES[0] else camera,
+                         callback_on_window_end=window_end)
         OUTPUT_ROOT.mkdir(parents=True, exist_ok=True)
         prune_runs(OUTPUT_ROOT)
         folder = Path(tempfile.mkdtemp(prefix="run-", dir=OUTPUT_ROOT))

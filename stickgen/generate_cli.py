@@ -101,14 +101,15 @@ def make_script(prompt: str | None, duration: float, llm: str = "none", script_j
     return parse(prompt, duration, llm=llm, matcher=matcher, **llm_options)
 
 
-def generate(pipe, script, seed: int = 0, fps: float = 25, camera: str | None = None, **settings: float | None):
+def generate(pipe, script, seed: int = 0, fps: float = 25, camera: str | None = None,
+             callback_on_window_end=None, **settings: float | None):
     """Scene of ``script`` from ``pipe``; ``camera`` replaces the script's camera moves for the whole clip.
     ``settings``: the pipeline's sampling keywords (:mod:`stickgen.sampling`); one left ``None`` uses the
-    model's recommendation (``pipe.sampling``)."""
+    model's recommendation (``pipe.sampling``). ``callback_on_window_end(done, total)``: as the pipeline's."""
     from .story import script_to_plan
 
     plan = script_to_plan(script, fps=fps)
-    scene = pipe(plan, seed=seed, fps=fps, **settings).scenes[0]
+    scene = pipe(plan, seed=seed, fps=fps, callback_on_window_end=callback_on_window_end, **settings).scenes[0]
     if camera is not None:
         scene.camera = {"moves": [{"move": camera, "start": 0, "end": scene.num_frames}]}
     return scene

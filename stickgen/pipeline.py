@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 import numpy as np
 import torch
@@ -79,7 +79,8 @@ class StickGenPipeline(PipelineLoadingMixin):
     def __call__(self, prompt: Any, duration: float = 10.0, *, sampling: SamplingSettings | None = None,
                  seed: int | None = None, generator: torch.Generator | None = None, fps: float = 25,
                  trajectory: np.ndarray | None = None, headings: np.ndarray | None = None,
-                 output_type: str = "scene", return_dict: bool = True, **settings: Any):
+                 output_type: str = "scene", return_dict: bool = True,
+                 callback_on_window_end: Callable[[int, int], None] | None = None, **settings: Any):
         """Generate one scene per prompt: ``pipe("a person waves").scenes[0]``.
 
         ``prompt``: a prompt string, a story ``Script`` or a :class:`ScenePlan`, or a list of them (one
@@ -90,8 +91,9 @@ class StickGenPipeline(PipelineLoadingMixin):
         (``num_inference_steps=0`` runs the planner alone; :mod:`stickgen.sampling` lists them). The plan's
         control signals (:mod:`stickgen.control`) steer the planner; ``trajectory [T, 2]`` (world x/z
         metres per frame of the plan's clock) with optional ``headings [T]`` (radians) replaces the first
-        actor's root path with the caller's own (:func:`with_trajectory`). Returns a
-        :class:`StickGenPipelineOutput`, or the tuple ``(scenes,)`` with ``return_dict=False``.
+        actor's root path with the caller's own (:func:`with_trajectory`). ``callback_on_window_end(done,
+        total)`` is called after each generated window (an exception it raises stops the generation there).
+        Returns a :class:`StickGenPipelineOutput`, or the tuple ``(scenes,)`` with ``return_dict=False``.
         """
         if output_type not in OUTPUT_TYPES:
             raise ValueError(f"output_type must be one of {OUTPUT_TYPES}, got {output_type!r}")
@@ -99,7 +101,7 @@ class StickGenPipeline(PipelineLoadingMixin):
         items = list(prompt) if isinstance(prompt, (list, tuple)) else [prompt]
         plans = [self.plan(item, duration, fps, trajectory, headings) for item in items]
         generator, seed = _generator(seed, generator)
-        clips = self.sample_clips(plans, generator, sampling)
+        clips = self.sample_clips(plans, generator, sampling, callback_on_window_end)
         scenes = [self.to_scene(plan, item, clip, seed, sampling) for plan, item, clip in zip(plans, items, clips)]
         if output_type == "np":
             scenes = [np.stack([actor.joints for actor in scene.actors]) for scene in scenes]
@@ -118,16 +120,23 @@ class StickGenPipeline(PipelineLoadingMixin):
                 if isinstance(item, str) else story.script_to_plan(item, fps=fps)
         return plan if trajectory is None else with_trajectory(plan, trajectory, headings)
 
-    def sample_clips(self, plans: list[ScenePlan], generator: torch.Generator,
-                     sampling: SamplingSettings) -> list[tuple[list[np.ndarray], list[np.ndarray]]]:
+    def sample_clips(self, plans: list[ScenePlan], generator: torch.Generator, sampling: SamplingSettings,
+                     callback_on_window_end: Callable[[int, int], None] | None = None,
+                     ) -> list[tuple[list[np.ndarray], list[np.ndarray]]]:
         """Each plan's canonical joints ``[T, 22, 3]`` and contacts ``[T, 4]`` per actor, at the model's frame
-        rate. Plans that share a clock (frame count and rate) go through the models in one batch."""
+        rate. Plans that share a clock (frame count and rate) go through the models in one batch;
+        ``callback_on_window_end(done, total)`` follows the windows."""
         clock = lambda plan: (plan.num_frames, plan.fps)  # noqa: E731
-        results = {}
+        results, done = {}, 0
         with torch.inference_mode(), self.progress_bar() as progress:
+            def window_end() -> None:  # counted here: a disabled tqdm bar counts nothing
+                nonlocal done
+                done += 1
+                callback_on_window_end(done, progress.total)
+
             for key in sorted({clock(plan) for plan in plans}):
                 results[key] = self._generate([plan for plan in plans if clock(plan) == key], generator, sampling,
-                                              progress)
+                                              progress, window_end if callback_on_window_end else None)
         clips, taken = [], dict.fromkeys(results, 0)
         for plan in plans:
             joints, contacts = results[clock(plan)]
@@ -190,11 +199,11 @@ class StickGenPipeline(PipelineLoadingMixin):
         invalid settings)."""
         return (sampling or self.sampling).replace(**settings).for_model(self.planner.config.fps)
 
-    def sampler(self, progress: tqdm | None = None) -> WindowSampler:
+    def sampler(self, progress: tqdm | None = None, on_window_end: Callable[[], None] | None = None) -> WindowSampler:
         """The window sampler over this pipeline's planner, refiner (on its backend) and feature statistics;
-        ``progress`` is advanced once per window."""
+        ``progress`` is advanced and ``on_window_end`` called once per window."""
         return WindowSampler(self.planner.config, self.feature_stats, self.scheduler, self._plan_fn, self._denoise_fn,
-                             progress)
+                             progress, on_window_end)
 
     def to(self, device: str | torch.device) -> StickGenPipeline:
         """Run planner and refiner on ``device`` (the pytorch backend; the rest stays on the CPU)."""
@@ -224,11 +233,13 @@ class StickGenPipeline(PipelineLoadingMixin):
         return embedding_matcher(self.text_encoder)
 
     def _generate(self, plans: list[ScenePlan], generator: torch.Generator, sampling: SamplingSettings,
-                  progress: tqdm) -> tuple[list[np.ndarray], list[np.ndarray]]:
+                  progress: tqdm, on_window_end: Callable[[], None] | None = None,
+                  ) -> tuple[list[np.ndarray], list[np.ndarray]]:
         """Canonical joints ``[T, 22, 3]`` and contacts ``[T, 4]`` of every actor of ``plans`` (same length and fps).
 
         Runs at the model's frame rate. Actors with a partner get a second pass conditioned on the
-        partner's planner-only first pass (:func:`stickgen.staging.partner_joints`). ``progress`` counts windows.
+        partner's planner-only first pass (:func:`stickgen.staging.partner_joints`). ``progress`` counts windows,
+        ``on_window_end`` is called after each.
         """
         actors = [actor for plan in plans for actor in plan.actors]
         model_fps, plan_fps, num_frames = self.planner.config.fps, plans[0].fps, plans[0].num_frames
@@ -245,7 +256,7 @@ class StickGenPipeline(PipelineLoadingMixin):
                               for a in actors]))
         offsets = [sum(len(p.actors) for p in plans[:k]) for k, plan in enumerate(plans) for _ in plan.actors]
         partners = [a.partner + o if a.partner is not None else None for a, o in zip(actors, offsets)]
-        sampler = self.sampler(progress)
+        sampler = self.sampler(progress, on_window_end)
         passes = 1 if all(p is None for p in partners) else 2
         progress.total = (progress.total or 0) + passes * len(window_starts(frames, sampler.config.max_frames,
                                                                             sampler.config.window_overlap))

@@ -43,7 +43,7 @@ class WindowSampler:
     """Runs ``plan(inputs) -> pose [B, T, 137]`` and ``denoise`` (:mod:`stickgen.backends`) with the
     planner's ``config`` (``max_frames``, ``window_overlap``, ``fps``, ``control_dim``), the
     ``feature_stats`` that normalise features and the refiner's DDIM ``scheduler``; ``progress`` (a tqdm
-    bar) is advanced once per window."""
+    bar) is advanced and ``on_window_end`` called once per window."""
 
     config: Any
     feature_stats: FeatureStats
@@ -51,6 +51,7 @@ class WindowSampler:
     plan: Callable
     denoise: Callable
     progress: Any = None
+    on_window_end: Callable[[], None] | None = None
 
     def sample(self, inputs: dict, partner: np.ndarray | None, generator,
                  sampling: SamplingSettings, given: np.ndarray | None = None,
@@ -105,6 +106,8 @@ class WindowSampler:
                 contacts[i, start + known_count:end] = features[i, known_count:, CONTACTS] > 0.5
             if self.progress is not None:
                 self.progress.update()
+            if self.on_window_end is not None:
+                self.on_window_end()
         return list(joints), list(contacts)
 
     @staticmethod

@@ -76,3 +76,27 @@ def test_a_request_whose_visitor_left_stops_at_its_next_stage():
     L.Deadline(60.0, still_wanted=L.visitor_waits(App, "here")).check("rendering")
     with pytest.raises(L.RequestRefused, match="the visitor left; the request stopped before rendering"):
         L.Deadline(60.0, still_wanted=L.visitor_waits(App, "gone")).check("rendering")
+
+
+def test_a_visitor_who_leaves_mid_generation_stops_it_after_the_current_window(tmp_path):
+    """The deadline is also checked between generation windows, so a long clip does not run on for nobody."""
+    import gradio as gr
+    from test_cli_generate import save_tiny_pipeline
+
+    from stickgen import app
+
+    model = save_tiny_pipeline(tmp_path / "tiny")
+    checks, steps = [], []
+
+    def still_wanted():
+        checks.append(len(checks))
+        return len(checks) < 3  # here for "generating motion" and the first window, gone by the second
+
+    def progress(share, desc=""):
+        steps.append(desc)
+
+    with pytest.raises(gr.Error, match=r"the visitor left; the request stopped before window 3 of \d+"):
+        app.run(app._Pipelines(), {"tiny": str(model)}, "a man walks forward", None, 20.0, 0, "tiny", "normal",
+                app.CAMERA_CHOICES[0], "none", progress, L.Deadline(60.0, still_wanted=still_wanted))
+    assert [d for d in steps if d.startswith("generating motion: window")] == [steps[-1]]
+    assert steps[-1].startswith("generating motion: window 1 of ")

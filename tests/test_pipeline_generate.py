@@ -88,6 +88,32 @@ def test_output_types_return_dict_and_the_progress_bar(pipe, capsys):
     pipe.set_progress_bar_config(disable=None)
 
 
+def test_the_window_callback_counts_windows_and_can_stop_the_generation(pipe):
+    """5 s at 25 fps in windows of 100 frames overlapping 20: two windows; a partner doubles them."""
+    seen = []
+    pipe.set_progress_bar_config(disable=True)  # the callback counts even when the bar counts nothing
+    try:
+        pipe(plan_from_actions(["walk"], "a man walks", duration=5.0), seed=0,
+             callback_on_window_end=lambda done, total: seen.append((done, total)))
+        assert seen == [(1, 2), (2, 2)]
+        seen.clear()
+        pipe(two_actor_plan(frames=50), seed=0, callback_on_window_end=lambda done, total: seen.append((done, total)))
+        assert seen == [(1, 2), (2, 2)]  # the partner's first pass, then the conditioned one
+
+        class Left(Exception):
+            pass
+
+        def leave(done, total):
+            seen.append(done)
+            raise Left
+        seen.clear()
+        with pytest.raises(Left):
+            pipe(plan_from_actions(["walk"], "a man walks", duration=5.0), seed=0, callback_on_window_end=leave)
+        assert seen == [1]  # stopped after the first window
+    finally:
+        pipe.set_progress_bar_config(disable=None)
+
+
 def test_same_seed_same_scene_different_seed_different(pipe):
     plan = plan_from_actions(["walk", "wave"], "a man walks then waves", duration=3.0)
     a, b, c = pipe(plan, seed=1).scenes[0], pipe(plan, seed=1).scenes[0], pipe(plan, seed=2).scenes[0]
