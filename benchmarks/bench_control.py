@@ -175,6 +175,8 @@ def main(argv: list[str] | None = None, pipe=None) -> int:
     parser.add_argument("--batch", type=int, default=32, help="prompts per pipeline call")
     parser.add_argument("--prompts-dir", type=Path, default=CONTROL, help=argparse.SUPPRESS)
     parser.add_argument("--out", type=Path, default=RESULTS / "bench_control.json")
+    parser.add_argument("--report", type=Path, help="also write the pass-rate table as REPORT/control.md "
+                                                    "(e.g. reports/small, beside stickgen.eval's report)")
     SamplingSettings.add_arguments(parser)  # the pipeline's sampling settings (default: the model's recommendation)
     args = parser.parse_args(argv)
     if args.seeds < 1 or args.batch < 1:
@@ -193,11 +195,17 @@ def main(argv: list[str] | None = None, pipe=None) -> int:
     results = run(pipe, items, args.seeds, args.batch, sampling)
     summary = summarise(results)
     print_table(summary)
+    doc = {"model": args.model, "seeds": args.seeds, "sets": list(sets), "categories": categories, "limit": args.limit,
+           "sampling": resolved, "summary": summary, "items": results,
+           "wall_s": round(time.perf_counter() - started, 1)}
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps({
-        "model": args.model, "seeds": args.seeds, "sets": list(sets), "categories": categories, "limit": args.limit,
-        "sampling": resolved, "summary": summary, "items": results,
-        "wall_s": round(time.perf_counter() - started, 1)}, indent=1) + "\n")
+    args.out.write_text(json.dumps(doc, indent=1) + "\n")
+    if args.report is not None:
+        from stickgen.eval.report_files import control_section
+
+        args.report.mkdir(parents=True, exist_ok=True)
+        (args.report / "control.md").write_text("\n".join(["# Stick-Gen control suite", "",
+                                                           *control_section(doc)[2:]]))
     print(f"wrote {args.out}")
     return 0
 

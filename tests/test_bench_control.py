@@ -293,8 +293,12 @@ class StubPipeline:
 def test_main_runs_end_to_end_on_a_stub_and_writes_json(tmp_path, capsys):
     out = tmp_path / "control.json"
     stub = StubPipeline()
-    assert bench.main(["--seeds", "2", "--out", str(out), "--categories", "backward,sideways,speed"], pipe=stub) == 0
+    assert bench.main(["--seeds", "2", "--out", str(out), "--categories", "backward,sideways,speed",
+                       "--report", str(tmp_path / "report")], pipe=stub) == 0
     doc = json.loads(out.read_text())
+    table = (tmp_path / "report" / "control.md").read_text()
+    assert "| backward | 1.00 (" in table and "| sideways | 0.00 (" in table
+    assert "main (items) | heldout (items)" in table
     main, held = doc["summary"]["main"], doc["summary"]["heldout"]
     assert main["categories"]["backward"]["rate"] == 1.0
     assert main["categories"]["sideways"]["rate"] == 0.0

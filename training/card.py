@@ -26,6 +26,7 @@ from typing import Any
 import yaml
 
 from stickgen.eval.report import PIPELINE
+from stickgen.eval.report_files import control_section
 from stickgen.hub import DATASET_REPO_ID
 from stickgen.story.lexicon import ACTION_SPEED
 from training.tune_sampling import row_label
@@ -252,33 +253,6 @@ def _control_limits() -> list[str]:
             "before its control stage; they were not re-tuned after it."]
 
 
-def _control_section(path: Path) -> list[str]:
-    """Pass rates per category of ``benchmarks/bench_control.py``'s JSON, main and held-out sets."""
-    doc = json.loads(path.read_text())
-    sets = [name for name in ("main", "heldout") if name in doc["summary"]]
-    categories = sorted({c for name in sets for c in doc["summary"][name]["categories"]},
-                        key=lambda c: min(i for i, item in enumerate(doc["items"]) if item["category"] == c))
-    cell = lambda name, c: (f"{doc['summary'][name]['categories'][c]['rate']:.2f}"  # noqa: E731
-                            if c in doc["summary"][name]["categories"] else "-")
-    lines = ["## Does the motion do what the sentence says", "",
-             f"`python benchmarks/bench_control.py --model {doc['model']} --seeds {doc['seeds']}` "
-             "generates hand-written "
-             "sentences (not the data's templates) and judges each on the generated joints, not by the evaluator: "
-             "backward and sideways travel, turn angle and side, spins, the named hand above the shoulder, the "
-             "number of jumps or claps, jump height and speed orderings, path shapes, foot skating at every speed "
-             "and one-action signatures (`stickgen/eval/control_checks.py`). The held-out quarter "
-             "(`benchmarks/control/heldout.json`) is looked at by no tuning. Pass rate per category:", "",
-             "| category | " + " | ".join(f"{name} (items)" for name in sets) + " |",
-             "|---|" + "---|" * len(sets)]
-    for c in categories:
-        lines.append(f"| {c} | " + " | ".join(
-            f"{cell(name, c)} ({doc['summary'][name]['categories'].get(c, {}).get('items', 0)})"
-            for name in sets) + " |")
-    lines.append("| **overall** | " + " | ".join(f"**{doc['summary'][name]['overall']:.2f}** "
-                                                 f"({doc['summary'][name]['items']})" for name in sets) + " |")
-    return lines + [""]
-
-
 def _sampling_section(model: Path, tuning: Path | None) -> list[str]:
     """The recommended sampling settings (model_index.json) and, if given, the validation table that chose them."""
     sampling = json.loads((model / "model_index.json").read_text()).get("sampling", {})
@@ -349,7 +323,7 @@ def build_card(model: Path, runs: list[Path], report: Path | None, dataset: Path
     if actions is not None:
         lines += _actions_section(actions)
     if controls is not None:
-        lines += _control_section(controls)
+        lines += control_section(json.loads(Path(controls).read_text()))
     refiner_failed = report is not None and any(
         "refiner" in c["check"] and c.get("passed") is False
         for c in json.loads((report / "report.json").read_text()).get("quality_bar", []))
