@@ -168,7 +168,9 @@ def build_app(model: str | None = None, pipelines: _Pipelines | None = None):
                 with gr.Row():
                     variant = gr.Dropdown(choices, value=choices[0], label="Model")
                     style = gr.Dropdown(list(vocab.RENDER_STYLES), value="normal", label="Style")
-                    camera = gr.Dropdown(CAMERA_CHOICES, value=CAMERA_CHOICES[0], label="Camera")
+                    camera = gr.Dropdown(CAMERA_CHOICES, value=CAMERA_CHOICES[0], label="Camera",
+                                         info="from the script: its camera moves, else the automatic "
+                                              "director; static: one fixed wide shot")
                     llm = gr.Dropdown(["none", "mock", "ollama", "grok"], value="none", label="Story parser (LLM)")
                 go = gr.Button("Generate", variant="primary", elem_id="generate")
                 gr.Examples(EXAMPLES, [prompt, duration])

@@ -168,7 +168,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--duration", type=_duration, default=10.0, help="seconds (default 10)")
     parser.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     parser.add_argument("--style", default="normal", choices=vocab.RENDER_STYLES)
-    parser.add_argument("--camera", default=None, choices=vocab.CAMERA_MOVES, help="camera move for the whole clip")
+    parser.add_argument("--camera", default=None, choices=vocab.CAMERA_MOVES,
+                        help="camera move for the whole clip (static: one fixed wide shot; "
+                        "default: the script's camera, else the automatic director)")
     parser.add_argument("--model", default=None,
                         help=f"model folder or Hub id (default $STICKGEN_MODEL or {DEFAULT_MODEL})")
     parser.add_argument("--llm", default="none", choices=("none", "mock", "ollama", "grok"),

@@ -21,6 +21,11 @@ def standing(frames: int = 25, x: float = 0.0, z: float = 0.0, heading: float = 
     return np.repeat(pose[None], frames, axis=0)
 
 
+def walking(frames: int, x: float = 0.0, speed: float = 1.2) -> np.ndarray:
+    """The standing figure carried along +x at ``speed`` m/s (25 fps): ``[frames, 22, 3]``."""
+    return standing(frames, x=x) + np.arange(frames)[:, None, None] * np.array([speed / 25, 0.0, 0.0])
+
+
 def scene_of(*actors: np.ndarray, colors=(BLUE, RED), fps: float = 25, camera=None, **tracks) -> Scene:
     """A scene from joint arrays; ``tracks`` (expressions=, speech=) go to the first actor."""
     motions = [Motion(joints, id=f"a{i}", color=colors[i % len(colors)], **(tracks if i == 0 else {}))

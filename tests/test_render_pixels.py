@@ -5,7 +5,7 @@ from test_render_fixtures import BLUE, RED, face_camera, scene_of, standing, tal
 
 from stickgen import vocab
 from stickgen.motion import Segment
-from stickgen.render import camera_path, render_frames
+from stickgen.render import render_camera_path, render_frames
 from stickgen.render.styles import hex_to_rgb
 from stickgen.skeleton import JOINT_INDEX
 
@@ -24,7 +24,7 @@ def one_frame(scene, **kwargs) -> np.ndarray:
 def test_figure_is_drawn_where_the_camera_projects_the_joints():
     scene = scene_of(standing(1, x=0.4))
     frame = one_frame(scene)
-    xy, _ = camera_path(scene, SIZE).project(scene.actors[0].joints, SIZE)
+    xy, _ = render_camera_path(scene, SIZE).project(scene.actors[0].joints, SIZE)
     blue = mask(frame, BLUE)
     j = JOINT_INDEX
     for parent, child in [("left_hip", "left_knee"), ("right_knee", "right_ankle"), ("spine1", "spine2"),
@@ -52,7 +52,7 @@ def test_near_limbs_are_wider_and_cover_far_ones():
         colors = (BLUE, RED) if order[0] is near else (RED, BLUE)
         scene = scene_of(*order, colors=colors, camera=camera)
         frame = one_frame(scene, size=size)
-        xy, depth = camera_path(scene, size).project(np.stack([near[0], far[0]]), size)
+        xy, depth = render_camera_path(scene, size).project(np.stack([near[0], far[0]]), size)
         x, y = np.round(xy[0, JOINT_INDEX["spine2"]]).astype(int)
         assert mask(frame, BLUE)[y, x] and not mask(frame, RED)[y, x], "the near body must cover the far one"
     knee, ankle = JOINT_INDEX["left_knee"], JOINT_INDEX["left_ankle"]
@@ -67,7 +67,7 @@ def test_near_limbs_are_wider_and_cover_far_ones():
 
 def _thigh_width(frame: np.ndarray, scene, size) -> int:
     """Stroke width across the left thigh, near the hip (where an ink stroke is widest)."""
-    xy, _ = camera_path(scene, size).project(scene.actors[0].joints, size)
+    xy, _ = render_camera_path(scene, size).project(scene.actors[0].joints, size)
     x, y = np.round(0.85 * xy[0, JOINT_INDEX["left_hip"]] + 0.15 * xy[0, JOINT_INDEX["left_knee"]]).astype(int)
     background = frame[y, x - 30].astype(float)
     return _run_width(np.abs(frame[y, x - 30:x + 31].astype(float) - background).sum(-1) > 60)
@@ -116,7 +116,7 @@ def test_face_shows_in_profile_when_the_figure_faces_sideways():
     from stickgen.render.geometry import actor_geometry
 
     scene = scene_of(standing(1), standing(1, heading=np.pi / 2), standing(1, heading=np.pi))
-    path = camera_path(scene, SIZE)
+    path = render_camera_path(scene, SIZE)
     visible = [actor_geometry(a.joints, path, SIZE, 0.04).eyes_visible[0].sum() for a in scene.actors]
     assert visible == [2, 1, 0]                                   # front, profile, back
     crops = {}
@@ -134,7 +134,7 @@ def test_mouth_openness_oscillates_at_the_speech_rate(speech):
     frames = 100
     scene = talking_scene(speech, frames)
     head = scene.actors[0].joints[0, JOINT_INDEX["head"]]
-    path = camera_path(scene, (128, 128))
+    path = render_camera_path(scene, (128, 128))
     mouth, _ = path.project(np.array([[head + [0.0, 0.0, 0.11]]]), (128, 128))
     x, y = np.round(mouth[0, 0]).astype(int)
     openness = np.array([_dark(f[y - 14:y + 14, x - 16:x + 17]).sum()
@@ -173,8 +173,8 @@ def test_still_camera_shortcut_draws_the_same_frames():
 
     scene = scene_of(waving(30), standing(30, x=1.5, z=-1.0))
     for style in vocab.RENDER_STYLES:
-        fast = plan_scene(scene, style, (160, 120))
-        full = plan_scene(scene, style, (160, 120))
+        fast = plan_scene(scene, style, (160, 120), "static")  # the fixed wide shot: a still camera
+        full = plan_scene(scene, style, (160, 120), "static")
         full.regions = None
         assert fast.regions is not None
         for t in range(0, 30, 4):

@@ -78,7 +78,7 @@ def test_frames_text_and_hints_of_a_single_actor():
     # the walk is centred on the origin and goes straight ahead (+z): a facing, no path
     assert actor.path is None and actor.facing == 0.0
     assert actor.start_position == pytest.approx((0.0, -quick_walk * 6.67 / 2), abs=0.05)
-    assert p.camera == {"moves": [{"move": "track", "start": 0, "end": 250, "target_actor": "a0"}]}
+    assert p.camera is None  # no camera words: the renderer's director shoots it (and tracks the walk)
     assert p.meta["script"]["characters"][0]["name"] == "Man"
 
 

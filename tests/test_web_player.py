@@ -6,11 +6,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 from PIL import Image
-from test_render_fixtures import scene_of, serve_folder, standing
+from test_render_fixtures import scene_of, serve_folder, standing, walking
 
 from stickgen import vocab
 from stickgen.motion import Scene
-from stickgen.render.camera import camera_path
+from stickgen.render import camera_path, render_camera_path
 from stickgen.render.web import CHROMIUM, launch_chromium, player_html, player_iframe
 
 pytestmark = pytest.mark.browser
@@ -177,8 +177,8 @@ def test_player_draws_expressions_and_speech(page):
                      speech=[Segment(100, 120, "talk")])
     page.set_content(player_html(scene, autoplay=False))
     page.wait_for_function("window.stickgenPlayer && stickgenPlayer.doc !== null")
-    page.evaluate("stickgenPlayer.orbit.target = [0, 1.63, 0]; stickgenPlayer.orbit.distance = 0.8; "
-                  "stickgenPlayer.orbit.pitch = 0")
+    page.evaluate("stickgenPlayer.takeControl(); stickgenPlayer.orbit.target = [0, 1.63, 0]; "
+                  "stickgenPlayer.orbit.distance = 0.8; stickgenPlayer.orbit.pitch = 0")
 
     def face(frame):
         scrub(page, frame)
@@ -193,11 +193,6 @@ def test_player_draws_expressions_and_speech(page):
     dark = [(face(f).sum(-1) < 200).sum() for f in range(100, 108)]      # talk: 8 Hz at 25 fps
     assert dark[0] < max(dark) and len(set(dark)) > 2                      # the mouth opens and closes
     assert page.errors == []
-
-
-def walking(frames: int, x: float, speed: float) -> np.ndarray:
-    """The standing figure carried along +x at ``speed`` m/s (25 fps): ``[frames, 22, 3]``."""
-    return standing(frames, x=x) + np.arange(frames)[:, None, None] * np.array([speed / 25, 0.0, 0.0])
 
 
 CAMERA_SCENES = {
@@ -285,4 +280,21 @@ def test_a_walk_at_the_camera_is_shot_from_the_side_as_the_video_renderer_shoots
         shown = page.evaluate(f"(stickgenPlayer.seek({frame}), stickgenPlayer.camera())")
         np.testing.assert_allclose(shown["position"], expected.positions[frame], atol=1e-6)
         np.testing.assert_allclose(shown["target"], expected.targets[frame], atol=1e-6)
+    assert page.errors == []
+
+
+def test_the_player_shows_the_directors_camera_as_the_video_renderer_does(page):
+    scene = scene_of(walking(150, -4.0, 1.2), standing(150, x=4.0))           # no camera: directed
+    page.set_content(player_html(scene, autoplay=False))
+    page.wait_for_function("window.stickgenPlayer && stickgenPlayer.doc !== null")
+    assert page.evaluate("stickgenPlayer.free") is False                       # plays the file's camera
+    video = render_camera_path(scene, (512, 512))                              # the 512x512 video's camera
+    assert np.ptp(video.positions[:, 0]) > 1.0                                 # it really moves
+    for frame in (0, 33, 74, 120, 149):
+        shown = page.evaluate(f"(stickgenPlayer.seek({frame}), stickgenPlayer.camera())")
+        np.testing.assert_allclose(shown["position"], video.positions[frame], atol=1e-6)
+        np.testing.assert_allclose(shown["target"], video.targets[frame], atol=1e-6)
+        assert shown["fov"] == pytest.approx(video.fovs[frame], abs=1e-6)
+    halfway = page.evaluate("(stickgenPlayer.seek(74.5), stickgenPlayer.camera().position)")  # between frames
+    np.testing.assert_allclose(halfway, 0.5 * (video.positions[74] + video.positions[75]), atol=1e-6)
     assert page.errors == []

@@ -5,8 +5,11 @@
  *   const p = StickGenPlayer.create(element); p.load(doc); p.play(); p.pause(); p.seek(frame)
  * Playback follows the display's refresh rate and interpolates between frames. A file with a `camera`
  * (keyframes and/or moves) is shown through that camera, as the MP4 renderer shows it
- * (stickgen/render/camera.py); drag to orbit freely, wheel or pinch to zoom, double-click to go back to
- * the file's camera (or the default view). Faces and speech follow stickgen/render/faces.py.
+ * (stickgen/render/camera.py); a file without one starts in the free view of everything. The HTML that
+ * stickgen/render/web.py writes gives a scene without a camera the automatic director's camera
+ * (stickgen/render/director.py) as keyframes, so it plays as its video does. Drag to orbit freely, wheel
+ * or pinch to zoom, double-click to go back to the file's camera (or the default view). Faces and speech
+ * follow stickgen/render/faces.py.
  */
 (function (global) {
   "use strict";

@@ -1,16 +1,18 @@
-"""Perspective camera: default framing, keyframes, the seven camera moves and projection.
+"""Perspective camera: a scene's own camera (keyframes, the seven camera moves), the wide shot, projection.
 
 Everything is world space (metres, +y up). A camera is a ``position``, a ``target`` it looks at and a
-vertical field of view ``fov`` in degrees; the camera never rolls. Without keyframes the shot frames
-every actor over the whole clip from the front (+z), or from the side when the scene stretches along the
-line of sight (:func:`view_azimuth`). :func:`camera_path` turns a scene's
+vertical field of view ``fov`` in degrees; the camera never rolls. :func:`camera_path` turns a scene's
 ``camera`` object (keyframes and moves, see ``stickgen.motion``) into one camera per frame, a
-:class:`CameraPath`.
+:class:`CameraPath`. Without keyframes it starts from the wide shot: every actor over the whole clip,
+from the front (+z), or from the side when the scene stretches along the line of sight
+(:func:`view_azimuth`). The renderer and the web player give a scene without any camera the automatic
+director's keyframes first (``stickgen.render.director``; :func:`~stickgen.render.director.render_camera_path`
+is the camera the renderer uses), so the wide shot alone is what the ``static`` move asks for.
 
 Moves act on the camera of the frames they cover, eased with smoothstep from ``start`` to ``end`` and
 held after ``end``; they compose in file order. Optional parameters per move:
 
-- ``static``: none.
+- ``static``: none (on a scene without keyframes: the fixed wide shot, the director turned off).
 - ``pan``: ``angle`` degrees (default 30), the camera turns in place (positive: toward screen left).
   Without keyframes the default shot starts turned by ``-angle / 2``, so the pan sweeps across it.
 - ``zoom``: ``factor`` (default 1.6), the focal length grows by this factor (fov narrows).
@@ -126,6 +128,16 @@ def view_azimuth(points: np.ndarray) -> float:
     return float(np.arctan2(side[0], side[1]))
 
 
+def fit_distance(half: np.ndarray, aspect: float, fov: float = DEFAULT_FOV,
+                 margins: tuple[float, float] = (FRAMING_MARGIN, FRAMING_MARGIN)) -> np.ndarray:
+    """How far from the centre of a box with half-extents ``half: [..., 3]`` (in the camera's own frame:
+    x across, y up, z toward the camera) a camera must stand to see the box whole, ``margins = (across,
+    up)`` times larger than it: ``[...]`` metres."""
+    tan_half = np.tan(np.radians(fov) * 0.5)
+    return np.maximum(margins[1] * half[..., 1] / tan_half,
+                      margins[0] * half[..., 0] / (tan_half * aspect)) + half[..., 2]
+
+
 def frame_points(points: np.ndarray, aspect: float, fov: float = DEFAULT_FOV, all_around: bool = False,
                  azimuth: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
     """Camera ``(position, target)`` slightly above that keeps ``points: [N, 3]`` in view, looking from
@@ -140,9 +152,7 @@ def frame_points(points: np.ndarray, aspect: float, fov: float = DEFAULT_FOV, al
     if all_around:
         radius = np.linalg.norm((points - target)[:, [0, 2]], axis=1).max()
         half = np.array([radius, half[1], radius])
-    half = np.maximum(half, 0.25)
-    tan_half = np.tan(np.radians(fov) * 0.5)
-    distance = FRAMING_MARGIN * max(half[1] / tan_half, half[0] / (tan_half * aspect)) + half[2]
+    distance = fit_distance(np.maximum(half, 0.25), aspect, fov)
     elevation = np.radians(ELEVATION_DEG)
     position = target + distance * np.array([0.0, np.sin(elevation), np.cos(elevation)])
     return rotate_y(position, azimuth), rotate_y(target, azimuth)

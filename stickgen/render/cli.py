@@ -31,7 +31,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--size", type=_size, default=(512, 512), help="WIDTHxHEIGHT (default 512x512)")
     parser.add_argument("--fps", type=float, default=None, help="output frame rate (default: the file's)")
     parser.add_argument("--camera", default=None, choices=vocab.CAMERA_MOVES,
-                        help="camera move over the whole clip, replacing the file's moves")
+                        help="camera move over the whole clip, replacing the file's moves (static: one fixed wide "
+                             "shot; without --camera a file with no camera is shot by the automatic director)")
     parser.add_argument("--frame", type=int, default=0, help="frame drawn into a single .png (default 0)")
     return parser
 

@@ -14,7 +14,8 @@ import numpy as np
 from PIL import Image, ImageDraw
 
 from . import draw as glyphs
-from .camera import CameraPath, camera_path
+from .camera import CameraPath
+from .director import render_camera_path
 from .faces import FaceTrack, face_track
 from .geometry import BONES, ActorGeometry, actor_geometry, ground_grid
 from .styles import RGB, StrokePass, Style, get_style, hex_to_rgb, mix
@@ -81,7 +82,7 @@ def plan_scene(scene, style: str | Style = "normal", size: tuple[int, int] = (51
     style = get_style(style)
     size = check_size(size)
     canvas = (size[0] * SUPERSAMPLE, size[1] * SUPERSAMPLE)
-    path = camera_path(scene, size, camera_move)
+    path = render_camera_path(scene, size, camera_move)
     actors = [_Actor(actor_geometry(m.joints, path, canvas, style.limb_width), face_track(m, scene.fps),
                      hex_to_rgb(scene.actor_color(i))) for i, m in enumerate(scene.actors)]
     center = np.mean([m.joints[:, 0, [0, 2]].mean(axis=0) for m in scene.actors], axis=0)
@@ -227,8 +228,10 @@ def render_frames(scene, style: str | Style = "normal", size: tuple[int, int] = 
                   frames: Iterable[int] | None = None, seed: int = 0) -> Iterator[np.ndarray]:
     """Yield the frames of ``scene`` as ``[H, W, 3]`` uint8 arrays (``size = (W, H)``).
 
-    ``frames`` picks frame indices (default: all); ``camera_move`` overrides the scene's camera moves
-    (see :func:`stickgen.render.camera.camera_path`); ``seed`` fixes the sketch style's wobble.
+    ``frames`` picks frame indices (default: all). The camera is the scene's own, or else the automatic
+    director's; ``camera_move`` overrides the scene's camera moves (``"static"``: the fixed wide shot of the
+    whole clip, the director turned off; see :func:`stickgen.render.director.render_camera_path`);
+    ``seed`` fixes the sketch style's wobble.
     """
     plan = plan_scene(scene, style, size, camera_move, seed)
     indices = range(scene.num_frames) if frames is None else list(frames)

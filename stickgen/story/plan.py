@@ -28,7 +28,6 @@ from .controls import CURVED, plan_controls, stepping_sideways
 from .schema import Script, TimedAction
 
 APPROACH = {None, "forward", "converge", "toward"}
-TRACK_DISTANCE = 6.0  # metres a character must travel before the camera follows by default
 STOP_SHORT = 0.8  # "walks toward her" stops this far from her
 CAMERA_PARAMS = {("zoom", "in"): {"factor": 1.6}, ("zoom", "out"): {"factor": 0.65},
                  ("dolly", "out"): {"distance": -2.0}, ("pan", "left"): {"angle": 30.0},
@@ -94,7 +93,7 @@ def script_to_plan(script: Script | dict | str, fps: float = 25) -> ScenePlan:
             energy=float(np.mean(energies)) if energies else 0.5, partner=partner, meets=meets[character.name],
             expressions=_segments(script, "expressions", "expression", character.name, fps, num_frames),
             speech=_segments(script, "speech", "type", character.name, fps, num_frames)))
-    return ScenePlan(actors, fps=fps, camera=_camera(script, actors, tracks, fps, num_frames),
+    return ScenePlan(actors, fps=fps, camera=_camera(script, actors, fps, num_frames),
                      objects=_objects(script, tracks, offset) or None,
                      meta={"prompt": script.description, "title": script.title, "script": script.to_dict(),
                            "warnings": list(script.warnings)})
@@ -307,9 +306,9 @@ def _objects(script: Script, tracks: dict[str, _Track], offset: np.ndarray) -> l
     return out
 
 
-def _camera(script: Script, actors: list[ActorPlan], tracks: dict[str, _Track], fps: float,
-            num_frames: int) -> dict | None:
-    """The ``.motion`` camera object: the script's moves in frames, or a track of a far traveller."""
+def _camera(script: Script, actors: list[ActorPlan], fps: float, num_frames: int) -> dict | None:
+    """The ``.motion`` camera object of the script's moves in frames; ``None`` without any (the renderer's
+    director then shoots the scene, see ``stickgen.render.director``)."""
     ids = {a.name: a.id for a in actors}
     moves = []
     for move in (m for s in script.scenes for m in s.camera):
@@ -319,9 +318,4 @@ def _camera(script: Script, actors: list[ActorPlan], tracks: dict[str, _Track], 
             item["target_actor"] = ids[move.target]
         item.update(CAMERA_PARAMS.get((move.move, move.direction), {}))
         moves.append(item)
-    if not moves:
-        travel = {name: max((np.linalg.norm(p - t.start) for p in t.points), default=0.0) for name, t in tracks.items()}
-        farthest = max(travel, key=travel.get)
-        if travel[farthest] > TRACK_DISTANCE and len(actors) == 1:
-            moves.append({"move": "track", "start": 0, "end": num_frames, "target_actor": ids[farthest]})
     return {"moves": moves} if moves else None
