@@ -29,7 +29,7 @@ class ActorPlan:
     this one interacts with, if any; ``meets`` lists ``(frame, other actor index, metres)`` where the layout
     has this actor come up to another without touching it ("walks toward her", "walk toward each other"),
     which :mod:`stickgen.staging` makes true.
-    ``control: [T, 5]`` optional per-frame control signals the planner follows (:mod:`stickgen.control`:
+    ``control: [T, 8]`` optional per-frame control signals the planner follows (:mod:`stickgen.control`:
     body-frame velocity, heading rate, pelvis rise, acting hand), NaN where free.
     """
 

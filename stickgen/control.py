@@ -1,6 +1,6 @@
 """Per-frame control signals: what the plan fixes about the motion, in numbers the planner is conditioned on.
 
-``control: [T, 5]`` per actor, NaN where the plan leaves a channel free:
+``control: [T, 8]`` per actor, NaN where the plan leaves a channel free:
 
 ====================  =====  ==========================================================================
 channel               unit   meaning
@@ -10,12 +10,16 @@ channel               unit   meaning
 ``heading_rate``      rad/s  turning speed (positive toward the left)
 ``pelvis_rise``       m      pelvis height above the body's own standing height (a jump's arc, a sit)
 ``hand``              -1..1  the acting hand of a one-arm action: 1 left, -1 right, 0 both or neither
+``foot_rise``         m      how far one ankle is above the other (a kick's height; a walk's steps)
+``hands_gap``         m      distance between the wrists (each clap closes it)
+``wrist_rise``        m      the higher wrist's height above its own shoulder (a wave, a raised hand)
 ====================  =====  ==========================================================================
 
 Training measures them on every clip (:func:`measure`); generation takes them from the story
 (:func:`stickgen.story.controls.plan_controls`) or from a caller's own root path (:func:`from_trajectory`).
 The model sees ``normalize``d values and a 0/1 mask per channel, so text alone still works where a channel
-is free.
+is free. A planner trained with fewer channels (``config.control_dim`` 5, before the limb channels) takes the
+first ``control_dim`` of them.
 """
 from __future__ import annotations
 
@@ -25,14 +29,15 @@ import numpy as np
 
 from .skeleton import JOINT_INDEX, bone_lengths, heading_angles, mirror, rest_pose, rotate_y
 
-CHANNELS = ("forward", "sideways", "heading_rate", "pelvis_rise", "hand")
+CHANNELS = ("forward", "sideways", "heading_rate", "pelvis_rise", "hand", "foot_rise", "hands_gap", "wrist_rise")
 CONTROL_DIM = len(CHANNELS)
-FORWARD, SIDEWAYS, HEADING_RATE, PELVIS_RISE, HAND = range(CONTROL_DIM)
+FORWARD, SIDEWAYS, HEADING_RATE, PELVIS_RISE, HAND, FOOT_RISE, HANDS_GAP, WRIST_RISE = range(CONTROL_DIM)
 #: typical magnitude of each channel; the model sees ``control / SCALE``
-SCALE = np.array([2.0, 1.0, 2.0, 0.3, 1.0])
+SCALE = np.array([2.0, 1.0, 2.0, 0.3, 1.0, 0.5, 0.4, 0.3])
 ROOT_CONTROLS = (FORWARD, SIDEWAYS, HEADING_RATE)
-#: channel groups that are given or dropped together in training (root motion, height, hand)
-GROUPS = (ROOT_CONTROLS, (PELVIS_RISE,), (HAND,))
+LIMB_CONTROLS = (FOOT_RISE, HANDS_GAP, WRIST_RISE)
+#: channel groups that are given or dropped together in training (root motion, height, hand, each limb channel)
+GROUPS = (ROOT_CONTROLS, (PELVIS_RISE,), (HAND,), (FOOT_RISE,), (HANDS_GAP,), (WRIST_RISE,))
 VELOCITY_WINDOW_S = 1.0  # velocities averaged over about two steps: a plan's speed has no gait ripple
 HEADING_WINDOW_S = 0.4
 HAND_WINDOW_S = 1.0
@@ -66,7 +71,7 @@ def standing_height(joints: np.ndarray) -> float:
 
 
 def measure(joints: np.ndarray, fps: float) -> np.ndarray:
-    """The controls a world clip ``joints [T, 22, 3]`` obeys: ``[T, 5]`` (every channel set)."""
+    """The controls a world clip ``joints [T, 22, 3]`` obeys: ``[T, 8]`` (every channel set)."""
     joints = np.asarray(joints, dtype=np.float64)
     frames = len(joints)
     heading = np.unwrap(heading_angles(joints))
@@ -80,7 +85,18 @@ def measure(joints: np.ndarray, fps: float) -> np.ndarray:
     turning[1:] = np.diff(heading) * fps
     turning = moving_average(turning, int(round(HEADING_WINDOW_S * fps)))
     rise = moving_average(joints[:, 0, 1] - standing_height(joints), 3)
-    return np.stack([forward, left, turning, rise, _acting_hand(joints, fps)], axis=-1)
+    return np.concatenate([np.stack([forward, left, turning, rise, _acting_hand(joints, fps)], axis=-1),
+                           limb_measures(joints)], axis=-1)
+
+
+def limb_measures(joints: np.ndarray) -> np.ndarray:
+    """``[T, 3]``: foot rise, hands gap and wrist rise (m) of ``joints [T, 22, 3]``, over 3 frames."""
+    ankles = joints[:, [JOINT_INDEX["left_ankle"], JOINT_INDEX["right_ankle"]], 1]
+    wrists = joints[:, [JOINT_INDEX["left_wrist"], JOINT_INDEX["right_wrist"]]]
+    shoulders = joints[:, [JOINT_INDEX["left_shoulder"], JOINT_INDEX["right_shoulder"]], 1]
+    return moving_average(np.stack([np.abs(ankles[:, 0] - ankles[:, 1]),
+                                    np.linalg.norm(wrists[:, 0] - wrists[:, 1], axis=-1),
+                                    (wrists[..., 1] - shoulders).max(axis=1)], axis=-1), 3)
 
 
 def _acting_hand(joints: np.ndarray, fps: float) -> np.ndarray:
@@ -133,7 +149,7 @@ def hand_agreement(joints: np.ndarray, fps: float, wanted: np.ndarray) -> float:
 
 
 def normalize(control: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """``control [..., 5]`` (NaN: free) -> ``(values, mask)``, both float32 ``[..., 5]``: values scaled
+    """``control [..., 8]`` (NaN: free) -> ``(values, mask)``, both float32 ``[..., 8]``: values scaled
     by :data:`SCALE` and zero where free, mask 1 where given."""
     control = np.asarray(control, dtype=np.float64)
     if control.shape[-1] != CONTROL_DIM:
@@ -145,16 +161,18 @@ def normalize(control: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def denormalize(values: np.ndarray, mask: np.ndarray) -> np.ndarray:
-    """The inverse of :func:`normalize`: ``control [..., 5]`` in its units, NaN where ``mask`` is 0."""
-    values = np.asarray(values, dtype=np.float64) * SCALE
+    """The inverse of :func:`normalize`: ``control [..., C]`` in its units, NaN where ``mask`` is 0 (``C``: the
+    first channels a planner takes, all eight or fewer)."""
+    values = np.asarray(values, dtype=np.float64)
+    values = values * SCALE[:values.shape[-1]]
     return np.where(np.asarray(mask) > 0.5, values, np.nan)
 
 
 def training_mask(control: np.ndarray, rng: np.random.Generator, free_prob: float = 0.3,
                   sparse_prob: float = 0.2) -> np.ndarray:
-    """``control [T, 5]`` with channel groups dropped (NaN) at random, as a plan gives some and not others.
+    """``control [T, 8]`` with channel groups dropped (NaN) at random, as a plan gives some and not others.
 
-    Each group (root motion, pelvis height, hand) is free with ``free_prob``, kept at a few random
+    Each group (root motion, pelvis height, hand, each limb channel) is free with ``free_prob``, kept at a few random
     frames (5-20 %) with ``sparse_prob`` (a plan that fixes only a jump's apex), else kept whole.
     """
     out = np.array(control, dtype=np.float64)
@@ -186,7 +204,7 @@ def path_headings(positions: np.ndarray, fps: float) -> np.ndarray:
 def from_trajectory(positions: np.ndarray, fps: float, headings: np.ndarray | None = None) -> np.ndarray:
     """Controls that make the pelvis follow ``positions [T, 2]`` (world x/z, m) facing ``headings [T]``
     (radians, 0 faces +z, positive toward +x; default :func:`path_headings`).
-    Returns ``[T, 5]`` with the root channels set and height and hand free."""
+    Returns ``[T, 8]`` with the root channels set and the others free."""
     positions = np.asarray(positions, dtype=np.float64)
     if positions.ndim != 2 or positions.shape[1] != 2 or len(positions) < 2:
         raise ValueError(f"trajectory: expected world x/z positions [T, 2] with T >= 2, got {list(positions.shape)}")
@@ -208,7 +226,7 @@ def from_trajectory(positions: np.ndarray, fps: float, headings: np.ndarray | No
 
 def integrate(control: np.ndarray, fps: float, start: Sequence[float] = (0.0, 0.0),
               facing: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
-    """The root path that ``control [T, 5]``'s root channels describe (NaN counts as 0; frame ``t``'s
+    """The root path that ``control [T, 8]``'s root channels describe (NaN counts as 0; frame ``t``'s
     rates are the change from frame ``t - 1``, as :func:`measure` and :func:`from_trajectory` give them):
     ``(positions [T, 2] world x/z, headings [T])`` from ``start`` facing ``facing``."""
     control = np.nan_to_num(np.asarray(control, dtype=np.float64))

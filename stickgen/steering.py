@@ -29,6 +29,7 @@ from .control import (
     standing_height,
 )
 from .features import CONTACTS, HEADING_VELOCITY, ROOT_HEIGHT, ROOT_VELOCITY, FeatureStats, decode
+from .limb_steering import steer_limbs
 from .skeleton import MIRRORED_FOOT_CONTACTS
 
 #: a pelvis asked this far above standing (m) is in flight: no foot touches the ground
@@ -38,7 +39,7 @@ HEIGHT_GAP_S = 1.5
 
 
 def steered_frames(control: np.ndarray, fps: float) -> tuple[np.ndarray, np.ndarray]:
-    """``(steered, lifted)``, both ``[..., T]`` bool, of ``control [..., T, 5]`` (NaN: free): the frames whose
+    """``(steered, lifted)``, both ``[..., T]`` bool, of ``control [..., T, 8]`` (NaN: free): the frames whose
     root the controls fix (every root channel given) and the frames a jump's height controls govern."""
     control = np.asarray(control, dtype=np.float64)
     steered = np.isfinite(control[..., list(ROOT_CONTROLS)]).all(axis=-1)
@@ -48,18 +49,19 @@ def steered_frames(control: np.ndarray, fps: float) -> tuple[np.ndarray, np.ndar
 
 def steer_plan(pose: np.ndarray, stats: FeatureStats, control: np.ndarray, fps: float,
                free: np.ndarray) -> np.ndarray:
-    """Normalised plans ``pose [B, T, 137]`` meeting ``control [B, T, 5]`` on the ``free [B, T]`` frames:
-    :func:`steer_root`, then :func:`lift_jumps` over the :func:`steered_frames` a jump governs."""
+    """Normalised plans ``pose [B, T, 137]`` meeting ``control [B, T, 8]`` on the ``free [B, T]`` frames:
+    :func:`steer_root`, then :func:`lift_jumps` over the :func:`steered_frames` a jump governs, then the
+    limbs (:func:`stickgen.limb_steering.steer_limbs`)."""
     features = stats.denormalize(np.asarray(pose, dtype=np.float64))
     _, lifted = steered_frames(control, fps)
-    out = [lift_jumps(steer_root(f, c, fps, keep), c, fps, up & keep)
+    out = [steer_limbs(lift_jumps(steer_root(f, c, fps, keep), c, fps, up & keep), c, fps, keep)
            for f, c, up, keep in zip(features, control, lifted, np.asarray(free, bool))]
     return stats.normalize(np.stack(out)).astype(np.float32)
 
 
 def steer_root(features: np.ndarray, control: np.ndarray, fps: float, free: np.ndarray) -> np.ndarray:
     """``features [T, 137]`` with the root velocity (x left, z forward, m/s) and heading velocity (rad/s)
-    averaged as :func:`stickgen.control.measure` averages them replaced by ``control [T, 5]``'s, on the
+    averaged as :func:`stickgen.control.measure` averages them replaced by ``control [T, 8]``'s, on the
     frames where every root channel is given and ``free [T]`` is set (known frames stay as they are)."""
     out = np.array(features, dtype=np.float64)
     given = np.isfinite(control[:, list(ROOT_CONTROLS)]).all(axis=1) & np.asarray(free, bool)
@@ -77,7 +79,7 @@ def steer_root(features: np.ndarray, control: np.ndarray, fps: float, free: np.n
 
 def lift_jumps(features: np.ndarray, control: np.ndarray, fps: float, stretches: np.ndarray) -> np.ndarray:
     """``features [T, 137]`` whose pelvis height is the plan's standing level (its median where the rise
-    asked is 0; else the skeleton's standing height) plus the pelvis rise ``control [T, 5]`` asks for, on
+    asked is 0; else the skeleton's standing height) plus the pelvis rise ``control [T, 8]`` asks for, on
     the frames of ``stretches [T]`` where it asks (a jump's flights and the standing between them; the
     crouches before and after a flight, left free, stay the plan's), and whose foot contacts are off
     where the rise is a flight's (:data:`AIRBORNE_RISE`)."""
@@ -97,7 +99,7 @@ def named_hands(joints: list[np.ndarray], contacts: list[np.ndarray], control: n
                 fps: float) -> tuple[list[np.ndarray], list[np.ndarray]]:
     """Each actor's ``joints [T, 22, 3]`` and ``contacts [T, 4]``, the pose mirrored about the body's
     midplane (:func:`stickgen.control.mirror_pose`: the path and facing stay) when its one-arm action is
-    done with the other hand than ``control [B, T, 5]`` names. The planner does not yet follow the hand
+    done with the other hand than ``control [B, T, 8]`` names. The planner does not yet follow the hand
     channel and the refiner picks a hand itself; a mirrored wave is a wave with the other hand."""
     out_joints, out_contacts = [], []
     for clip, touch, wanted in zip(joints, contacts, control[..., HAND]):

@@ -15,7 +15,7 @@ import numpy as np
 import torch
 
 from . import vocab
-from .control import CONTROL_DIM
+from .control import CONTROL_DIM, LIMB_CONTROLS
 from .control import normalize as normalize_control
 from .denoising import denoise
 from .features import (
@@ -31,6 +31,7 @@ from .features import (
     encode,
     to_canonical,
 )
+from .limb_steering import held_limb_features
 from .pacing import pace_normalized
 from .sampling import SamplingSettings
 from .skeleton import foot_contacts, rotate_y
@@ -142,14 +143,17 @@ class WindowSampler:
             partner_joints=torch.as_tensor(partner, dtype=torch.float32),
             has_partner=torch.as_tensor(np.any(partner != 0, axis=(1, 2)), dtype=torch.float32))
         steered = lifted = np.zeros((b, length), bool)
+        limbs = False
         if self.config.control_dim:
             given = inputs.get("control", np.full((b, length, CONTROL_DIM), np.nan))
-            values, given_mask = normalize_control(given)
-            planner_inputs.update(control=torch.as_tensor(values), control_mask=torch.as_tensor(given_mask))
+            values, given_mask = normalize_control(given)  # a planner of fewer channels takes the first ones
+            planner_inputs.update(control=torch.as_tensor(values[..., :self.config.control_dim]),
+                                  control_mask=torch.as_tensor(given_mask[..., :self.config.control_dim]))
             steered, lifted = steered_frames(given, self.config.fps)
+            limbs = bool(np.isfinite(given[..., list(LIMB_CONTROLS)]).any())
         pose = self.plan(planner_inputs).float()
         pose = torch.as_tensor(join_seams(pose.numpy(), known, frame_mask))
-        if steered.any() or lifted.any():
+        if steered.any() or lifted.any() or limbs:
             pose = torch.as_tensor(steer_plan(pose.numpy(), self.feature_stats, given, self.config.fps,
                                               ~np.asarray(frame_mask, bool)))
         pose = pose * (1 - mask) + known_t * mask
@@ -162,6 +166,9 @@ class WindowSampler:
             height[CONTACTS] = 1.0  # and a jump's feet leave the ground in flight (steering.lift_jumps)
             held = torch.maximum(mask, torch.as_tensor(steered, dtype=torch.float32)[..., None] * root
                                  + torch.as_tensor(lifted, dtype=torch.float32)[..., None] * height)
+            if limbs:  # and the legs of a kick and the arms of a counted clap as steering placed them
+                limb_held = np.stack([held_limb_features(c, ~np.asarray(f, bool)) for c, f in zip(given, frame_mask)])
+                held = torch.maximum(held, torch.as_tensor(limb_held, dtype=torch.float32))
             fixed = known_t * mask + pose * (held - mask)
             refined = denoise(self.denoise, self.scheduler, pose, inputs["text"], sampling.num_inference_steps,
                               torch.as_tensor(sampling.guidance()), generator,

@@ -47,6 +47,38 @@ def test_a_jump_rises_and_a_wave_names_its_hand_mirrored_or_not():
     assert np.mean(right == -1.0) > 0.6 and np.mean(left == 1.0) > 0.6
 
 
+def test_limb_channels_measure_a_kick_a_clap_and_a_wave():
+    kick = control.measure(_clip("kick", 2.0), FPS)
+    clap = control.measure(_clip("clap", 3.0), FPS)
+    wave = control.measure(_clip("wave", 3.0), FPS)
+    idle = control.measure(_clip("idle", 3.0), FPS)
+    assert kick[:, control.FOOT_RISE].max() > 0.5 > idle[:, control.FOOT_RISE].max() + 0.4
+    assert clap[:, control.HANDS_GAP].min() < 0.1 and clap[:, control.HANDS_GAP].max() > 0.3
+    assert wave[:, control.WRIST_RISE].max() > 0.15 > idle[:, control.WRIST_RISE].max() + 0.3
+
+
+def test_plans_fix_a_kicks_height_and_a_counted_claps_closings():
+    from stickgen.eval.joint_measures import CLAP_CLOSE, CLAP_OPEN
+    from stickgen.story.controls import CLAP_REST, KICK_RISE, plan_controls
+    from stickgen.story.schema import TimedAction
+
+    def planned(**action):
+        return plan_controls([TimedAction(character="A", start=0.0, end=3.0, **action)], 100, FPS)
+
+    kicks = planned(action="kick", count=2)[:75, control.FOOT_RISE]
+    peaks = [t for t in range(1, 74) if kicks[t] > 0.5 and kicks[t] >= kicks[t - 1] and kicks[t] > kicks[t + 1]]
+    assert len(peaks) == 2 and kicks.max() == pytest.approx(KICK_RISE, abs=0.02) and kicks[0] == 0.0
+    assert planned(action="kick", size=1.2)[:75, control.FOOT_RISE].max() > KICK_RISE + 0.1  # "kicks high"
+    gap = planned(action="clap", count=3)[:75, control.HANDS_GAP]
+    closings = sum(1 for a, b in zip(gap[:-1], gap[1:]) if a >= CLAP_CLOSE > b)
+    assert closings == 3 and gap.max() <= CLAP_OPEN + 0.2 and gap[-1] == pytest.approx(0.4)
+    assert np.isnan(planned(action="clap")[:, control.HANDS_GAP]).all()  # no count: the model claps freely
+    assert np.isnan(planned(action="wave")[:, control.LIMB_CONTROLS]).all()  # the refiner draws a wave's arm
+    rest = plan_controls([TimedAction(character="A", start=0.0, end=2.6, action="clap", count=2),
+                          TimedAction(character="A", start=2.6, end=4.0, action="idle")], 100, FPS)
+    assert (rest[65:, control.HANDS_GAP] == CLAP_REST).all()  # hands apart through the standing after
+
+
 def test_trajectory_controls_integrate_back_to_the_path():
     t = np.arange(100) / FPS
     path = np.stack([np.sin(t) * 2.0, 1.5 * t], axis=1)  # a curving walk
@@ -70,12 +102,13 @@ def test_bad_trajectories_are_refused_with_the_reason(bad, message):
 
 
 def test_normalize_scales_given_channels_and_masks_free_ones():
-    given = np.array([[1.0, np.nan, 0.5, np.nan, -1.0]])
+    given = np.array([[1.0, np.nan, 0.5, np.nan, -1.0, 0.7, np.nan, 0.15]])
     values, mask = control.normalize(given)
-    np.testing.assert_allclose(values, [[0.5, 0.0, 0.25, 0.0, -1.0]])
-    np.testing.assert_array_equal(mask, [[1, 0, 1, 0, 1]])
-    with pytest.raises(ValueError, match="last dimension 5"):
-        control.normalize(np.zeros((3, 4)))
+    np.testing.assert_allclose(values, [[0.5, 0.0, 0.25, 0.0, -1.0, 1.4, 0.0, 0.5]], rtol=1e-6)
+    np.testing.assert_array_equal(mask, [[1, 0, 1, 0, 1, 1, 0, 1]])
+    np.testing.assert_allclose(control.denormalize(values[:, :5], mask[:, :5]), given[:, :5])  # a 5-channel planner
+    with pytest.raises(ValueError, match="last dimension 8"):
+        control.normalize(np.zeros((3, 5)))
 
 
 def test_training_masks_drop_whole_groups_keep_some_frames_or_keep_all():
@@ -139,6 +172,24 @@ def test_with_control_input_keeps_every_weight_and_starts_at_zero():
     for name, value in plain.state_dict().items():
         torch.testing.assert_close(upgraded.state_dict()[name], value)
     assert not upgraded.control_proj.weight.any() and not upgraded.control_proj.bias.any()
+
+
+def test_growing_a_control_input_keeps_the_old_channels_answers():
+    """A planner of the first five channels grown to eight plans as before for any old-channel input,
+    whatever the new channels say, until training moves their zero projection."""
+    from training.train import with_control_input
+
+    torch.manual_seed(0)
+    five = StickGenPlanner(StickGenConfig(**TINY, control_dim=5)).eval()
+    torch.nn.init.normal_(five.control_proj.weight)
+    eight = with_control_input(five, 8).eval()
+    assert eight.config.control_dim == 8
+    given, mask = torch.randn(2, 30, 8), (torch.rand(2, 30, 8) > 0.3).float()
+    np.testing.assert_allclose(eight(**_inputs(), control=given, control_mask=mask).pose.detach(),
+                               five(**_inputs(), control=given[..., :5], control_mask=mask[..., :5]).pose.detach(),
+                               atol=1e-5, rtol=0)
+    with pytest.raises(ValueError, match="already has 8"):
+        with_control_input(eight, 8)
 
 
 def test_rotating_a_clip_leaves_its_measured_controls_unchanged():

@@ -139,14 +139,14 @@ class WindowSource:
     feature normalisation, ``crop_frames`` the window length, ``known_frames`` how many leading frames
     are given to the planner in a ``known_prefix_prob`` share of training windows; ``canonical_hand``
     mirrors windows to :func:`right_handed` ones (only those with a frame of ``hand_actions``, names of
-    the vocabulary, when any are named). ``controls`` adds each window's measured control signals
-    (:func:`stickgen.control.measure`) with channel groups dropped at random (:func:`stickgen.control.training_mask`;
-    evaluation windows give every channel).
+    the vocabulary, when any are named). ``controls`` (the planner's ``control_dim``; 0: none) adds each
+    window's first ``controls`` measured control signals (:func:`stickgen.control.measure`) with channel groups
+    dropped at random (:func:`stickgen.control.training_mask`; evaluation windows give every channel).
     """
 
     def __init__(self, split: Any, texts: dict[str, np.ndarray], stats: FeatureStats, crop_frames: int,
                  known_frames: int, known_prefix_prob: float, seed: int, canonical_hand: bool = False,
-                 hand_actions: Sequence[str] = (), controls: bool = False):
+                 hand_actions: Sequence[str] = (), controls: int = 0):
         self.split = split.with_format("numpy")
         self.texts, self.stats = texts, stats
         self.crop_frames, self.known_frames, self.known_prefix_prob = crop_frames, known_frames, known_prefix_prob
@@ -180,7 +180,8 @@ class WindowSource:
             measured = control.measure(window["joints"], float(row["fps"]))
             if position is not None:
                 measured = control.training_mask(measured, np.random.default_rng([self.seed, 4, position]))
-            example["control"], example["control_mask"] = control.normalize(measured)
+            values, given = control.normalize(measured)
+            example["control"], example["control_mask"] = values[:, :self.controls], given[:, :self.controls]
         return example
 
     def batch(self, indices: Sequence[int], positions: Sequence[int] | None) -> dict[str, Any]:

@@ -67,14 +67,25 @@ def _mixed_precision(setting: str) -> str:
 
 
 def with_control_input(planner: torch.nn.Module, control_dim: int) -> torch.nn.Module:
-    """``planner`` with a control input of ``control_dim`` channels added: the same weights, and a
-    zero control projection, so it plans exactly as before until training teaches it the controls."""
+    """``planner`` with a control input of ``control_dim`` channels: the same weights, the channels it had
+    keeping their projection and the new ones a zero one, so it plans exactly as before until training
+    teaches it the new controls."""
     from stickgen.models.modeling_stickgen import StickGenPlanner
 
+    old_dim = planner.config.control_dim
+    if control_dim <= old_dim:
+        raise ValueError(f"control_dim {control_dim}: the planner already has {old_dim} control channels")
     upgraded = StickGenPlanner(type(planner.config)(**{**planner.config.to_dict(), "control_dim": control_dim}))
-    missing, unexpected = upgraded.load_state_dict(planner.state_dict(), strict=False)
+    state = {k: v for k, v in planner.state_dict().items() if not k.startswith("control_proj.")}
+    missing, unexpected = upgraded.load_state_dict(state, strict=False)
     if unexpected or any(not name.startswith("control_proj.") for name in missing):
         raise ValueError(f"cannot add a control input: unexpected {unexpected}, missing {missing}")
+    if old_dim:  # its input is [values, mask]: each half keeps its old columns first
+        with torch.no_grad():
+            weight = upgraded.control_proj.weight
+            weight[:, :old_dim] = planner.control_proj.weight[:, :old_dim]
+            weight[:, control_dim:control_dim + old_dim] = planner.control_proj.weight[:, old_dim:]
+            upgraded.control_proj.bias.copy_(planner.control_proj.bias)
     return upgraded
 
 
@@ -138,7 +149,7 @@ class Trainer:
         window = dict(stats=pipe.feature_stats, crop_frames=cfg.data.crop_frames,
                       known_frames=planner_config.window_overlap, seed=cfg.run.seed,
                       canonical_hand=cfg.data.canonical_hand, hand_actions=cfg.data.canonical_hand_actions,
-                      controls=planner_config.control_dim > 0)
+                      controls=planner_config.control_dim)
         self.train_rows = WindowSource(train, texts, known_prefix_prob=cfg.data.known_prefix_prob, **window)
         self.validation_rows = None if validation is None else WindowSource(validation, texts, known_prefix_prob=0.0,
                                                                              **window)

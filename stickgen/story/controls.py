@@ -10,6 +10,9 @@
   (0.6 s per quarter turn, or a second and a half per whole spin), otherwise the heading rate is 0.
 - Jumps fix the pelvis over each flight (``count`` jumps, higher or lower by ``size``) and standing between.
 - One-arm actions fix the acting hand (``hand``, the right one by default).
+- Limbs: a kick lifts one foot :data:`KICK_RISE` (times its ``size``) above the other at the middle of
+  each of its ``count`` kicks; a counted clap closes the hands ``count`` times, evenly spaced, and keeps them
+  apart after, through the standing that follows it.
 Everything else is left free (NaN).
 """
 from __future__ import annotations
@@ -17,7 +20,17 @@ from __future__ import annotations
 import numpy as np
 
 from .. import vocab
-from ..control import CONTROL_DIM, FORWARD, HAND, HEADING_RATE, ONE_ARM_ACTIONS, PELVIS_RISE, SIDEWAYS
+from ..control import (
+    CONTROL_DIM,
+    FOOT_RISE,
+    FORWARD,
+    HAND,
+    HANDS_GAP,
+    HEADING_RATE,
+    ONE_ARM_ACTIONS,
+    PELVIS_RISE,
+    SIDEWAYS,
+)
 from . import lexicon as lx
 from .schema import TimedAction
 
@@ -37,18 +50,30 @@ FLIGHT_FLOOR = 0.1  # the arc is given while the pelvis is this far above standi
 STAND_AWAY_S = 0.6  # seconds from every apex at which the jumper stands
 SETTLE_S = 0.3  # a turn starts this long into its action
 MAX_CATCH_UP = 1.5  # a walk that first turns on the spot goes at most this much faster to cover its way
+#: one ankle above the other at a kick's height (m): the data's kicks (median 0.73 m), held within its range
+KICK_RISE = 0.7
+KICK_RISE_RANGE = (0.4, 0.9)
+KICK_S = 0.6  # the lift of one kick, from the foot leaving the ground to its return
+#: the wrists' distance (m) apart and closed in the data's claps (medians 0.40 and 0.05 m)
+CLAP_OPEN, CLAP_CLOSED = 0.4, 0.05
+#: the gap asked of the idle after a counted clap: hands apart, arms free (``limb_steering.APART``); the
+#: model would otherwise clap on through it
+CLAP_REST = 0.5
 
 
 def plan_controls(timeline: list[TimedAction], num_frames: int, fps: float) -> np.ndarray:
-    """``[num_frames, 5]`` controls of one character's ``timeline`` (NaN where free)."""
+    """``[num_frames, 8]`` controls of one character's ``timeline`` (NaN where free)."""
     control = np.full((num_frames, CONTROL_DIM), np.nan)
-    for action in timeline:
+    for before, action in zip([None, *timeline], timeline):
         a = int(min(max(round(action.start * fps), 0), num_frames))
         b = int(min(max(round(action.end * fps), a), num_frames))
         if b > a:
             _root(control[a:b], action, fps)
             _height(control[a:b], action, fps)
             _hand(control[a:b], action)
+            _limbs(control[a:b], action, fps)
+            if action.action == "idle" and before is not None and before.action == "clap" and before.count:
+                control[a:b, HANDS_GAP] = CLAP_REST
     return control
 
 
@@ -116,3 +141,19 @@ def _hand(span: np.ndarray, action: TimedAction) -> None:
     if action.action not in ONE_ARM_ACTIONS and action.hand is None:
         return
     span[:, HAND] = {"left": 1.0, "right": -1.0, "both": 0.0}[action.hand or "right"]
+
+
+def _limbs(span: np.ndarray, action: TimedAction, fps: float) -> None:
+    """A kick's foot rise and a counted clap's hands gap on ``span`` (see the module)."""
+    t = (np.arange(len(span)) + 0.5) / fps
+    seconds = len(span) / fps
+    if action.action == "kick":
+        count = int(action.count or 1)
+        peaks = (np.arange(count) + 0.5) * seconds / count
+        height = float(np.clip(KICK_RISE * (action.size or 1.0), *KICK_RISE_RANGE))
+        away = np.abs(t[:, None] - peaks[None]).min(axis=1) / (KICK_S / 2)  # 0 at a peak, 1 where it starts
+        span[:, FOOT_RISE] = np.where(away < 1, height * 0.5 * (1 + np.cos(np.pi * np.minimum(away, 1))), 0.0)
+    elif action.action == "clap" and action.count:
+        phase = t * (action.count + 0.5) / seconds  # a clap at each phase k + 0.5, then half a cycle open
+        closing = np.where(phase < action.count, 0.5 * (1 - np.cos(2 * np.pi * phase)), 0.0)  # 1 at a clap
+        span[:, HANDS_GAP] = CLAP_OPEN - (CLAP_OPEN - CLAP_CLOSED) * closing
