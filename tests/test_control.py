@@ -67,8 +67,9 @@ def test_plans_fix_a_kicks_height_and_a_counted_claps_closings():
 
     kicks = planned(action="kick", count=2)[:75, control.FOOT_RISE]
     peaks = [t for t in range(1, 74) if kicks[t] > 0.5 and kicks[t] >= kicks[t - 1] and kicks[t] > kicks[t + 1]]
-    assert len(peaks) == 2 and kicks.max() == pytest.approx(KICK_RISE, abs=0.02) and kicks[0] == 0.0
-    assert planned(action="kick", size=1.2)[:75, control.FOOT_RISE].max() > KICK_RISE + 0.1  # "kicks high"
+    assert len(peaks) == 2 and kicks.max() == pytest.approx(KICK_RISE["kick"], abs=0.02) and kicks[0] == 0.0
+    assert planned(action="kick", size=1.2)[:75, control.FOOT_RISE].max() > KICK_RISE["kick"] + 0.1  # "kicks high"
+    assert planned(action="kicking")[:75, control.FOOT_RISE].max() == pytest.approx(KICK_RISE["kicking"], abs=0.02)
     gap = planned(action="clap", count=3)[:75, control.HANDS_GAP]
     closings = sum(1 for a, b in zip(gap[:-1], gap[1:]) if a >= CLAP_CLOSE > b)
     assert closings == 3 and gap.max() <= CLAP_OPEN + 0.2 and gap[-1] == pytest.approx(0.4)

@@ -10,9 +10,9 @@
   (0.6 s per quarter turn, or a second and a half per whole spin), otherwise the heading rate is 0.
 - Jumps fix the pelvis over each flight (``count`` jumps, higher or lower by ``size``) and standing between.
 - One-arm actions fix the acting hand (``hand``, the right one by default).
-- Limbs: a kick lifts one foot :data:`KICK_RISE` (times its ``size``) above the other at the middle of
-  each of its ``count`` kicks; a counted clap closes the hands ``count`` times, evenly spaced, and keeps them
-  apart after, through the standing that follows it.
+- Limbs: a kick (or a kick of a ball) lifts one foot :data:`KICK_RISE` (times its ``size``) above the other
+  at the middle of each of its ``count`` kicks; a counted clap closes the hands ``count`` times, evenly
+  spaced, and keeps them apart after, through the standing that follows it.
 Everything else is left free (NaN).
 """
 from __future__ import annotations
@@ -50,9 +50,10 @@ FLIGHT_FLOOR = 0.1  # the arc is given while the pelvis is this far above standi
 STAND_AWAY_S = 0.6  # seconds from every apex at which the jumper stands
 SETTLE_S = 0.3  # a turn starts this long into its action
 MAX_CATCH_UP = 1.5  # a walk that first turns on the spot goes at most this much faster to cover its way
-#: one ankle above the other at a kick's height (m): the data's kicks (median 0.73 m), held within its range
-KICK_RISE = 0.7
-KICK_RISE_RANGE = (0.4, 0.9)
+#: one ankle above the other at a kick's height (m): the data's kicks (median 0.73 m) and kicks of a ball
+#: (``kicking``, median 0.44 m), held within their range
+KICK_RISE = {"kick": 0.7, "kicking": 0.45}
+KICK_RISE_RANGE = (0.3, 0.9)
 KICK_S = 0.6  # the lift of one kick, from the foot leaving the ground to its return
 #: the wrists' distance (m) apart and closed in the data's claps (medians 0.40 and 0.05 m)
 CLAP_OPEN, CLAP_CLOSED = 0.4, 0.05
@@ -147,10 +148,10 @@ def _limbs(span: np.ndarray, action: TimedAction, fps: float) -> None:
     """A kick's foot rise and a counted clap's hands gap on ``span`` (see the module)."""
     t = (np.arange(len(span)) + 0.5) / fps
     seconds = len(span) / fps
-    if action.action == "kick":
+    if action.action in KICK_RISE:
         count = int(action.count or 1)
         peaks = (np.arange(count) + 0.5) * seconds / count
-        height = float(np.clip(KICK_RISE * (action.size or 1.0), *KICK_RISE_RANGE))
+        height = float(np.clip(KICK_RISE[action.action] * (action.size or 1.0), *KICK_RISE_RANGE))
         away = np.abs(t[:, None] - peaks[None]).min(axis=1) / (KICK_S / 2)  # 0 at a peak, 1 where it starts
         span[:, FOOT_RISE] = np.where(away < 1, height * 0.5 * (1 + np.cos(np.pi * np.minimum(away, 1))), 0.0)
     elif action.action == "clap" and action.count:
