@@ -17,6 +17,7 @@ from typing import Any
 from . import vocab
 from .app_limits import (
     DURATION_RANGE_S,
+    MAX_PROMPT_CHARS,
     Deadline,
     RequestRefused,
     check_duration,
@@ -29,13 +30,15 @@ from .generate_cli import DEFAULT_MODEL, default_model, generate, load_pipeline,
 
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 
+#: example prompts
 EXAMPLES = [
-    ["a man walks forward quickly, then waves", 8],
-    ["two friends walk toward each other and shake hands", 10],
-    ["a woman runs in a circle, then jumps for joy", 8],
-    ["five people dance in a circle", 10],
-    ["a girl sits down, then stands up and says 'hello!'", 8],
-    ["a batter swings a bat, then runs around the bases. The camera tracks him.", 12],
+    "a man walks forward quickly, then waves",
+    "two friends walk toward each other and shake hands",
+    "a woman runs in a circle, then jumps for joy",
+    "five people dance in a circle",
+    "a girl sits down, then stands up and says 'hello!'",
+    "a batter swings a bat, then runs around the bases. The camera tracks him.",
+    "a kid kicks three times, then claps twice",
 ]
 CAMERA_CHOICES = ["from the script", *vocab.CAMERA_MOVES]
 VIDEO_SIZE = (512, 512)
@@ -146,6 +149,19 @@ def run(pipelines: _Pipelines, models: dict[str, str], prompt: str | None, scrip
     return summary, str(video), player_iframe(scene, height=420), [str(p) for p in files], script.to_json()
 
 
+def kept_on_error(handler, *args):
+    """``handler(*args)``'s outputs, or, when it fails with a message for the visitor, that message in the
+    summary's place and every other output left as it was (the last video, player, downloads and the
+    script being edited)."""
+    import gradio as gr
+
+    try:
+        return handler(*args)
+    except gr.Error as exc:
+        return (f"**Could not run this:** {exc.message}\n\nThe last result and your script are kept; fix "
+                "the input and run again.", gr.skip(), gr.skip(), gr.skip(), gr.skip())
+
+
 def build_app(model: str | None = None, pipelines: _Pipelines | None = None):
     """The Gradio ``Blocks`` of the app; ``model`` (a folder or Hub id, the operator's choice) is offered
     first and preselected."""
@@ -159,8 +175,10 @@ def build_app(model: str | None = None, pipelines: _Pipelines | None = None):
                     "and files for Blender, Unity or three.js.")
         with gr.Row():
             with gr.Column(scale=2):
-                prompt = gr.Textbox(label="Prompt", lines=2, elem_id="prompt",
-                                    placeholder="two friends walk toward each other and shake hands")
+                prompt = gr.Textbox(label="Prompt", lines=1, max_lines=4, elem_id="prompt", max_length=MAX_PROMPT_CHARS,
+                                    placeholder="two friends walk toward each other and shake hands",
+                                    info=f"up to {MAX_PROMPT_CHARS} characters; Enter generates, Shift+Enter "
+                                         "starts a new line")
                 with gr.Row():
                     duration = gr.Slider(*DURATION_RANGE_S, value=10, step=0.5, label="Duration (s)")
                     seed = gr.Number(value=0, precision=0, label="Seed", minimum=0)
@@ -171,12 +189,20 @@ def build_app(model: str | None = None, pipelines: _Pipelines | None = None):
                     camera = gr.Dropdown(CAMERA_CHOICES, value=CAMERA_CHOICES[0], label="Camera",
                                          info="from the script: its camera moves, else the automatic "
                                               "director; static: one fixed wide shot")
-                    llm = gr.Dropdown(["none", "mock", "ollama", "grok"], value="none", label="Story parser (LLM)")
+                    llm = gr.Dropdown(["none", "mock", "ollama", "grok"], value="none", label="Story parser (LLM)",
+                                      info="none: the built-in offline parser; ollama: a local Ollama server "
+                                           "($OLLAMA_HOST); grok: xAI's API ($XAI_API_KEY); mock: a canned reply "
+                                           "(testing). Without its server or key the built-in parser is used, "
+                                           "and the summary says so.")
                 go = gr.Button("Generate", variant="primary", elem_id="generate")
-                gr.Examples(EXAMPLES, [prompt, duration])
+                # a dropdown, not gr.Examples: its example table next to the Video and Code components makes
+                # Gradio 6's page throw on load
+                example = gr.Dropdown(EXAMPLES, value=None, label="Examples", elem_id="examples")
             with gr.Column(scale=3):
-                summary = gr.Markdown(elem_id="understood")
+                summary = gr.Markdown("What the story engine understood appears here.", elem_id="understood")
                 video = gr.Video(label="Animation (MP4)", elem_id="video", autoplay=True)
+                gr.Markdown("**Interactive player** (60 fps): drag to orbit, scroll or pinch to zoom, double-click "
+                            "to go back to the video's camera.", elem_id="player-hint")
                 player = gr.HTML(label="Interactive player", elem_id="player")
                 files = gr.File(label="Downloads", file_count="multiple", elem_id="downloads")
         with gr.Accordion("Script (edit the JSON and re-run)", open=False):
@@ -199,10 +225,24 @@ def build_app(model: str | None = None, pipelines: _Pipelines | None = None):
             return run(pipelines, models, None, script, duration, seed, model, style, camera, llm,
                        progress=progress, deadline=deadline)
 
+        def prompt_in_page(prompt: str, duration: float, seed: float, model: str, style: str, camera: str,
+                           llm: str, request: gr.Request, progress=gr.Progress()):
+            return kept_on_error(from_prompt, prompt, duration, seed, model, style, camera, llm, request, progress)
+
+        def script_in_page(script: str, duration: float, seed: float, model: str, style: str, camera: str,
+                           llm: str, request: gr.Request, progress=gr.Progress()):
+            return kept_on_error(from_script, script, duration, seed, model, style, camera, llm, request, progress)
+
         shuffle.click(random_seed, outputs=seed, api_visibility="private")
-        go.click(from_prompt, [prompt, *settings], outputs, api_name="generate")
-        prompt.submit(from_prompt, [prompt, *settings], outputs, api_visibility="private")
-        rerun.click(from_script, [script, *settings], outputs, api_name="run_script")
+        example.input(lambda text: text, example, prompt, api_visibility="private")
+        # the page's own buttons: a failure is said above the video and keeps the last result and the script;
+        # the API endpoints (hidden buttons) answer a failure with an error, as clients expect
+        go.click(prompt_in_page, [prompt, *settings], outputs, api_visibility="private")
+        prompt.submit(prompt_in_page, [prompt, *settings], outputs, api_visibility="private")
+        rerun.click(script_in_page, [script, *settings], outputs, api_visibility="private")
+        api_generate, api_script = gr.Button(visible=False), gr.Button(visible=False)
+        api_generate.click(from_prompt, [prompt, *settings], outputs, api_name="generate")
+        api_script.click(from_script, [script, *settings], outputs, api_name="run_script")
     app.queue(default_concurrency_limit=CONCURRENCY, max_size=64)
     return app
 

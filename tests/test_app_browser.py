@@ -63,3 +63,56 @@ def test_prompt_to_video_player_and_downloads(tmp_path):
             browser.close()
     finally:
         app.close()
+
+
+def test_enter_generates_and_a_bad_script_is_said_in_the_page_losing_nothing(tmp_path):
+    """Enter in the prompt generates; an invalid script run keeps the video, the downloads and the editor's
+    text, says why above the video until the next run, and the editor stays editable; the page loads without
+    JavaScript errors."""
+    from playwright.sync_api import expect, sync_playwright
+
+    app, url = launch(str(save_tiny_pipeline(tmp_path / "model")))
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
+            page = browser.new_page(viewport={"width": 1280, "height": 1600})
+            errors = []
+            page.on("pageerror", lambda exc: errors.append(str(exc)))
+            page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+            page.goto(url, wait_until="networkidle")
+            assert errors == []
+            prompt = page.locator("#prompt textarea")
+            prompt.fill("a person waves")
+            prompt.press("Enter")
+            video = page.locator("#video video")
+            video.wait_for(timeout=60_000)
+            first_video = video.get_attribute("src")
+            page.locator("#downloads a").first.wait_for(timeout=30_000)
+            page.get_by_text("Script (edit the JSON and re-run)").click()
+            editor = page.locator("#script .cm-content")
+            editor.wait_for(timeout=10_000)
+            expect(editor).to_contain_text('"characters"', timeout=10_000)
+            expect(page.locator("#understood")).to_contain_text("What I understood", timeout=30_000)
+            page.wait_for_timeout(1500)  # the run's last updates land before the edit
+            editor.fill('{"broken": ')
+            expect(editor).to_contain_text('{"broken":')
+            page.wait_for_timeout(1000)  # the editor hands its text to Gradio after a pause
+            page.locator("#rerun").click()
+            summary = page.locator("#understood")
+            expect(summary).to_contain_text("Could not run this", timeout=30_000)
+            expect(summary).to_contain_text("script")
+            assert video.get_attribute("src") == first_video  # the last video stays
+            assert page.locator("#downloads a").count() >= 4
+            expect(editor).to_contain_text('{"broken":')
+            editor.click()
+            page.keyboard.press("End")
+            page.keyboard.type(" more")
+            expect(editor).to_contain_text("more")  # still editable
+            page.wait_for_timeout(12_000)  # the message stays (Gradio's toasts vanish after about 10 s)
+            expect(summary).to_contain_text("Could not run this")
+            prompt.fill("a person jumps")
+            page.locator("#generate").click()
+            expect(summary).not_to_contain_text("Could not run this", timeout=60_000)
+            browser.close()
+    finally:
+        app.close()
