@@ -2,7 +2,8 @@
 
 Each sheet is one sentence (seed 0 unless ``--seed``) as 8 evenly spaced frames, captioned with the
 sentence and what the joints measure (travel along and across the start facing, heading change, highest
-pelvis rise, which wrist rose above its shoulder), so a reader can check the caption against the picture.
+pelvis rise, which wrist rose above its shoulder, highest foot rise, claps), so a reader can check the
+caption against the picture.
 
     .venv/bin/python benchmarks/control_sheets.py --model models/stickgen-small [--out docs/images/control]
 """
@@ -16,6 +17,8 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from stickgen.control import limb_measures  # noqa: E402
+from stickgen.eval.joint_measures import count_claps  # noqa: E402
 from stickgen.skeleton import JOINT_INDEX, heading_angles  # noqa: E402
 
 SHEETS = {
@@ -29,6 +32,8 @@ SHEETS = {
     "jump_low": "A person does a small hop.",
     "wave_left": "A man waves with his left hand.",
     "wave_right": "A man waves with his right hand.",
+    "kick": "A kid kicks.",
+    "claps_three": "A person claps three times.",
 }
 DURATION = 6.0
 
@@ -45,7 +50,8 @@ def measured(joints: np.ndarray) -> str:
     raised = [side for side, up in above.items() if np.mean(up) > 0.15]
     return (f"forward {travel @ facing:+.1f} m, to the left {travel @ left:+.1f} m, "
             f"turned {np.degrees(heading[-1] - heading[0]):+.0f} deg, pelvis up to {rise:.2f} m, "
-            f"raised wrist: {', '.join(raised) or 'none'}")
+            f"raised wrist: {', '.join(raised) or 'none'}, foot up to {limb_measures(joints)[:, 0].max():.2f} m, "
+            f"claps {count_claps(joints)}")
 
 
 def sheet(scene, sentence: str, path: Path, frames: int = 8, size: int = 200) -> Path:
@@ -53,7 +59,10 @@ def sheet(scene, sentence: str, path: Path, frames: int = 8, size: int = 200) ->
 
     from stickgen.render import render_frames
 
-    picks = np.linspace(0, scene.num_frames - 1, frames).round().astype(int).tolist()
+    picks = np.linspace(0, scene.num_frames - 1, frames).round().astype(int)
+    highest_foot = int(np.argmax(limb_measures(scene.actors[0].joints)[:, 0]))  # show a kick at its top
+    picks[np.argmin(np.abs(picks - highest_foot))] = highest_foot
+    picks = picks.tolist()
     image = Image.new("RGB", (frames * size, size + 40), "white")
     pen = ImageDraw.Draw(image)
     for col, tile in enumerate(render_frames(scene, "normal", (size, size), None, frames=picks)):

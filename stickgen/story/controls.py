@@ -5,8 +5,8 @@
   sideways step ("sideways" in the manner and ``direction`` left/right); a straight way also fixes the
   heading rate (0, or the ``turn`` it starts with; a curved way's turns are the layout path's, which
   placement bends the straight clip along).
-- Standing actions (idle, arm gestures, speech), jumps that go nowhere and any action in place with a
-  ``turn`` (a spin, a guard turning) stand still: velocity 0. The ``turn`` is turned during the action
+- Standing actions (idle, arm gestures, speech), jumps and kicks that go nowhere and any action in place
+  with a ``turn`` (a spin, a guard turning) stand still: velocity 0. The ``turn`` is turned during the action
   (0.6 s per quarter turn, or a second and a half per whole spin), otherwise the heading rate is 0.
 - Jumps fix the pelvis over each flight (``count`` jumps, higher or lower by ``size``) and standing between.
 - One-arm actions fix the acting hand (``hand``, the right one by default).
@@ -40,6 +40,7 @@ CURVED = frozenset({"circle", "circle_right", "zigzag", "back_and_forth", "bases
 QUARTER_TURN_S = 0.6
 SPIN_TURN_S = 1.5
 SPIN_DEGREES = 300.0  # a turn this large or larger is a spin
+ON_THE_SPOT = frozenset({"jump", "kick", "kicking"})  # standing still (no travel, no turning) unless told otherwise
 #: a plain jump's pelvis apex above standing (m): the data's jump heights (0.18-0.38 m after take-off)
 #: plus the rise onto the toes before it
 JUMP_APEX = 0.37
@@ -55,6 +56,7 @@ MAX_CATCH_UP = 1.5  # a walk that first turns on the spot goes at most this much
 KICK_RISE = {"kick": 0.7, "kicking": 0.45}
 KICK_RISE_RANGE = (0.3, 0.9)
 KICK_S = 0.6  # the lift of one kick, from the foot leaving the ground to its return
+KICK_PERIOD_S = 2.0  # one kick every two seconds when the sentence gives no count (as jumps)
 #: the wrists' distance (m) apart and closed in the data's claps (medians 0.40 and 0.05 m)
 CLAP_OPEN, CLAP_CLOSED = 0.4, 0.05
 #: the gap asked of the idle after a counted clap: hands apart, arms free (``limb_steering.APART``); the
@@ -95,8 +97,9 @@ def _root(span: np.ndarray, action: TimedAction, fps: float) -> None:
                 span[:, [FORWARD, SIDEWAYS]] *= min(len(span) / (len(span) - turning), MAX_CATCH_UP)
                 span[:turning, [FORWARD, SIDEWAYS]] = 0.0
         return
-    in_place_jump = action.action == "jump" and action.direction in (None, "in_place") and not action.distance
-    if family not in STILL_FAMILIES and not degrees and not in_place_jump:
+    on_the_spot = (action.action in ON_THE_SPOT and action.direction in (None, "in_place")  # a jump or kick that
+                   and not action.distance)                                                 # goes nowhere
+    if family not in STILL_FAMILIES and not degrees and not on_the_spot:
         return
     span[:, [FORWARD, SIDEWAYS]] = 0.0
     span[:, HEADING_RATE] = 0.0
@@ -149,7 +152,7 @@ def _limbs(span: np.ndarray, action: TimedAction, fps: float) -> None:
     t = (np.arange(len(span)) + 0.5) / fps
     seconds = len(span) / fps
     if action.action in KICK_RISE:
-        count = int(action.count or 1)
+        count = int(action.count or max(1, min(6, round(seconds / KICK_PERIOD_S))))
         peaks = (np.arange(count) + 0.5) * seconds / count
         height = float(np.clip(KICK_RISE[action.action] * (action.size or 1.0), *KICK_RISE_RANGE))
         away = np.abs(t[:, None] - peaks[None]).min(axis=1) / (KICK_S / 2)  # 0 at a peak, 1 where it starts
