@@ -42,7 +42,7 @@ PIPELINE_FILES = ("model_index.json", "feature_stats.json", "planner/config.json
                   "scheduler/scheduler_config.json")
 #: what the app loads from a pipeline folder (the Space ships only these)
 PIPELINE_RUNTIME = ("model_index.json", "feature_stats.json", "planner", "refiner", "scheduler", "onnx")
-EVALUATOR_FILES = ("evaluator_config.json", "evaluator.safetensors", "feature_stats.json")
+EVALUATOR_FILES = ("config.json", "model.safetensors", "feature_stats.json")
 ADAPTER_WEIGHTS = ("adapter_model.safetensors", "adapter_model.bin")
 TAGS = ["text-to-motion", "motion-generation", "stick-figure", "animation", "stickgen"]
 _HUB_ID = re.compile(r"[A-Za-z0-9][\w.-]*/[\w.-]+")
@@ -194,8 +194,9 @@ def evaluator_files(folder: str | Path, repo_id: str, dataset_repo_id: str = DAT
     folder = Path(folder)
     for name in EVALUATOR_FILES:
         if not (folder / name).is_file():
-            raise ValueError(f"{folder} is not an evaluator folder: {name} is missing "
-                             "(write one with python -m training.train_evaluator --out FOLDER)")
+            raise ValueError(f"{folder} is not an evaluator folder: {name} is missing (write one with "
+                             "python -m training.train_evaluator --out FOLDER; upgrade one saved before with "
+                             "python -m stickgen.remote_code FOLDER)")
     files = folder_files(folder)
     metadata = {"license": "apache-2.0", "library_name": "stickgen",
                 "tags": ["stickgen", "text-to-motion", "motion-evaluation", "evaluator"],
@@ -218,7 +219,7 @@ def evaluator_files(folder: str | Path, repo_id: str, dataset_repo_id: str = DAT
 def push_evaluator(folder: str | Path, repo_id: str = EVALUATOR_REPO_ID, *, api: HfApi | None = None,
                    token: str | None = None, private: bool = False, dataset_repo_id: str = DATASET_REPO_ID,
                    commit_message: str = "Upload MotionTextEvaluator"):
-    """Upload an evaluator folder (evaluator_config.json, evaluator.safetensors, feature_stats.json, card,
+    """Upload an evaluator folder (config.json, model.safetensors, the remote code, feature_stats.json, card,
     training log) to the model repository ``repo_id``."""
     files = evaluator_files(folder, repo_id, dataset_repo_id)
     return commit_files(repo_id, files, api=api, token=token, private=private, commit_message=commit_message)

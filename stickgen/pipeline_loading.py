@@ -3,13 +3,19 @@ diffusers splits loading from generation).
 
 Saved folder (``save_pretrained``)::
 
-    model_index.json      class, version, component classes, text encoder name and dimension, and the
-                          recommended sampling settings (:class:`stickgen.sampling.SamplingSettings`)
+    model_index.json      class, version, component classes ("components"), text encoder name and
+                          dimension, and the recommended sampling settings
+                          (:class:`stickgen.sampling.SamplingSettings`)
     planner/              transformers folder (config.json with auto_map, weights, remote code)
-    refiner/              diffusers folder
+    refiner/              diffusers folder (config.json with auto_map, weights, remote code)
     scheduler/            DDIMScheduler config
     feature_stats.json    normalisation of the motion features
     onnx/                 optional: planner.onnx, refiner.onnx (see stickgen.onnx_export)
+
+``model_index.json`` is read by :class:`StickGenPipeline` only: it is not a diffusers pipeline index
+(``DiffusionPipeline.from_pretrained`` cannot load the folder). Its component classes sit under
+``"components"`` so that ``diffusers.AutoModel.from_pretrained(folder, subfolder=...)`` reads the
+subfolder's own config.json; each part then loads without ``stickgen`` (see :mod:`stickgen.remote_code`).
 """
 from __future__ import annotations
 
@@ -22,6 +28,7 @@ import torch
 from . import __version__
 from .features import FeatureStats
 from .model_folder import check_model_folder
+from .remote_code import REFINER, add_remote_code
 
 MODEL_INDEX = "model_index.json"
 
@@ -92,13 +99,14 @@ class PipelineLoadingMixin:
         planner = self.planner.get_base_model() if hasattr(self.planner, "get_base_model") else self.planner
         planner.save_pretrained(folder / "planner")
         self.refiner.save_pretrained(folder / "refiner")
+        add_remote_code(folder / "refiner", REFINER)  # diffusers writes neither the auto_map nor the files
         self.scheduler.save_pretrained(folder / "scheduler")
         self.feature_stats.save(folder)
         index = {
             "_class_name": type(self).__name__, "_stickgen_version": __version__, "name": self.name,
-            "planner": ["stickgen.models", "StickGenPlanner"],
-            "refiner": ["stickgen.models.modeling_refiner", "StickGenRefiner"],
-            "scheduler": ["diffusers", type(self.scheduler).__name__],
+            "components": {"planner": ["stickgen.models", "StickGenPlanner"],
+                           "refiner": ["stickgen.models.modeling_refiner", "StickGenRefiner"],
+                           "scheduler": ["diffusers", type(self.scheduler).__name__]},
             "text_encoder": {"name": self.text_encoder.name, "dim": self.text_encoder.dim},
             "sampling": self.sampling.to_dict(),
         }

@@ -26,6 +26,7 @@ TINY_PLANNER = dict(d_model=32, num_layers=2, num_heads=2, ffn_dim=64, max_frame
 TINY_REFINER = dict(d_model=32, num_layers=1, num_heads=2, ffn_dim=64)
 SAVED = {"model_index.json", "feature_stats.json", "planner/config.json", "planner/configuration_stickgen.py",
          "planner/modeling_stickgen.py", "planner/model.safetensors", "refiner/config.json",
+         "refiner/configuration_stickgen.py", "refiner/modeling_stickgen.py", "refiner/modeling_refiner.py",
          "refiner/diffusion_pytorch_model.safetensors", "scheduler/scheduler_config.json"}
 LFS = ("*.safetensors", "*.onnx", "*.bin", "*.png")
 
@@ -209,9 +210,9 @@ def test_push_evaluator_adds_hub_metadata_to_a_card_without_any(evaluator_folder
     before = snapshot(evaluator_folder)
     api = FakeHfApi()
     hub.push_evaluator(evaluator_folder, "me/stickgen-evaluator", api=api)
-    assert set(api.files) == {"README.md", "evaluator.safetensors", "evaluator_config.json", "feature_stats.json",
-                              "training_log.json", ".gitattributes"}
-    assert api.files["evaluator.safetensors"] == (evaluator_folder / "evaluator.safetensors").read_bytes()
+    assert set(api.files) == {"README.md", "model.safetensors", "config.json", "configuration_evaluator.py",
+                              "modeling_evaluator.py", "feature_stats.json", "training_log.json", ".gitattributes"}
+    assert api.files["model.safetensors"] == (evaluator_folder / "model.safetensors").read_bytes()
     card = card_of(api.files["README.md"])
     assert card.data.library_name == "stickgen" and card.data.license == "apache-2.0"
     assert "stickgen" in card.data.tags and card.data.datasets == [hub.DATASET_REPO_ID]
@@ -242,7 +243,7 @@ def test_a_pushed_evaluator_loads_by_hub_id(evaluator_folder, tmp_path):
 
 
 def test_not_an_evaluator_folder_is_refused(saved):
-    with pytest.raises(ValueError, match="evaluator_config.json is missing"):
+    with pytest.raises(ValueError, match="config.json is missing"):
         hub.push_evaluator(saved, "me/x", api=FakeHfApi())
 
 

@@ -214,7 +214,7 @@ def test_save_and_load_round_trip_gives_identical_scenes(pipe, encoder, tmp_path
     pipe.save_pretrained(tmp_path)
     index = json.loads((tmp_path / "model_index.json").read_text())
     assert index["text_encoder"] == {"name": encoder.name, "dim": 384}
-    assert index["scheduler"] == ["diffusers", "DDIMScheduler"]
+    assert index["components"]["scheduler"] == ["diffusers", "DDIMScheduler"]
     for part in ("planner/config.json", "refiner/config.json", "scheduler/scheduler_config.json", "feature_stats.json"):
         assert (tmp_path / part).exists(), part
     loaded = StickGenPipeline.from_pretrained(tmp_path, text_encoder=encoder)

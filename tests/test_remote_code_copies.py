@@ -1,22 +1,44 @@
-"""The remote code shipped inside every model folder's planner (what ``AutoModel.from_pretrained(...,
-trust_remote_code=True)`` runs) is the library's own: copied at save time, never edited by hand."""
+"""The remote code shipped inside every model folder (what the ecosystem's loaders run with
+``trust_remote_code=True``: the planner's and evaluator's with transformers ``AutoModel``, the refiner's with
+diffusers ``AutoModel``) is the library's own: copied at save time or by ``python -m stickgen.remote_code``,
+never edited by hand."""
+import json
 from pathlib import Path
 
 import pytest
 
+from stickgen.remote_code import EVALUATOR, PACKAGE, PIPELINE
+
 ROOT = Path(__file__).resolve().parent.parent
-COPIES = sorted((ROOT / "models").glob("*/planner/*_stickgen.py"))
+UPGRADE = "run `python -m stickgen.remote_code {}` (it copies the library's files and fixes auto_map)"
 
 
-def test_every_shipped_planner_carries_its_remote_code():
-    planners = sorted((ROOT / "models").glob("*/planner"))
-    assert planners, "no shipped planner folder under models/"
-    for planner in planners:
-        assert {p.name for p in planner.glob("*_stickgen.py")} == {"configuration_stickgen.py", "modeling_stickgen.py"}
+def shipped_folders():
+    """(model folder, its RemoteCode) for every pipeline part and evaluator under models/."""
+    folders = [(folder / component, code) for folder in sorted((ROOT / "models").glob("*/"))
+               if (folder / "model_index.json").is_file() for component, code in PIPELINE.items()]
+    folders += [(folder, EVALUATOR) for folder in sorted((ROOT / "models").glob("*/"))
+                if (folder / "evaluator_config.json").is_file() or (folder / "modeling_evaluator.py").is_file()]
+    return folders
 
 
-@pytest.mark.parametrize("copy", COPIES, ids=[str(p.relative_to(ROOT)) for p in COPIES])
-def test_remote_code_equals_the_library(copy):
-    assert copy.read_bytes() == (ROOT / "stickgen" / "models" / copy.name).read_bytes(), (
-        f"{copy.relative_to(ROOT)} differs from stickgen/models/{copy.name}: save the model again "
-        "(save_pretrained copies the library's files) or copy the file")
+FOLDERS = shipped_folders()
+IDS = [str(folder.relative_to(ROOT)) for folder, _ in FOLDERS]
+
+
+def test_there_are_shipped_model_folders():
+    assert any(folder.name == "planner" for folder, _ in FOLDERS), "no shipped pipeline folder under models/"
+
+
+@pytest.mark.parametrize("folder, code", FOLDERS, ids=IDS)
+def test_every_shipped_part_carries_its_remote_code(folder, code):
+    upgrade = UPGRADE.format((folder.parent if folder.name in PIPELINE else folder).relative_to(ROOT))
+    config = folder / "config.json"
+    assert config.is_file(), f"{folder.relative_to(ROOT)} has no config.json: " + upgrade
+    assert json.loads(config.read_text()).get("auto_map", {}).items() >= code.auto_map.items(), (
+        f"{config.relative_to(ROOT)}: auto_map lacks {code.auto_map}: " + upgrade)
+    for name in code.files:
+        copy = folder / Path(name).name
+        assert copy.is_file(), f"{copy.relative_to(ROOT)} is missing: " + upgrade
+        assert copy.read_bytes() == (PACKAGE / name).read_bytes(), (
+            f"{copy.relative_to(ROOT)} differs from stickgen/{name}: " + upgrade)

@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import json
 import time
-from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -53,7 +52,8 @@ def _load_split(dataset: Any, split: str, max_rows: int | None, seed: int,
 def _batch_loss(model: MotionTextEvaluator, rows: list[dict], text_vectors: torch.Tensor,
                 action_weight: float) -> tuple[torch.Tensor, dict[str, float]]:
     motion, lengths = motion_batch([r["features"] for r in rows], model.stats)
-    motion_emb, logits = model(motion, lengths)
+    out = model(motion, lengths)
+    motion_emb, logits = out.motion_embeds, out.action_logits
     text_emb = model.embed_text(text_vectors)
     scale = model.logit_scale.exp().clamp(max=100.0)
     similarity = scale * motion_emb @ text_emb.T  # [B, B]
@@ -131,7 +131,7 @@ def train(dataset: Any, out: str | Path, config: EvaluatorConfig | None = None, 
             log(f"stopping: past --max-minutes {max_minutes}")
             break
     model.eval()
-    result = {"config": asdict(model.config), "train_rows": len(rows), "history": history,
+    result = {"config": model.config.sizes(), "train_rows": len(rows), "history": history,
               "settings": {"epochs": epochs, "batch_size": batch_size, "lr": lr, "max_rows": max_rows,
                            "action_weight": action_weight, "seed": seed}}
     if "validation" in dataset and len(dataset["validation"]):

@@ -1,13 +1,15 @@
-"""The evaluator: a motion encoder and a text encoder sharing one embedding space, plus an action classifier.
+"""The evaluator as the evaluation uses it: the network (:class:`StickGenEvaluator`, a transformers model in
+``modeling_evaluator.py``) with the feature statistics it was trained with, and a numpy API.
 
-In the manner of the HumanML3D evaluator (Guo et al. 2022): the motion encoder is a temporal
-convolution network (4x downsampling, then dilated residual convolutions; convolutions rather than the
-original GRU because they train several times faster on a 2-core CPU) over the clip features of
-:func:`stickgen.features.encode` (contacts always re-detected from the joints, so real and generated
-clips are featurised alike); the text encoder is a small MLP over the frozen MiniLM sentence
-embedding. Both end in unit-norm ``embed_dim`` vectors trained contrastively
-(training/train_evaluator.py). The action classifier is a per-step linear head on the encoder states
-(one step = 4 frames), so it labels every frame.
+Clips are featurised with :func:`stickgen.features.encode` at 25 fps (contacts always re-detected from the
+joints, so real and generated clips are featurised alike) and normalised with those statistics; the text
+head takes the frozen MiniLM sentence embedding. Training: training/train_evaluator.py.
+
+Saved folder (``save_pretrained``): ``config.json`` (``model_type`` ``stickgen_evaluator``, ``auto_map``),
+``model.safetensors``, the two remote-code files and ``feature_stats.json``, so
+``AutoModel.from_pretrained(folder, trust_remote_code=True)`` loads the network without ``stickgen``.
+Folders saved before (``evaluator_config.json`` + ``evaluator.safetensors``) still load;
+:func:`stickgen.remote_code.upgrade_evaluator_folder` converts one in place.
 
 Public: :class:`EvaluatorConfig`, :class:`MotionTextEvaluator` (``encode_motion``, ``encode_text``,
 ``predict_actions``, ``save_pretrained``, ``from_pretrained``), :func:`motion_batch`.
@@ -15,40 +17,28 @@ Public: :class:`EvaluatorConfig`, :class:`MotionTextEvaluator` (``encode_motion`
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Sequence
 
 import numpy as np
 import torch
 from torch import nn
+from transformers import AutoConfig, AutoModel
 
-from .. import features, vocab
+from .. import features
 from ..skeleton import resample
-from ..text import MINILM
+from .configuration_evaluator import EvaluatorConfig
+from .modeling_evaluator import DOWNSAMPLE, StickGenEvaluator, StickGenEvaluatorOutput
 
-CONFIG_FILE = "evaluator_config.json"
-WEIGHTS_FILE = "evaluator.safetensors"
+#: the file names of folders saved before the evaluator became a transformers model
+LEGACY_CONFIG_FILE = "evaluator_config.json"
+LEGACY_WEIGHTS_FILE = "evaluator.safetensors"
 EVALUATOR_FPS = 25
-DOWNSAMPLE = 4
 
-
-@dataclass
-class EvaluatorConfig:
-    """Sizes of the evaluator; ``text_encoder`` names the frozen sentence encoder (stickgen.text)."""
-
-    feature_dim: int = features.FEATURE_DIM
-    hidden: int = 256
-    embed_dim: int = 128
-    text_dim: int = 384
-    num_actions: int = len(vocab.ACTIONS)
-    text_encoder: str = MINILM
-
-    def __post_init__(self) -> None:
-        for name in ("feature_dim", "hidden", "embed_dim", "text_dim", "num_actions"):
-            if getattr(self, name) <= 0:
-                raise ValueError(f"EvaluatorConfig.{name} must be positive, got {getattr(self, name)}")
-
+AutoConfig.register(EvaluatorConfig.model_type, EvaluatorConfig, exist_ok=True)
+AutoModel.register(EvaluatorConfig, StickGenEvaluator, exist_ok=True)
+EvaluatorConfig.register_for_auto_class()
+StickGenEvaluator.register_for_auto_class("AutoModel")
 
 def clip_features(joints: np.ndarray, fps: float) -> np.ndarray:
     """``joints: [T, 22, 3]`` at ``fps`` -> evaluator features ``[T', 137]`` at 25 fps."""
@@ -70,59 +60,34 @@ def motion_batch(clips: Sequence[np.ndarray], stats: features.FeatureStats) -> t
     return batch, lengths
 
 
-class MotionEncoder(nn.Module):
-    """``[B, T, F]`` -> per-step states ``[B, ceil(T/4), hidden]`` and a clip embedding ``[B, embed_dim]``.
-
-    Two stride-2 convolutions (4x downsampling) then three residual dilated convolutions, so each step
-    sees about 2.5 s of motion; the embedding is an MLP over the masked mean and max of the states.
-    """
-
-    def __init__(self, config: EvaluatorConfig):
-        super().__init__()
-        h = config.hidden
-        self.down = nn.Sequential(
-            nn.Conv1d(config.feature_dim, h, 4, stride=2, padding=1), nn.LeakyReLU(0.2),
-            nn.Conv1d(h, h, 4, stride=2, padding=1), nn.LeakyReLU(0.2))
-        self.context = nn.ModuleList([nn.Conv1d(h, h, 5, padding=2 * d, dilation=d) for d in (1, 2, 4)])
-        self.project = nn.Sequential(nn.Linear(2 * h, h), nn.LeakyReLU(0.2), nn.Linear(h, config.embed_dim))
-
-    def forward(self, motion: torch.Tensor, lengths: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        x = self.down(motion.transpose(1, 2))  # [B, h, S]
-        steps = torch.clamp((lengths + DOWNSAMPLE - 1) // DOWNSAMPLE, 1, x.shape[-1])
-        mask = (torch.arange(x.shape[-1])[None] < steps[:, None]).float()[:, None]  # [B, 1, S]
-        for conv in self.context:
-            x = x + nn.functional.leaky_relu(conv(x * mask), 0.2)
-        states = x.transpose(1, 2)  # [B, S, h]
-        mean = (x * mask).sum(-1) / mask.sum(-1)
-        peak = x.masked_fill(mask == 0, float("-inf")).amax(-1)
-        return states, nn.functional.normalize(self.project(torch.cat([mean, peak], -1)), dim=-1)
-
-
 class MotionTextEvaluator(nn.Module):
-    """Motion encoder + text head + per-step action classifier, with the feature statistics it was
-    trained with (``stats``)."""
+    """The network (``network``, a :class:`StickGenEvaluator`) with the feature statistics it was trained
+    with (``stats``); ``network`` defaults to a fresh one of ``config``."""
 
-    def __init__(self, config: EvaluatorConfig, stats: features.FeatureStats | None = None):
+    def __init__(self, config: EvaluatorConfig, stats: features.FeatureStats | None = None,
+                 network: StickGenEvaluator | None = None):
         super().__init__()
-        self.config = config
+        self.network = network if network is not None else StickGenEvaluator(config)
         self.stats = stats or features.FeatureStats.identity()
-        self.motion_encoder = MotionEncoder(config)
-        self.text_head = nn.Sequential(nn.Linear(config.text_dim, config.hidden), nn.LeakyReLU(0.2),
-                                       nn.Linear(config.hidden, config.embed_dim))
-        self.action_head = nn.Linear(config.hidden, config.num_actions)
-        self.logit_scale = nn.Parameter(torch.tensor(np.log(1 / 0.07), dtype=torch.float32))
         self._sentence_encoder = None
+
+    @property
+    def config(self) -> EvaluatorConfig:
+        return self.network.config
 
     # ------------------------------------------------------------------ torch forward (training)
 
+    @property
+    def logit_scale(self) -> nn.Parameter:
+        return self.network.logit_scale
+
     def embed_text(self, sentence_embeddings: torch.Tensor) -> torch.Tensor:
         """``[B, text_dim]`` sentence embeddings -> ``[B, embed_dim]`` unit vectors."""
-        return nn.functional.normalize(self.text_head(sentence_embeddings), dim=-1)
+        return self.network.embed_text(sentence_embeddings)
 
-    def forward(self, motion: torch.Tensor, lengths: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        """-> (clip embeddings ``[B, embed_dim]``, action logits per step ``[B, S, num_actions]``)."""
-        states, embedding = self.motion_encoder(motion, lengths)
-        return embedding, self.action_head(states)
+    def forward(self, motion: torch.Tensor, lengths: torch.Tensor) -> StickGenEvaluatorOutput:
+        """``motion [B, T, 137]`` normalised, ``lengths [B]`` -> clip embeddings and per-step action logits."""
+        return self.network(motion, lengths)
 
     # ------------------------------------------------------------------ numpy API (evaluation)
 
@@ -148,8 +113,8 @@ class MotionTextEvaluator(nn.Module):
         for start in range(0, len(feats), batch_size):
             chunk = feats[start:start + batch_size]
             motion, lengths = motion_batch(chunk, self.stats)
-            embedding, logits = self.eval()(motion, lengths)
-            yield chunk, embedding, logits
+            out = self.eval()(motion, lengths)
+            yield chunk, out.motion_embeds, out.action_logits
 
     def encode_motion(self, clips: Sequence[np.ndarray], fps: float = 25, batch_size: int = 64) -> np.ndarray:
         """``N`` world clips ``[T_i, 22, 3]`` -> ``[N, embed_dim]`` float64 unit vectors."""
@@ -168,33 +133,38 @@ class MotionTextEvaluator(nn.Module):
     # ------------------------------------------------------------------ persistence
 
     def save_pretrained(self, folder: str | Path) -> Path:
-        from safetensors.torch import save_file
-
+        """Write the network (transformers files with remote code) and ``feature_stats.json`` into ``folder``."""
         folder = Path(folder)
-        folder.mkdir(parents=True, exist_ok=True)
-        (folder / CONFIG_FILE).write_text(json.dumps(asdict(self.config), indent=1))
+        self.network.save_pretrained(folder)
         self.stats.save(folder)
-        save_file({k: v.contiguous() for k, v in self.state_dict().items()}, str(folder / WEIGHTS_FILE))
         return folder
 
     @classmethod
     def from_pretrained(cls, folder: str | Path, **hub_kwargs) -> MotionTextEvaluator:
-        """Load a saved folder, or download a Hub repository id (``owner/name``, as ``stickgen.hub.push_evaluator``
-        uploads it; honours ``HF_HUB_OFFLINE``)."""
-        from safetensors.torch import load_file
-
+        """Load a saved folder (either layout), or download a Hub repository id (``owner/name``, as
+        ``stickgen.hub.push_evaluator`` uploads it; honours ``HF_HUB_OFFLINE``)."""
         folder = Path(folder)
         if not folder.exists() and _is_hub_id(str(folder)):
             from huggingface_hub import snapshot_download
 
             folder = Path(snapshot_download(str(folder), **hub_kwargs))
-        if not (folder / CONFIG_FILE).is_file():
-            raise FileNotFoundError(f"no evaluator in {folder} (expected {CONFIG_FILE}); train one with "
+        if (folder / "config.json").is_file():
+            network = StickGenEvaluator.from_pretrained(folder)
+        elif (folder / LEGACY_CONFIG_FILE).is_file():
+            network = load_legacy_network(folder)
+        else:
+            raise FileNotFoundError(f"no evaluator in {folder} (expected config.json); train one with "
                                     "`python -m training.train_evaluator --dataset DATA --out FOLDER`")
-        config = EvaluatorConfig(**json.loads((folder / CONFIG_FILE).read_text()))
-        model = cls(config, features.FeatureStats.load(folder))
-        model.load_state_dict(load_file(str(folder / WEIGHTS_FILE)))
-        return model.eval()
+        return cls(network.config, features.FeatureStats.load(folder), network).eval()
+
+
+def load_legacy_network(folder: Path) -> StickGenEvaluator:
+    """The network of a folder saved before the evaluator became a transformers model."""
+    from safetensors.torch import load_file
+
+    network = StickGenEvaluator(EvaluatorConfig(**json.loads((folder / LEGACY_CONFIG_FILE).read_text())))
+    network.load_state_dict(load_file(str(folder / LEGACY_WEIGHTS_FILE)))
+    return network.eval()
 
 
 def _is_hub_id(value: str) -> bool:

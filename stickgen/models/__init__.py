@@ -1,6 +1,7 @@
 """The planner (``StickGenPlanner``, a transformers model registered with the Auto classes) and the
 refiner (``StickGenRefiner``, a diffusers model). Importing this package registers ``stickgen`` with
-``AutoConfig``/``AutoModel`` and marks both classes for ``trust_remote_code`` saving."""
+``AutoConfig``/``AutoModel`` and marks the planner's classes for ``trust_remote_code`` saving (the refiner's
+remote code is written by :mod:`stickgen.remote_code`)."""
 from transformers import AutoConfig, AutoModel
 
 from .configuration_stickgen import PLANNER_PRESETS, StickGenConfig

@@ -2,12 +2,16 @@
 
 It predicts the clean features ``x0`` (``prediction_type="sample"``) from noisy features ``x_t``, the
 timestep, the planner's features for the same frames, the text embedding and (``num_actions > 0``) the
-per-frame action ids, so it knows which action each frame shows even where the plan is a blur. With ``residual=True`` the
-network predicts a correction added to the planner's features, and its output layer starts at zero, so
-an untrained refiner returns the plan unchanged and training only has to learn what the plan lacks.
-Frames are grouped in patches of ``patch_size`` to halve the sequence. Training: ``training.losses.refiner_loss``
-with a ``DDPMScheduler`` and condition dropout (for classifier-free guidance). Sampling:
-:func:`stickgen.denoising.denoise` with the ``DDIMScheduler`` of :func:`make_scheduler` in a few steps.
+per-frame action ids, so it knows which action each frame shows even where the plan is a blur. With
+``residual=True`` the network predicts a correction added to the planner's features, and its output layer
+starts at zero, so an untrained refiner returns the plan unchanged and training only has to learn what the
+plan lacks. Frames are grouped in patches of ``patch_size`` to halve the sequence. Training:
+``training.losses.refiner_loss`` with a ``DDPMScheduler`` and condition dropout (for classifier-free
+guidance). Sampling: :func:`stickgen.denoising.denoise` with the ``DDIMScheduler`` of :func:`make_scheduler`
+in a few steps.
+
+Self-contained (no ``stickgen`` imports; its relative imports travel with it) so that a saved refiner folder
+loads with ``diffusers.AutoModel.from_pretrained(folder, trust_remote_code=True)`` without ``stickgen``.
 """
 from __future__ import annotations
 
@@ -21,8 +25,6 @@ from diffusers.configuration_utils import register_to_config
 from diffusers.utils import BaseOutput
 from torch import nn
 
-from stickgen.vocab import ACTIONS
-
 from .configuration_stickgen import preset_fields
 from .modeling_stickgen import Transformer
 
@@ -33,6 +35,8 @@ REFINER_PRESETS: dict[str, tuple[int, int, int, int]] = {
     "large": (256, 4, 8, 1024),
 }
 NUM_TRAIN_TIMESTEPS = 1000
+#: the size of the action vocabulary (``len(stickgen.vocab.ACTIONS)``; tests check they agree)
+NUM_ACTIONS = 46
 
 
 @dataclass
@@ -53,7 +57,7 @@ def timestep_embedding(timesteps: torch.Tensor, dim: int) -> torch.Tensor:
 class StickGenRefiner(ModelMixin, ConfigMixin):
     """Denoiser ``(x_t [B,T,137], t [B], planner features [B,T,137], text [B,text_dim], action ids [B,T])
     -> x0 [B,T,137]``. ``num_actions`` 0 (the default of a bare constructor) leaves the action ids out;
-    :meth:`from_preset` conditions on all of ``stickgen.vocab.ACTIONS``."""
+    :meth:`from_preset` conditions on all :data:`NUM_ACTIONS` actions of ``stickgen.vocab.ACTIONS``."""
 
     config_name = "config.json"
 
@@ -78,7 +82,13 @@ class StickGenRefiner(ModelMixin, ConfigMixin):
     def from_preset(cls, name: str, **overrides) -> StickGenRefiner:
         """``small`` / ``medium`` / ``large`` (sized to go with the planner preset of that name), conditioned
         on the per-frame action ids unless ``num_actions=0`` is passed."""
-        return cls(**{**preset_fields(REFINER_PRESETS, name), "num_actions": len(ACTIONS), **overrides})
+        return cls(**{**preset_fields(REFINER_PRESETS, name), "num_actions": NUM_ACTIONS, **overrides})
+
+    @classmethod
+    def extract_init_dict(cls, config_dict: dict, **kwargs):
+        """As diffusers', less the saved ``auto_map`` (what ``diffusers.AutoModel`` reads, not a constructor
+        argument; diffusers would warn that it is ignored)."""
+        return super().extract_init_dict({k: v for k, v in config_dict.items() if k != "auto_map"}, **kwargs)
 
     def forward(self, sample: torch.Tensor, timestep: torch.Tensor, condition: torch.Tensor,
                 text_embeds: torch.Tensor, condition_mask: torch.Tensor | None = None,
