@@ -43,6 +43,7 @@ EXAMPLES = [
 CAMERA_CHOICES = ["from the script", *vocab.CAMERA_MOVES]
 VIDEO_SIZE = (512, 512)
 GIF_SIZE, GIF_FPS = (256, 256), 12.5
+RENDER_CHECK_FRAMES = 25  # the video's frames between deadline checks and progress updates (a second at 25 fps)
 CONCURRENCY = int(os.environ.get("STICKGEN_CONCURRENCY", "2"))
 OUTPUT_ROOT = Path(tempfile.gettempdir()) / "stickgen-app"
 
@@ -136,8 +137,15 @@ def run(pipelines: _Pipelines, models: dict[str, str], prompt: str | None, scrip
         folder = Path(tempfile.mkdtemp(prefix="run-", dir=OUTPUT_ROOT))
         deadline.check("rendering the video")
         progress(0.6, desc="rendering video")
+
+        def frame_done(done: int, total: int) -> None:  # every second of video: stop if wanted, show progress
+            if done % RENDER_CHECK_FRAMES == 0 and done < total:
+                deadline.check(f"frame {done + 1} of {total} of the video")
+                progress(0.6 + 0.2 * done / total, desc=f"rendering video: frame {done} of {total}")
+
         stem = folder / slug(script.title)  # downloads named after the prompt, not all stickgen.*
-        video = write_output(stem.with_suffix(".mp4"), scene, script, style=style, size=VIDEO_SIZE)[0]
+        video = write_output(stem.with_suffix(".mp4"), scene, script, style=style, size=VIDEO_SIZE,
+                             on_frame=frame_done)[0]
         deadline.check("exporting files")
         progress(0.8, desc="exporting files")
         files = [p for ext in (".motion", ".bvh", ".glb") for p in write_output(stem.with_suffix(ext), scene, script)]

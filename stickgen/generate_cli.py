@@ -116,8 +116,9 @@ def generate(pipe, script, seed: int = 0, fps: float = 25, camera: str | None = 
 
 
 def write_output(path: str | Path, scene, script, style: str = "normal", size: tuple[int, int] = (512, 512),
-                 fps: float | None = None) -> list[Path]:
-    """Write ``scene`` (or ``script`` for ``.json``) to ``path`` by extension; returns the files written."""
+                 fps: float | None = None, on_frame=None) -> list[Path]:
+    """Write ``scene`` (or ``script`` for ``.json``) to ``path`` by extension; returns the files written.
+    ``on_frame(done, total)`` follows a rendered video's frames (:func:`stickgen.render.render`)."""
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix == ".json":
@@ -130,7 +131,7 @@ def write_output(path: str | Path, scene, script, style: str = "normal", size: t
         return export(scene, path)
     from .render import render
 
-    return [render(scene, path, style=style, size=size, fps=fps)]
+    return [render(scene, path, style=style, size=size, fps=fps, on_frame=on_frame)]
 
 
 # ----------------------------------------------------------------------------- command line

@@ -100,3 +100,25 @@ def test_a_visitor_who_leaves_mid_generation_stops_it_after_the_current_window(t
                 app.CAMERA_CHOICES[0], "none", progress, L.Deadline(60.0, still_wanted=still_wanted))
     assert [d for d in steps if d.startswith("generating motion: window")] == [steps[-1]]
     assert steps[-1].startswith("generating motion: window 1 of ")
+
+
+def test_a_visitor_who_leaves_while_the_video_renders_stops_it_within_a_second_of_video(tmp_path):
+    import gradio as gr
+    from test_cli_generate import save_tiny_pipeline
+
+    from stickgen import app
+
+    model = save_tiny_pipeline(tmp_path / "tiny")
+    steps = []
+
+    def progress(share, desc=""):
+        steps.append(desc)
+
+    def still_wanted():  # here until the video has rendered its first second
+        return not any(d.startswith("rendering video: frame") for d in steps)
+
+    with pytest.raises(gr.Error, match=r"the visitor left; the request stopped before frame 51 of 100 of the video"):
+        app.run(app._Pipelines(), {"tiny": str(model)}, "a man waves", None, 4.0, 0, "tiny", "normal",
+                app.CAMERA_CHOICES[0], "none", progress, L.Deadline(60.0, still_wanted=still_wanted))
+    assert [d for d in steps if d.startswith("rendering video: frame")] == ["rendering video: frame 25 of 100"]
+    assert "exporting files" not in steps

@@ -39,6 +39,22 @@ def test_mp4_rejects_odd_sizes_and_resamples_fps(scene, tmp_path):
         assert sum(1 for _ in container.decode(video=0)) == 12      # 30 frames at 25 fps = 1.2 s
 
 
+def test_a_frame_callback_follows_the_video_and_can_stop_it(scene, tmp_path):
+    seen = []
+    render(scene, tmp_path / "clip.mp4", size=(64, 64), on_frame=lambda done, total: seen.append((done, total)))
+    assert seen == [(k, scene.num_frames) for k in range(1, scene.num_frames + 1)]
+    (tmp_path / "kept.mp4").write_bytes(b"old")
+
+    def stop(done, total):
+        if done == 3:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        render(scene, tmp_path / "kept.mp4", size=(64, 64), on_frame=stop)
+    assert (tmp_path / "kept.mp4").read_bytes() == b"old"  # the old file stays whole
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["clip.mp4", "kept.mp4"]  # no temporary file left
+
+
 def test_frame_indices_pick_nearest_source_frames():
     assert frame_indices(5, 25, None) == [0, 1, 2, 3, 4]
     assert frame_indices(10, 25, 12.5) == [0, 2, 4, 6, 8]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from fractions import Fraction
 from pathlib import Path
@@ -122,12 +122,24 @@ def write_png_sequence(frames: Iterable[np.ndarray], path: str | os.PathLike) ->
     return pattern.parent
 
 
+def _reported(frames: Iterable[np.ndarray], total: int,
+              on_frame: Callable[[int, int], None] | None) -> Iterator[np.ndarray]:
+    """``frames``, calling ``on_frame(done, total)`` after each one is written."""
+    for done, frame in enumerate(frames, 1):
+        yield frame
+        if on_frame is not None:
+            on_frame(done, total)
+
+
 def render(scene, path: str | os.PathLike, style: str = "normal", size: tuple[int, int] = (512, 512),
-           fps: float | None = None, camera_move=None, frame: int = 0, seed: int = 0) -> Path:
+           fps: float | None = None, camera_move=None, frame: int = 0, seed: int = 0,
+           on_frame: Callable[[int, int], None] | None = None) -> Path:
     """Render ``scene`` to ``path``; the format follows the extension (see ``FORMATS``).
 
     ``fps`` resamples playback by showing the nearest source frame (default: the scene's rate);
-    ``frame`` picks the frame of a single ``.png``. Returns the written file (the folder for sequences).
+    ``frame`` picks the frame of a single ``.png``. ``on_frame(done, total)`` follows a video's or
+    sequence's frames (an exception it raises stops the writing; the target is left as it was). Returns
+    the written file (the folder for sequences).
     """
     kind = output_kind(path)
     if kind == "png":
@@ -136,7 +148,8 @@ def render(scene, path: str | os.PathLike, style: str = "normal", size: tuple[in
             Image.fromarray(image).save(tmp, format="PNG")
         return Path(path)
     indices = frame_indices(scene.num_frames, scene.fps, fps)
-    frames = render_frames(scene, style, size, camera_move, frames=indices, seed=seed)
+    frames = _reported(render_frames(scene, style, size, camera_move, frames=indices, seed=seed), len(indices),
+                       on_frame)
     rate = fps or scene.fps
     if kind == "mp4":
         return write_mp4(frames, Path(path), rate)
