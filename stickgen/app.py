@@ -102,7 +102,16 @@ def run(pipelines: _Pipelines, models: dict[str, str], prompt: str | None, scrip
     """One request: (what was understood, as Markdown; mp4 path; player HTML; download paths; script JSON).
     ``models``: the names a visitor may pick (:func:`model_choices`); every input is checked against
     :mod:`stickgen.app_limits` first; ``deadline`` (default: :data:`stickgen.app_limits.REQUEST_SECONDS`)
-    is checked between stages."""
+    is checked between stages. The last of :func:`run_in_stages`' answers."""
+    *_, last = run_in_stages(pipelines, models, prompt, script_json, duration, seed, model, style, camera, llm,
+                             progress, deadline)
+    return last
+
+
+def run_in_stages(pipelines: _Pipelines, models: dict[str, str], prompt: str | None, script_json: str | None,
+                  duration: float, seed: float, model: str, style: str, camera: str, llm: str,
+                  progress, deadline: Deadline | None = None):
+    """:func:`run` as a generator of two answers: once the video exists (no downloads yet), then whole."""
     import gradio as gr
 
     from .render.web import player_iframe
@@ -146,6 +155,9 @@ def run(pipelines: _Pipelines, models: dict[str, str], prompt: str | None, scrip
         stem = folder / slug(script.title)  # downloads named after the prompt, not all stickgen.*
         video = write_output(stem.with_suffix(".mp4"), scene, script, style=style, size=VIDEO_SIZE,
                              on_frame=frame_done)[0]
+        summary = "**What I understood**\n\n" + understood(script)
+        shown = (summary, str(video), player_iframe(scene, height=420))
+        yield *shown, [], script.to_json()  # the video and the player first; the files follow
         deadline.check("exporting files")
         progress(0.8, desc="exporting files")
         files = [p for ext in (".motion", ".bvh", ".glb") for p in write_output(stem.with_suffix(ext), scene, script)]
@@ -153,21 +165,20 @@ def run(pipelines: _Pipelines, models: dict[str, str], prompt: str | None, scrip
         progress(1.0, desc="done")
     except (ScriptError, ValueError) as exc:  # RequestRefused is a ValueError
         raise gr.Error(str(exc)) from None
-    summary = "**What I understood**\n\n" + understood(script)
-    return summary, str(video), player_iframe(scene, height=420), [str(p) for p in files], script.to_json()
+    yield *shown, [str(p) for p in files], script.to_json()
 
 
-def kept_on_error(handler, *args):
-    """``handler(*args)``'s outputs, or, when it fails with a message for the visitor, that message in the
+def kept_on_error(answers):
+    """The ``answers`` of a request, or, once it fails with a message for the visitor, that message in the
     summary's place and every other output left as it was (the last video, player, downloads and the
     script being edited)."""
     import gradio as gr
 
     try:
-        return handler(*args)
+        yield from answers
     except gr.Error as exc:
-        return (f"**Could not run this:** {exc.message}\n\nThe last result and your script are kept; fix "
-                "the input and run again.", gr.skip(), gr.skip(), gr.skip(), gr.skip())
+        yield (f"**Could not run this:** {exc.message}\n\nThe last result and your script are kept; fix "
+               "the input and run again.", gr.skip(), gr.skip(), gr.skip(), gr.skip())
 
 
 def build_app(model: str | None = None, pipelines: _Pipelines | None = None):
@@ -219,27 +230,32 @@ def build_app(model: str | None = None, pipelines: _Pipelines | None = None):
         outputs = [summary, video, player, files, script]
         settings = [duration, seed, variant, style, camera, llm]
 
+        def stages(prompt: str | None, script: str | None, request: gr.Request, progress, *settings):
+            if script is not None and not script.strip():
+                raise gr.Error("the script is empty: generate from a prompt first, then edit its JSON")
+            deadline = Deadline(still_wanted=visitor_waits(app, getattr(request, "session_hash", None)))
+            yield from run_in_stages(pipelines, models, prompt, script, *settings, progress=progress,
+                                     deadline=deadline)
+
         def from_prompt(prompt: str, duration: float, seed: float, model: str, style: str, camera: str,
                         llm: str, request: gr.Request, progress=gr.Progress()):
-            deadline = Deadline(still_wanted=visitor_waits(app, getattr(request, "session_hash", None)))
-            return run(pipelines, models, prompt, None, duration, seed, model, style, camera, llm,
-                       progress=progress, deadline=deadline)
+            *_, last = stages(prompt, None, request, progress, duration, seed, model, style, camera, llm)
+            return last
 
         def from_script(script: str, duration: float, seed: float, model: str, style: str, camera: str,
                         llm: str, request: gr.Request, progress=gr.Progress()):
-            if not script or not script.strip():
-                raise gr.Error("the script is empty: generate from a prompt first, then edit its JSON")
-            deadline = Deadline(still_wanted=visitor_waits(app, getattr(request, "session_hash", None)))
-            return run(pipelines, models, None, script, duration, seed, model, style, camera, llm,
-                       progress=progress, deadline=deadline)
+            *_, last = stages(None, script or "", request, progress, duration, seed, model, style, camera, llm)
+            return last
 
         def prompt_in_page(prompt: str, duration: float, seed: float, model: str, style: str, camera: str,
                            llm: str, request: gr.Request, progress=gr.Progress()):
-            return kept_on_error(from_prompt, prompt, duration, seed, model, style, camera, llm, request, progress)
+            yield from kept_on_error(stages(prompt, None, request, progress, duration, seed, model, style, camera,
+                                            llm))
 
         def script_in_page(script: str, duration: float, seed: float, model: str, style: str, camera: str,
                            llm: str, request: gr.Request, progress=gr.Progress()):
-            return kept_on_error(from_script, script, duration, seed, model, style, camera, llm, request, progress)
+            yield from kept_on_error(stages(None, script or "", request, progress, duration, seed, model, style,
+                                            camera, llm))
 
         shuffle.click(random_seed, outputs=seed, api_visibility="private")
         example.input(lambda text: text, example, prompt, api_visibility="private")

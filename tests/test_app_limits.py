@@ -122,3 +122,16 @@ def test_a_visitor_who_leaves_while_the_video_renders_stops_it_within_a_second_o
                 app.CAMERA_CHOICES[0], "none", progress, L.Deadline(60.0, still_wanted=still_wanted))
     assert [d for d in steps if d.startswith("rendering video: frame")] == ["rendering video: frame 25 of 100"]
     assert "exporting files" not in steps
+
+
+def test_the_video_and_player_come_before_the_downloads(tmp_path):
+    from test_cli_generate import save_tiny_pipeline
+
+    from stickgen import app
+
+    model = save_tiny_pipeline(tmp_path / "tiny")
+    first, last = app.run_in_stages(app._Pipelines(), {"tiny": str(model)}, "a man waves", None, 2.0, 0, "tiny",
+                                    "normal", app.CAMERA_CHOICES[0], "none", lambda *a, **k: None)
+    assert first[3] == [] and first[1].endswith(".mp4") and "<iframe" in first[2]
+    assert last[:3] == first[:3] and last[4] == first[4]
+    assert sorted(p.rsplit(".", 1)[-1] for p in last[3]) == ["bvh", "gif", "glb", "motion"]
