@@ -116,3 +116,29 @@ def test_enter_generates_and_a_bad_script_is_said_in_the_page_losing_nothing(tmp
             browser.close()
     finally:
         app.close()
+
+
+def test_on_a_phone_generate_scrolls_to_the_result_and_the_player_fits(tmp_path):
+    from playwright.sync_api import expect, sync_playwright
+
+    app, url = launch(str(save_tiny_pipeline(tmp_path / "model")))
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
+            page = browser.new_page(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+            page.goto(url, wait_until="networkidle")
+            page.locator("#prompt textarea").fill("a person waves")
+            page.locator("#generate").click()
+            summary = page.locator("#understood")
+            expect(summary).to_contain_text("What I understood", timeout=60_000)
+            page.wait_for_timeout(1000)  # the smooth scroll
+            box = summary.bounding_box()
+            assert box is not None and -5 <= box["y"] < 844  # the result is on screen, not 800 px below
+            frame = page.frame_locator("#player iframe")
+            frame.locator(".sg-controls").wait_for(timeout=30_000)
+            widths = frame.locator(".sg-controls").evaluate("e => [e.scrollWidth, e.clientWidth]")
+            assert widths[0] <= widths[1]  # the controls wrap instead of running off the screen
+            assert frame.locator(".sg-file-label").is_hidden()  # no file picker beside an embedded scene
+            browser.close()
+    finally:
+        app.close()

@@ -568,7 +568,11 @@
     const src = new URLSearchParams(global.location.search).get("src");
     const autoplay = () => { if (global.STICKGEN_AUTOPLAY !== false) player.play(); };
     try {
-      if (global.STICKGEN_MOTION) { player.load(global.STICKGEN_MOTION); autoplay(); }
+      if (global.STICKGEN_MOTION) {  // an embedded scene (the app's player): no file picker beside it
+        root.querySelector(".sg-file-label").hidden = true;
+        player.load(global.STICKGEN_MOTION);
+        autoplay();
+      }
       else if (src) player.loadUrl(src).then(autoplay);
     } catch (err) { player.fail(err); }
     return player;
