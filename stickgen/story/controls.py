@@ -11,8 +11,9 @@
 - Jumps fix the pelvis over each flight (``count`` jumps, higher or lower by ``size``) and standing between.
 - One-arm actions fix the acting hand (``hand``, the right one by default).
 - Limbs: a kick (or a kick of a ball) lifts one foot :data:`KICK_RISE` (times its ``size``) above the other
-  at the middle of each of its ``count`` kicks; a counted clap closes the hands ``count`` times, evenly
-  spaced, and keeps them apart after, through the standing that follows it.
+  at the middle of each of its ``count`` kicks; a clap closes the hands ``count`` times (without a count,
+  one clap per ``timeline_tables.CYCLE_SECONDS``), evenly spaced, and a counted one keeps them apart after,
+  through the standing that follows it.
 Everything else is left free (NaN).
 """
 from __future__ import annotations
@@ -33,6 +34,7 @@ from ..control import (
 )
 from . import lexicon as lx
 from .schema import TimedAction
+from .timeline_tables import CYCLE_SECONDS
 
 GAITS = frozenset({"walk", "run", "sprint", "dribbling", "crawling"})
 STILL_FAMILIES = frozenset({"idle", "arms", "speech"})
@@ -157,7 +159,8 @@ def _limbs(span: np.ndarray, action: TimedAction, fps: float) -> None:
         height = float(np.clip(KICK_RISE[action.action] * (action.size or 1.0), *KICK_RISE_RANGE))
         away = np.abs(t[:, None] - peaks[None]).min(axis=1) / (KICK_S / 2)  # 0 at a peak, 1 where it starts
         span[:, FOOT_RISE] = np.where(away < 1, height * 0.5 * (1 + np.cos(np.pi * np.minimum(away, 1))), 0.0)
-    elif action.action == "clap" and action.count:
-        phase = t * (action.count + 0.5) / seconds  # a clap at each phase k + 0.5, then half a cycle open
-        closing = np.where(phase < action.count, 0.5 * (1 - np.cos(2 * np.pi * phase)), 0.0)  # 1 at a clap
+    elif action.action == "clap":
+        count = action.count or max(1, round(seconds / CYCLE_SECONDS["clap"]))  # uncounted: the usual rate
+        phase = t * (count + 0.5) / seconds  # a clap at each phase k + 0.5, then half a cycle open
+        closing = np.where(phase < count, 0.5 * (1 - np.cos(2 * np.pi * phase)), 0.0)  # 1 at a clap
         span[:, HANDS_GAP] = CLAP_OPEN - (CLAP_OPEN - CLAP_CLOSED) * closing
