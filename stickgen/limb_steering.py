@@ -90,6 +90,18 @@ def _kick(joints: np.ndarray, rise: np.ndarray) -> np.ndarray:
     return out
 
 
+def _place_wrists(joints: np.ndarray, frames: np.ndarray, targets: dict[str, np.ndarray]) -> np.ndarray:
+    """``joints`` with each side's wrist at ``targets[side] [N, 3]`` on the ``N`` ``frames [T]`` (two-bone IK
+    from its shoulder, bones as long as the clip's)."""
+    out = joints.copy()
+    for side, target in targets.items():
+        shoulder, elbow, wrist = (J[f"{side}_{name}"] for name in ("shoulder", "elbow", "wrist"))
+        out[frames, elbow], out[frames, wrist] = two_bone(joints[frames, shoulder], joints[frames, elbow],
+                                                          joints[frames, wrist], target,
+                                                          _lengths(joints, shoulder, elbow, wrist))
+    return out
+
+
 def _clap(joints: np.ndarray, gap: np.ndarray) -> np.ndarray:
     """``joints`` with the wrists ``gap [T]`` apart, level, in front of the chest where asked (a clap), and
     pushed apart to :data:`CLAP_APART` where a gap over :data:`APART` is asked and they are closer."""
@@ -97,34 +109,22 @@ def _clap(joints: np.ndarray, gap: np.ndarray) -> np.ndarray:
     asked = np.isfinite(gap) & (np.nan_to_num(gap) <= APART)
     if not asked.any():
         return out
-    body = joints[asked]
-    middle = body[:, J["spine3"]] + np.array([0.0, -CLAP_BELOW_CHEST, CLAP_FORWARD])
-    for side, sign in (("left", 1.0), ("right", -1.0)):  # the body's left is +x
-        target = middle.copy()
-        target[:, 0] += sign * gap[asked] / 2
-        shoulder, elbow, wrist = (J[f"{side}_{name}"] for name in ("shoulder", "elbow", "wrist"))
-        out[asked, elbow], out[asked, wrist] = two_bone(body[:, shoulder], body[:, elbow], body[:, wrist], target,
-                                                        _lengths(joints, shoulder, elbow, wrist))
-    return out
+    middle = out[asked, J["spine3"]] + np.array([0.0, -CLAP_BELOW_CHEST, CLAP_FORWARD])
+    half = np.array([1.0, 0.0, 0.0]) * gap[asked, None] / 2  # the body's left is +x
+    return _place_wrists(out, asked, {"left": middle + half, "right": middle - half})
 
 
 def _apart(joints: np.ndarray, frames: np.ndarray) -> np.ndarray:
     """``joints`` whose wrists are at least :data:`CLAP_APART` apart on ``frames [T]`` (each pushed out from
     their midpoint along the body's left-right axis)."""
-    out = joints.copy()
     wrists = joints[:, [J["left_wrist"], J["right_wrist"]]]
     close = frames & (np.linalg.norm(wrists[:, 0] - wrists[:, 1], axis=-1) < CLAP_APART)
     if not close.any():
-        return out
-    middle = wrists[close].mean(axis=1)
-    for side, sign in (("left", 1.0), ("right", -1.0)):
-        target = wrists[close, 0 if side == "left" else 1].copy()
-        target[:, 0] = middle[:, 0] + sign * CLAP_APART / 2
-        shoulder, elbow, wrist = (J[f"{side}_{name}"] for name in ("shoulder", "elbow", "wrist"))
-        out[close, elbow], out[close, wrist] = two_bone(joints[close, shoulder], joints[close, elbow],
-                                                        joints[close, wrist], target,
-                                                        _lengths(joints, shoulder, elbow, wrist))
-    return out
+        return joints.copy()
+    middle = wrists[close, :, 0].mean(axis=1)
+    targets = {side: wrists[close, k].copy() for k, side in enumerate(("left", "right"))}
+    targets["left"][:, 0], targets["right"][:, 0] = middle + CLAP_APART / 2, middle - CLAP_APART / 2
+    return _place_wrists(joints, close, targets)
 
 
 def steer_limbs(features: np.ndarray, control: np.ndarray, fps: float, free: np.ndarray) -> np.ndarray:
