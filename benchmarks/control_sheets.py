@@ -2,14 +2,16 @@
 
 Each sheet is one sentence (seed 0 unless ``--seed``) as 8 evenly spaced frames, captioned with the
 sentence and what the joints measure (travel along and across the start facing, heading change, highest
-pelvis rise, which wrist rose above its shoulder, highest foot rise, claps), so a reader can check the
-caption against the picture.
+pelvis rise, which wrist rose above its shoulder, highest foot rise, claps, farthest fist ahead of its
+shoulder), so a reader can check the caption against the picture. A kick is shown at its top and a punch
+at its reach; the punches are seen from the side.
 
     .venv/bin/python benchmarks/control_sheets.py --model models/stickgen-small [--out docs/images/control]
 """
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import sys
 from pathlib import Path
 
@@ -19,7 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from stickgen.control import limb_measures  # noqa: E402
 from stickgen.eval.joint_measures import count_claps  # noqa: E402
-from stickgen.skeleton import JOINT_INDEX, heading_angles  # noqa: E402
+from stickgen.skeleton import JOINT_INDEX, heading_angles, rotate_y  # noqa: E402
 
 SHEETS = {
     "backward": "She backs away from the barking dog.",
@@ -34,8 +36,11 @@ SHEETS = {
     "wave_right": "A man waves with his right hand.",
     "kick": "A kid kicks.",
     "claps_three": "A person claps three times.",
+    "punches": "A boxer throws a few punches.",
 }
 DURATION = 6.0
+NOTABLE = 0.3  # a foot this high above the other or a fist this far ahead of its shoulder (m) gets a frame
+SIDE_VIEW = frozenset({"punches"})  # drawn turned a quarter left: a punch at the camera would hide its reach
 
 
 def measured(joints: np.ndarray) -> str:
@@ -48,10 +53,11 @@ def measured(joints: np.ndarray) -> str:
     above = {side: joints[:, JOINT_INDEX[f"{side}_wrist"], 1] > joints[:, JOINT_INDEX[f"{side}_shoulder"], 1]
              for side in ("left", "right")}
     raised = [side for side, up in above.items() if np.mean(up) > 0.15]
+    limbs = limb_measures(joints)
     return (f"forward {travel @ facing:+.1f} m, to the left {travel @ left:+.1f} m, "
             f"turned {np.degrees(heading[-1] - heading[0]):+.0f} deg, pelvis up to {rise:.2f} m, "
-            f"raised wrist: {', '.join(raised) or 'none'}, foot up to {limb_measures(joints)[:, 0].max():.2f} m, "
-            f"claps {count_claps(joints)}")
+            f"raised wrist: {', '.join(raised) or 'none'}, foot up to {limbs[:, 0].max():.2f} m, "
+            f"claps {count_claps(joints)}, fist ahead up to {np.abs(limbs[:, 3]).max():.2f} m")
 
 
 def sheet(scene, sentence: str, path: Path, frames: int = 8, size: int = 200) -> Path:
@@ -60,8 +66,11 @@ def sheet(scene, sentence: str, path: Path, frames: int = 8, size: int = 200) ->
     from stickgen.render import render_frames
 
     picks = np.linspace(0, scene.num_frames - 1, frames).round().astype(int)
-    highest_foot = int(np.argmax(limb_measures(scene.actors[0].joints)[:, 0]))  # show a kick at its top
-    picks[np.argmin(np.abs(picks - highest_foot))] = highest_foot
+    limbs = np.abs(limb_measures(scene.actors[0].joints))
+    for column in (0, 3):  # show a kick at its top, a punch at its reach
+        if limbs[:, column].max() > NOTABLE:
+            frame = int(np.argmax(limbs[:, column]))
+            picks[np.argmin(np.abs(picks - frame))] = frame
     picks = picks.tolist()
     image = Image.new("RGB", (frames * size, size + 40), "white")
     pen = ImageDraw.Draw(image)
@@ -88,6 +97,9 @@ def main(argv: list[str] | None = None) -> int:
     for name, sentence in SHEETS.items():
         scene = pipe(sentence, duration=DURATION, seed=args.seed).scenes[0]
         print(f"{name:12s} {measured(scene.actors[0].joints)}")
+        if name in SIDE_VIEW:
+            scene = dataclasses.replace(scene, actors=[dataclasses.replace(a, joints=rotate_y(a.joints, np.pi / 2))
+                                                       for a in scene.actors])
         sheet(scene, sentence, args.out / f"{name}.png")
     return 0
 

@@ -1,4 +1,5 @@
-"""Make a plan's limbs meet the limb controls: a kick's height and a counted clap's closings.
+"""Make a plan's limbs meet the limb controls: a kick's height, a counted clap's closings, a wave's hand,
+a punch's reach.
 
 The planner averages a kick or a clap away (one deterministic pass over many training examples), so before
 the refiner draws the body the plan's local joint positions are moved where the controls
@@ -6,17 +7,24 @@ the refiner draws the body the plan's local joint positions are moved where the 
 inverse kinematics (:func:`two_bone`: bone lengths kept, the knee or elbow bent in the plane it was bent
 in), on denormalised features ``[T, 137]`` (:mod:`stickgen.features`). The joint
 velocities follow the moved positions; a kicking foot's contacts are off while it is lifted. The refiner
-then keeps the legs of a kick and the arms of a counted clap as placed (:func:`held_limb_features`, held as
-the root is), so the count and the height survive it. A wave's wrist height (``WRIST_RISE``) is a
-training signal only: raising the named arm in the plan fought the refiner's own choice of arm (both arms
-ended up raised).
+then keeps the legs of a kick and the arms of a clap or a wave as placed (:func:`held_limb_features`, held as
+the root is), so the count, the height and the hand survive it. A wave (``WRIST_RISE`` given, the hand named
+by ``HAND``: 1 left, -1 right, 0 both; free: right) raises the named arm the way the data's waves do (the
+elbow out at about shoulder height, the forearm up and swinging side to side at :data:`WAVE_HZ`; a wrist
+asked :data:`HELD_UP` or higher is held up, still) and lowers the other arm if it is up. A punch
+(``WRIST_REACH``: the reach of the left wrist if positive, the right if negative) drives that fist straight
+out in front of its shoulder, a little in toward the midline and down, the other fist in a guard
+(:data:`stickgen.control.GUARD_REACH`), elbows down. The arms ease into and out of a wave or a punch over
+:data:`ARM_EASE_S`.
 """
 from __future__ import annotations
 
 import numpy as np
 
-from .control import FOOT_RISE, HANDS_GAP
+from .control import FOOT_RISE, GUARD_REACH, HAND, HANDS_GAP, WRIST_REACH, WRIST_RISE
 from .features import CONTACTS, FEATURE_DIM, LOCAL_POSITIONS, LOCAL_VELOCITIES
+from .footwork import runs
+from .placement import smoothstep
 from .skeleton import FOOT_JOINTS, JOINT_INDEX, NUM_JOINTS, make_rigid
 
 J = JOINT_INDEX
@@ -26,6 +34,20 @@ CLAP_BELOW_CHEST = 0.05  # and this far below it
 KICK_MIN = 0.05  # a foot rise under this (m) is standing: nothing to lift
 APART = 0.45  # a hands gap asked above this (m) only keeps the hands at least CLAP_APART apart, the arms free
 CLAP_APART = 0.4
+WAVE_HZ = 2.0  # the data's waves swing 1.7-2.3 times a second
+WAVE_SWING_DEG = 18.0  # the forearm swings this far either side (the data's wrists: +-0.08 m about the elbow)
+WAVE_LEAN_DEG = 10.0  # and leans this far out from vertical
+FOREARM_FORWARD = 0.15  # the raised forearm's forward tilt (share of its length, before normalising)
+UPPER_ARM_OUT = (0.8, 0.6)  # the raised upper arm's horizontal direction: (to the side, forward)
+HELD_UP = 0.35  # a wrist asked this far above its shoulder (m) or more is held up, not waved
+ARM_EASE_S = 0.5  # an arm rises into a wave (and comes down from it) over this long
+HANG_BELOW = 0.35  # the other wrist is lowered where it is less than this far below its shoulder (m)
+HANG_EASE = 0.15  # fully lowered where it is less than HANG_BELOW - HANG_EASE below
+#: a fist at reach r (m) is this share of r in toward the body's midline and below its shoulder, and
+#: PUNCH_AHEAD further forward (a straight punch lands in front of the chin, a guard covers it)
+PUNCH_INWARD, PUNCH_DROP, PUNCH_AHEAD = 0.25, 0.2, 0.03
+GUARD_INWARD = 0.08  # the guard's fist this much further in (m)
+PUNCH_ELBOW = (0.1, -0.25, 0.0)  # a punching or guarding elbow bends toward this from its shoulder (out, down)
 
 
 def _joints(features: np.ndarray) -> np.ndarray:
@@ -90,15 +112,22 @@ def _kick(joints: np.ndarray, rise: np.ndarray) -> np.ndarray:
     return out
 
 
-def _place_wrists(joints: np.ndarray, frames: np.ndarray, targets: dict[str, np.ndarray]) -> np.ndarray:
+def _arm(side: str) -> tuple[int, int, int]:
+    """Joint indices of ``side``'s shoulder, elbow and wrist."""
+    return J[f"{side}_shoulder"], J[f"{side}_elbow"], J[f"{side}_wrist"]
+
+
+def _place_wrists(joints: np.ndarray, frames: np.ndarray, targets: dict[str, np.ndarray],
+                  elbows: dict[str, np.ndarray] | None = None) -> np.ndarray:
     """``joints`` with each side's wrist at ``targets[side] [N, 3]`` on the ``N`` ``frames [T]`` (two-bone IK
-    from its shoulder, bones as long as the clip's)."""
+    from its shoulder, bones as long as the clip's), the elbow bent toward ``elbows[side] [N, 3]`` where
+    given (otherwise toward where it was)."""
     out = joints.copy()
     for side, target in targets.items():
-        shoulder, elbow, wrist = (J[f"{side}_{name}"] for name in ("shoulder", "elbow", "wrist"))
-        out[frames, elbow], out[frames, wrist] = two_bone(joints[frames, shoulder], joints[frames, elbow],
-                                                          joints[frames, wrist], target,
-                                                          _lengths(joints, shoulder, elbow, wrist))
+        shoulder, elbow, wrist = _arm(side)
+        hint = (elbows or {}).get(side, joints[frames, elbow])
+        out[frames, elbow], out[frames, wrist] = two_bone(joints[frames, shoulder], hint, joints[frames, wrist],
+                                                          target, _lengths(joints, shoulder, elbow, wrist))
     return out
 
 
@@ -127,14 +156,101 @@ def _apart(joints: np.ndarray, frames: np.ndarray) -> np.ndarray:
     return _place_wrists(joints, close, targets)
 
 
-def steer_limbs(features: np.ndarray, control: np.ndarray, fps: float, free: np.ndarray) -> np.ndarray:
-    """``features [T, 137]`` whose limbs meet ``control [T, 8]``'s limb channels on the ``free [T]`` frames."""
+def ease_weight(asked: np.ndarray, fps: float) -> np.ndarray:
+    """``[T]`` 0..1: how far into its wave or punch each frame's arm is, for the frames of a window where one
+    is ``asked [T]``: eased over :data:`ARM_EASE_S` where it starts or ends, not where it runs on past the
+    window's first or last frame (the window before or after eases it)."""
+    weight = np.zeros(len(asked))
+    ease = max(int(round(ARM_EASE_S * fps)), 1)
+    for a, b in runs(asked):
+        frames = np.arange(a, b)
+        rising = np.ones(b - a) if a == 0 else smoothstep((frames - a + 1) / ease)
+        falling = np.ones(b - a) if b == len(asked) else smoothstep((b - frames) / ease)
+        weight[a:b] = np.minimum(rising, falling)
+    return weight
+
+
+def _raised_arm(shoulder: np.ndarray, lengths: tuple[float, float], side: float, rise: np.ndarray,
+                seconds: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``(elbow, wrist)`` ``[N, 3]`` of an arm raised from ``shoulder [N, 3]`` (``side`` +1 left, -1 right)
+    with its wrist ``rise [N]`` above the shoulder at times ``seconds [N]``: the forearm leaning out
+    :data:`WAVE_LEAN_DEG` and swinging :data:`WAVE_SWING_DEG` either side at :data:`WAVE_HZ` (still where
+    held up), the elbow as high as that leaves it."""
+    upper, lower = lengths
+    swing = np.where(rise < HELD_UP, np.radians(WAVE_SWING_DEG) * np.sin(2 * np.pi * WAVE_HZ * seconds), 0.0)
+    lean = np.radians(WAVE_LEAN_DEG) + swing
+    forearm = np.stack([side * np.sin(lean), np.cos(lean), np.full_like(lean, FOREARM_FORWARD)], axis=-1)
+    forearm /= np.linalg.norm(forearm, axis=-1, keepdims=True)
+    up = np.clip((rise - lower * forearm[:, 1]) / upper, -0.9, 0.95)
+    out = np.sqrt(1.0 - up ** 2)
+    elbow = shoulder + upper * np.stack([side * UPPER_ARM_OUT[0] * out, up, UPPER_ARM_OUT[1] * out], axis=-1)
+    return elbow, elbow + lower * forearm
+
+
+def _wave(joints: np.ndarray, hand: np.ndarray, rise: np.ndarray, weight: np.ndarray,
+          seconds: np.ndarray) -> np.ndarray:
+    """``joints`` with the arm ``hand [T]`` names raised ``rise [T]`` (:func:`_raised_arm`) and the other
+    lowered where it is up, each moved ``weight [T]`` (0..1) of the way from where it was."""
+    out = joints.copy()
+    hand = np.nan_to_num(hand, nan=-1.0)  # a wave's hand is the right one unless named
+    for side, sign, raising in (("left", 1.0, hand > -0.5), ("right", -1.0, hand < 0.5)):
+        shoulder, elbow, wrist = _arm(side)
+        lengths = _lengths(joints, shoulder, elbow, wrist)
+        waving = raising & (weight > 0)
+        lowering = ~raising & (weight > 0)
+        if waving.any():
+            raised_elbow, raised_wrist = _raised_arm(joints[waving, shoulder], lengths, sign, rise[waving],
+                                                     seconds[waving])
+            w = weight[waving, None]
+            raised = joints[waving, wrist] + w * (raised_wrist - joints[waving, wrist])
+            out = _place_wrists(out, waving, {side: raised},
+                                {side: joints[waving, elbow] + w * (raised_elbow - joints[waving, elbow])})
+        if lowering.any():
+            height = joints[lowering, wrist, 1] - joints[lowering, shoulder, 1]
+            w = (weight[lowering] * smoothstep((height + HANG_BELOW) / HANG_EASE))[:, None]
+            hanging = joints[lowering, shoulder] + np.array([sign * 0.05, -0.97 * sum(lengths), 0.05])
+            lowered = joints[lowering, wrist] + w * (hanging - joints[lowering, wrist])
+            out = _place_wrists(out, lowering, {side: lowered})
+    return out
+
+
+def _punch(joints: np.ndarray, reach: np.ndarray, weight: np.ndarray) -> np.ndarray:
+    """``joints`` with the fist ``reach [T]`` names (positive: left) that far in front of its shoulder and
+    the other in a guard, each moved ``weight [T]`` (0..1) of the way from where it was."""
+    out = joints.copy()
+    frames = weight > 0
+    if not frames.any():
+        return out
+    w = weight[frames, None]
+    for side, sign in (("left", 1.0), ("right", -1.0)):
+        shoulder, elbow, wrist = _arm(side)
+        ahead = np.where(np.sign(reach[frames]) == sign, np.abs(reach[frames]), GUARD_REACH)
+        inward = PUNCH_INWARD * ahead + np.where(ahead > GUARD_REACH, 0.0, GUARD_INWARD)
+        fist = joints[frames, shoulder] + np.stack([-sign * inward, -PUNCH_DROP * ahead, ahead + PUNCH_AHEAD], -1)
+        bend = joints[frames, shoulder] + np.array([sign * PUNCH_ELBOW[0], PUNCH_ELBOW[1], PUNCH_ELBOW[2]])
+        out = _place_wrists(out, frames, {side: joints[frames, wrist] + w * (fist - joints[frames, wrist])},
+                            {side: joints[frames, elbow] + w * (bend - joints[frames, elbow])})
+    return out
+
+
+def steer_limbs(features: np.ndarray, control: np.ndarray, fps: float, free: np.ndarray,
+                first_frame: int = 0) -> np.ndarray:
+    """``features [T, 137]`` whose limbs meet ``control [T, 9]``'s limb channels on the ``free [T]`` frames;
+    ``first_frame``: the clip's frame the window starts at (a wave's swing keeps the clip's clock)."""
     if control.shape[-1] <= HANDS_GAP:
         return np.array(features, dtype=np.float64)
-    given = np.where(np.asarray(free, bool)[:, None], control, np.nan)
+    free = np.asarray(free, bool)
+    given = np.where(free[:, None], control, np.nan)
     before = _joints(np.asarray(features, dtype=np.float64))
     rigid = make_rigid(before)  # the lengths post-processing gives the bones, so the limbs land where asked
     after = _clap(_kick(rigid, given[:, FOOT_RISE]), given[:, HANDS_GAP])
+    if control.shape[-1] > WRIST_RISE:
+        seconds = (first_frame + np.arange(len(after))) / fps
+        weight = ease_weight(np.isfinite(control[:, WRIST_RISE]), fps) * free
+        after = _wave(after, control[:, HAND], np.nan_to_num(control[:, WRIST_RISE]), weight, seconds)
+    if control.shape[-1] > WRIST_REACH:
+        weight = ease_weight(np.isfinite(control[:, WRIST_REACH]), fps) * free
+        after = _punch(after, np.nan_to_num(control[:, WRIST_REACH]), weight)
     if np.array_equal(after, rigid):
         return np.array(features, dtype=np.float64)
     out = np.array(features, dtype=np.float64)
@@ -158,18 +274,19 @@ def _columns(joints: tuple[str, ...]) -> list[int]:
 
 
 KICK_COLUMNS = _columns(tuple(f"{s}_{n}" for s in ("left", "right") for n in ("knee", "ankle", "foot")))
-CLAP_COLUMNS = _columns(tuple(f"{s}_{n}" for s in ("left", "right") for n in ("elbow", "wrist")))
+ARM_COLUMNS = _columns(tuple(f"{s}_{n}" for s in ("left", "right") for n in ("elbow", "wrist")))
 
 
 def held_limb_features(control: np.ndarray, free: np.ndarray) -> np.ndarray:
     """``[T, 137]`` 1 on the features the refiner keeps as :func:`steer_limbs` placed them: both legs on the
-    frames of a kick's lift, both arms on the frames of a counted clap (``free [T]`` frames only)."""
+    frames of a kick's lift, both arms on the frames of a clap, a wave or a punch (``free [T]`` frames only)."""
     held = np.zeros((len(control), FEATURE_DIM))
     if control.shape[-1] <= HANDS_GAP:
         return held
     free = np.asarray(free, bool)
     kicking = free & (np.nan_to_num(control[:, FOOT_RISE]) > KICK_MIN)
-    clapping = free & np.isfinite(control[:, HANDS_GAP])
+    arms = np.isfinite(control[:, [channel for channel in (HANDS_GAP, WRIST_RISE, WRIST_REACH)
+                                   if channel < control.shape[-1]]]).any(axis=1)
     held[np.ix_(kicking, KICK_COLUMNS)] = 1.0
-    held[np.ix_(clapping, CLAP_COLUMNS)] = 1.0
+    held[np.ix_(free & arms, ARM_COLUMNS)] = 1.0
     return held

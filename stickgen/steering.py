@@ -48,13 +48,13 @@ def steered_frames(control: np.ndarray, fps: float) -> tuple[np.ndarray, np.ndar
 
 
 def steer_plan(pose: np.ndarray, stats: FeatureStats, control: np.ndarray, fps: float,
-               free: np.ndarray) -> np.ndarray:
+               free: np.ndarray, first_frame: int = 0) -> np.ndarray:
     """Normalised plans ``pose [B, T, 137]`` meeting ``control [B, T, 8]`` on the ``free [B, T]`` frames:
     :func:`steer_root`, then :func:`lift_jumps` over the :func:`steered_frames` a jump governs, then the
-    limbs (:func:`stickgen.limb_steering.steer_limbs`)."""
+    limbs (:func:`stickgen.limb_steering.steer_limbs`; the window starts at the clip's ``first_frame``)."""
     features = stats.denormalize(np.asarray(pose, dtype=np.float64))
     _, lifted = steered_frames(control, fps)
-    out = [steer_limbs(lift_jumps(steer_root(f, c, fps, keep), c, fps, up & keep), c, fps, keep)
+    out = [steer_limbs(lift_jumps(steer_root(f, c, fps, keep), c, fps, up & keep), c, fps, keep, first_frame)
            for f, c, up, keep in zip(features, control, lifted, np.asarray(free, bool))]
     return stats.normalize(np.stack(out)).astype(np.float32)
 

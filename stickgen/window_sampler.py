@@ -99,7 +99,7 @@ class WindowSampler:
                 if key in inputs:
                     inputs_now[key] = inputs[key][:, start:end]
             pose = self.plan_and_refine(inputs_now, known, window_keep.all(axis=-1), window_keep, window_partner,
-                                         generator, sampling)
+                                         generator, sampling, first_frame=start)
             features = self.feature_stats.denormalize(pose.numpy().astype(np.float64))
             for i, (origin, heading) in enumerate(frames):
                 window_joints = rotate_y(decode(features[i], config.fps), heading) + origin
@@ -123,14 +123,15 @@ class WindowSampler:
         return max(float(continued[..., 1].min()), 0.0)
 
     def plan_and_refine(self, inputs: dict, known: np.ndarray, frame_mask: np.ndarray, channel_mask: np.ndarray,
-                         partner: np.ndarray | None, generator, sampling: SamplingSettings):
+                         partner: np.ndarray | None, generator, sampling: SamplingSettings, first_frame: int = 0):
         """One window through planner and refiner: normalised features ``[B, T, 137]`` (a tensor).
 
         ``known [B, T, 137]`` normalised features kept exactly where ``channel_mask`` (broadcastable) is
         set; ``frame_mask [B, T]`` marks fully known frames for the planner; ``partner [B, T, 66]``;
         ``sampling``: the refiner's settings (0 steps: planner only). With ``sampling.pace``, the refiner
         on and ``inputs["speeds"] [B, T]`` (m/s, NaN: free), the refiner is given the plan with its pelvis
-        paced to those speeds (:func:`stickgen.pacing.pace`).
+        paced to those speeds (:func:`stickgen.pacing.pace`). ``first_frame``: the clip's frame the window
+        starts at.
         """
         b, length = inputs["actions"].shape
         known_t = torch.as_tensor(known, dtype=torch.float32)
@@ -155,7 +156,7 @@ class WindowSampler:
         pose = torch.as_tensor(join_seams(pose.numpy(), known, frame_mask))
         if steered.any() or lifted.any() or limbs:
             pose = torch.as_tensor(steer_plan(pose.numpy(), self.feature_stats, given, self.config.fps,
-                                              ~np.asarray(frame_mask, bool)))
+                                              ~np.asarray(frame_mask, bool), first_frame))
         pose = pose * (1 - mask) + known_t * mask
         if sampling.pace and sampling.num_inference_steps > 0 and "speeds" in inputs:
             pose = self._pace(pose, inputs["speeds"], frame_mask)
@@ -166,7 +167,7 @@ class WindowSampler:
             height[CONTACTS] = 1.0  # and a jump's feet leave the ground in flight (steering.lift_jumps)
             held = torch.maximum(mask, torch.as_tensor(steered, dtype=torch.float32)[..., None] * root
                                  + torch.as_tensor(lifted, dtype=torch.float32)[..., None] * height)
-            if limbs:  # and the legs of a kick and the arms of a counted clap as steering placed them
+            if limbs:  # and the legs of a kick and the arms of a clap or a wave as steering placed them
                 limb_held = np.stack([held_limb_features(c, ~np.asarray(f, bool)) for c, f in zip(given, frame_mask)])
                 held = torch.maximum(held, torch.as_tensor(limb_held, dtype=torch.float32))
             fixed = known_t * mask + pose * (held - mask)

@@ -232,6 +232,21 @@ def test_single_actions_pass_their_signature_and_fail_standing():
         cc.check_single(still, FPS, "fly")
 
 
+@pytest.mark.parametrize("action, name", [("point", "point"), ("punch", "punch"), ("crawl", "crawling"),
+                                          ("celebrate", "celebrate"), ("dance", "dance"), ("climb", "climbing")])
+def test_the_datas_own_clips_show_their_signature_and_others_do_not(action, name):
+    from datasets_scripts.synthetic import ActionStep, ClipSpec, generate
+
+    def clip(vocab_name, seed):
+        return generate(ClipSpec([ActionStep(vocab_name, 4.0, {})], seed=seed)).joints
+
+    for seed in range(3):
+        passed, measured = cc.check_single(clip(name, seed), FPS, action)
+        assert passed, (seed, measured)
+    for other in ("idle", "wave", "talk"):
+        assert not cc.check_single(clip(other, 0), FPS, action)[0], other
+
+
 def test_checks_reject_bad_shapes():
     with pytest.raises(ValueError):
         cc.check_backward(np.zeros((10, 21, 3)), FPS)

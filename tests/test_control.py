@@ -47,7 +47,10 @@ def test_a_jump_rises_and_a_wave_names_its_hand_mirrored_or_not():
     assert np.mean(right == -1.0) > 0.6 and np.mean(left == 1.0) > 0.6
 
 
-def test_limb_channels_measure_a_kick_a_clap_and_a_wave():
+def test_limb_channels_measure_a_kick_a_clap_a_wave_and_a_punch():
+    punch = control.measure(_clip("punch", 3.0), FPS)[:, control.WRIST_REACH]
+    assert punch.max() > 0.35 and punch.min() < -0.35  # the data's punches: left and right in turn
+    assert np.abs(control.measure(_clip("idle", 3.0), FPS)[:, control.WRIST_REACH]).max() < 0.2
     kick = control.measure(_clip("kick", 2.0), FPS)
     clap = control.measure(_clip("clap", 3.0), FPS)
     wave = control.measure(_clip("wave", 3.0), FPS)
@@ -57,9 +60,9 @@ def test_limb_channels_measure_a_kick_a_clap_and_a_wave():
     assert wave[:, control.WRIST_RISE].max() > 0.15 > idle[:, control.WRIST_RISE].max() + 0.3
 
 
-def test_plans_fix_a_kicks_height_and_a_counted_claps_closings():
+def test_plans_fix_a_kicks_height_a_counted_claps_closings_and_a_waves_hand():
     from stickgen.eval.joint_measures import CLAP_CLOSE, CLAP_OPEN
-    from stickgen.story.controls import CLAP_REST, KICK_RISE, plan_controls
+    from stickgen.story.controls import CLAP_REST, KICK_RISE, RAISE_RISE, WAVE_RISE, plan_controls
     from stickgen.story.schema import TimedAction
 
     def planned(**action):
@@ -75,7 +78,20 @@ def test_plans_fix_a_kicks_height_and_a_counted_claps_closings():
     assert closings == 3 and gap.max() <= CLAP_OPEN + 0.2 and gap[-1] == pytest.approx(0.4)
     free = planned(action="clap")[:75, control.HANDS_GAP]  # no count: one clap per 0.65 s, 3 s -> 5
     assert sum(1 for a, b in zip(free[:-1], free[1:]) if a >= CLAP_CLOSE > b) == 5
-    assert np.isnan(planned(action="wave")[:, control.LIMB_CONTROLS]).all()  # the refiner draws a wave's arm
+    wave = planned(action="wave", hand="left")[:75]
+    assert (wave[:, control.WRIST_RISE] == WAVE_RISE).all() and (wave[:, control.HAND] == 1.0).all()
+    assert np.isnan(wave[:, [control.FOOT_RISE, control.HANDS_GAP]]).all()
+    assert planned(action="wave", size=1.4)[0, control.WRIST_RISE] > WAVE_RISE + 0.05  # "a big wave"
+    punches = planned(action="punch", count=3)[:75]
+    reach = punches[:, control.WRIST_REACH]
+    peaks = [t for t in range(1, 74) if abs(reach[t]) > 0.3 and abs(reach[t]) >= abs(reach[t - 1])
+             and abs(reach[t]) > abs(reach[t + 1])]
+    assert [np.sign(reach[t]) for t in peaks] == [1.0, -1.0, 1.0] and (punches[:, control.HAND] == 0.0).all()
+    assert np.abs(reach).min() == pytest.approx(control.GUARD_REACH, abs=0.01)  # back to the guard between
+    right = planned(action="punch", hand="right")[:75]
+    assert (right[:, control.WRIST_REACH] < 0).all() and (right[:, control.HAND] == -1.0).all()
+    raised = planned(action="wave", manner="with the right hand held up")[:75]
+    assert (raised[:, control.WRIST_RISE] == RAISE_RISE).all() and (raised[:, control.HAND] == -1.0).all()
     rest = plan_controls([TimedAction(character="A", start=0.0, end=2.6, action="clap", count=2),
                           TimedAction(character="A", start=2.6, end=4.0, action="idle")], 100, FPS)
     assert (rest[65:, control.HANDS_GAP] == CLAP_REST).all()  # hands apart through the standing after
@@ -104,12 +120,12 @@ def test_bad_trajectories_are_refused_with_the_reason(bad, message):
 
 
 def test_normalize_scales_given_channels_and_masks_free_ones():
-    given = np.array([[1.0, np.nan, 0.5, np.nan, -1.0, 0.7, np.nan, 0.15]])
+    given = np.array([[1.0, np.nan, 0.5, np.nan, -1.0, 0.7, np.nan, 0.15, -0.2]])
     values, mask = control.normalize(given)
-    np.testing.assert_allclose(values, [[0.5, 0.0, 0.25, 0.0, -1.0, 1.4, 0.0, 0.5]], rtol=1e-6)
-    np.testing.assert_array_equal(mask, [[1, 0, 1, 0, 1, 1, 0, 1]])
+    np.testing.assert_allclose(values, [[0.5, 0.0, 0.25, 0.0, -1.0, 1.4, 0.0, 0.5, -0.5]], rtol=1e-6)
+    np.testing.assert_array_equal(mask, [[1, 0, 1, 0, 1, 1, 0, 1, 1]])
     np.testing.assert_allclose(control.denormalize(values[:, :5], mask[:, :5]), given[:, :5])  # a 5-channel planner
-    with pytest.raises(ValueError, match="last dimension 8"):
+    with pytest.raises(ValueError, match="last dimension 9"):
         control.normalize(np.zeros((3, 5)))
 
 

@@ -1,4 +1,4 @@
-"""Limb steering: a plan's kick and counted claps placed by two-bone IK, and kept by the refiner."""
+"""Limb steering: a plan's kick, claps, wave and punches placed by two-bone IK, and kept by the refiner."""
 import numpy as np
 import pytest
 import torch
@@ -6,8 +6,16 @@ import torch
 from datasets_scripts.synthetic import ActionStep, ClipSpec, generate
 from stickgen import control as C
 from stickgen import features as F
-from stickgen.eval.joint_measures import count_claps
-from stickgen.limb_steering import CLAP_COLUMNS, KICK_COLUMNS, held_limb_features, steer_limbs, two_bone
+from stickgen.eval.joint_measures import count_claps, hand_up_shares
+from stickgen.limb_steering import (
+    ARM_COLUMNS,
+    KICK_COLUMNS,
+    WAVE_HZ,
+    ease_weight,
+    held_limb_features,
+    steer_limbs,
+    two_bone,
+)
 from stickgen.pipeline import StickGenPipeline
 from stickgen.skeleton import JOINT_INDEX as J
 from stickgen.skeleton import bone_lengths
@@ -65,16 +73,88 @@ def test_nothing_moves_without_limb_controls_or_for_a_five_channel_planner(stand
     np.testing.assert_array_equal(steer_limbs(features, asked, FPS, np.zeros(len(features), bool)), features)
 
 
-def test_the_refiner_holds_the_legs_of_a_kick_and_the_arms_of_a_clap():
-    control = np.full((30, C.CONTROL_DIM), np.nan)
+def _waving(features: np.ndarray, hand: float, rise: float, frames: slice = slice(None),
+            first_frame: int = 0) -> np.ndarray:
+    """Joints ``[T, 22, 3]`` of ``features`` steered to wave ``hand`` (1 left, -1 right, 0 both) over ``frames``."""
+    control = np.full((len(features), C.CONTROL_DIM), np.nan)
+    control[frames, C.HAND], control[frames, C.WRIST_RISE] = hand, rise
+    return F.decode(steer_limbs(features, control, FPS, np.ones(len(features), bool), first_frame), FPS)
+
+
+def _swing(joints: np.ndarray, side: str) -> np.ndarray:
+    """``[T]`` the wrist's sideways offset from its elbow (m; the body faces +z, its left is +x)."""
+    return joints[:, J[f"{side}_wrist"], 0] - joints[:, J[f"{side}_elbow"], 0]
+
+
+@pytest.mark.parametrize("hand, side", [(1.0, "left"), (-1.0, "right")])
+def test_a_wave_raises_the_named_hand_swings_it_and_keeps_the_other_down(standing, hand, side):
+    features, _ = standing
+    other = "right" if side == "left" else "left"
+    moved = _waving(features, hand, 0.2)
+    rise = moved[:, J[f"{side}_wrist"], 1] - moved[:, J[f"{side}_shoulder"], 1]
+    np.testing.assert_allclose(rise.mean(), 0.2, atol=0.03)
+    assert hand_up_shares(moved)[side] == 1.0 and hand_up_shares(moved)[other] == 0.0
+    assert (moved[:, J[f"{other}_shoulder"], 1] - moved[:, J[f"{other}_wrist"], 1]).min() > 0.35
+    swing = _swing(moved, side)
+    spectrum = np.abs(np.fft.rfft(swing - swing.mean()))
+    assert np.fft.rfftfreq(len(swing), 1 / FPS)[np.argmax(spectrum)] == pytest.approx(WAVE_HZ, abs=0.35)
+    assert 0.1 < np.ptp(swing) < 0.25  # the data's waves: 0.10-0.23 m side to side
+    forearm = moved[:, J[f"{side}_wrist"]] - moved[:, J[f"{side}_elbow"]]
+    assert np.degrees(np.arccos(forearm[:, 1] / np.linalg.norm(forearm, axis=-1))).max() < 35  # near vertical
+    lengths = bone_lengths(moved)
+    np.testing.assert_allclose(lengths, np.broadcast_to(lengths[:1], lengths.shape), atol=1e-6)
+
+
+def test_a_raised_hand_is_held_high_and_still_and_both_hands_wave_together(standing):
+    features, _ = standing
+    held = _waving(features, -1.0, 0.45)
+    assert (held[:, J["right_wrist"], 1] - held[:, J["right_shoulder"], 1]).min() > 0.4
+    assert np.ptp(_swing(held, "right")) < 0.02
+    both = _waving(features, 0.0, 0.2)
+    assert hand_up_shares(both) == {"left": 1.0, "right": 1.0}
+
+
+def test_a_wave_eases_in_and_out_inside_a_window_and_keeps_the_clips_clock_across_windows(standing):
+    features, _ = standing
+    weight = ease_weight(np.r_[np.zeros(20), np.ones(35), np.zeros(20)] > 0, FPS)
+    assert weight[:20].max() == 0 and weight[20] < 0.2 and weight[33:42].min() == 1 and weight[54] < 0.2
+    np.testing.assert_array_equal(ease_weight(np.ones(10, bool), FPS), np.ones(10))  # runs on past both edges
+    moved = _waving(features, 1.0, 0.2, slice(20, 55))
+    step = np.linalg.norm(np.diff(moved[:, J["left_wrist"]], axis=0), axis=-1)
+    assert step.max() < 0.12  # no jump where the arm goes up or comes down: at most 3 m/s, a brisk raise
+    later = _waving(features, 1.0, 0.2, first_frame=25)
+    np.testing.assert_allclose(_swing(later, "left")[:50], _swing(_waving(features, 1.0, 0.2), "left")[25:], atol=0.02)
+
+
+def test_a_punch_drives_the_named_fist_out_fast_and_the_other_keeps_guard(standing):
+    features, _ = standing
+    t = np.arange(len(features)) / FPS
+    reach = C.GUARD_REACH + 0.43 * np.exp(-((t - 1.5) / 0.08) ** 2)  # one punch at 1.5 s
+    control = np.full((len(features), C.CONTROL_DIM), np.nan)
+    control[:, C.WRIST_REACH] = -reach  # the right fist
+    moved = F.decode(steer_limbs(features, control, FPS, np.ones(len(features), bool)), FPS)
+    ahead = {side: moved[:, J[f"{side}_wrist"], 2] - moved[:, J[f"{side}_shoulder"], 2] for side in ("left", "right")}
+    assert ahead["right"].max() > 0.4 and ahead["left"].max() < 0.15
+    assert np.abs(ahead["left"] - (C.GUARD_REACH + 0.03)).max() < 0.02  # a guard, all along
+    assert (np.diff(ahead["right"]) * FPS).max() > 2.8  # fast: the data's punches
+    level = moved[37, J["right_wrist"], 1] - moved[37, J["right_shoulder"], 1]
+    assert -0.2 < level < 0.0
+    lengths = bone_lengths(moved)
+    np.testing.assert_allclose(lengths, np.broadcast_to(lengths[:1], lengths.shape), atol=1e-6)
+
+
+def test_the_refiner_holds_the_legs_of_a_kick_and_the_arms_of_a_clap_or_wave():
+    control = np.full((40, C.CONTROL_DIM), np.nan)
     control[5:10, C.FOOT_RISE] = 0.6
     control[12:20, C.HANDS_GAP] = 0.2
-    control[20:, C.WRIST_RISE] = 0.25  # a training signal only
-    held = held_limb_features(control, np.ones(30, bool))
-    assert held[5:10, KICK_COLUMNS].all() and not held[5:10, CLAP_COLUMNS].any()
-    assert held[12:20, CLAP_COLUMNS].all() and not held[12:20, KICK_COLUMNS].any()
-    assert not held[20:].any() and not held[:5].any()
-    assert not held_limb_features(control[:, :5], np.ones(30, bool)).any()
+    control[20:25, C.WRIST_RISE] = 0.25
+    control[25:30, C.WRIST_REACH] = 0.3
+    held = held_limb_features(control, np.ones(40, bool))
+    assert held[5:10, KICK_COLUMNS].all() and not held[5:10, ARM_COLUMNS].any()
+    assert held[12:30, ARM_COLUMNS].all() and not held[12:30, KICK_COLUMNS].any()
+    assert not held[30:].any() and not held[:5].any()
+    assert not held_limb_features(control[:, :5], np.ones(40, bool)).any()
+    assert not held_limb_features(control, np.zeros(40, bool)).any()
 
 
 def test_a_pipeline_claps_the_counted_times_and_its_refiner_keeps_the_kick():

@@ -366,7 +366,8 @@ def test_a_climb_goes_on_up_across_generation_windows(pipe, monkeypatch):
     fps, size = pipe.planner.config.fps, pipe.planner.config.max_frames
     seen = []
 
-    def rising_then_holding(self, inputs, known, frame_mask, channel_mask, partner, generator, sampling):
+    def rising_then_holding(self, inputs, known, frame_mask, channel_mask, partner, generator, sampling,
+                            first_frame=0):
         """A fake planner+refiner: the first window climbs 1.5 m; a later one holds its last known frame."""
         b, length = inputs["actions"].shape
         seen.append(pipe.feature_stats.denormalize(known.astype(np.float64)))

@@ -105,7 +105,7 @@ def test_size_words_away_from_the_action_are_not_sizes():
 
 @pytest.mark.parametrize("prompt, action, hand, manner", [
     ("He waves with his left hand.", "wave", "left", "with the left hand"),
-    ("She raises her right hand.", "wave", "right", "with the right hand"),
+    ("She raises her right hand.", "wave", "right", "with the right hand held up"),
     ("He waves with both hands.", "wave", "both", "with both hands"),
     ("She points with the left hand.", "point", "left", "with the left hand"),
     ("He does a left-handed wave.", "wave", "left", "")])
@@ -246,6 +246,13 @@ def test_a_full_circle_walked_is_a_path_not_a_turn():
 def test_raised_hands(prompt, action, hand):
     a = first(prompt)
     assert (a.action, a.hand) == (action, hand)
+
+
+def test_a_raised_hand_is_held_up_and_a_wave_after_it_waves():
+    raised, waved = parse_prompt("She raises her right hand and waves.", 6.0).scenes[0].actions
+    assert (raised.action, raised.hand, waved.action, waved.hand) == ("wave", "right", "wave", "right")
+    assert "held up" in raised.manner and "held up" not in waved.manner
+    assert "held up" not in first("He waves his left hand.").manner
 
 
 @pytest.mark.parametrize("prompt", ["He turns the page.", "She hands him a cup.", "The car has a turn signal.",

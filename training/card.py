@@ -242,13 +242,16 @@ def _actions_section(path: Path) -> list[str]:
 
 def _control_limits() -> list[str]:
     """The limitations of a planner with control signals (``control_dim`` > 0)."""
-    return ["- Controls cover the root (direction, speed, turns, spins), jump count and height, and the acting "
-            "hand; the size of a kick or a wave and the count of claps, waves or kicks reach the model only through "
-            "the sentence embedding. The plan is steered onto its root controls exactly "
+    return ["- The planner is conditioned on the root (direction, speed, turns, spins), the pelvis rise (jump count "
+            "and height) and the acting hand. The limb channels (a kick's height and count, a clap's count, a "
+            "wave's hand and height, a punch's reach, count and hand) are met by moving the plan's limbs "
+            "(`stickgen/limb_steering.py`) and holding them through the refiner, so those arms and legs move as "
+            "placed, not as learned. The plan is steered onto its root controls exactly "
             "(`stickgen/steering.py`), so where the legs the refiner draws do not match that speed, the feet slide "
             "(the skating row of the control table).",
-            "- The planner barely learned the hand channel; the pipeline mirrors the pose about the body's midplane "
-            "when the refiner used the other hand (`stickgen.steering.named_hands`).",
+            "- The planner barely learned the hand channel; for a one-arm action that limb steering does not place "
+            "(pointing, throwing, eating, drinking) the pipeline mirrors the pose about the body's midplane when "
+            "the refiner used the other hand (`stickgen.steering.named_hands`).",
             "- The sampling settings in `model_index.json` were tuned on the validation split with the planner "
             "before its control stage; they were not re-tuned after it."]
 

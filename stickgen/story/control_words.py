@@ -121,7 +121,8 @@ def count_value(word: str) -> float | None:
 
 def read_raised_hand(text: str, actions: list[str], step: Step) -> list[str]:
     """A raised hand, arm or fist ("raises her right hand", "puts up his left hand", "both arms go up"):
-    one hand raised is a wave with that hand (the vocabulary's one-arm raise above the shoulder), both
+    one hand raised is a wave with that hand (the vocabulary's one-arm raise above the shoulder; "held up"
+    joins the manner unless the clause also waves), both
     (or "hands", "arms") a celebration with both fists up; a pair of fists raised with no "in the air"
     stays a fighting guard. Returns the action, or an empty list when the clause names no raise or its
     action says more (a raised arm that points keeps pointing, with that hand)."""
@@ -138,7 +139,11 @@ def read_raised_hand(text: str, actions: list[str], step: Step) -> list[str]:
                                                                      and a in clx.RAISE_REPLACES]
     if both and limb == "fists" and not re.search(clx.RAISED_HIGH, text) and side is None:
         return ["fight_stance"]
-    return ["celebrate"] if both else ["wave"]
+    if both:
+        return ["celebrate"]
+    if not re.search(clx.WAVING, text):  # a hand held up, not waved: ``controls.HELD_UP_MANNER``
+        step.manner.append("held up")
+    return ["wave"]
 
 
 def only_modifiers(words: list[str]) -> bool:

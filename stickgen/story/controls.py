@@ -5,15 +5,19 @@
   sideways step ("sideways" in the manner and ``direction`` left/right); a straight way also fixes the
   heading rate (0, or the ``turn`` it starts with; a curved way's turns are the layout path's, which
   placement bends the straight clip along).
-- Standing actions (idle, arm gestures, speech), jumps and kicks that go nowhere and any action in place
-  with a ``turn`` (a spin, a guard turning) stand still: velocity 0. The ``turn`` is turned during the action
-  (0.6 s per quarter turn, or a second and a half per whole spin), otherwise the heading rate is 0.
+- Standing actions (idle, arm gestures, speech), jumps, kicks and punches that go nowhere and any action in
+  place with a ``turn`` (a spin, a guard turning) stand still: velocity 0. The ``turn`` is turned during the
+  action (0.6 s per quarter turn, or a second and a half per whole spin), otherwise the heading rate is 0.
 - Jumps fix the pelvis over each flight (``count`` jumps, higher or lower by ``size``) and standing between.
 - One-arm actions fix the acting hand (``hand``, the right one by default).
 - Limbs: a kick (or a kick of a ball) lifts one foot :data:`KICK_RISE` (times its ``size``) above the other
   at the middle of each of its ``count`` kicks; a clap closes the hands ``count`` times (without a count,
   one clap per ``timeline_tables.CYCLE_SECONDS``), evenly spaced, and a counted one keeps them apart after,
-  through the standing that follows it.
+  through the standing that follows it; a wave raises the acting hand's wrist :data:`WAVE_RISE` (times its
+  ``size``) above its shoulder, a raised hand (``"held up"`` in the manner: "raises her left hand")
+  :data:`RAISE_RISE`; a punch drives one wrist :data:`PUNCH_REACH` (times its ``size``) in front of its
+  shoulder ``count`` times (without a count, one punch per :data:`PUNCH_PERIOD_S`), the named hand or, with
+  none named, left and right in turn (a jab first), back to a guard between.
 Everything else is left free (NaN).
 """
 from __future__ import annotations
@@ -25,12 +29,15 @@ from ..control import (
     CONTROL_DIM,
     FOOT_RISE,
     FORWARD,
+    GUARD_REACH,
     HAND,
     HANDS_GAP,
     HEADING_RATE,
     ONE_ARM_ACTIONS,
     PELVIS_RISE,
     SIDEWAYS,
+    WRIST_REACH,
+    WRIST_RISE,
 )
 from . import lexicon as lx
 from .schema import TimedAction
@@ -42,7 +49,8 @@ CURVED = frozenset({"circle", "circle_right", "zigzag", "back_and_forth", "bases
 QUARTER_TURN_S = 0.6
 SPIN_TURN_S = 1.5
 SPIN_DEGREES = 300.0  # a turn this large or larger is a spin
-ON_THE_SPOT = frozenset({"jump", "kick", "kicking"})  # standing still (no travel, no turning) unless told otherwise
+#: standing still (no travel, no turning) unless told otherwise
+ON_THE_SPOT = frozenset({"jump", "kick", "kicking", "punch"})
 #: a plain jump's pelvis apex above standing (m): the data's jump heights (0.18-0.38 m after take-off)
 #: plus the rise onto the toes before it
 JUMP_APEX = 0.37
@@ -64,6 +72,19 @@ CLAP_OPEN, CLAP_CLOSED = 0.4, 0.05
 #: the gap asked of the idle after a counted clap: hands apart, arms free (``limb_steering.APART``); the
 #: model would otherwise clap on through it
 CLAP_REST = 0.5
+#: a waving wrist's height above its shoulder (m): the data's waves (median 0.20 m); a bigger or smaller
+#: wave within WAVE_RISE_RANGE; a hand held up (not waved) is higher, the arm near straight up
+WAVE_RISE = 0.2
+WAVE_RISE_RANGE = (0.12, 0.3)
+RAISE_RISE = 0.45
+HELD_UP_MANNER = "held up"
+#: a punching wrist's reach in front of its shoulder (m): the data's punches reach 0.41-0.54 (median 0.46)
+#: from a guard at 0.04; one punch takes PUNCH_S from guard to guard, one every PUNCH_PERIOD_S uncounted
+#: (the data's: 0.7-2.2 a second, the arms in turn)
+PUNCH_REACH = 0.48
+PUNCH_REACH_RANGE = (0.3, 0.52)
+PUNCH_S = 0.3
+PUNCH_PERIOD_S = 0.6  # the manner words the parser gives a raised (not waved) hand
 
 
 def plan_controls(timeline: list[TimedAction], num_frames: int, fps: float) -> np.ndarray:
@@ -99,8 +120,8 @@ def _root(span: np.ndarray, action: TimedAction, fps: float) -> None:
                 span[:, [FORWARD, SIDEWAYS]] *= min(len(span) / (len(span) - turning), MAX_CATCH_UP)
                 span[:turning, [FORWARD, SIDEWAYS]] = 0.0
         return
-    on_the_spot = (action.action in ON_THE_SPOT and action.direction in (None, "in_place")  # a jump or kick that
-                   and not action.distance)                                                 # goes nowhere
+    on_the_spot = (action.action in ON_THE_SPOT and action.direction in (None, "in_place")  # a jump, kick or
+                   and not action.distance)                                                 # punch going nowhere
     if family not in STILL_FAMILIES and not degrees and not on_the_spot:
         return
     span[:, [FORWARD, SIDEWAYS]] = 0.0
@@ -146,13 +167,18 @@ def _height(span: np.ndarray, action: TimedAction, fps: float) -> None:
 def _hand(span: np.ndarray, action: TimedAction) -> None:
     if action.action not in ONE_ARM_ACTIONS and action.hand is None:
         return
-    span[:, HAND] = {"left": 1.0, "right": -1.0, "both": 0.0}[action.hand or "right"]
+    default = "both" if action.action == "punch" else "right"  # unnamed punches: the arms in turn
+    span[:, HAND] = {"left": 1.0, "right": -1.0, "both": 0.0}[action.hand or default]
 
 
 def _limbs(span: np.ndarray, action: TimedAction, fps: float) -> None:
-    """A kick's foot rise and a counted clap's hands gap on ``span`` (see the module)."""
+    """A kick's foot rise, a clap's hands gap, a wave's wrist rise and a punch's reach on ``span`` (see the
+    module)."""
     t = (np.arange(len(span)) + 0.5) / fps
     seconds = len(span) / fps
+    if action.action == "punch":
+        span[:, WRIST_REACH] = _punches(t, seconds, action)
+        return
     if action.action in KICK_RISE:
         count = int(action.count or max(1, min(6, round(seconds / KICK_PERIOD_S))))
         peaks = (np.arange(count) + 0.5) * seconds / count
@@ -164,3 +190,20 @@ def _limbs(span: np.ndarray, action: TimedAction, fps: float) -> None:
         phase = t * (count + 0.5) / seconds  # a clap at each phase k + 0.5, then half a cycle open
         closing = np.where(phase < count, 0.5 * (1 - np.cos(2 * np.pi * phase)), 0.0)  # 1 at a clap
         span[:, HANDS_GAP] = CLAP_OPEN - (CLAP_OPEN - CLAP_CLOSED) * closing
+    elif action.action == "wave":
+        held_up = HELD_UP_MANNER in action.manner
+        span[:, WRIST_RISE] = RAISE_RISE if held_up else np.clip(WAVE_RISE * (action.size or 1.0), *WAVE_RISE_RANGE)
+
+
+def _punches(t: np.ndarray, seconds: float, action: TimedAction) -> np.ndarray:
+    """The signed wrist reach ``[len(t)]`` of a punch ``action`` over ``seconds`` at times ``t`` (see the
+    module): each punch a raised-cosine from the guard to its reach and back over :data:`PUNCH_S`."""
+    count = int(action.count or max(1, round(seconds / PUNCH_PERIOD_S)))
+    peaks = (np.arange(count) + 0.5) * seconds / count
+    nearest = np.abs(t[:, None] - peaks[None]).argmin(axis=1)
+    away = np.abs(t - peaks[nearest]) / (PUNCH_S / 2)  # 0 at a punch's reach, 1 back at the guard
+    reach = float(np.clip(PUNCH_REACH * (action.size or 1.0), *PUNCH_REACH_RANGE))
+    extent = GUARD_REACH + (reach - GUARD_REACH) * 0.5 * (1 + np.cos(np.pi * np.minimum(away, 1.0)))
+    named = {"left": 1.0, "right": -1.0}.get(action.hand or "")
+    side = np.full(len(t), named) if named else np.where(nearest % 2 == 0, 1.0, -1.0)  # a left jab first
+    return extent * side
