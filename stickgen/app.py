@@ -11,6 +11,7 @@ import os
 import random
 import tempfile
 import threading
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -51,20 +52,46 @@ CONCURRENCY = int(os.environ.get("STICKGEN_CONCURRENCY", "2"))
 OUTPUT_ROOT = Path(tempfile.gettempdir()) / "stickgen-app"
 
 
+def default_backend() -> str:
+    """The backend the app runs planner and refiner on: ``$STICKGEN_BACKEND`` ("pytorch" or "onnx") if set,
+    else ONNX where onnxruntime and Optimum's exporter are installed (the first load exports the model
+    and caches it, :func:`stickgen.onnx_export.cached_onnx`; same joints to 1e-5, faster on a CPU), else
+    PyTorch (the Space, which installs neither)."""
+    chosen = os.environ.get("STICKGEN_BACKEND")
+    if chosen:
+        if chosen not in ("pytorch", "onnx"):
+            raise ValueError(f"STICKGEN_BACKEND must be 'pytorch' or 'onnx', got {chosen!r}")
+        return chosen
+    from importlib.util import find_spec
+
+    return "onnx" if find_spec("onnxruntime") and find_spec("optimum") else "pytorch"
+
+
 class _Pipelines:
     """Loaded pipelines by model source (a folder or Hub id the operator chose), each loaded once even
     under concurrent requests; visitors reach only the sources :func:`model_choices` offers, so the
-    cache holds at most that many."""
+    cache holds at most that many. ``backend`` (default :func:`default_backend`): an ONNX export that
+    fails falls back to PyTorch with a warning."""
 
-    def __init__(self) -> None:
+    def __init__(self, backend: str | None = None) -> None:
         self._loaded: dict[str, Any] = {}
         self._lock = threading.Lock()
+        self.backend = backend or default_backend()
+
+    def _load(self, model: str):
+        if self.backend == "onnx":
+            try:
+                return load_pipeline(model, backend="onnx")
+            except (ImportError, RuntimeError, ValueError) as exc:  # the exporter or onnxruntime refused it
+                warnings.warn(f"ONNX backend unavailable for {Path(model).name} ({type(exc).__name__}: {exc}); "
+                              "running PyTorch", stacklevel=2)
+        return load_pipeline(model)
 
     def get(self, model: str):
         """The pipeline of ``model``, loaded once, with its text encoder warmed up before the first request."""
         with self._lock:
             if model not in self._loaded:
-                pipe = load_pipeline(model)
+                pipe = self._load(model)
                 pipe.text_encoder.encode(["a person stands still"])
                 self._loaded[model] = pipe
             return self._loaded[model]

@@ -25,9 +25,10 @@ from .control import FOOT_RISE, GUARD_REACH, HAND, HANDS_GAP, WRIST_REACH, WRIST
 from .features import CONTACTS, FEATURE_DIM, LOCAL_POSITIONS, LOCAL_VELOCITIES
 from .footwork import runs
 from .placement import smoothstep
-from .skeleton import FOOT_JOINTS, JOINT_INDEX, NUM_JOINTS, make_rigid
+from .skeleton import FOOT_JOINTS, JOINT_INDEX, NUM_JOINTS, bone_lengths, make_rigid, rest_pose
 
 J = JOINT_INDEX
+_REST_LENGTHS = bone_lengths(rest_pose())  # [21]
 LEG_REACH = 0.95  # a kicking leg reaches this share of thigh + shin from the hip (the knee not locked)
 CLAP_FORWARD = 0.3  # a clap meets this far in front of the chest (m)
 CLAP_BELOW_CHEST = 0.05  # and this far below it
@@ -36,9 +37,11 @@ APART = 0.45  # a hands gap asked above this (m) only keeps the hands at least C
 CLAP_APART = 0.4
 WAVE_HZ = 2.0  # the data's waves swing 1.7-2.3 times a second
 WAVE_SWING_DEG = 18.0  # the forearm swings this far either side (the data's wrists: +-0.08 m about the elbow)
-WAVE_LEAN_DEG = 10.0  # and leans this far out from vertical
-FOREARM_FORWARD = 0.15  # the raised forearm's forward tilt (share of its length, before normalising)
-UPPER_ARM_OUT = (0.8, 0.6)  # the raised upper arm's horizontal direction: (to the side, forward)
+#: the raised arm as the data's waves hold it (their medians in the body frame): the forearm leaning this
+#: far out from vertical (negative: in, over the head) ...
+WAVE_LEAN_DEG = -10.0
+FOREARM_FORWARD = 0.28  # ... and tilted forward (share of its length, before normalising) ...
+UPPER_ARM_OUT = (0.98, 0.19)  # ... the upper arm's horizontal direction (to the side, forward)
 HELD_UP = 0.35  # a wrist asked this far above its shoulder (m) or more is held up, not waved
 ARM_EASE_S = 0.5  # an arm rises into a wave (and comes down from it) over this long
 HANG_BELOW = 0.35  # the other wrist is lowered where it is less than this far below its shoulder (m)
@@ -75,6 +78,17 @@ def two_bone(root: np.ndarray, mid: np.ndarray, end: np.ndarray, target: np.ndar
     across = np.sqrt(np.maximum(upper ** 2 - along ** 2, 0.0))
     new_mid = root + axis * along + bend * across
     return new_mid, root + axis * distance
+
+
+def _arm_lengths(joints: np.ndarray, side: str) -> tuple[float, float]:
+    """``side``'s upper arm and forearm lengths: the plan's own, but at least the rest skeleton's scaled to
+    this body by its legs. A plan's arm can be too short, never too long: the planner averages a moving arm
+    toward its mean and draws a waving forearm 0.09 m long."""
+    lengths = np.median(bone_lengths(joints), axis=0)
+    legs = [J[f"{s}_{name}"] - 1 for s in ("left", "right") for name in ("knee", "ankle")]
+    scale = lengths[legs].sum() / _REST_LENGTHS[legs].sum()
+    return tuple(float(max(lengths[J[f"{side}_{name}"] - 1], scale * _REST_LENGTHS[J[f"{side}_{name}"] - 1]))
+                 for name in ("elbow", "wrist"))
 
 
 def _lengths(joints: np.ndarray, root: int, mid: int, end: int) -> tuple[float, float]:
@@ -120,14 +134,14 @@ def _arm(side: str) -> tuple[int, int, int]:
 def _place_wrists(joints: np.ndarray, frames: np.ndarray, targets: dict[str, np.ndarray],
                   elbows: dict[str, np.ndarray] | None = None) -> np.ndarray:
     """``joints`` with each side's wrist at ``targets[side] [N, 3]`` on the ``N`` ``frames [T]`` (two-bone IK
-    from its shoulder, bones as long as the clip's), the elbow bent toward ``elbows[side] [N, 3]`` where
+    from its shoulder, bones as long as :func:`_arm_lengths`), the elbow bent toward ``elbows[side] [N, 3]`` where
     given (otherwise toward where it was)."""
     out = joints.copy()
     for side, target in targets.items():
         shoulder, elbow, wrist = _arm(side)
         hint = (elbows or {}).get(side, joints[frames, elbow])
         out[frames, elbow], out[frames, wrist] = two_bone(joints[frames, shoulder], hint, joints[frames, wrist],
-                                                          target, _lengths(joints, shoulder, elbow, wrist))
+                                                          target, _arm_lengths(joints, side))
     return out
 
 
@@ -173,7 +187,7 @@ def ease_weight(asked: np.ndarray, fps: float) -> np.ndarray:
 def _raised_arm(shoulder: np.ndarray, lengths: tuple[float, float], side: float, rise: np.ndarray,
                 seconds: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """``(elbow, wrist)`` ``[N, 3]`` of an arm raised from ``shoulder [N, 3]`` (``side`` +1 left, -1 right)
-    with its wrist ``rise [N]`` above the shoulder at times ``seconds [N]``: the forearm leaning out
+    with its wrist ``rise [N]`` above the shoulder at times ``seconds [N]``: the forearm leaning
     :data:`WAVE_LEAN_DEG` and swinging :data:`WAVE_SWING_DEG` either side at :data:`WAVE_HZ` (still where
     held up), the elbow as high as that leaves it."""
     upper, lower = lengths
@@ -195,7 +209,7 @@ def _wave(joints: np.ndarray, hand: np.ndarray, rise: np.ndarray, weight: np.nda
     hand = np.nan_to_num(hand, nan=-1.0)  # a wave's hand is the right one unless named
     for side, sign, raising in (("left", 1.0, hand > -0.5), ("right", -1.0, hand < 0.5)):
         shoulder, elbow, wrist = _arm(side)
-        lengths = _lengths(joints, shoulder, elbow, wrist)
+        lengths = _arm_lengths(joints, side)
         waving = raising & (weight > 0)
         lowering = ~raising & (weight > 0)
         if waving.any():

@@ -22,6 +22,8 @@ from .control import (
     ROOT_CONTROLS,
     SIDEWAYS,
     VELOCITY_WINDOW_S,
+    WRIST_REACH,
+    WRIST_RISE,
     fill_gaps,
     hand_agreement,
     mirror_pose,
@@ -99,10 +101,14 @@ def named_hands(joints: list[np.ndarray], contacts: list[np.ndarray], control: n
                 fps: float) -> tuple[list[np.ndarray], list[np.ndarray]]:
     """Each actor's ``joints [T, 22, 3]`` and ``contacts [T, 4]``, the pose mirrored about the body's
     midplane (:func:`stickgen.control.mirror_pose`: the path and facing stay) when its one-arm action is
-    done with the other hand than ``control [B, T, 8]`` names. The planner does not yet follow the hand
-    channel and the refiner picks a hand itself; a mirrored wave is a wave with the other hand."""
+    done with the other hand than ``control [B, T, 9]`` names. The planner does not yet follow the hand
+    channel and the refiner picks a hand itself; a mirrored point is a point with the other hand. Frames
+    whose arms limb steering placed (a wave, a raised hand, a punch) are not judged: a hand held up still
+    travels less than the free one."""
     out_joints, out_contacts = [], []
-    for clip, touch, wanted in zip(joints, contacts, control[..., HAND]):
+    placed = np.isfinite(control[..., [c for c in (WRIST_RISE, WRIST_REACH) if c < control.shape[-1]]]).any(-1)
+    for clip, touch, wanted, arms_placed in zip(joints, contacts, control[..., HAND], placed):
+        wanted = np.where(arms_placed, np.nan, wanted)  # limb steering put the named arm where it is
         if hand_agreement(clip, fps, wanted) < 0:
             clip, touch = mirror_pose(clip), touch[:, list(MIRRORED_FOOT_CONTACTS)]
         out_joints.append(clip)

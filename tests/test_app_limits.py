@@ -135,3 +135,46 @@ def test_the_video_and_player_come_before_the_downloads(tmp_path):
     assert first[3] == [] and first[1].endswith(".mp4") and "<iframe" in first[2]
     assert last[:3] == first[:3] and last[4] == first[4]
     assert sorted(p.rsplit(".", 1)[-1] for p in last[3]) == ["bvh", "gif", "glb", "motion"]
+
+
+def test_the_app_runs_onnx_where_it_can_and_falls_back_to_pytorch(tmp_path, monkeypatch):
+    """ONNX where onnxruntime and the exporter are installed (same joints, faster on a CPU); the operator can
+    pick with $STICKGEN_BACKEND; an export that fails leaves the app on PyTorch, with a warning."""
+    import importlib.util
+
+    import numpy as np
+    from test_cli_generate import save_tiny_pipeline
+
+    from stickgen import app
+
+    monkeypatch.delenv("STICKGEN_BACKEND", raising=False)
+    monkeypatch.setenv("STICKGEN_CACHE", str(tmp_path / "cache"))
+    installed = bool(importlib.util.find_spec("onnxruntime") and importlib.util.find_spec("optimum"))
+    assert app.default_backend() == ("onnx" if installed else "pytorch")
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None)
+    assert app.default_backend() == "pytorch"
+    monkeypatch.setenv("STICKGEN_BACKEND", "pytorch")
+    assert app.default_backend() == "pytorch"
+    monkeypatch.setenv("STICKGEN_BACKEND", "tensorrt")
+    with pytest.raises(ValueError, match="STICKGEN_BACKEND must be 'pytorch' or 'onnx'"):
+        app.default_backend()
+    monkeypatch.undo()
+    monkeypatch.setenv("STICKGEN_CACHE", str(tmp_path / "cache"))
+
+    model = str(save_tiny_pipeline(tmp_path / "tiny"))
+    pytorch = app._Pipelines("pytorch").get(model)
+    if installed:
+        onnx = app._Pipelines("onnx").get(model)
+        assert onnx.backend == "onnx" and pytorch.backend == "pytorch"
+        a, b = (np.asarray(p("a man walks forward", duration=2.0, seed=0).scenes[0].actors[0].joints)
+                for p in (pytorch, onnx))
+        np.testing.assert_allclose(a, b, atol=1e-3)
+
+    def refuse(model, backend="pytorch", **kwargs):
+        if backend == "onnx":
+            raise RuntimeError("exporter failed")
+        return pytorch
+
+    monkeypatch.setattr(app, "load_pipeline", refuse)
+    with pytest.warns(UserWarning, match="ONNX backend unavailable .* running PyTorch"):
+        assert app._Pipelines("onnx").get(model) is pytorch

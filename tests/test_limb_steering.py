@@ -105,6 +105,18 @@ def test_a_wave_raises_the_named_hand_swings_it_and_keeps_the_other_down(standin
     np.testing.assert_allclose(lengths, np.broadcast_to(lengths[:1], lengths.shape), atol=1e-6)
 
 
+def test_a_plans_shrunken_forearm_is_drawn_full_length(standing):
+    """The planner averages a waving forearm toward its mean (0.09 m long): the raised arm gets the body's."""
+    _, joints = standing
+    shrunk = joints.copy()
+    shrunk[:, J["right_wrist"]] = joints[:, J["right_elbow"]] + 0.35 * (joints[:, J["right_wrist"]]
+                                                                         - joints[:, J["right_elbow"]])
+    moved = _waving(F.encode(shrunk, FPS), -1.0, 0.2)
+    forearm = np.linalg.norm(moved[:, J["right_wrist"]] - moved[:, J["right_elbow"]], axis=-1)
+    full = np.median(np.linalg.norm(joints[:, J["right_wrist"]] - joints[:, J["right_elbow"]], axis=-1))
+    np.testing.assert_allclose(forearm, full, rtol=0.05)
+
+
 def test_a_raised_hand_is_held_high_and_still_and_both_hands_wave_together(standing):
     features, _ = standing
     held = _waving(features, -1.0, 0.45)

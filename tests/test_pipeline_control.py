@@ -89,6 +89,8 @@ def test_named_hands_mirrors_only_the_clips_that_used_the_other_hand():
     np.testing.assert_array_equal(touches[0][0], [0.0, 1.0, 0.0, 1.0])  # the feet swapped with the pose
     np.testing.assert_array_equal(joints[1], clip.joints)
     np.testing.assert_array_equal(touches[1], contacts)
+    wanted[:, :, control.WRIST_RISE] = 0.45  # a raised hand limb steering placed: not judged, never mirrored
+    np.testing.assert_array_equal(named_hands([clip.joints], [contacts], wanted[:1], 25)[0][0], clip.joints)
 
 
 @pytest.mark.parametrize("prompt, sign", [("A baby crawls backwards.", -1), ("A soldier crawls forward.", 1)])

@@ -168,14 +168,18 @@ def test_render_frames_rejects_bad_arguments():
         list(render_frames(scene, size=(4, 4)))
 
 
-def test_still_camera_shortcut_draws_the_same_frames():
+@pytest.mark.parametrize("camera", ["static", "orbit"])
+def test_redrawing_only_around_the_actors_draws_the_same_frames(camera):
+    """Each frame redraws and filters only the box around the actors: the same pixels as the whole canvas,
+    with a still camera (the floor drawn once) and a moving one (the floor drawn every frame)."""
     from stickgen.render.frames import draw_frame, plan_scene
 
     scene = scene_of(waving(30), standing(30, x=1.5, z=-1.0))
     for style in vocab.RENDER_STYLES:
-        fast = plan_scene(scene, style, (160, 120), "static")  # the fixed wide shot: a still camera
-        full = plan_scene(scene, style, (160, 120), "static")
-        full.regions = None
-        assert fast.regions is not None
+        fast = plan_scene(scene, style, (160, 120), camera)
+        full = plan_scene(scene, style, (160, 120), camera)
+        full.regions = np.tile([0, 0, *full.canvas], (len(full.regions), 1))
+        assert fast.static_floor == (camera == "static")
+        assert (fast.regions[:, 2:] - fast.regions[:, :2]).prod(axis=1).max() < 0.5 * np.prod(fast.canvas)
         for t in range(0, 30, 4):
             np.testing.assert_array_equal(draw_frame(fast, t), draw_frame(full, t))

@@ -1,9 +1,11 @@
 """Frame composition: background, ground, grid, contact shadows, then every actor's limbs and heads in
 depth order (painter's algorithm: far strokes first, so near limbs cover far ones).
 
-Frames are drawn ``SUPERSAMPLE`` times larger with Pillow and box-filtered down, which anti-aliases
-every stroke. With a still camera the floor is drawn once and each frame redraws and filters only the
-box around the actors.
+Actors are drawn ``SUPERSAMPLE`` times larger with Pillow and box-filtered down, which anti-aliases
+every stroke; each frame redraws and filters only the box around the actors (:func:`_actor_regions`).
+With a still camera the floor is drawn once, supersampled; with a moving one it is drawn every frame at
+the output size (its grid lines at the shade a supersampled one-pixel line filters down to), and the box
+around the actors starts from that floor scaled up.
 """
 from __future__ import annotations
 
@@ -54,9 +56,8 @@ class _Plan:
     seed: int
     static_floor: bool
     regions: np.ndarray | None = None           # [T, 4] canvas boxes that hold everything drawn per frame
-    small_background: Image.Image | None = None
+    small_background: Image.Image | None = None  # the output-size background (with the floor if it is still)
     work: Image.Image | None = None             # the canvas reused from frame to frame
-    dirty: tuple[int, int, int, int] | None = None
 
 
 def check_size(size: tuple[int, int]) -> tuple[int, int]:
@@ -90,11 +91,11 @@ def plan_scene(scene, style: str | Style = "normal", size: tuple[int, int] = (51
     plan = _Plan(style, size, canvas, path, actors, _gradient(style.sky_top, style.sky_bottom, canvas),
                  path.horizon_y(canvas), grid, grid_valid, seed, static_floor=False)
     if all(np.ptp(v, axis=0).max() == 0 for v in (path.positions, path.targets, path.fovs)):
-        _draw_floor(ImageDraw.Draw(plan.background), plan, 0)   # a still camera: draw the floor once,
-        plan.static_floor = True                                 # and redraw only around the actors
-        plan.regions = _actor_regions(plan)
-        plan.small_background = plan.background.reduce(SUPERSAMPLE)
-        plan.work = plan.background.copy()
+        _draw_floor(ImageDraw.Draw(plan.background), plan, 0)   # a still camera: draw the floor once
+        plan.static_floor = True
+    plan.regions = _actor_regions(plan)
+    plan.small_background = plan.background.reduce(SUPERSAMPLE)
+    plan.work = plan.background.copy()
     return plan
 
 
@@ -118,15 +119,18 @@ def _actor_regions(plan: _Plan) -> np.ndarray:
 # ----------------------------------------------------------------------------- per frame
 
 
-def _draw_floor(canvas: ImageDraw.ImageDraw, plan: _Plan, t: int) -> None:
+def _draw_floor(canvas: ImageDraw.ImageDraw, plan: _Plan, t: int, scale: int = 1) -> None:
+    """The ground and its grid at frame ``t`` on the supersampled canvas, or (``scale`` SUPERSAMPLE) on the
+    output-size image, with the grid at the shade a supersampled line is filtered down to."""
     style, (width, height) = plan.style, plan.canvas
     horizon = float(np.clip(plan.horizon[t], -1, height + 1))
     if horizon < height:
-        canvas.rectangle((0, horizon, width, height), fill=style.ground)
+        canvas.rectangle((0, horizon / scale, width / scale, height / scale), fill=style.ground)
     line = max(SUPERSAMPLE // 2, 1)
+    grid = style.grid if scale == 1 else mix(style.ground, style.grid, line / SUPERSAMPLE)
     for (a, b), ok in zip(plan.grid[t], plan.grid_valid[t]):
         if ok:
-            canvas.line([tuple(a), tuple(b)], fill=style.grid, width=line)
+            canvas.line([tuple(a / scale), tuple(b / scale)], fill=grid, width=1 if scale > 1 else line)
 
 
 def _draw_shadows(canvas: ImageDraw.ImageDraw, plan: _Plan, t: int) -> None:
@@ -180,16 +184,17 @@ def _face(canvas: ImageDraw.ImageDraw, plan: _Plan, actor: _Actor, t: int, color
 
 def draw_frame(plan: _Plan, t: int) -> np.ndarray:
     """Frame ``t`` of a planned scene: ``[H, W, 3]`` uint8."""
-    if plan.regions is None:
-        image = plan.background.copy()
-    else:
-        image = plan.work
-        if plan.dirty is not None:
-            image.paste(plan.background.crop(plan.dirty), plan.dirty[:2])
-        plan.dirty = tuple(int(v) for v in plan.regions[t])
+    image, out = plan.work, plan.small_background.copy()
+    region = tuple(int(v) for v in plan.regions[t])
+    x0, y0, x1, y1 = region
+    if plan.static_floor:
+        image.paste(plan.background.crop(region), region[:2])
+    else:  # the floor at the output size, and under the actors that floor scaled up
+        _draw_floor(ImageDraw.Draw(out), plan, t, scale=SUPERSAMPLE)
+        if x1 > x0 and y1 > y0:
+            small = out.crop(tuple(v // SUPERSAMPLE for v in region))
+            image.paste(small.resize((x1 - x0, y1 - y0), Image.Resampling.NEAREST), region[:2])
     canvas = ImageDraw.Draw(image)
-    if not plan.static_floor:
-        _draw_floor(canvas, plan, t)
     _draw_shadows(canvas, plan, t)
     rng = np.random.default_rng((plan.seed, t // SKETCH_REDRAW_FRAMES))
     items = []
@@ -215,12 +220,8 @@ def draw_frame(plan: _Plan, t: int) -> np.ndarray:
             _head(canvas, actor, t, color, passes, style.head_fill if final else None)
             if final:
                 _face(canvas, plan, actor, t, color)
-    if plan.regions is None:
-        return np.asarray(image.reduce(SUPERSAMPLE))
-    x0, y0, x1, y1 = plan.dirty
-    out = plan.small_background.copy()
     if x1 > x0 and y1 > y0:
-        out.paste(image.crop(plan.dirty).reduce(SUPERSAMPLE), (x0 // SUPERSAMPLE, y0 // SUPERSAMPLE))
+        out.paste(image.crop(region).reduce(SUPERSAMPLE), (x0 // SUPERSAMPLE, y0 // SUPERSAMPLE))
     return np.asarray(out)
 
 

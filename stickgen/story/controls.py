@@ -77,14 +77,14 @@ CLAP_REST = 0.5
 WAVE_RISE = 0.2
 WAVE_RISE_RANGE = (0.12, 0.3)
 RAISE_RISE = 0.45
-HELD_UP_MANNER = "held up"
+HELD_UP_MANNER = "held up"  # the manner words the parser gives a raised (not waved) hand
 #: a punching wrist's reach in front of its shoulder (m): the data's punches reach 0.41-0.54 (median 0.46)
-#: from a guard at 0.04; one punch takes PUNCH_S from guard to guard, one every PUNCH_PERIOD_S uncounted
-#: (the data's: 0.7-2.2 a second, the arms in turn)
+#: from a guard at 0.04, out in PUNCH_OUT_S and back in PUNCH_BACK_S (the data's timing), one every
+#: PUNCH_PERIOD_S uncounted (the data's: 1.5-3 a second, either hand)
 PUNCH_REACH = 0.48
 PUNCH_REACH_RANGE = (0.3, 0.52)
-PUNCH_S = 0.3
-PUNCH_PERIOD_S = 0.6  # the manner words the parser gives a raised (not waved) hand
+PUNCH_OUT_S, PUNCH_BACK_S = 0.12, 0.2
+PUNCH_PERIOD_S = 0.45
 
 
 def plan_controls(timeline: list[TimedAction], num_frames: int, fps: float) -> np.ndarray:
@@ -197,11 +197,13 @@ def _limbs(span: np.ndarray, action: TimedAction, fps: float) -> None:
 
 def _punches(t: np.ndarray, seconds: float, action: TimedAction) -> np.ndarray:
     """The signed wrist reach ``[len(t)]`` of a punch ``action`` over ``seconds`` at times ``t`` (see the
-    module): each punch a raised-cosine from the guard to its reach and back over :data:`PUNCH_S`."""
+    module): each punch a half raised-cosine from the guard out to its reach in :data:`PUNCH_OUT_S` and
+    another back in :data:`PUNCH_BACK_S`."""
     count = int(action.count or max(1, round(seconds / PUNCH_PERIOD_S)))
     peaks = (np.arange(count) + 0.5) * seconds / count
     nearest = np.abs(t[:, None] - peaks[None]).argmin(axis=1)
-    away = np.abs(t - peaks[nearest]) / (PUNCH_S / 2)  # 0 at a punch's reach, 1 back at the guard
+    late = t - peaks[nearest]
+    away = np.where(late < 0, -late / PUNCH_OUT_S, late / PUNCH_BACK_S)  # 0 at a punch's reach, 1 at the guard
     reach = float(np.clip(PUNCH_REACH * (action.size or 1.0), *PUNCH_REACH_RANGE))
     extent = GUARD_REACH + (reach - GUARD_REACH) * 0.5 * (1 + np.cos(np.pi * np.minimum(away, 1.0)))
     named = {"left": 1.0, "right": -1.0}.get(action.hand or "")
