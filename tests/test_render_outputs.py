@@ -114,3 +114,33 @@ def test_cli_renders_and_exports_several_outputs(scene, tmp_path, capsys):
     assert stick_gen(["render", str(tmp_path / "missing.motion"), "-o", str(tmp_path / "x.mp4")]) == 1
     with pytest.raises(SystemExit):
         stick_gen(["render", str(source), "-o", str(tmp_path / "x.mp4"), "--size", "big"])
+
+
+def test_prefetched_frames_keep_order_raise_producer_errors_and_stop_with_the_consumer():
+    import threading
+
+    from stickgen.render.outputs import prefetched
+
+    assert list(prefetched(iter(range(50)), depth=3)) == list(range(50))
+
+    def failing():
+        yield 1
+        raise ValueError("frame 2 failed")
+
+    got = []
+    with pytest.raises(ValueError, match="frame 2 failed"):
+        for item in prefetched(failing()):
+            got.append(item)
+    assert got == [1]
+    produced = []
+
+    def endless():
+        while True:
+            produced.append(len(produced))
+            yield produced[-1]
+
+    stream = prefetched(endless(), depth=2)
+    assert [next(stream) for _ in range(3)] == [0, 1, 2]
+    stream.close()  # the consumer stops: the producer thread ends
+    assert not any(t.name == "stickgen-frames" and t.is_alive() for t in threading.enumerate())
+    assert len(produced) <= 3 + 2 + 2

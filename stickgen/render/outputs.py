@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import os
 import tempfile
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from fractions import Fraction
 from pathlib import Path
+from queue import Full, Queue
+from typing import TypeVar
 
 import numpy as np
 from PIL import Image, ImageDraw
@@ -17,7 +20,12 @@ from .frames import render_frames
 
 FORMATS = ".mp4, .gif, .png, a folder ending in '/' or a pattern such as frames_%04d.png"
 MP4_CRF = 20
-MP4_PRESET = "veryfast"
+#: x264's fastest preset: a 10 s moving-camera clip encodes in about 0.5 s instead of 1.1 s (veryfast), at
+#: the same quality (CRF) in a file about six times larger (1.8 MB against 0.3 MB at 512x512)
+MP4_PRESET = "ultrafast"
+PREFETCH_FRAMES = 8  # frames drawn ahead of the encoder
+T = TypeVar("T")
+_END = object()
 GIF_COLORS = 64
 
 
@@ -122,6 +130,46 @@ def write_png_sequence(frames: Iterable[np.ndarray], path: str | os.PathLike) ->
     return pattern.parent
 
 
+def prefetched(items: Iterable[T], depth: int = PREFETCH_FRAMES) -> Iterator[T]:
+    """``items`` produced by a background thread at most ``depth`` ahead, so drawing the next frames overlaps
+    encoding this one (Pillow's drawing and filtering and the encoder release the GIL). An exception raised
+    while producing is raised here, in order; a consumer that stops early stops the producer."""
+    queue: Queue = Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def put(entry: tuple) -> bool:
+        while not stop.is_set():
+            try:
+                queue.put(entry, timeout=0.05)
+                return True
+            except Full:
+                continue
+        return False
+
+    def produce() -> None:
+        try:
+            for item in items:
+                if not put((item, None)):
+                    return
+            put((_END, None))
+        except BaseException as exc:  # handed to the consumer, raised there
+            put((_END, exc))
+
+    worker = threading.Thread(target=produce, name="stickgen-frames", daemon=True)
+    worker.start()
+    try:
+        while True:
+            item, error = queue.get()
+            if item is _END:
+                if error is not None:
+                    raise error
+                return
+            yield item
+    finally:
+        stop.set()
+        worker.join()
+
+
 def _reported(frames: Iterable[np.ndarray], total: int,
               on_frame: Callable[[int, int], None] | None) -> Iterator[np.ndarray]:
     """``frames``, calling ``on_frame(done, total)`` after each one is written."""
@@ -148,8 +196,8 @@ def render(scene, path: str | os.PathLike, style: str = "normal", size: tuple[in
             Image.fromarray(image).save(tmp, format="PNG")
         return Path(path)
     indices = frame_indices(scene.num_frames, scene.fps, fps)
-    frames = _reported(render_frames(scene, style, size, camera_move, frames=indices, seed=seed), len(indices),
-                       on_frame)
+    frames = _reported(prefetched(render_frames(scene, style, size, camera_move, frames=indices, seed=seed)),
+                       len(indices), on_frame)
     rate = fps or scene.fps
     if kind == "mp4":
         return write_mp4(frames, Path(path), rate)
