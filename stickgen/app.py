@@ -25,6 +25,7 @@ from .app_limits import (
     check_prompt,
     check_script,
     prune_runs,
+    release_memory,
     visitor_waits,
 )
 from .generate_cli import DEFAULT_MODEL, default_model, generate, load_pipeline, make_script, slug, write_output
@@ -141,14 +142,24 @@ def run(pipelines: _Pipelines, models: dict[str, str], prompt: str | None, scrip
 def run_in_stages(pipelines: _Pipelines, models: dict[str, str], prompt: str | None, script_json: str | None,
                   duration: float, seed: float, model: str, style: str, camera: str, llm: str,
                   progress, deadline: Deadline | None = None):
-    """:func:`run` as a generator of two answers: once the video exists (no downloads yet), then whole."""
+    """:func:`run` as a generator of two answers: once the video exists (no downloads yet), then whole. The
+    memory the request freed goes back to the system when it ends (:func:`stickgen.app_limits.release_memory`)."""
+    deadline = deadline or Deadline()
+    try:
+        yield from _stages(pipelines, models, prompt, script_json, duration, seed, model, style, camera, llm,
+                           progress, deadline)
+    finally:
+        release_memory()
+
+
+def _stages(pipelines: _Pipelines, models: dict[str, str], prompt: str | None, script_json: str | None,
+            duration: float, seed: float, model: str, style: str, camera: str, llm: str, progress, deadline: Deadline):
     import gradio as gr
 
     from .render.web import player_iframe
     from .story import ScriptError
     from .story.summary import understood
 
-    deadline = deadline or Deadline()
     try:
         if model not in models:
             raise RequestRefused(f"model: {str(model)[:60]!r} is not offered here; choose one of: {', '.join(models)}")

@@ -8,6 +8,8 @@ they are old (:func:`prune_runs`), so the disk a visitor can fill is bounded too
 """
 from __future__ import annotations
 
+import ctypes
+import gc
 import math
 import shutil
 import time
@@ -124,3 +126,14 @@ def prune_runs(root: Path, keep: int = KEEP_RUNS, max_age: float = KEEP_RUN_SECO
     for folder in doomed:
         shutil.rmtree(folder, ignore_errors=True)
     return len(doomed)
+
+
+def release_memory() -> bool:
+    """Hand back to the system the heap a finished request freed: glibc keeps freed memory in its arenas (one
+    per thread that allocated), so a server's resident memory would otherwise stay at its busiest. Returns
+    whether anything could be trimmed (False off glibc)."""
+    gc.collect()
+    try:
+        return bool(ctypes.CDLL("libc.so.6").malloc_trim(0))
+    except (OSError, AttributeError):  # not glibc: nothing to trim this way
+        return False

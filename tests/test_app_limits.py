@@ -178,3 +178,4 @@ def test_the_app_runs_onnx_where_it_can_and_falls_back_to_pytorch(tmp_path, monk
     monkeypatch.setattr(app, "load_pipeline", refuse)
     with pytest.warns(UserWarning, match="ONNX backend unavailable .* running PyTorch"):
         assert app._Pipelines("onnx").get(model) is pytorch
+

@@ -118,6 +118,7 @@ def test_cli_renders_and_exports_several_outputs(scene, tmp_path, capsys):
 
 def test_prefetched_frames_keep_order_raise_producer_errors_and_stop_with_the_consumer():
     import threading
+    import time
 
     from stickgen.render.outputs import prefetched
 
@@ -141,6 +142,12 @@ def test_prefetched_frames_keep_order_raise_producer_errors_and_stop_with_the_co
 
     stream = prefetched(endless(), depth=2)
     assert [next(stream) for _ in range(3)] == [0, 1, 2]
-    stream.close()  # the consumer stops: the producer thread ends
-    assert not any(t.name == "stickgen-frames" and t.is_alive() for t in threading.enumerate())
-    assert len(produced) <= 3 + 2 + 2
+    stream.close()  # the consumer stops: so does the producer
+    stopped = len(produced)
+    time.sleep(0.2)
+    assert len(produced) == stopped <= 3 + 2 + 2
+    threads = {t.name for t in threading.enumerate() if t.name.startswith("stickgen-frames")}
+    for _ in range(10):  # a pool: videos one after another reuse its threads
+        assert list(prefetched(iter(range(5)))) == list(range(5))
+    assert {t.name for t in threading.enumerate() if t.name.startswith("stickgen-frames")} <= threads | {
+        f"stickgen-frames_{k}" for k in range(4)}

@@ -7,6 +7,7 @@ import os
 import tempfile
 import threading
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from fractions import Fraction
 from pathlib import Path
@@ -26,6 +27,7 @@ MP4_PRESET = "ultrafast"
 PREFETCH_FRAMES = 8  # frames drawn ahead of the encoder
 T = TypeVar("T")
 _END = object()
+_DRAWERS = ThreadPoolExecutor(max_workers=4, thread_name_prefix="stickgen-frames")  # videos drawn at once
 GIF_COLORS = 64
 
 
@@ -133,7 +135,9 @@ def write_png_sequence(frames: Iterable[np.ndarray], path: str | os.PathLike) ->
 def prefetched(items: Iterable[T], depth: int = PREFETCH_FRAMES) -> Iterator[T]:
     """``items`` produced by a background thread at most ``depth`` ahead, so drawing the next frames overlaps
     encoding this one (Pillow's drawing and filtering and the encoder release the GIL). An exception raised
-    while producing is raised here, in order; a consumer that stops early stops the producer."""
+    while producing is raised here, in order; a consumer that stops early stops the producer. The threads
+    are a small long-lived pool: a new thread per video would give the allocator a new arena each time,
+    and a server's memory would grow with them."""
     queue: Queue = Queue(maxsize=depth)
     stop = threading.Event()
 
@@ -155,8 +159,7 @@ def prefetched(items: Iterable[T], depth: int = PREFETCH_FRAMES) -> Iterator[T]:
         except BaseException as exc:  # handed to the consumer, raised there
             put((_END, exc))
 
-    worker = threading.Thread(target=produce, name="stickgen-frames", daemon=True)
-    worker.start()
+    worker = _DRAWERS.submit(produce)
     try:
         while True:
             item, error = queue.get()
@@ -167,7 +170,7 @@ def prefetched(items: Iterable[T], depth: int = PREFETCH_FRAMES) -> Iterator[T]:
             yield item
     finally:
         stop.set()
-        worker.join()
+        worker.result()
 
 
 def _reported(frames: Iterable[np.ndarray], total: int,
