@@ -197,7 +197,7 @@ def _stages(pipelines: _Pipelines, models: dict[str, str], prompt: str | None, s
         video = write_output(stem.with_suffix(".mp4"), scene, script, style=style, size=VIDEO_SIZE,
                              on_frame=frame_done)[0]
         summary = "**What I understood**\n\n" + understood(script)
-        shown = (summary, str(video), player_iframe(scene, height=420))
+        shown = (summary, str(video), player_iframe(scene, height=420, style=style))
         yield *shown, [], script.to_json()  # the video and the player first; the files follow
         deadline.check("exporting files")
         progress(0.8, desc="exporting files")

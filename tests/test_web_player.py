@@ -298,3 +298,20 @@ def test_the_player_shows_the_directors_camera_as_the_video_renderer_does(page):
     halfway = page.evaluate("(stickgenPlayer.seek(74.5), stickgenPlayer.camera().position)")  # between frames
     np.testing.assert_allclose(halfway, 0.5 * (video.positions[74] + video.positions[75]), atol=1e-6)
     assert page.errors == []
+
+
+@pytest.mark.parametrize("style", vocab.RENDER_STYLES)
+def test_the_player_draws_in_the_chosen_style_as_the_video_does(page, style):
+    """The sky, the ground and the figure's colour of the player match the video renderer's frame."""
+    from stickgen.render import render_frames
+
+    scene = scene_of(standing(30))
+    page.set_viewport_size({"width": 400, "height": 460})
+    page.set_content(player_html(scene, autoplay=False, style=style, height="400px"))
+    page.wait_for_function("window.stickgenPlayer && stickgenPlayer.doc !== null")
+    shown = canvas_pixels(page).astype(int)
+    video = next(render_frames(scene, style, (400, 400), frames=[0])).astype(int)
+    for row in (3, shown.shape[0] - 3):  # the sky at the top, the ground at the bottom
+        assert np.abs(shown[row, 3] - video[row * video.shape[0] // shown.shape[0], 3]).max() <= 12, row
+    figure = np.abs(shown - shown[3, 3]).sum(axis=-1) > 60
+    assert figure.sum() > 200 and page.errors == []

@@ -29,8 +29,10 @@
   const CAMERA_MOVES = ["static", "pan", "zoom", "track", "dolly", "crane", "orbit"];
   const TRANSITION_S = 0.3, LIMB_WIDTH = 0.04, HEAD_RADIUS = 0.12, HEAD_LIFT = 0.06, FOV = 40, NEAR = 0.05;
   const FRAMING_MARGIN = 1.15, ELEVATION_DEG = 8, KEYFRAME_FOV = 45, SIDE_VIEW_ELONGATION = 1.8;
-  const COLORS = { skyTop: "#cee1f2", skyBottom: "#f6f9fc", ground: "#e2e6de", grid: "#cdd2c8",
-                   shadow: "rgba(60,70,50,0.25)", face: "#23232a", headFill: "#ffffff" };
+  // the render style (stickgen.render.styles, handed over as window.STICKGEN_STYLE); this is "normal"
+  let STYLE = { skyTop: "#cee1f2", skyBottom: "#f6f9fc", ground: "#e2e6de", grid: "#cdd2c8",
+                shadow: "rgba(60,70,50,0.25)", face: "#23232a", headFill: "#ffffff", limbWidth: LIMB_WIDTH,
+                passes: [{ width: 1, mix: 0, mixTo: "#ffffff", glow: false }] };
 
   // --------------------------------------------------------------------------- vectors
   const sub = (a, b) => [a[0] - b[0], a[1] - b[1], a[2] - b[2]];
@@ -255,6 +257,18 @@
   }
 
   // --------------------------------------------------------------------------- drawing
+  const mixCache = new Map();
+  function mixColor(a, b, t) {  // "#rrggbb" a moved toward b by t, as styles.mix
+    if (!t) return a;
+    const key = a + b + t;
+    if (!mixCache.has(key)) {
+      const x = [1, 3, 5].map((i) => parseInt(a.slice(i, i + 2), 16));
+      const y = [1, 3, 5].map((i) => parseInt(b.slice(i, i + 2), 16));
+      mixCache.set(key, "rgb(" + x.map((v, i) => Math.round(v + (y[i] - v) * t)).join(",") + ")");
+    }
+    return mixCache.get(key);
+  }
+
   function facing(j) {
     const across = add(sub(j[J.left_hip], j[J.right_hip]), sub(j[J.left_shoulder], j[J.right_shoulder]));
     return unit([-across[2], 0, across[0]], [0, 0, 1]);
@@ -262,13 +276,13 @@
 
   function drawGround(ctx, view, center) {
     const sky = ctx.createLinearGradient(0, 0, 0, view.height);
-    sky.addColorStop(0, COLORS.skyTop); sky.addColorStop(1, COLORS.skyBottom);
+    sky.addColorStop(0, STYLE.skyTop); sky.addColorStop(1, STYLE.skyBottom);
     ctx.fillStyle = sky; ctx.fillRect(0, 0, view.width, view.height);
     const flat = unit([view.forward[0], 0, view.forward[2]], [0, 0, -1]);
     const horizon = 0.5 * view.height - (view.focal * dot(flat, view.up)) / Math.max(dot(flat, view.forward), 1e-6);
-    ctx.fillStyle = COLORS.ground;
+    ctx.fillStyle = STYLE.ground;
     ctx.fillRect(0, clamp(horizon, -1, view.height + 1), view.width, view.height);
-    ctx.strokeStyle = COLORS.grid; ctx.lineWidth = 1; ctx.beginPath();
+    ctx.strokeStyle = STYLE.grid; ctx.lineWidth = 1; ctx.beginPath();
     const cx = Math.round(center[0]), cz = Math.round(center[1]);
     for (let k = -8; k <= 8; k++) {
       gridLine(ctx, view, [cx + k, 0, cz - 8], [cx + k, 0, cz + 8]);
@@ -290,7 +304,7 @@
     const lowest = Math.min(...j.map((p) => p[1]));
     const strength = clamp(1 - lowest / (0.8 * scale), 0, 1);
     if (strength < 0.02) return;
-    ctx.fillStyle = COLORS.shadow;
+    ctx.fillStyle = STYLE.shadow;
     [1.0, 0.72, 0.45].forEach((ring) => {
       ctx.beginPath();
       for (let k = 0; k < 20; k++) {
@@ -312,7 +326,8 @@
     if (radiusPx < 3 || mouthFacing < -0.3) return;
     const line = Math.max(0.09 * radiusPx, 1), s = 0.13 * radiusPx;
     const faceMid = view.project(add(center, mul(fwd, radius)));
-    ctx.strokeStyle = COLORS.face; ctx.fillStyle = COLORS.face; ctx.lineWidth = line; ctx.lineCap = "round";
+    if (!STYLE.face) return;  // neon draws no face
+    ctx.strokeStyle = STYLE.face; ctx.fillStyle = STYLE.face; ctx.lineWidth = line; ctx.lineCap = "round";
     const spread = (28 * Math.PI) / 180;
     [1, -1].forEach((side) => {
       const dir = unit(add(add(mul(fwd, Math.cos(spread)), mul(left, side * Math.sin(spread))), mul(headUp, 0.18)));
@@ -337,8 +352,8 @@
       ctx.arc(e[0], e[1] + 0.6 * s, 1.4 * s, 1.15 * Math.PI, 1.85 * Math.PI); ctx.stroke(); return;
     }
     if (kind === "wide") {
-      ctx.fillStyle = COLORS.headFill; ctx.arc(e[0], e[1], 1.6 * s, 0, 2 * Math.PI); ctx.fill(); ctx.stroke();
-      ctx.fillStyle = COLORS.face; ctx.beginPath(); ctx.arc(e[0], e[1], 0.75 * s, 0, 2 * Math.PI); ctx.fill(); return;
+      ctx.fillStyle = STYLE.headFill || STYLE.skyBottom; ctx.arc(e[0], e[1], 1.6 * s, 0, 2 * Math.PI); ctx.fill();
+      ctx.stroke(); ctx.fillStyle = STYLE.face; ctx.beginPath(); ctx.arc(e[0], e[1], 0.75 * s, 0, 2 * Math.PI); ctx.fill(); return;
     }
     if (kind === "narrow") { ctx.moveTo(e[0] - 1.4 * s, e[1]); ctx.lineTo(e[0] + 1.4 * s, e[1]); ctx.stroke(); return; }
     ctx.arc(e[0], e[1] - 0.6 * s, 1.4 * s, 0.15 * Math.PI, 0.85 * Math.PI); ctx.stroke();  // closed
@@ -390,20 +405,25 @@
     });
     items.sort((x, y) => y.depth - x.depth);
     ctx.lineCap = "round";
-    items.forEach((it) => {
-      const color = player.colors[it.i], scale = player.scales[it.i];
-      const width = (view.focal * LIMB_WIDTH * scale) / Math.max(it.depth, NEAR);
-      if (!it.head) {
-        ctx.strokeStyle = color; ctx.lineWidth = width; ctx.beginPath();
-        ctx.moveTo(it.a[0], it.a[1]); ctx.lineTo(it.b[0], it.b[1]); ctx.stroke();
-        return;
+    const glow = STYLE.passes.filter((p) => p.glow), body = STYLE.passes.filter((p) => !p.glow);
+    [[glow, false], [body, true]].forEach(([passes, last]) => items.forEach((it) => {
+      const scale = player.scales[it.i];
+      const width = (view.focal * STYLE.limbWidth * scale) / Math.max(it.depth, NEAR);
+      const c = it.head && view.project(it.head), radius = HEAD_RADIUS * scale;
+      const rpx = it.head && (view.focal * radius) / c[2];
+      passes.forEach((pass, k) => {
+        ctx.strokeStyle = mixColor(player.colors[it.i], pass.mixTo, pass.mix);
+        ctx.lineWidth = width * pass.width; ctx.beginPath();
+        if (!it.head) { ctx.moveTo(it.a[0], it.a[1]); ctx.lineTo(it.b[0], it.b[1]); ctx.stroke(); return; }
+        ctx.arc(c[0], c[1], rpx, 0, 2 * Math.PI);
+        if (last && k === 0 && STYLE.headFill) { ctx.fillStyle = STYLE.headFill; ctx.fill(); }
+        ctx.stroke();
+      });
+      if (last && it.head) {
+        const face = player.faces[it.i][Math.round(frameFloat) % doc.num_frames];
+        drawFace(ctx, view, it.joints, it.head, radius, rpx, face, scale);
       }
-      const c = view.project(it.head), radius = HEAD_RADIUS * scale, rpx = (view.focal * radius) / c[2];
-      ctx.beginPath(); ctx.arc(c[0], c[1], rpx, 0, 2 * Math.PI);
-      ctx.fillStyle = COLORS.headFill; ctx.fill(); ctx.strokeStyle = color; ctx.lineWidth = width; ctx.stroke();
-      const face = player.faces[it.i][Math.round(frameFloat) % doc.num_frames];
-      drawFace(ctx, view, it.joints, it.head, radius, rpx, face, scale);
-    });
+    }));
   }
 
   // --------------------------------------------------------------------------- player
@@ -563,6 +583,7 @@
   }
 
   function boot(root) {
+    if (global.STICKGEN_STYLE) STYLE = global.STICKGEN_STYLE;
     const player = create(root);
     global.stickgenPlayer = player;
     const src = new URLSearchParams(global.location.search).get("src");

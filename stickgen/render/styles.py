@@ -89,3 +89,20 @@ def hex_to_rgb(color: str) -> RGB:
     if len(text) != 6:
         raise ValueError(f"colour {color!r}: expected #rrggbb")
     return tuple(int(text[i:i + 2], 16) for i in (0, 2, 4))
+
+
+def _hex(color: RGB) -> str:
+    return "#%02x%02x%02x" % tuple(color)
+
+
+def player_style(name: str | Style) -> dict:
+    """The style as the browser player draws it (``web/player.js``, ``window.STICKGEN_STYLE``): the colours,
+    the limb width and the stroke passes (glow passes under every figure first). The player leaves out the
+    sketch's wobble and the ink's taper."""
+    style = get_style(name)
+    return {"name": style.name, "skyTop": _hex(style.sky_top), "skyBottom": _hex(style.sky_bottom),
+            "ground": _hex(style.ground), "grid": _hex(style.grid),
+            "shadow": "rgba(%d,%d,%d,0.45)" % tuple(style.shadow), "face": style.face and _hex(style.face),
+            "headFill": style.head_fill and _hex(style.head_fill), "limbWidth": style.limb_width,
+            "passes": [{"width": p.width, "mix": p.mix, "mixTo": _hex(p.mix_to), "glow": p.glow}
+                       for p in style.passes]}
