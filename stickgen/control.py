@@ -1,6 +1,6 @@
 """Per-frame control signals: what the plan fixes about the motion, in numbers the planner is conditioned on.
 
-``control: [T, 9]`` per actor, NaN where the plan leaves a channel free:
+``control: [T, 10]`` per actor, NaN where the plan leaves a channel free:
 
 ====================  =====  ==========================================================================
 channel               unit   meaning
@@ -15,6 +15,7 @@ channel               unit   meaning
 ``wrist_rise``        m      the higher wrist's height above its own shoulder (a wave, a raised hand)
 ``wrist_reach``       m      how far the more forward wrist is in front of its shoulder along the body's
                              facing, positive for the left wrist, negative for the right (a punch)
+``knee_height``       m      the lower knee's height above the lowest joint (a kneel: about 0.05)
 ====================  =====  ==========================================================================
 
 Training measures them on every clip (:func:`measure`); generation takes them from the story
@@ -32,15 +33,16 @@ import numpy as np
 from .skeleton import JOINT_INDEX, bone_lengths, facing_directions, heading_angles, mirror, rest_pose, rotate_y
 
 CHANNELS = ("forward", "sideways", "heading_rate", "pelvis_rise", "hand", "foot_rise", "hands_gap", "wrist_rise",
-            "wrist_reach")
+            "wrist_reach", "knee_height")
 CONTROL_DIM = len(CHANNELS)
-FORWARD, SIDEWAYS, HEADING_RATE, PELVIS_RISE, HAND, FOOT_RISE, HANDS_GAP, WRIST_RISE, WRIST_REACH = range(CONTROL_DIM)
+(FORWARD, SIDEWAYS, HEADING_RATE, PELVIS_RISE, HAND, FOOT_RISE, HANDS_GAP, WRIST_RISE, WRIST_REACH,
+ KNEE_HEIGHT) = range(CONTROL_DIM)
 #: typical magnitude of each channel; the model sees ``control / SCALE``
-SCALE = np.array([2.0, 1.0, 2.0, 0.3, 1.0, 0.5, 0.4, 0.3, 0.4])
+SCALE = np.array([2.0, 1.0, 2.0, 0.3, 1.0, 0.5, 0.4, 0.3, 0.4, 0.5])
 ROOT_CONTROLS = (FORWARD, SIDEWAYS, HEADING_RATE)
-LIMB_CONTROLS = (FOOT_RISE, HANDS_GAP, WRIST_RISE, WRIST_REACH)
+LIMB_CONTROLS = (FOOT_RISE, HANDS_GAP, WRIST_RISE, WRIST_REACH, KNEE_HEIGHT)
 #: channel groups that are given or dropped together in training (root motion, height, hand, each limb channel)
-GROUPS = (ROOT_CONTROLS, (PELVIS_RISE,), (HAND,), (FOOT_RISE,), (HANDS_GAP,), (WRIST_RISE,), (WRIST_REACH,))
+GROUPS = (ROOT_CONTROLS, (PELVIS_RISE,), (HAND,), *((channel,) for channel in LIMB_CONTROLS))
 VELOCITY_WINDOW_S = 1.0  # velocities averaged over about two steps: a plan's speed has no gait ripple
 HEADING_WINDOW_S = 0.4
 HAND_WINDOW_S = 1.0
@@ -76,7 +78,7 @@ def standing_height(joints: np.ndarray) -> float:
 
 
 def measure(joints: np.ndarray, fps: float) -> np.ndarray:
-    """The controls a world clip ``joints [T, 22, 3]`` obeys: ``[T, 9]`` (every channel set)."""
+    """The controls a world clip ``joints [T, 22, 3]`` obeys: ``[T, 10]`` (every channel set)."""
     joints = np.asarray(joints, dtype=np.float64)
     frames = len(joints)
     heading = np.unwrap(heading_angles(joints))
@@ -95,16 +97,18 @@ def measure(joints: np.ndarray, fps: float) -> np.ndarray:
 
 
 def limb_measures(joints: np.ndarray) -> np.ndarray:
-    """``[T, 4]``: foot rise, hands gap, wrist rise and signed wrist reach (m; see the channels) of
-    ``joints [T, 22, 3]``, over 3 frames."""
+    """``[T, 5]``: foot rise, hands gap, wrist rise, signed wrist reach and knee height (m; see the channels)
+    of ``joints [T, 22, 3]``, over 3 frames."""
     ankles = joints[:, [JOINT_INDEX["left_ankle"], JOINT_INDEX["right_ankle"]], 1]
     wrists = joints[:, [JOINT_INDEX["left_wrist"], JOINT_INDEX["right_wrist"]]]
     shoulders = joints[:, [JOINT_INDEX["left_shoulder"], JOINT_INDEX["right_shoulder"]]]
     reach = ((wrists - shoulders) * facing_directions(joints)[:, None]).sum(-1)  # [T, 2] left, right
     signed = np.where(reach[:, 0] >= reach[:, 1], reach[:, 0], -reach[:, 1])
+    knees = joints[:, [JOINT_INDEX["left_knee"], JOINT_INDEX["right_knee"]], 1].min(axis=1)
     return moving_average(np.stack([np.abs(ankles[:, 0] - ankles[:, 1]),
                                     np.linalg.norm(wrists[:, 0] - wrists[:, 1], axis=-1),
-                                    (wrists[..., 1] - shoulders[..., 1]).max(axis=1), signed], axis=-1), 3)
+                                    (wrists[..., 1] - shoulders[..., 1]).max(axis=1), signed,
+                                    knees - joints[..., 1].min(axis=1)], axis=-1), 3)
 
 
 def _acting_hand(joints: np.ndarray, fps: float) -> np.ndarray:
@@ -157,7 +161,7 @@ def hand_agreement(joints: np.ndarray, fps: float, wanted: np.ndarray) -> float:
 
 
 def normalize(control: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """``control [..., 9]`` (NaN: free) -> ``(values, mask)``, both float32 ``[..., 9]``: values scaled
+    """``control [..., 10]`` (NaN: free) -> ``(values, mask)``, both float32 ``[..., 10]``: values scaled
     by :data:`SCALE` and zero where free, mask 1 where given."""
     control = np.asarray(control, dtype=np.float64)
     if control.shape[-1] != CONTROL_DIM:
@@ -170,7 +174,7 @@ def normalize(control: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 def denormalize(values: np.ndarray, mask: np.ndarray) -> np.ndarray:
     """The inverse of :func:`normalize`: ``control [..., C]`` in its units, NaN where ``mask`` is 0 (``C``: the
-    first channels a planner takes, all nine or fewer)."""
+    first channels a planner takes, all ten or fewer)."""
     values = np.asarray(values, dtype=np.float64)
     values = values * SCALE[:values.shape[-1]]
     return np.where(np.asarray(mask) > 0.5, values, np.nan)
@@ -178,7 +182,7 @@ def denormalize(values: np.ndarray, mask: np.ndarray) -> np.ndarray:
 
 def training_mask(control: np.ndarray, rng: np.random.Generator, free_prob: float = 0.3,
                   sparse_prob: float = 0.2) -> np.ndarray:
-    """``control [T, 9]`` with channel groups dropped (NaN) at random, as a plan gives some and not others.
+    """``control [T, 10]`` with channel groups dropped (NaN) at random, as a plan gives some and not others.
 
     Each group (root motion, pelvis height, hand, each limb channel) is free with ``free_prob``, kept at a few random
     frames (5-20 %) with ``sparse_prob`` (a plan that fixes only a jump's apex), else kept whole.
@@ -212,7 +216,7 @@ def path_headings(positions: np.ndarray, fps: float) -> np.ndarray:
 def from_trajectory(positions: np.ndarray, fps: float, headings: np.ndarray | None = None) -> np.ndarray:
     """Controls that make the pelvis follow ``positions [T, 2]`` (world x/z, m) facing ``headings [T]``
     (radians, 0 faces +z, positive toward +x; default :func:`path_headings`).
-    Returns ``[T, 9]`` with the root channels set and the others free."""
+    Returns ``[T, 10]`` with the root channels set and the others free."""
     positions = np.asarray(positions, dtype=np.float64)
     if positions.ndim != 2 or positions.shape[1] != 2 or len(positions) < 2:
         raise ValueError(f"trajectory: expected world x/z positions [T, 2] with T >= 2, got {list(positions.shape)}")
@@ -234,7 +238,7 @@ def from_trajectory(positions: np.ndarray, fps: float, headings: np.ndarray | No
 
 def integrate(control: np.ndarray, fps: float, start: Sequence[float] = (0.0, 0.0),
               facing: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
-    """The root path that ``control [T, 9]``'s root channels describe (NaN counts as 0; frame ``t``'s
+    """The root path that ``control [T, 10]``'s root channels describe (NaN counts as 0; frame ``t``'s
     rates are the change from frame ``t - 1``, as :func:`measure` and :func:`from_trajectory` give them):
     ``(positions [T, 2] world x/z, headings [T])`` from ``start`` facing ``facing``."""
     control = np.nan_to_num(np.asarray(control, dtype=np.float64))

@@ -21,8 +21,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .control import FOOT_RISE, GUARD_REACH, HAND, HANDS_GAP, WRIST_REACH, WRIST_RISE
-from .features import CONTACTS, FEATURE_DIM, LOCAL_POSITIONS, LOCAL_VELOCITIES
+from .control import FOOT_RISE, GUARD_REACH, HAND, HANDS_GAP, KNEE_HEIGHT, WRIST_REACH, WRIST_RISE
+from .features import CONTACTS, FEATURE_DIM, LOCAL_POSITIONS, LOCAL_VELOCITIES, ROOT_HEIGHT
 from .footwork import runs
 from .placement import smoothstep
 from .skeleton import FOOT_JOINTS, JOINT_INDEX, NUM_JOINTS, bone_lengths, make_rigid, rest_pose
@@ -247,16 +247,59 @@ def _punch(joints: np.ndarray, reach: np.ndarray, weight: np.ndarray) -> np.ndar
     return out
 
 
+LEGS = frozenset(J[f"{side}_{name}"] for side in ("left", "right") for name in ("knee", "ankle", "foot"))
+KNEEL_THIGH_BACK_DEG = 10.0  # the kneeling thigh leans this far back from vertical
+KNEEL_FOOT_DROP = 0.5  # the kneeling foot's toe points back and down (its drop per unit of its length back)
+#: a kneeling plan's bones are made this percentile of their lengths over the window, not the median: the
+#: planner draws a kneeling leg short, and the median would shorten the standing legs around it too
+KNEEL_LENGTH_PERCENTILE = 90
+
+
+def _kneel(joints: np.ndarray, knee_height: np.ndarray, weight: np.ndarray) -> np.ndarray:
+    """``joints`` kneeling on one knee ``knee_height [T]`` above the floor (the window's lowest foot joint):
+    the body comes down until the knee the plan holds lower, under the hip and a little behind it, reaches
+    that height, its shin flat behind; the other foot stays where it was, its knee bent forward over it.
+    Each moved ``weight [T]`` (0..1) of the way from where it was."""
+    frames = weight > 0
+    if not frames.any():
+        return joints
+    out, w = joints.copy(), weight[frames, None]
+    floor = float(joints[:, list(FOOT_JOINTS), 1].min())
+    knees = joints[frames][:, [J["left_knee"], J["right_knee"]], 1].mean(axis=0)
+    side, other = ("left", "right") if knees[0] <= knees[1] else ("right", "left")
+    hip, knee, ankle, foot = (J[f"{side}_{name}"] for name in ("hip", "knee", "ankle", "foot"))
+    thigh, shin = _lengths(joints, hip, knee, ankle)
+    lean = np.radians(KNEEL_THIGH_BACK_DEG)
+    height = floor + knee_height[frames]
+    drop = np.maximum(joints[frames, hip, 1] - height - thigh * np.cos(lean), 0.0) * w[:, 0]
+    body = [j for j in range(NUM_JOINTS) if j not in LEGS]
+    out[np.ix_(np.flatnonzero(frames), body, [1])] -= drop[:, None, None]
+    new_knee = out[frames, hip] + np.array([0.0, -thigh * np.cos(lean), -thigh * np.sin(lean)])
+    new_ankle = new_knee + np.array([0.0, 0.0, -shin])
+    length = float(np.median(np.linalg.norm(joints[:, foot] - joints[:, ankle], axis=-1)))
+    toe = np.array([0.0, -KNEEL_FOOT_DROP, -1.0]) / np.hypot(KNEEL_FOOT_DROP, 1.0) * length
+    for joint, target in ((knee, new_knee), (ankle, new_ankle), (foot, new_ankle + toe)):
+        out[frames, joint] = joints[frames, joint] + w * (target - joints[frames, joint])
+    o_hip, o_knee, o_ankle = (J[f"{other}_{name}"] for name in ("hip", "knee", "ankle"))
+    forward = out[frames, o_knee] + np.array([0.0, 0.0, 0.2])  # bend the standing knee forward
+    bent, _ = two_bone(out[frames, o_hip], forward, joints[frames, o_ankle], joints[frames, o_ankle],
+                       _lengths(joints, o_hip, o_knee, o_ankle))
+    out[frames, o_knee] = bent
+    return out
+
+
 def steer_limbs(features: np.ndarray, control: np.ndarray, fps: float, free: np.ndarray,
                 first_frame: int = 0) -> np.ndarray:
-    """``features [T, 137]`` whose limbs meet ``control [T, 9]``'s limb channels on the ``free [T]`` frames;
+    """``features [T, 137]`` whose limbs meet ``control [T, 10]``'s limb channels on the ``free [T]`` frames;
     ``first_frame``: the clip's frame the window starts at (a wave's swing keeps the clip's clock)."""
     if control.shape[-1] <= HANDS_GAP:
         return np.array(features, dtype=np.float64)
     free = np.asarray(free, bool)
     given = np.where(free[:, None], control, np.nan)
     before = _joints(np.asarray(features, dtype=np.float64))
-    rigid = make_rigid(before)  # the lengths post-processing gives the bones, so the limbs land where asked
+    kneeling = control.shape[-1] > KNEE_HEIGHT and bool(np.isfinite(given[:, KNEE_HEIGHT]).any())
+    lengths = np.percentile(bone_lengths(before), KNEEL_LENGTH_PERCENTILE, axis=0) if kneeling else None
+    rigid = make_rigid(before, lengths)  # the lengths post-processing gives the bones: limbs land where asked
     after = _clap(_kick(rigid, given[:, FOOT_RISE]), given[:, HANDS_GAP])
     if control.shape[-1] > WRIST_RISE:
         seconds = (first_frame + np.arange(len(after))) / fps
@@ -265,9 +308,13 @@ def steer_limbs(features: np.ndarray, control: np.ndarray, fps: float, free: np.
     if control.shape[-1] > WRIST_REACH:
         weight = ease_weight(np.isfinite(control[:, WRIST_REACH]), fps) * free
         after = _punch(after, np.nan_to_num(control[:, WRIST_REACH]), weight)
+    if kneeling:
+        weight = ease_weight(np.isfinite(control[:, KNEE_HEIGHT]), fps) * free
+        after = _kneel(after, np.nan_to_num(control[:, KNEE_HEIGHT]), weight)
     if np.array_equal(after, rigid):
         return np.array(features, dtype=np.float64)
     out = np.array(features, dtype=np.float64)
+    out[:, ROOT_HEIGHT.start] = after[:, 0, 1]
     out[:, LOCAL_POSITIONS] = after[:, 1:].reshape(len(out), -1)
     shift = np.zeros_like(after)
     shift[1:] = np.diff(after - before, axis=0) * fps  # velocities are backward differences, in the same frame
@@ -303,4 +350,7 @@ def held_limb_features(control: np.ndarray, free: np.ndarray) -> np.ndarray:
                                    if channel < control.shape[-1]]]).any(axis=1)
     held[np.ix_(kicking, KICK_COLUMNS)] = 1.0
     held[np.ix_(free & arms, ARM_COLUMNS)] = 1.0
+    if control.shape[-1] > KNEE_HEIGHT:  # a kneel: the legs and the pelvis height
+        kneeling = free & np.isfinite(control[:, KNEE_HEIGHT])
+        held[np.ix_(kneeling, [ROOT_HEIGHT.start, *KICK_COLUMNS])] = 1.0
     return held

@@ -101,7 +101,7 @@ def named_hands(joints: list[np.ndarray], contacts: list[np.ndarray], control: n
                 fps: float) -> tuple[list[np.ndarray], list[np.ndarray]]:
     """Each actor's ``joints [T, 22, 3]`` and ``contacts [T, 4]``, the pose mirrored about the body's
     midplane (:func:`stickgen.control.mirror_pose`: the path and facing stay) when its one-arm action is
-    done with the other hand than ``control [B, T, 9]`` names. The planner does not yet follow the hand
+    done with the other hand than ``control [B, T, 10]`` names. The planner does not yet follow the hand
     channel and the refiner picks a hand itself; a mirrored point is a point with the other hand. Frames
     whose arms limb steering placed (a wave, a raised hand, a punch) are not judged: a hand held up still
     travels less than the free one."""

@@ -51,6 +51,8 @@ def test_limb_channels_measure_a_kick_a_clap_a_wave_and_a_punch():
     punch = control.measure(_clip("punch", 3.0), FPS)[:, control.WRIST_REACH]
     assert punch.max() > 0.35 and punch.min() < -0.35  # the data's punches: left and right in turn
     assert np.abs(control.measure(_clip("idle", 3.0), FPS)[:, control.WRIST_REACH]).max() < 0.2
+    kneel = control.measure(_clip("kneel", 3.0), FPS)[:, control.KNEE_HEIGHT]
+    assert kneel[-10:].max() < 0.1 < 0.35 < control.measure(_clip("idle", 3.0), FPS)[:, control.KNEE_HEIGHT].min()
     kick = control.measure(_clip("kick", 2.0), FPS)
     clap = control.measure(_clip("clap", 3.0), FPS)
     wave = control.measure(_clip("wave", 3.0), FPS)
@@ -90,6 +92,9 @@ def test_plans_fix_a_kicks_height_a_counted_claps_closings_and_a_waves_hand():
     assert np.abs(reach).min() == pytest.approx(control.GUARD_REACH, abs=0.01)  # back to the guard between
     right = planned(action="punch", hand="right")[:75]
     assert (right[:, control.WRIST_REACH] < 0).all() and (right[:, control.HAND] == -1.0).all()
+    kneel = planned(action="kneel")[:75]
+    assert np.isnan(kneel[:27, control.KNEE_HEIGHT]).all() and (kneel[28:, control.KNEE_HEIGHT] == 0.05).all()
+    assert (kneel[:, [control.FORWARD, control.HEADING_RATE]] == 0).all()  # on the spot
     raised = planned(action="wave", manner="with the right hand held up")[:75]
     assert (raised[:, control.WRIST_RISE] == RAISE_RISE).all() and (raised[:, control.HAND] == -1.0).all()
     rest = plan_controls([TimedAction(character="A", start=0.0, end=2.6, action="clap", count=2),
@@ -120,12 +125,12 @@ def test_bad_trajectories_are_refused_with_the_reason(bad, message):
 
 
 def test_normalize_scales_given_channels_and_masks_free_ones():
-    given = np.array([[1.0, np.nan, 0.5, np.nan, -1.0, 0.7, np.nan, 0.15, -0.2]])
+    given = np.array([[1.0, np.nan, 0.5, np.nan, -1.0, 0.7, np.nan, 0.15, -0.2, 0.05]])
     values, mask = control.normalize(given)
-    np.testing.assert_allclose(values, [[0.5, 0.0, 0.25, 0.0, -1.0, 1.4, 0.0, 0.5, -0.5]], rtol=1e-6)
-    np.testing.assert_array_equal(mask, [[1, 0, 1, 0, 1, 1, 0, 1, 1]])
+    np.testing.assert_allclose(values, [[0.5, 0.0, 0.25, 0.0, -1.0, 1.4, 0.0, 0.5, -0.5, 0.1]], rtol=1e-6)
+    np.testing.assert_array_equal(mask, [[1, 0, 1, 0, 1, 1, 0, 1, 1, 1]])
     np.testing.assert_allclose(control.denormalize(values[:, :5], mask[:, :5]), given[:, :5])  # a 5-channel planner
-    with pytest.raises(ValueError, match="last dimension 9"):
+    with pytest.raises(ValueError, match="last dimension 10"):
         control.normalize(np.zeros((3, 5)))
 
 

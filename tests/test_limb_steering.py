@@ -155,6 +155,24 @@ def test_a_punch_drives_the_named_fist_out_fast_and_the_other_keeps_guard(standi
     np.testing.assert_allclose(lengths, np.broadcast_to(lengths[:1], lengths.shape), atol=1e-6)
 
 
+def test_a_kneel_puts_one_knee_on_the_floor_with_rigid_legs_and_the_other_foot_kept(standing):
+    features, joints = standing
+    control = np.full((len(features), C.CONTROL_DIM), np.nan)
+    control[30:, C.KNEE_HEIGHT] = 0.05
+    steered = steer_limbs(features, control, FPS, np.ones(len(features), bool))
+    moved = F.decode(steered, FPS)
+    floor = joints[..., 1].min()
+    knees = moved[:, [J["left_knee"], J["right_knee"]], 1].min(axis=1) - floor
+    assert knees[:25].min() > 0.35 and np.abs(knees[45:] - 0.05).max() < 0.02  # standing, then on a knee
+    assert moved[45:, 0, 1].mean() < joints[45:, 0, 1].mean() - 0.3  # the body came down
+    lengths = bone_lengths(moved[45:])
+    np.testing.assert_allclose(lengths, np.broadcast_to(lengths[:1], lengths.shape), atol=1e-6)
+    kneeling = "left" if moved[60, J["left_knee"], 1] < moved[60, J["right_knee"], 1] else "right"
+    other = "right" if kneeling == "left" else "left"
+    np.testing.assert_allclose(moved[45:, J[f"{other}_ankle"]], joints[45:, J[f"{other}_ankle"]], atol=0.03)
+    np.testing.assert_allclose(steered[:, F.ROOT_HEIGHT][:, 0], moved[:, 0, 1], atol=1e-9)
+
+
 def test_the_refiner_holds_the_legs_of_a_kick_and_the_arms_of_a_clap_or_wave():
     control = np.full((40, C.CONTROL_DIM), np.nan)
     control[5:10, C.FOOT_RISE] = 0.6
@@ -167,6 +185,9 @@ def test_the_refiner_holds_the_legs_of_a_kick_and_the_arms_of_a_clap_or_wave():
     assert not held[30:].any() and not held[:5].any()
     assert not held_limb_features(control[:, :5], np.ones(40, bool)).any()
     assert not held_limb_features(control, np.zeros(40, bool)).any()
+    control[30:, C.KNEE_HEIGHT] = 0.05  # a kneel: the legs and the pelvis height
+    held = held_limb_features(control, np.ones(40, bool))
+    assert held[30:, KICK_COLUMNS].all() and held[30:, F.ROOT_HEIGHT].all() and not held[30:, ARM_COLUMNS].any()
 
 
 def test_a_pipeline_claps_the_counted_times_and_its_refiner_keeps_the_kick():

@@ -244,8 +244,8 @@ def _control_limits() -> list[str]:
     """The limitations of a planner with control signals (``control_dim`` > 0)."""
     return ["- The planner is conditioned on the root (direction, speed, turns, spins), the pelvis rise (jump count "
             "and height) and the acting hand. The limb channels (a kick's height and count, a clap's count, a "
-            "wave's hand and height, a punch's reach, count and hand) are met by moving the plan's limbs "
-            "(`stickgen/limb_steering.py`) and holding them through the refiner, so those arms and legs move as "
+            "wave's hand and height, a punch's reach, count and hand, a kneeling knee) are met by moving the plan's "
+            "limbs (`stickgen/limb_steering.py`) and holding them through the refiner, so those arms and legs move as "
             "placed, not as learned. The plan is steered onto its root controls exactly "
             "(`stickgen/steering.py`), so where the legs the refiner draws do not match that speed, the feet slide "
             "(the skating row of the control table).",

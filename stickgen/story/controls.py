@@ -17,7 +17,8 @@
   ``size``) above its shoulder, a raised hand (``"held up"`` in the manner: "raises her left hand")
   :data:`RAISE_RISE`; a punch drives one wrist :data:`PUNCH_REACH` (times its ``size``) in front of its
   shoulder ``count`` times (without a count, one punch per :data:`PUNCH_PERIOD_S`), the named hand or, with
-  none named, left and right in turn (a jab first), back to a guard between.
+  none named, left and right in turn (a jab first), back to a guard between; a kneel, once down, puts a knee
+  on the floor (:data:`KNEEL_KNEE`).
 Everything else is left free (NaN).
 """
 from __future__ import annotations
@@ -33,6 +34,7 @@ from ..control import (
     HAND,
     HANDS_GAP,
     HEADING_RATE,
+    KNEE_HEIGHT,
     ONE_ARM_ACTIONS,
     PELVIS_RISE,
     SIDEWAYS,
@@ -50,12 +52,15 @@ QUARTER_TURN_S = 0.6
 SPIN_TURN_S = 1.5
 SPIN_DEGREES = 300.0  # a turn this large or larger is a spin
 #: standing still (no travel, no turning) unless told otherwise
-ON_THE_SPOT = frozenset({"jump", "kick", "kicking", "punch"})
+ON_THE_SPOT = frozenset({"jump", "kick", "kicking", "punch", "kneel"})
 #: a plain jump's pelvis apex above standing (m): the data's jump heights (0.18-0.38 m after take-off)
 #: plus the rise onto the toes before it
 JUMP_APEX = 0.37
 JUMP_APEX_RANGE = (0.22, 0.47)  # the data's jumps: a bigger or smaller ask stays within what the model saw
 JUMP_PERIOD_S = 2.0  # one jump every two seconds when the sentence gives no count
+#: a kneel puts a knee this high above the floor (m; the data's kneels: 0.04-0.06) from KNEEL_DOWN_S into
+#: it (the data's are down 0.8-1.1 s after they start; the going down is left to the model)
+KNEEL_KNEE, KNEEL_DOWN_S = 0.05, 1.1
 G = 9.81
 FLIGHT_FLOOR = 0.1  # the arc is given while the pelvis is this far above standing (m): the flight
 STAND_AWAY_S = 0.6  # seconds from every apex at which the jumper stands
@@ -172,8 +177,8 @@ def _hand(span: np.ndarray, action: TimedAction) -> None:
 
 
 def _limbs(span: np.ndarray, action: TimedAction, fps: float) -> None:
-    """A kick's foot rise, a clap's hands gap, a wave's wrist rise and a punch's reach on ``span`` (see the
-    module)."""
+    """A kick's foot rise, a clap's hands gap, a wave's wrist rise, a punch's reach and a kneel's knee height
+    on ``span`` (see the module)."""
     t = (np.arange(len(span)) + 0.5) / fps
     seconds = len(span) / fps
     if action.action == "punch":
@@ -190,6 +195,8 @@ def _limbs(span: np.ndarray, action: TimedAction, fps: float) -> None:
         phase = t * (count + 0.5) / seconds  # a clap at each phase k + 0.5, then half a cycle open
         closing = np.where(phase < count, 0.5 * (1 - np.cos(2 * np.pi * phase)), 0.0)  # 1 at a clap
         span[:, HANDS_GAP] = CLAP_OPEN - (CLAP_OPEN - CLAP_CLOSED) * closing
+    elif action.action == "kneel":
+        span[int(round(KNEEL_DOWN_S * fps)):, KNEE_HEIGHT] = KNEEL_KNEE
     elif action.action == "wave":
         held_up = HELD_UP_MANNER in action.manner
         span[:, WRIST_RISE] = RAISE_RISE if held_up else np.clip(WAVE_RISE * (action.size or 1.0), *WAVE_RISE_RANGE)
