@@ -6,16 +6,10 @@ import torch
 from datasets_scripts.synthetic import ActionStep, ClipSpec, generate
 from stickgen import control as C
 from stickgen import features as F
+from stickgen.arm_steering import WAVE_HZ
 from stickgen.eval.joint_measures import count_claps, hand_up_shares
-from stickgen.limb_steering import (
-    ARM_COLUMNS,
-    KICK_COLUMNS,
-    WAVE_HZ,
-    ease_weight,
-    held_limb_features,
-    steer_limbs,
-    two_bone,
-)
+from stickgen.ik import ease_weight, two_bone
+from stickgen.limb_steering import ARM_COLUMNS, KICK_COLUMNS, held_limb_features, steer_limbs
 from stickgen.pipeline import StickGenPipeline
 from stickgen.skeleton import JOINT_INDEX as J
 from stickgen.skeleton import bone_lengths

@@ -74,7 +74,7 @@ KICK_S = 0.6  # the lift of one kick, from the foot leaving the ground to its re
 KICK_PERIOD_S = 2.0  # one kick every two seconds when the sentence gives no count (as jumps)
 #: the wrists' distance (m) apart and closed in the data's claps (medians 0.40 and 0.05 m)
 CLAP_OPEN, CLAP_CLOSED = 0.4, 0.05
-#: the gap asked of the idle after a counted clap: hands apart, arms free (``limb_steering.APART``); the
+#: the gap asked of the idle after a counted clap: hands apart, arms free (``arm_steering.APART``); the
 #: model would otherwise clap on through it
 CLAP_REST = 0.5
 #: a waving wrist's height above its shoulder (m): the data's waves (median 0.20 m); a bigger or smaller
