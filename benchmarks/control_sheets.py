@@ -4,7 +4,7 @@ Each sheet is one sentence (seed 0 unless ``--seed``) as 8 evenly spaced frames,
 sentence and what the joints measure (travel along and across the start facing, heading change, highest
 pelvis rise, which wrist rose above its shoulder, highest foot rise, claps, farthest fist ahead of its
 shoulder), so a reader can check the caption against the picture. A kick is shown at its top and a punch
-at its reach; the punches are seen from the side.
+at its reach; the punches and the kneel are seen from the side.
 
     .venv/bin/python benchmarks/control_sheets.py --model models/stickgen-small [--out docs/images/control]
 """
@@ -37,10 +37,12 @@ SHEETS = {
     "kick": "A kid kicks.",
     "claps_three": "A person claps three times.",
     "punches": "A boxer throws a few punches.",
+    "kneel": "Someone kneels down.",
 }
 DURATION = 6.0
 NOTABLE = 0.3  # a foot this high above the other or a fist this far ahead of its shoulder (m) gets a frame
-SIDE_VIEW = frozenset({"punches"})  # drawn turned a quarter left: a punch at the camera would hide its reach
+#: drawn turned a quarter left: a punch or a kneel toward the camera would hide its reach or its knee
+SIDE_VIEW = frozenset({"punches", "kneel"})
 
 
 def measured(joints: np.ndarray) -> str:
