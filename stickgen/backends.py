@@ -47,7 +47,6 @@ class _Session:
 
         options = ort.SessionOptions()
         options.add_session_config_entry("session.intra_op.allow_spinning", "0")  # do not starve torch/numpy
-        options.enable_cpu_mem_arena = False  # the arena keeps a server's peak of concurrent runs for good
         if threads:
             options.intra_op_num_threads = threads
         self.session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
