@@ -154,6 +154,7 @@ def run_in_stages(pipelines: _Pipelines, models: dict[str, str], prompt: str | N
 
 def _stages(pipelines: _Pipelines, models: dict[str, str], prompt: str | None, script_json: str | None,
             duration: float, seed: float, model: str, style: str, camera: str, llm: str, progress, deadline: Deadline):
+    """The stages of :func:`run_in_stages` (checks, generation, video, downloads) under ``deadline``."""
     import gradio as gr
 
     from .render.web import player_iframe

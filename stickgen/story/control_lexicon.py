@@ -166,6 +166,8 @@ RAISE = (rf"\b(?:rais|lift|hoist)\w*(?: up)? {_RAISE_LIMB}"
          r" (?:up|in the air|into the air|above|over|overhead|high|skyward))"
          r"|\b(?:(left|right|both|two) )?(hand|hands|arm|arms|fist|fists) (?:go|goes|went|gone|going|shoot|shoots|shot"
          r"|fly|flies|flew|rise|rises|rose|come|comes|came) up\b")
+#: the manner words a raised, not waved, hand gets ("raises her left hand"); the story's controls hold it up
+HELD_UP = "held up"
 #: a clause that waves as well as raising the hand ("raises her hand and waves")
 WAVING = r"\bwav(?:e|es|ed|ing)\b"
 #: where a pair of raised fists are in the air (a cheer), not a boxing guard

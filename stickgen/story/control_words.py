@@ -141,8 +141,8 @@ def read_raised_hand(text: str, actions: list[str], step: Step) -> list[str]:
         return ["fight_stance"]
     if both:
         return ["celebrate"]
-    if not re.search(clx.WAVING, text):  # a hand held up, not waved: ``controls.HELD_UP_MANNER``
-        step.manner.append("held up")
+    if not re.search(clx.WAVING, text):  # a hand held up, not waved
+        step.manner.append(clx.HELD_UP)
     return ["wave"]
 
 

@@ -41,6 +41,7 @@ from ..control import (
     WRIST_REACH,
     WRIST_RISE,
 )
+from . import control_lexicon as clx
 from . import lexicon as lx
 from .schema import TimedAction
 from .timeline_tables import CYCLE_SECONDS
@@ -82,7 +83,6 @@ CLAP_REST = 0.5
 WAVE_RISE = 0.2
 WAVE_RISE_RANGE = (0.12, 0.3)
 RAISE_RISE = 0.45
-HELD_UP_MANNER = "held up"  # the manner words the parser gives a raised (not waved) hand
 #: a punching wrist's reach in front of its shoulder (m): the data's punches reach 0.41-0.54 (median 0.46)
 #: from a guard at 0.04, out in PUNCH_OUT_S and back in PUNCH_BACK_S (the data's timing), one every
 #: PUNCH_PERIOD_S uncounted (the data's: 1.5-3 a second, either hand)
@@ -198,7 +198,7 @@ def _limbs(span: np.ndarray, action: TimedAction, fps: float) -> None:
     elif action.action == "kneel":
         span[int(round(KNEEL_DOWN_S * fps)):, KNEE_HEIGHT] = KNEEL_KNEE
     elif action.action == "wave":
-        held_up = HELD_UP_MANNER in action.manner
+        held_up = clx.HELD_UP in action.manner
         span[:, WRIST_RISE] = RAISE_RISE if held_up else np.clip(WAVE_RISE * (action.size or 1.0), *WAVE_RISE_RANGE)
 
 
