@@ -167,7 +167,7 @@ def _head(canvas: ImageDraw.ImageDraw, actor: _Actor, t: int, color: RGB, passes
 def _face(canvas: ImageDraw.ImageDraw, plan: _Plan, actor: _Actor, t: int, color: RGB) -> None:
     g, f, style = actor.geometry, actor.face, plan.style
     radius = g.head_radius[t]
-    if radius < 3 or g.mouth_facing[t] < -0.3:
+    if not style.faces or radius < 3 or g.mouth_facing[t] < -0.3:
         return
     ink = style.face or mix(color, (255, 255, 255), 0.45)
     fill = style.head_fill or style.sky_bottom

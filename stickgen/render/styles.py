@@ -26,7 +26,10 @@ class StrokePass:
 
 @dataclass(frozen=True)
 class Style:
-    """How a frame looks. Widths are metres for a 1.75 m figure (scaled with the actor's size)."""
+    """How a frame looks. Widths are metres for a 1.75 m figure (scaled with the actor's size).
+
+    ``faces=False`` draws heads without eyes, brows or mouth.
+    """
 
     name: str
     sky_top: RGB
@@ -41,6 +44,7 @@ class Style:
     face: RGB | None = (35, 35, 40)
     face_width: float = 1.0
     far_shade: float = 0.18
+    faces: bool = True
 
 
 GRAPHITE = (60, 60, 70)
