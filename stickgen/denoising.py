@@ -21,7 +21,8 @@ def denoise(model: DenoiseFn, scheduler, condition: torch.Tensor, text_embeds: t
             num_inference_steps: int = 4, guidance_scale: float | torch.Tensor = 2.0,
             generator: torch.Generator | None = None,
             known: torch.Tensor | None = None, known_mask: torch.Tensor | None = None,
-            strength: float = 1.0, action_ids: torch.Tensor | None = None) -> torch.Tensor:
+            strength: float = 1.0, action_ids: torch.Tensor | None = None,
+            guided_fraction: float = 1.0) -> torch.Tensor:
     """Sample clean features ``[B, T, 137]`` with DDIM and classifier-free guidance.
 
     ``strength`` in (0, 1]: 1 starts from pure noise; below 1 the sample starts from ``condition`` (the
@@ -33,13 +34,17 @@ def denoise(model: DenoiseFn, scheduler, condition: torch.Tensor, text_embeds: t
     ``known [B, T, 137]`` with ``known_mask`` (broadcastable to it, 1 = fixed) are kept exactly: the
     predicted ``x0`` is overwritten there at every step, so the rest is generated around them.
     ``guidance_scale``: one number, or one per feature channel (a tensor ``[137]``, e.g. stronger on the
-    root velocity); 1 everywhere disables guidance (one model call per step instead of two). ``action_ids [B, T]``
-    go to an action-conditioned refiner (dropped with the other conditions in the unguided branch).
+    root velocity); 1 everywhere disables guidance (one model call per step instead of two).
+    ``guided_fraction`` in (0, 1]: only the first ``round(guided_fraction * num_inference_steps)`` steps (at
+    least one) are guided, the rest are not. ``action_ids [B, T]`` go to an action-conditioned refiner (dropped
+    with the other conditions in the unguided branch).
     """
     if num_inference_steps < 1:
         raise ValueError(f"num_inference_steps must be >= 1, got {num_inference_steps}")
     if not 0.0 < strength <= 1.0:
         raise ValueError(f"strength must be in (0, 1], got {strength}")
+    if not 0.0 < guided_fraction <= 1.0:
+        raise ValueError(f"guided_fraction must be in (0, 1], got {guided_fraction}")
     b = condition.shape[0]
     timesteps = sampling_timesteps(scheduler, num_inference_steps, strength)
     noise = torch.randn(condition.shape, generator=generator, device=condition.device, dtype=condition.dtype)
@@ -48,18 +53,17 @@ def denoise(model: DenoiseFn, scheduler, condition: torch.Tensor, text_embeds: t
     else:
         x = noise * scheduler.init_noise_sigma
     guidance_scale = torch.as_tensor(guidance_scale, dtype=condition.dtype, device=condition.device)
-    guided = bool((guidance_scale != 1.0).any())
-    if guided:
-        both = lambda t: torch.cat([t, t])  # noqa: E731
-        cond_in, text_in = both(condition), both(text_embeds)
-        actions_in = None if action_ids is None else both(action_ids)
-        flags = torch.cat([torch.ones(b), torch.zeros(b)]).to(condition)
-    else:
-        cond_in, text_in, actions_in, flags = condition, text_embeds, action_ids, torch.ones(b).to(condition)
+    guided_steps = max(1, round(guided_fraction * len(timesteps))) if bool((guidance_scale != 1.0).any()) else 0
+    both = lambda t: None if t is None else torch.cat([t, t])  # noqa: E731
+    guided_in = (both(condition), both(text_embeds), torch.cat([torch.ones(b), torch.zeros(b)]).to(condition),
+                 both(action_ids))
+    plain_in = (condition, text_embeds, torch.ones(b).to(condition), action_ids)
     mask = None if known_mask is None else known_mask.to(condition.dtype).expand_as(condition)
-    for t in timesteps:
+    for k, t in enumerate(timesteps):
+        guided = k < guided_steps
         x_in = torch.cat([x, x]) if guided else x
         steps = torch.full((x_in.shape[0],), int(t), dtype=torch.long, device=x.device)
+        cond_in, text_in, flags, actions_in = guided_in if guided else plain_in
         pred = model(x_in, steps, cond_in, text_in, flags, actions_in)
         if guided:
             with_cond, without = pred.chunk(2)

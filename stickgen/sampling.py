@@ -9,6 +9,9 @@ everything else (keyword arguments, JSON, argparse options, checks) is derived f
                          ``None``: the same as ``guidance_scale``. Stronger guidance there makes the
                          body travel as the text asks (a walk crosses the room) without the jerkier
                          poses that raising the scale on every channel brings (docs/MODELS.md).
+``guided_fraction``      (0, 1]: the share of the steps, from the first (the noisiest), that are guided;
+                         the rest run unguided, one model call each. The early steps set what the body
+                         does; late ones only redraw detail, where guidance adds little.
 ``strength``             (0, 1]: the share of the diffusion run, from the plan noised to that level
                          (1: from pure noise; as in diffusers' img2img, lower keeps more of the plan)
 ``lowpass_hz``           cutoff of the low-pass on the refiner's correction (0: off)
@@ -16,7 +19,7 @@ everything else (keyword arguments, JSON, argparse options, checks) is derived f
                          :mod:`stickgen.pacing`) before the refiner runs; for refiners trained with
                          ``loss.pace_prob`` > 0, which learned to draw legs that cover a paced plan's ground
 
-Guidance is off (one model call per step) only when both scales are 1.
+Guidance is off (one model call per step) only when both scales are 1, or after ``guided_fraction`` of the steps.
 """
 from __future__ import annotations
 
@@ -45,6 +48,8 @@ class SamplingSettings:
     guidance_scale: float = _setting(2.5, "--guidance-scale", "refiner classifier-free guidance (1 = off)")
     root_guidance_scale: float | None = _setting(
         None, "--root-guidance-scale", "guidance on the root velocity (how far and fast the body travels)")
+    guided_fraction: float = _setting(1.0, "--guided-fraction",
+                                      "share of the refiner steps, from the first, that are guided (1 = all)")
     strength: float = _setting(1.0, "--strength",
                                "refiner start in (0, 1]: 1 = from noise, lower keeps more of the plan")
     lowpass_hz: float = _setting(0.0, "--lowpass-hz", "cutoff (Hz, 0 = off) of the low-pass on the refiner's "
@@ -61,6 +66,8 @@ class SamplingSettings:
             value = getattr(self, name)
             if not (value is None and name == "root_guidance_scale") and not _number(value, low=0.0):
                 problems.append(f"{name} must be a number >= 0, got {value!r}")
+        if not _number(self.guided_fraction) or not 0.0 < self.guided_fraction <= 1.0:
+            problems.append(f"guided_fraction must be in (0, 1], got {self.guided_fraction!r}")
         if not _number(self.strength) or not 0.0 < self.strength <= 1.0:
             problems.append(f"strength must be in (0, 1], got {self.strength!r}")
         if not _number(self.lowpass_hz, low=0.0):

@@ -174,7 +174,7 @@ class WindowSampler:
             refined = denoise(self.denoise, self.scheduler, pose, inputs["text"], sampling.num_inference_steps,
                               torch.as_tensor(sampling.guidance()), generator,
                               known=fixed, known_mask=held, strength=sampling.strength,
-                              action_ids=inputs["actions"])
+                              action_ids=inputs["actions"], guided_fraction=sampling.guided_fraction)
             correction = (refined - pose).numpy()
             if sampling.lowpass_hz > 0:  # low-pass the correction of the plan, not the plan
                 correction = lowpass(correction, sampling.lowpass_hz, self.config.fps)

@@ -276,6 +276,25 @@ def test_guidance_scale_per_channel_scales_each_channels_conditional_difference(
     assert calls == [1, 1, 1]  # 1 on every channel: no guidance, one branch
 
 
+def test_guided_fraction_guides_only_the_first_steps():
+    seen = []
+
+    def model(x, t, cond, text, flags, actions):  # conditional branch: the plan; unconditional: nothing
+        seen.append((int(t[0]), len(x), actions is not None and len(actions) == len(x)))
+        return cond * flags[:, None, None]
+
+    cond, actions = torch.randn(1, 10, 137), torch.zeros(1, 10, dtype=torch.long)
+    out = denoise(model, make_scheduler(), cond, torch.zeros(1, 384), 5, 2.0, action_ids=actions, guided_fraction=0.4)
+    assert [n for _, n, _ in seen] == [2, 2, 1, 1, 1] and all(ok for *_, ok in seen)
+    assert [t for t, *_ in seen] == sorted((t for t, *_ in seen), reverse=True)  # guided: the noisiest steps
+    torch.testing.assert_close(out, cond, atol=1e-4, rtol=0)  # the unguided steps' x0 is the plan itself
+    seen.clear()
+    denoise(model, make_scheduler(), cond, torch.zeros(1, 384), 3, 2.0, guided_fraction=0.01)
+    assert [n for _, n, _ in seen] == [2, 1, 1]  # at least one guided step
+    with pytest.raises(ValueError, match="guided_fraction must be in"):
+        denoise(model, make_scheduler(), cond, torch.zeros(1, 384), 3, 2.0, guided_fraction=0.0)
+
+
 def test_ddim_step_count_is_respected():
     scheduler = make_scheduler()
     scheduler.set_timesteps(4)

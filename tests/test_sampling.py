@@ -46,6 +46,8 @@ def test_bad_settings_are_refused_with_their_names():
         SamplingSettings(lowpass_hz=15.0).for_model(30)
     with pytest.raises(ValueError, match="strength must be in"):
         SamplingSettings(strength=0.0)
+    with pytest.raises(ValueError, match=r"guided_fraction must be in \(0, 1\], got 1.5"):
+        SamplingSettings(guided_fraction=1.5)
     with pytest.raises(ValueError, match="num_inference_steps must be an integer >= 0, got 2.5"):
         SamplingSettings(num_inference_steps=2.5)
     with pytest.raises(ValueError, match="guidance_scale must be a number >= 0, got nan"):
@@ -66,4 +68,5 @@ def test_a_recommendation_saved_before_a_setting_existed_takes_its_default():
     older = {"num_inference_steps": 20, "guidance_scale": 1.5, "root_guidance_scale": 2.0, "strength": 1.0,
              "lowpass_hz": 3.5}  # a model_index.json "sampling" written before pace
     chosen = SamplingSettings.from_dict(older)
+    assert chosen.guided_fraction == 1.0  # saved before guided_fraction: every step guided, as then
     assert chosen.pace is False and (chosen.num_inference_steps, chosen.root_guidance_scale) == (20, 2.0)

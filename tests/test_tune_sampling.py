@@ -45,4 +45,6 @@ def test_grid_rows_name_the_root_guidance_only_when_it_is_set():
     assert setting_name(20, 1.5, None, 1.0, 3.5) == "steps 20, guidance 1.5, strength 1, lowpass 3.5 Hz"
     assert setting_name(20, 1.5, 2.0, 1.0, 3.5) == "steps 20, guidance 1.5, root 2, strength 1, lowpass 3.5 Hz"
     assert setting_name(20, 1.5, None, 1.0, 3.5, True) == "steps 20, guidance 1.5, strength 1, lowpass 3.5 Hz, paced"
+    assert setting_name(20, 1.5, 2.0, 1.0, 3.5, guided_fraction=0.4) \
+        == "steps 20, guidance 1.5, root 2, guided 0.4, strength 1, lowpass 3.5 Hz"
 

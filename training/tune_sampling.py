@@ -5,7 +5,7 @@
         --out runs/refiner_small/sampling.json --write
 
 Every combination of ``--steps``, ``--guidance-scale``, ``--root-guidance-scale`` (left out: the root
-follows the guidance scale), ``--strength``, ``--lowpass-hz`` and ``--pace`` (the settings of :mod:`stickgen.sampling`)
+follows the guidance scale), ``--guided-fraction``, ``--strength``, ``--lowpass-hz`` and ``--pace`` (the settings of :mod:`stickgen.sampling`)
 generates the same validation cases as the planner alone (the evaluation protocol of :mod:`stickgen.eval.report`, on
 ``--split validation``); each is scored with the evaluator (FID, R-precision, action accuracy, jerk,
 jitter). A setting qualifies when it beats the planner alone in FID without moving more roughly than
@@ -47,6 +47,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--guidance-scale", type=float, nargs="+", default=[1.0, 1.5, 2.0])
     parser.add_argument("--root-guidance-scale", type=float, nargs="+", default=[None],
                         help="guidance on the root velocity (default: the same as --guidance-scale)")
+    parser.add_argument("--guided-fraction", type=float, nargs="+", default=[1.0],
+                        help="share of the steps, from the first, that are guided")
     parser.add_argument("--strength", type=float, nargs="+", default=[1.0])
     parser.add_argument("--lowpass-hz", type=float, nargs="+", default=[1.5, 2.0, 2.5, 3.0, 3.5],
                         help="cutoff (Hz) of the low-pass on the refiner's correction (0 = off)")
@@ -74,12 +76,15 @@ def row_label(name: str, split: str) -> str:
 
 
 def setting_name(steps: int, guidance: float, root_guidance: float | None, strength: float, lowpass_hz: float,
-                 pace: bool = False) -> str:
-    """A grid row's name, e.g. "steps 20, guidance 1.5, root 2.5, strength 1, lowpass 3.5 Hz, paced" (no root
-    part when the root follows the guidance scale, no "paced" without pacing)."""
+                 pace: bool = False, guided_fraction: float = 1.0) -> str:
+    """A grid row's name, e.g. "steps 20, guidance 1.5, root 2.5, guided 0.5, strength 1, lowpass 3.5 Hz, paced"
+    (no root part when the root follows the guidance scale, no "guided" part when every step is guided, no
+    "paced" without pacing)."""
     root = "" if root_guidance is None else f", root {root_guidance:g}"
+    guided = "" if guided_fraction == 1 else f", guided {guided_fraction:g}"
     paced = ", paced" if pace else ""
-    return f"steps {steps}, guidance {guidance:g}{root}, strength {strength:g}, lowpass {lowpass_hz:g} Hz{paced}"
+    return (f"steps {steps}, guidance {guidance:g}{root}{guided}, strength {strength:g}, lowpass {lowpass_hz:g} Hz"
+            f"{paced}")
 
 
 def choose(rows: dict[str, dict[str, Any]], real: dict[str, Any]) -> str:
@@ -108,11 +113,11 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     pipe = StickGenPipeline.from_pretrained(args.model)
     settings = {PLANNER: dict(num_inference_steps=0, guidance_scale=1.0, root_guidance_scale=None, strength=1.0,
-                              lowpass_hz=0.0, pace=False)}
+                              lowpass_hz=0.0, pace=False, guided_fraction=1.0)}
     for combo in itertools.product(args.steps, args.guidance_scale, args.root_guidance_scale, args.strength,
-                                   args.lowpass_hz, [bool(p) for p in args.pace]):
+                                   args.lowpass_hz, [bool(p) for p in args.pace], args.guided_fraction):
         settings[setting_name(*combo)] = dict(zip(("num_inference_steps", "guidance_scale", "root_guidance_scale",
-                                                   "strength", "lowpass_hz", "pace"), combo))
+                                                   "strength", "lowpass_hz", "pace", "guided_fraction"), combo))
     systems = {report.REAL: real_motions}
     systems.update({name: PipelineSystem(pipe, args.conditioning, **setting) for name, setting in settings.items()})
     eval_settings = report.EvalSettings(num_cases=args.num_cases, mm_texts=0, seed=args.seed,
