@@ -51,6 +51,9 @@ SCROLL_TO_RESULT = ("() => { if (window.innerWidth < 700) "
 RENDER_CHECK_FRAMES = 25  # the video's frames between deadline checks and progress updates (a second at 25 fps)
 CONCURRENCY = int(os.environ.get("STICKGEN_CONCURRENCY", "2"))
 OUTPUT_ROOT = Path(tempfile.gettempdir()) / "stickgen-app"
+MAX_PICTURE_SIDE = 4096
+#: the sketch pad's example: a pose drawn by hand (arms up), what "start from this pose" takes
+EXAMPLE_DRAWING = Path(__file__).resolve().parents[1] / "examples" / "pose_drawing.png"
 
 
 def default_backend() -> str:
@@ -129,31 +132,52 @@ def random_seed() -> int:
 
 def run(pipelines: _Pipelines, models: dict[str, str], prompt: str | None, script_json: str | None,
         duration: float, seed: float, model: str, style: str, camera: str, llm: str,
-        progress, deadline: Deadline | None = None) -> tuple[str, str, str, list[str], str]:
+        progress, deadline: Deadline | None = None, pose_image: Any = None, pose_time: float = 0.0,
+        ) -> tuple[str, str, str, list[str], str]:
     """One request: (what was understood, as Markdown; mp4 path; player HTML; download paths; script JSON).
     ``models``: the names a visitor may pick (:func:`model_choices`); every input is checked against
     :mod:`stickgen.app_limits` first; ``deadline`` (default: :data:`stickgen.app_limits.REQUEST_SECONDS`)
-    is checked between stages. The last of :func:`run_in_stages`' answers."""
+    is checked between stages; ``pose_image`` (the sketch pad's value, a picture or None) is a key pose at
+    ``pose_time`` seconds (:func:`picture_of`). The last of :func:`run_in_stages`' answers."""
     *_, last = run_in_stages(pipelines, models, prompt, script_json, duration, seed, model, style, camera, llm,
-                             progress, deadline)
+                             progress, deadline, pose_image, pose_time)
     return last
 
 
 def run_in_stages(pipelines: _Pipelines, models: dict[str, str], prompt: str | None, script_json: str | None,
                   duration: float, seed: float, model: str, style: str, camera: str, llm: str,
-                  progress, deadline: Deadline | None = None):
+                  progress, deadline: Deadline | None = None, pose_image: Any = None, pose_time: float = 0.0):
     """:func:`run` as a generator of two answers: once the video exists (no downloads yet), then whole. The
     memory the request freed goes back to the system when it ends (:func:`stickgen.app_limits.release_memory`)."""
     deadline = deadline or Deadline()
     try:
         yield from _stages(pipelines, models, prompt, script_json, duration, seed, model, style, camera, llm,
-                           progress, deadline)
+                           progress, deadline, pose_image, pose_time)
     finally:
         release_memory()
 
 
+def picture_of(pose_image: Any) -> Any:
+    """The picture in the sketch pad's value (an ``ImageEditor`` dict, whose ``composite`` is what the visitor
+    sees; or a picture as it is), or None when there is none or it is blank (one colour). A
+    :class:`~stickgen.app_limits.RequestRefused` for a picture over :data:`MAX_PICTURE_SIDE` pixels a side."""
+    import numpy as np
+
+    picture = pose_image.get("composite") if isinstance(pose_image, dict) else pose_image
+    if picture is None:
+        return None
+    array = np.asarray(picture)
+    if array.ndim < 2 or max(array.shape[:2]) > MAX_PICTURE_SIDE:
+        raise RequestRefused(f"pose picture: at most {MAX_PICTURE_SIDE} pixels a side, got {list(array.shape[:2])}")
+    if array.ndim == 3 and array.shape[-1] == 4:
+        array = np.where(array[..., 3:] > 0, array, 255)  # transparent: the white paper
+    return None if np.ptp(array.reshape(-1, array.shape[-1] if array.ndim == 3 else 1), axis=0).max() < 8 \
+        else picture
+
+
 def _stages(pipelines: _Pipelines, models: dict[str, str], prompt: str | None, script_json: str | None,
-            duration: float, seed: float, model: str, style: str, camera: str, llm: str, progress, deadline: Deadline):
+            duration: float, seed: float, model: str, style: str, camera: str, llm: str, progress, deadline: Deadline,
+            pose_image: Any = None, pose_time: float = 0.0):
     """The stages of :func:`run_in_stages` (checks, generation, video, downloads) under ``deadline``."""
     import gradio as gr
 
@@ -166,6 +190,7 @@ def _stages(pipelines: _Pipelines, models: dict[str, str], prompt: str | None, s
             raise RequestRefused(f"model: {str(model)[:60]!r} is not offered here; choose one of: {', '.join(models)}")
         seconds = check_duration(duration)
         text = check_prompt(prompt) if script_json is None else None
+        picture = picture_of(pose_image)
         progress(0.05, desc="loading model")
         try:
             pipe = pipelines.get(models[model])
@@ -182,7 +207,7 @@ def _stages(pipelines: _Pipelines, models: dict[str, str], prompt: str | None, s
             progress(0.3 + 0.3 * done / max(total, 1), desc=f"generating motion: window {done} of {total}")
 
         scene = generate(pipe, script, seed=int(seed), camera=None if camera == CAMERA_CHOICES[0] else camera,
-                         callback_on_window_end=window_end)
+                         callback_on_window_end=window_end, image=picture, image_time=float(pose_time or 0.0))
         OUTPUT_ROOT.mkdir(parents=True, exist_ok=True)
         prune_runs(OUTPUT_ROOT)
         folder = Path(tempfile.mkdtemp(prefix="run-", dir=OUTPUT_ROOT))
@@ -259,6 +284,17 @@ def build_app(model: str | None = None, pipelines: _Pipelines | None = None):
                 # a dropdown, not gr.Examples: its example table next to the Video and Code components makes
                 # Gradio 6's page throw on load
                 example = gr.Dropdown(EXAMPLES, value=None, label="Examples", elem_id="examples")
+                with gr.Accordion("Start from a picture (optional)", open=False, elem_id="pose-panel"):
+                    pose_image = gr.ImageEditor(
+                        label="A stick-figure pose: draw it, or upload a drawing or a frame of a Stick-Gen video",
+                        type="numpy", image_mode="RGBA", sources=("upload", "clipboard"), layers=False,
+                        transforms=(), canvas_size=(384, 384), elem_id="pose-image",
+                        brush=gr.Brush(colors=["#111111"], default_size=6, color_mode="fixed"))
+                    with gr.Row():
+                        pose_time = gr.Slider(0, DURATION_RANGE_S[1], value=0, step=0.5, label="The pose at (s)",
+                                              info="0: the animation starts from it; the video is seen from "
+                                                   "the picture's side")
+                        drawing = gr.Button("Example drawing", size="sm", elem_id="pose-example")
             with gr.Column(scale=3):
                 summary = gr.Markdown("What the story engine understood appears here.", elem_id="understood")
                 video = gr.Video(label="Animation (MP4)", elem_id="video", autoplay=True)
@@ -270,36 +306,40 @@ def build_app(model: str | None = None, pipelines: _Pipelines | None = None):
             script = gr.Code(language="json", interactive=True, label="Script", elem_id="script")
             rerun = gr.Button("Run this script", elem_id="rerun")
         outputs = [summary, video, player, files, script]
-        settings = [duration, seed, variant, style, camera, llm]
+        settings = [duration, seed, variant, style, camera, llm, pose_image, pose_time]
 
         def stages(prompt: str | None, script: str | None, request: gr.Request, progress, *settings):
             if script is not None and not script.strip():
                 raise gr.Error("the script is empty: generate from a prompt first, then edit its JSON")
             deadline = Deadline(still_wanted=visitor_waits(app, getattr(request, "session_hash", None)))
-            yield from run_in_stages(pipelines, models, prompt, script, *settings, progress=progress,
-                                     deadline=deadline)
+            *chosen, pose_image, pose_time = settings
+            yield from run_in_stages(pipelines, models, prompt, script, *chosen, progress=progress,
+                                     deadline=deadline, pose_image=pose_image, pose_time=pose_time)
 
         def from_prompt(prompt: str, duration: float, seed: float, model: str, style: str, camera: str,
-                        llm: str, request: gr.Request, progress=gr.Progress()):
-            *_, last = stages(prompt, None, request, progress, duration, seed, model, style, camera, llm)
+                        llm: str, pose_image: Any, pose_time: float, request: gr.Request, progress=gr.Progress()):
+            *_, last = stages(prompt, None, request, progress, duration, seed, model, style, camera, llm,
+                              pose_image, pose_time)
             return last
 
         def from_script(script: str, duration: float, seed: float, model: str, style: str, camera: str,
-                        llm: str, request: gr.Request, progress=gr.Progress()):
-            *_, last = stages(None, script or "", request, progress, duration, seed, model, style, camera, llm)
+                        llm: str, pose_image: Any, pose_time: float, request: gr.Request, progress=gr.Progress()):
+            *_, last = stages(None, script or "", request, progress, duration, seed, model, style, camera, llm,
+                              pose_image, pose_time)
             return last
 
         def prompt_in_page(prompt: str, duration: float, seed: float, model: str, style: str, camera: str,
-                           llm: str, request: gr.Request, progress=gr.Progress()):
+                           llm: str, pose_image: Any, pose_time: float, request: gr.Request, progress=gr.Progress()):
             yield from kept_on_error(stages(prompt, None, request, progress, duration, seed, model, style, camera,
-                                            llm))
+                                            llm, pose_image, pose_time))
 
         def script_in_page(script: str, duration: float, seed: float, model: str, style: str, camera: str,
-                           llm: str, request: gr.Request, progress=gr.Progress()):
+                           llm: str, pose_image: Any, pose_time: float, request: gr.Request, progress=gr.Progress()):
             yield from kept_on_error(stages(None, script or "", request, progress, duration, seed, model, style,
-                                            camera, llm))
+                                            camera, llm, pose_image, pose_time))
 
         shuffle.click(random_seed, outputs=seed, api_visibility="private")
+        drawing.click(lambda: str(EXAMPLE_DRAWING), outputs=pose_image, api_visibility="private")
         example.input(lambda text: text, example, prompt, api_visibility="private")
         # the page's own buttons: a failure is said above the video and keeps the last result and the script;
         # the API endpoints (hidden buttons) answer a failure with an error, as clients expect

@@ -102,14 +102,17 @@ def make_script(prompt: str | None, duration: float, llm: str = "none", script_j
 
 
 def generate(pipe, script, seed: int = 0, fps: float = 25, camera: str | None = None,
-             callback_on_window_end=None, **settings: float | None):
+             callback_on_window_end=None, image=None, image_time: float = 0.0, **settings: float | None):
     """Scene of ``script`` from ``pipe``; ``camera`` replaces the script's camera moves for the whole clip.
+    ``image`` (a picture or a file) is a key pose of the first actor at ``image_time`` seconds, and its
+    camera the scene's (``pipe(..., image=...)``).
     ``settings``: the pipeline's sampling keywords (:mod:`stickgen.sampling`); one left ``None`` uses the
     model's recommendation (``pipe.sampling``). ``callback_on_window_end(done, total)``: as the pipeline's."""
     from .story import script_to_plan
 
     plan = script_to_plan(script, fps=fps)
-    scene = pipe(plan, seed=seed, fps=fps, callback_on_window_end=callback_on_window_end, **settings).scenes[0]
+    scene = pipe(plan, seed=seed, fps=fps, callback_on_window_end=callback_on_window_end, image=image,
+                 image_time=image_time, **settings).scenes[0]
     if camera is not None:
         scene.camera = {"moves": [{"move": camera, "start": 0, "end": scene.num_frames}]}
     return scene
@@ -178,6 +181,11 @@ def build_parser() -> argparse.ArgumentParser:
                         help="story parser: rules (none) or an LLM backend that falls back to it")
     parser.add_argument("--llm-model", default=None, help="model name for --llm ollama/grok")
     parser.add_argument("--llm-url", default=None, help="base URL for --llm ollama/grok")
+    parser.add_argument("--image", default=None, metavar="FILE",
+                        help="a picture of a stick figure (PNG/JPEG, a drawing or a frame of a render): the "
+                             "animation passes through its pose, seen from its camera")
+    parser.add_argument("--image-time", type=float, default=0.0, metavar="SECONDS",
+                        help="when the picture's pose happens (default 0: the animation starts from it)")
     parser.add_argument("--backend", default="pytorch", choices=("pytorch", "onnx"),
                         help="run the models with PyTorch or onnxruntime (onnx: exported and cached on first use)")
     SamplingSettings.add_arguments(parser)
@@ -192,6 +200,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _jobs(args) -> list[tuple[str | None, str | None, list[str]]]:
     """(prompt, script JSON, outputs) per job; raises :class:`UsageError` on bad combinations."""
+    if args.image is not None and not Path(args.image).is_file():
+        raise UsageError(f"--image {args.image}: no such file")
     if args.prompts_file:
         if args.prompt or args.script or args.output:
             raise UsageError("--prompts-file takes no PROMPT, --script or -o (use --out-dir and --formats)")
@@ -286,7 +296,7 @@ def main(argv: list[str] | None = None) -> int:
             if pipe is not None and any(Path(o).suffix.lower() != ".json" for o in outputs):
                 _say(f"{tag}generating {len(script.characters)} actor(s), {script.duration:g} s ...")
                 scene = generate(pipe, script, seed=args.seed, fps=args.fps, camera=args.camera,
-                                 **SamplingSettings.from_arguments(args))
+                                 image=args.image, image_time=args.image_time, **SamplingSettings.from_arguments(args))
             for output in outputs:
                 for written in write_output(output, scene, script, style=args.style, size=args.size, fps=args.fps):
                     _say(f"{tag}wrote {written}")

@@ -28,6 +28,7 @@ from .backends import runners
 from .conditioning import ScenePlan, with_trajectory
 from .control import CONTROL_DIM
 from .features import FEATURE_DIM, FeatureStats, joint_channels
+from .key_poses import KeyPose, key_poses, pinned_frames, posed_scene
 from .motion import Scene
 from .physics import postprocess
 from .pipeline_loading import MODEL_INDEX, PipelineLoadingMixin
@@ -58,11 +59,12 @@ class StickGenPipelineOutput:
 class StickGenPipeline(PipelineLoadingMixin):
     """Text-to-motion pipeline. ``backend`` is ``"pytorch"`` or ``"onnx"`` (needs ``onnx/`` models);
     ``sampling`` is the checkpoint's recommendation (:class:`~stickgen.sampling.SamplingSettings` or its
-    JSON form), what a call that names no setting uses."""
+    JSON form), what a call that names no setting uses. ``image_encoder`` (optional, a
+    ``StickGenImageEncoder``) reads key poses from pictures (``pipe(prompt, image=...)``)."""
 
     def __init__(self, planner, refiner, scheduler, text_encoder, feature_stats: FeatureStats,
                  name: str = "stickgen", backend: str = "pytorch", onnx_folder: str | Path | None = None,
-                 sampling: SamplingSettings | dict[str, Any] | None = None):
+                 sampling: SamplingSettings | dict[str, Any] | None = None, image_encoder=None):
         config = planner.config
         text_encoder.check(config.text_encoder, config.text_dim)
         if config.feature_dim != FEATURE_DIM or refiner.config.feature_dim != FEATURE_DIM:
@@ -70,6 +72,7 @@ class StickGenPipeline(PipelineLoadingMixin):
         if refiner.config.text_dim != config.text_dim:
             raise ValueError(f"refiner text_dim {refiner.config.text_dim} != planner text_dim {config.text_dim}")
         self.planner, self.refiner, self.scheduler = planner.eval(), refiner.eval(), scheduler
+        self.image_encoder = None if image_encoder is None else image_encoder.eval()
         self.text_encoder, self.feature_stats, self.name = text_encoder, feature_stats, name
         self.backend, self.device = backend, torch.device("cpu")
         self.sampling = sampling if isinstance(sampling, SamplingSettings) else SamplingSettings.from_dict(sampling)
@@ -79,6 +82,7 @@ class StickGenPipeline(PipelineLoadingMixin):
     def __call__(self, prompt: Any, duration: float = 10.0, *, sampling: SamplingSettings | None = None,
                  seed: int | None = None, generator: torch.Generator | None = None, fps: float = 25,
                  trajectory: np.ndarray | None = None, headings: np.ndarray | None = None,
+                 image: Any = None, image_time: float | Sequence[float] = 0.0,
                  output_type: str = "scene", return_dict: bool = True,
                  callback_on_window_end: Callable[[int, int], None] | None = None, **settings: Any):
         """Generate one scene per prompt: ``pipe("a person waves").scenes[0]``.
@@ -91,7 +95,11 @@ class StickGenPipeline(PipelineLoadingMixin):
         (``num_inference_steps=0`` runs the planner alone; :mod:`stickgen.sampling` lists them). The plan's
         control signals (:mod:`stickgen.control`) steer the planner; ``trajectory [T, 2]`` (world x/z
         metres per frame of the plan's clock) with optional ``headings [T]`` (radians) replaces the first
-        actor's root path with the caller's own (:func:`with_trajectory`). ``callback_on_window_end(done,
+        actor's root path with the caller's own (:func:`with_trajectory`). ``image``: a picture of a stick
+        figure (a PIL image, an ``[H, W, 3]`` array or a file path) or a list of them, read by the
+        :attr:`image_encoder` as key poses of the first actor at ``image_time`` seconds (one time, or one per
+        picture; :mod:`stickgen.key_poses`): the clip passes through each pose and the text drives the rest,
+        and the scene is seen from the first picture's camera (one prompt only). ``callback_on_window_end(done,
         total)`` is called after each generated window (an exception it raises stops the generation there).
         Returns a :class:`StickGenPipelineOutput`, or the tuple ``(scenes,)`` with ``return_dict=False``.
         """
@@ -99,10 +107,20 @@ class StickGenPipeline(PipelineLoadingMixin):
             raise ValueError(f"output_type must be one of {OUTPUT_TYPES}, got {output_type!r}")
         sampling = self.resolve_sampling(sampling, **settings)
         items = list(prompt) if isinstance(prompt, (list, tuple)) else [prompt]
+        if image is not None and self.image_encoder is None:
+            raise ValueError("image= needs an image encoder: this pipeline has none (a folder with image_encoder/, "
+                             "or pipe.image_encoder = StickGenImageEncoder.from_pretrained(...))")
+        if image is not None and len(items) != 1:
+            raise ValueError(f"image= poses the first actor of one prompt; got {len(items)} prompts")
         plans = [self.plan(item, duration, fps, trajectory, headings) for item in items]
+        keys = [] if image is None else self.key_poses(image, image_time, plans[0])
         generator, seed = _generator(seed, generator)
         clips = self.sample_clips(plans, generator, sampling, callback_on_window_end)
+        if keys:
+            clips[0] = self.pin_key_poses(plans[0], clips[0], keys, generator, sampling)
         scenes = [self.to_scene(plan, item, clip, seed, sampling) for plan, item, clip in zip(plans, items, clips)]
+        if keys:
+            scenes[0] = posed_scene(scenes[0], clips[0][0][0], keys, self.planner.config.fps)
         if output_type == "np":
             scenes = [np.stack([actor.joints for actor in scene.actors]) for scene in scenes]
         return StickGenPipelineOutput(scenes) if return_dict else (scenes,)
@@ -193,6 +211,31 @@ class StickGenPipeline(PipelineLoadingMixin):
         lengths = np.median(bone_lengths(joints), axis=0)  # the given actor's skeleton
         return postprocess(world, self.planner.config.fps, contacts > 0.5, lengths)
 
+    def key_poses(self, image: Any, image_time: float | Sequence[float], plan: ScenePlan) -> list[KeyPose]:
+        """The :class:`~stickgen.key_poses.KeyPose` s the :attr:`image_encoder` reads from ``image`` (one picture or
+        a list) at ``image_time`` seconds of ``plan``, on the model's clock."""
+        model_fps = self.planner.config.fps
+        frames = max(1, int(round(plan.num_frames * model_fps / plan.fps)))
+        return key_poses(self.image_encoder, image, image_time, model_fps, frames)
+
+    def pin_key_poses(self, plan: ScenePlan, clip: tuple[list[np.ndarray], list[np.ndarray]], keys: list[KeyPose],
+                      generator: torch.Generator, sampling: SamplingSettings,
+                      ) -> tuple[list[np.ndarray], list[np.ndarray]]:
+        """``clip`` (:meth:`sample_clips`, one plan) with its first actor regenerated through the key poses:
+        each placed where that actor is at its frame (:func:`~stickgen.key_poses.pinned_frames`) and kept
+        exactly, the text and controls driving the frames between (without partner conditioning), the root
+        path bent to meet them (:func:`~stickgen.placement.align_to_keyframes`)."""
+        joints, contacts = clip
+        inputs, _ = self._model_inputs(plan.actors[:1], plan.fps, plan.num_frames)
+        given, keep = pinned_frames(keys, joints[0])
+        keep_features = np.repeat(keep[:, None], FEATURE_DIM, axis=1)
+        with torch.inference_mode(), self.progress_bar() as progress:
+            progress.total = len(window_starts(len(given), self.planner.config.max_frames,
+                                               self.planner.config.window_overlap))
+            (pinned,), (touching,) = self.sampler(progress).sample(inputs, None, generator, sampling,
+                                                                   given=given[None], keep=keep_features[None])
+        return [align_to_keyframes(pinned, given, keep), *joints[1:]], [touching, *contacts[1:]]
+
     def resolve_sampling(self, sampling: SamplingSettings | None = None, **settings: Any) -> SamplingSettings:
         """The settings one call runs with: ``sampling`` (default: :attr:`sampling`) with each setting named in
         ``settings`` (``None``: not named) replaced, checked for this model (a ValueError names unknown or
@@ -242,18 +285,9 @@ class StickGenPipeline(PipelineLoadingMixin):
         ``on_window_end`` is called after each.
         """
         actors = [actor for plan in plans for actor in plan.actors]
-        model_fps, plan_fps, num_frames = self.planner.config.fps, plans[0].fps, plans[0].num_frames
-        frames = max(1, int(round(num_frames * model_fps / plan_fps)))
-        pick = np.minimum((np.arange(frames) * plan_fps / model_fps).astype(int), num_frames - 1)
-        inputs = dict(
-            text=torch.as_tensor(self.text_encoder.encode([a.text for a in actors])),
-            actions=torch.as_tensor(np.stack([a.action_ids[pick] for a in actors])),
-            # the static row: training never gave a shot label, so every other camera row is untrained
-            cameras=torch.zeros(sum(len(p.actors) for p in plans), dtype=torch.long),
-            speeds=np.stack([np.full(frames, np.nan) if a.target_speed is None else a.target_speed[pick]
-                             for a in actors]),
-            control=np.stack([np.full((frames, CONTROL_DIM), np.nan) if a.control is None else a.control[pick]
-                              for a in actors]))
+        model_fps, plan_fps = self.planner.config.fps, plans[0].fps
+        inputs, pick = self._model_inputs(actors, plan_fps, plans[0].num_frames)
+        frames = len(pick)
         offsets = [sum(len(p.actors) for p in plans[:k]) for k, plan in enumerate(plans) for _ in plan.actors]
         partners = [a.partner + o if a.partner is not None else None for a, o in zip(actors, offsets)]
         sampler = self.sampler(progress, on_window_end)
@@ -269,6 +303,23 @@ class StickGenPipeline(PipelineLoadingMixin):
                    for a, k, o in zip(actors, partners, offsets)]
         joints, contacts = sampler.sample(inputs, partner_joints(clocked, first, model_fps), generator, sampling)
         return named_hands(joints, contacts, inputs["control"], model_fps)
+
+    def _model_inputs(self, actors: list, plan_fps: float, num_frames: int) -> tuple[dict[str, Any], np.ndarray]:
+        """The window sampler's inputs for ``actors`` (of plans of ``num_frames`` frames at ``plan_fps``) on the
+        model's clock, and ``pick [frames]``: the plan frame each model frame takes."""
+        model_fps = self.planner.config.fps
+        frames = max(1, int(round(num_frames * model_fps / plan_fps)))
+        pick = np.minimum((np.arange(frames) * plan_fps / model_fps).astype(int), num_frames - 1)
+        inputs = dict(
+            text=torch.as_tensor(self.text_encoder.encode([a.text for a in actors])),
+            actions=torch.as_tensor(np.stack([a.action_ids[pick] for a in actors])),
+            # the static row: training never gave a shot label, so every other camera row is untrained
+            cameras=torch.zeros(len(actors), dtype=torch.long),
+            speeds=np.stack([np.full(frames, np.nan) if a.target_speed is None else a.target_speed[pick]
+                             for a in actors]),
+            control=np.stack([np.full((frames, CONTROL_DIM), np.nan) if a.control is None else a.control[pick]
+                              for a in actors]))
+        return inputs, pick
 
 
 def _generator(seed: int | None, generator):

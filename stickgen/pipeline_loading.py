@@ -9,6 +9,8 @@ Saved folder (``save_pretrained``)::
     planner/              transformers folder (config.json with auto_map, weights, remote code)
     refiner/              diffusers folder (config.json with auto_map, weights, remote code)
     scheduler/            DDIMScheduler config
+    image_encoder/        optional: the image pose encoder (transformers folder with auto_map and remote
+                          code), which reads key poses from pictures (``pipe(prompt, image=...)``)
     feature_stats.json    normalisation of the motion features
     onnx/                 optional: planner.onnx, refiner.onnx (see stickgen.onnx_export)
 
@@ -85,10 +87,15 @@ class PipelineLoadingMixin:
         refiner = StickGenRefiner.from_pretrained(folder / "refiner")
         scheduler = DDIMScheduler.from_pretrained(folder / "scheduler")
         encoder = text_encoder or TextEncoder(index["text_encoder"]["name"])
+        image_encoder = None
+        if (folder / "image_encoder" / "config.json").is_file():
+            from .models import StickGenImageEncoder
+
+            image_encoder = StickGenImageEncoder.from_pretrained(folder / "image_encoder")
         pipe = cls(planner, refiner, scheduler, encoder, FeatureStats.load(folder),
                    name=index.get("name", folder.name), backend=backend,
                    onnx_folder=folder / "onnx" if onnx_folder is None else onnx_folder,
-                   sampling=index.get("sampling"))
+                   sampling=index.get("sampling"), image_encoder=image_encoder)
         pipe.name_or_path, pipe._source_folder = str(path_or_hub_id), folder  # push_to_hub reuses its card
         return pipe
 
@@ -102,11 +109,15 @@ class PipelineLoadingMixin:
         add_remote_code(folder / "refiner", REFINER)  # diffusers writes neither the auto_map nor the files
         self.scheduler.save_pretrained(folder / "scheduler")
         self.feature_stats.save(folder)
+        components = {"planner": ["stickgen.models", "StickGenPlanner"],
+                      "refiner": ["stickgen.models.modeling_refiner", "StickGenRefiner"],
+                      "scheduler": ["diffusers", type(self.scheduler).__name__]}
+        if self.image_encoder is not None:
+            self.image_encoder.save_pretrained(folder / "image_encoder")
+            components["image_encoder"] = ["stickgen.models", "StickGenImageEncoder"]
         index = {
             "_class_name": type(self).__name__, "_stickgen_version": __version__, "name": self.name,
-            "components": {"planner": ["stickgen.models", "StickGenPlanner"],
-                           "refiner": ["stickgen.models.modeling_refiner", "StickGenRefiner"],
-                           "scheduler": ["diffusers", type(self.scheduler).__name__]},
+            "components": components,
             "text_encoder": {"name": self.text_encoder.name, "dim": self.text_encoder.dim},
             "sampling": self.sampling.to_dict(),
         }

@@ -46,8 +46,13 @@ REFINER = RemoteCode({"AutoModel": "modeling_refiner.StickGenRefiner"}, ("models
 EVALUATOR = RemoteCode({"AutoConfig": "configuration_evaluator.EvaluatorConfig",
                         "AutoModel": "modeling_evaluator.StickGenEvaluator"},
                        ("eval/configuration_evaluator.py", "eval/modeling_evaluator.py"))
+IMAGE_ENCODER = RemoteCode({"AutoConfig": "configuration_image_encoder.StickGenImageEncoderConfig",
+                            "AutoModel": "modeling_image_encoder.StickGenImageEncoder"},
+                           ("models/configuration_image_encoder.py", "models/modeling_image_encoder.py"))
 #: pipeline component folder -> its remote code
 PIPELINE = {"planner": PLANNER, "refiner": REFINER}
+#: optional pipeline component folders (present when the pipeline has the part) -> their remote code
+OPTIONAL = {"image_encoder": IMAGE_ENCODER}
 #: model_index.json keys that older folders kept at the top level and now sit under "components"
 COMPONENT_KEYS = ("planner", "refiner", "scheduler")
 
@@ -65,12 +70,15 @@ def add_remote_code(folder: str | Path, code: RemoteCode) -> None:
 
 
 def upgrade_pipeline_folder(folder: str | Path) -> Path:
-    """Add or refresh the remote code of a saved pipeline's planner and refiner, and move
+    """Add or refresh the remote code of a saved pipeline's planner and refiner (and image encoder), and move
     ``model_index.json``'s component entries under ``"components"`` (where diffusers' ``AutoModel`` does
     not take them for the subfolder's class)."""
     folder = Path(folder)
     for component, code in PIPELINE.items():
         add_remote_code(folder / component, code)
+    for component, code in OPTIONAL.items():
+        if (folder / component).is_dir():
+            add_remote_code(folder / component, code)
     index_path = folder / "model_index.json"
     index = json.loads(index_path.read_text())
     moved = {key: index.pop(key) for key in COMPONENT_KEYS if key in index}

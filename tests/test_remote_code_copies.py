@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from stickgen.remote_code import EVALUATOR, PACKAGE, PIPELINE
+from stickgen.remote_code import EVALUATOR, OPTIONAL, PACKAGE, PIPELINE
 
 ROOT = Path(__file__).resolve().parent.parent
 UPGRADE = "run `python -m stickgen.remote_code {}` (it copies the library's files and fixes auto_map)"
@@ -17,6 +17,9 @@ def shipped_folders():
     """(model folder, its RemoteCode) for every pipeline part and evaluator under models/."""
     folders = [(folder / component, code) for folder in sorted((ROOT / "models").glob("*/"))
                if (folder / "model_index.json").is_file() for component, code in PIPELINE.items()]
+    folders += [(folder / component, code) for folder in sorted((ROOT / "models").glob("*/"))
+                for component, code in OPTIONAL.items() if (folder / "model_index.json").is_file()
+                and (folder / component).is_dir()]
     folders += [(folder, EVALUATOR) for folder in sorted((ROOT / "models").glob("*/"))
                 if (folder / "evaluator_config.json").is_file() or (folder / "modeling_evaluator.py").is_file()]
     return folders
@@ -32,7 +35,7 @@ def test_there_are_shipped_model_folders():
 
 @pytest.mark.parametrize("folder, code", FOLDERS, ids=IDS)
 def test_every_shipped_part_carries_its_remote_code(folder, code):
-    upgrade = UPGRADE.format((folder.parent if folder.name in PIPELINE else folder).relative_to(ROOT))
+    upgrade = UPGRADE.format((folder.parent if folder.name in {**PIPELINE, **OPTIONAL} else folder).relative_to(ROOT))
     config = folder / "config.json"
     assert config.is_file(), f"{folder.relative_to(ROOT)} has no config.json: " + upgrade
     assert json.loads(config.read_text()).get("auto_map", {}).items() >= code.auto_map.items(), (

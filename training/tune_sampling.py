@@ -5,7 +5,8 @@
         --out runs/refiner_small/sampling.json --write
 
 Every combination of ``--steps``, ``--guidance-scale``, ``--root-guidance-scale`` (left out: the root
-follows the guidance scale), ``--guided-fraction``, ``--strength``, ``--lowpass-hz`` and ``--pace`` (the settings of :mod:`stickgen.sampling`)
+follows the guidance scale), ``--guided-fraction``, ``--strength``, ``--lowpass-hz`` and ``--pace`` (the
+settings of :mod:`stickgen.sampling`)
 generates the same validation cases as the planner alone (the evaluation protocol of :mod:`stickgen.eval.report`, on
 ``--split validation``); each is scored with the evaluator (FID, R-precision, action accuracy, jerk,
 jitter). A setting qualifies when it beats the planner alone in FID without moving more roughly than
