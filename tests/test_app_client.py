@@ -114,10 +114,24 @@ def test_api_and_helpers():
     assert len(seeds) > 1 and all(0 <= s < 2**31 for s in seeds)
 
 
+def test_a_drawn_pose_starts_the_animation_seen_from_its_side(served):
+    from gradio_client import handle_file
+
+    from stickgen.app import EXAMPLE_DRAWING
+
+    model, url = served
+    drawing = handle_file(str(EXAMPLE_DRAWING))
+    _, _, _, files, _ = Client(url, verbose=False).predict(
+        "a man waves", 2, 1, model, "normal", CAMERA_CHOICES[0], "none",
+        {"background": drawing, "layers": [], "composite": drawing}, 0.5, api_name="/generate")
+    scene = Scene.load(next(f for f in files if f.endswith(".motion")))
+    assert scene.camera["moves"][0]["move"] == "track"  # the picture's camera, following the actor
+
+
 def test_the_api_names_its_parameters(served):
     _, url = served
     api = Client(url, verbose=False).view_api(print_info=False, return_format="dict")["named_endpoints"]
     for endpoint, first in (("/generate", "prompt"), ("/run_script", "script")):
         names = [p["parameter_name"] for p in api[endpoint]["parameters"]]
-        assert names == [first, "duration", "seed", "model", "style", "camera", "llm"]
+        assert names == [first, "duration", "seed", "model", "style", "camera", "llm", "pose_image", "pose_time"]
     assert sorted(api) == ["/generate", "/run_script"]  # the seed button and Enter publish no endpoint

@@ -17,16 +17,22 @@ from stickgen.story import Script  # noqa: E402
 TINY_PLANNER = dict(d_model=32, num_layers=2, num_heads=2, ffn_dim=64, max_frames=100, window_overlap=20)
 # residual=False: a residual refiner starts as the identity on the plan, so an untrained one ignores the seed
 TINY_REFINER = dict(d_model=32, num_layers=1, num_heads=2, ffn_dim=64, residual=False)
+TINY_IMAGE_ENCODER = dict(image_size=32, embedding_size=8, hidden_sizes=(8, 8, 8, 8), depths=(1, 1, 1, 1),
+                          head_channels=4, head_size=16)
+DRAWING = os.path.join(os.path.dirname(__file__), "..", "examples", "pose_drawing.png")
 
 
 def save_tiny_pipeline(folder):
-    """A random-initialised pipeline with the real (offline) text encoder, saved to ``folder``."""
+    """A random-initialised pipeline with the real (offline) text encoder and a tiny image encoder, saved to
+    ``folder``."""
     from stickgen.generate_cli import shared_text_encoder
+    from stickgen.models import StickGenImageEncoder, StickGenImageEncoderConfig
     from stickgen.pipeline import StickGenPipeline
     from stickgen.text import MINILM
 
     pipe = StickGenPipeline.from_preset("small", shared_text_encoder(MINILM), planner_overrides=TINY_PLANNER,
                                         refiner_overrides=TINY_REFINER, seed=0)
+    pipe.image_encoder = StickGenImageEncoder(StickGenImageEncoderConfig(**TINY_IMAGE_ENCODER)).eval()
     return pipe.save_pretrained(folder)
 
 
@@ -50,6 +56,7 @@ def test_script_json_needs_no_model(tmp_path, capsys, monkeypatch):
     (["   ", "-o", "x.json"], "give a PROMPT"),
     (["--prompts-file", "p.txt"], "needs --out-dir"),
     (["a man", "--prompts-file", "p.txt", "--out-dir", "d"], "takes no PROMPT"),
+    (["a man waves", "-o", "x.motion", "--image", "no-such.png"], "--image no-such.png: no such file"),
 ])
 def test_usage_errors_exit_2_with_a_message(argv, message, capsys):
     assert stick_gen(argv) == 2
@@ -102,6 +109,17 @@ def test_every_output_format_from_one_prompt(tiny_model, tmp_path):
     assert outs["glb"].read_bytes()[:4] == b"glTF"
     assert outs["bvh"].read_text().startswith("HIERARCHY") and (tmp_path / "clip.a1.bvh").exists()
     assert Script.from_json(outs["json"].read_text()).characters[1].name == "Friend 2"
+
+
+def test_a_picture_poses_the_start_and_sets_the_camera(tiny_model, tmp_path, capsys):
+    out = tmp_path / "posed.motion"
+    assert stick_gen(["a man walks forward", "--model", tiny_model, "--duration", "2", "--steps", "1",
+                      "--image", DRAWING, "--image-time", "0.5", "-o", str(out)]) == 0
+    scene = Scene.load(out)
+    assert scene.camera["moves"][0]["move"] == "track" and len(scene.camera["keyframes"]) == 1
+    assert stick_gen(["a man walks forward", "--model", tiny_model, "--duration", "2", "--image", DRAWING,
+                      "--image-time", "5", "-o", str(tmp_path / "late.motion")]) == 1
+    assert "image_time must lie within the clip" in capsys.readouterr().err
 
 
 def test_batch_loads_once_is_seeded_and_edited_scripts_rerun(tiny_model, tmp_path, capsys):
