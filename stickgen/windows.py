@@ -5,6 +5,7 @@ the zero-phase low-pass applied to that correction (:class:`stickgen.pipeline.St
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 
 import numpy as np
 
@@ -61,8 +62,16 @@ def lowpass(signal: np.ndarray, cutoff_hz: float, fps: float) -> np.ndarray:
     """Zero-phase Butterworth low-pass (order :data:`LOWPASS_ORDER`) along time: ``[B, T, D] -> [B, T, D]``
     (same dtype). The ends are padded with their mirror image, so a clip's first and last frames keep
     their level; clips of any length work (shorter padding for short ones)."""
-    from scipy.signal import butter, sosfiltfilt
+    from scipy.signal import sosfiltfilt
 
-    sos = butter(LOWPASS_ORDER, cutoff_hz / (fps / 2), output="sos")
+    sos = _butterworth(float(cutoff_hz), float(fps))
     padding = min(3 * 2 * len(sos), signal.shape[1] - 1)
     return sosfiltfilt(sos, signal, axis=1, padtype="even", padlen=padding).astype(signal.dtype)
+
+
+@lru_cache(maxsize=16)
+def _butterworth(cutoff_hz: float, fps: float) -> np.ndarray:
+    """The second-order sections of :func:`lowpass`'s filter (designed once per cutoff and frame rate)."""
+    from scipy.signal import butter
+
+    return butter(LOWPASS_ORDER, cutoff_hz / (fps / 2), output="sos")
