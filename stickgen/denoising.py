@@ -70,10 +70,29 @@ def denoise(model: DenoiseFn, scheduler, condition: torch.Tensor, text_embeds: t
             pred = without + guidance_scale * (with_cond - without)
         if mask is not None:
             pred = pred * (1 - mask) + known * mask
-        x = scheduler.step(pred, t, x, eta=0.0).prev_sample
+        x = ddim_update(scheduler, pred, t, x)
     if mask is not None:
         x = x * (1 - mask) + known * mask
     return x
+
+
+def ddim_update(scheduler, pred_x0: torch.Tensor, t: torch.Tensor | int, x: torch.Tensor) -> torch.Tensor:
+    """One deterministic DDIM step (eta 0) of ``x [B, T, D]`` from timestep ``t`` to the scheduler's previous
+    one, given the predicted clean sample ``pred_x0``: ``scheduler.step(pred_x0, t, x, eta=0.0).prev_sample``
+    for a ``DDIMScheduler`` that predicts samples without clipping or thresholding (the refiner's), computed
+    here without that call's overhead; any other scheduler takes its own step."""
+    from diffusers import DDIMScheduler
+
+    config = scheduler.config
+    if not isinstance(scheduler, DDIMScheduler) or config.prediction_type != "sample" or config.thresholding \
+            or config.clip_sample:
+        return scheduler.step(pred_x0, t, x, eta=0.0).prev_sample
+    t = int(t)
+    prev = t - config.num_train_timesteps // scheduler.num_inference_steps
+    alpha = scheduler.alphas_cumprod[t].item()
+    alpha_prev = (scheduler.alphas_cumprod[prev] if prev >= 0 else scheduler.final_alpha_cumprod).item()
+    noise = (x - alpha ** 0.5 * pred_x0) / (1 - alpha) ** 0.5
+    return alpha_prev ** 0.5 * pred_x0 + (1 - alpha_prev) ** 0.5 * noise
 
 
 def sampling_timesteps(scheduler, num_inference_steps: int, strength: float) -> torch.Tensor:

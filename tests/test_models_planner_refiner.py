@@ -295,6 +295,24 @@ def test_guided_fraction_guides_only_the_first_steps():
         denoise(model, make_scheduler(), cond, torch.zeros(1, 384), 3, 2.0, guided_fraction=0.0)
 
 
+def test_ddim_update_is_the_schedulers_own_step():
+    from diffusers import DDIMScheduler
+
+    from stickgen.denoising import ddim_update
+
+    generator = torch.Generator().manual_seed(0)
+    x, pred = torch.randn(2, 9, 137, generator=generator), torch.randn(2, 9, 137, generator=generator)
+    for steps, strength in ((20, 1.0), (4, 0.6), (7, 0.3)):
+        scheduler = make_scheduler()
+        for t in sampling_timesteps(scheduler, steps, strength):
+            torch.testing.assert_close(ddim_update(scheduler, pred, t, x),
+                                       scheduler.step(pred, t, x, eta=0.0).prev_sample, atol=2e-6, rtol=1e-5)
+    other = DDIMScheduler.from_config({**make_scheduler().config, "prediction_type": "epsilon"})  # its own step
+    other.set_timesteps(10)
+    t = other.timesteps[0]
+    torch.testing.assert_close(ddim_update(other, pred, t, x), other.step(pred, t, x, eta=0.0).prev_sample)
+
+
 def test_ddim_step_count_is_respected():
     scheduler = make_scheduler()
     scheduler.set_timesteps(4)
