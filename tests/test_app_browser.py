@@ -142,3 +142,33 @@ def test_on_a_phone_generate_scrolls_to_the_result_and_the_player_fits(tmp_path)
             browser.close()
     finally:
         app.close()
+
+
+def test_the_example_drawing_starts_the_animation_from_its_pose(tmp_path):
+    """The "Start from a picture" panel: the example drawing fills the sketch pad, and Generate makes a clip whose
+    scene is seen from the picture's camera (a track move in the downloaded .motion)."""
+    from playwright.sync_api import sync_playwright
+
+    app, url = launch(str(save_tiny_pipeline(tmp_path / "model")))
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
+            page = browser.new_page(viewport={"width": 1280, "height": 1600})
+            page.goto(url, wait_until="networkidle")
+            page.locator("#prompt textarea").fill("a man waves")
+            page.locator("#pose-panel").get_by_text("Start from a picture").click()
+            page.locator("#pose-example").click()
+            pad = page.locator("#pose-image canvas").first
+            pad.wait_for(timeout=30_000)
+            page.wait_for_timeout(1500)  # the drawing is loaded into the editor's canvas
+            assert drawn_pixels(page.locator("#pose-image").screenshot()) > 300
+            page.locator("#generate").click()
+            links = page.locator("#downloads a")
+            links.first.wait_for(timeout=60_000)
+            href = next(links.nth(k).get_attribute("href") for k in range(links.count())
+                        if links.nth(k).get_attribute("href").endswith(".motion"))
+            scene = page.request.get(href).json()
+            assert scene["camera"]["moves"][0]["move"] == "track"
+            browser.close()
+    finally:
+        app.close()
