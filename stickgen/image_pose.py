@@ -30,7 +30,7 @@ from PIL import Image
 from scipy import ndimage
 
 from .render.camera import CameraPath
-from .skeleton import FOOT_JOINTS, heading_angles, rotate_y
+from .skeleton import FOOT_JOINTS, heading_angles, mirror, rotate_y
 
 CROP_MARGIN = 0.15
 #: a pixel belongs to the figure when one channel differs this much from its row's median
@@ -188,9 +188,11 @@ def level_pose(estimate: PoseEstimate) -> np.ndarray:
 
 @torch.no_grad()
 def estimate_poses(encoder: torch.nn.Module, images: Any, boxes: Sequence[Sequence[float]] | None = None,
-                   batch_size: int = 64) -> PoseEstimate:
+                   batch_size: int = 64, flip: bool = True) -> PoseEstimate:
     """Run a ``StickGenImageEncoder`` on pictures (as :func:`preprocess` takes them; ``boxes`` default
-    to :func:`figure_box`) in eval mode on its device, ``batch_size`` crops at a time."""
+    to :func:`figure_box`) in eval mode on its device, ``batch_size`` crops at a time. With ``flip`` each
+    crop is also read mirrored left-right and the two readings averaged (the mirrored one's skeleton
+    mirrored back and its azimuth negated, as training flips them)."""
     rgb = pictures(images)
     boxes = np.array([figure_box(image) for image in rgb] if boxes is None else boxes, dtype=np.float64)
     encoder.eval()
@@ -198,9 +200,14 @@ def estimate_poses(encoder: torch.nn.Module, images: Any, boxes: Sequence[Sequen
     joints, camera = [], []
     for start in range(0, len(rgb), batch_size):
         chunk = slice(start, start + batch_size)
-        out = encoder(preprocess(rgb[chunk], encoder.config.image_size, boxes[chunk]).to(device))
+        pixels = preprocess(rgb[chunk], encoder.config.image_size, boxes[chunk]).to(device)
+        out = encoder(pixels)
         joints.append(out.joints.float().cpu().numpy())
         camera.append(out.camera.float().cpu().numpy())
+        if flip:
+            mirrored = encoder(pixels.flip(-1))
+            joints[-1] = 0.5 * (joints[-1] + mirror(mirrored.joints.float().cpu().numpy()))
+            camera[-1] = 0.5 * (camera[-1] + mirrored.camera.float().cpu().numpy() * np.array([-1.0, 1.0, 1.0]))
     camera = np.concatenate(camera)
     return PoseEstimate(joints=np.concatenate(joints), azimuth_deg=np.degrees(np.arctan2(camera[:, 0], camera[:, 1])),
                         elevation_deg=np.degrees(camera[:, 2]), box=boxes,

@@ -135,10 +135,11 @@ def style_groups(styles: np.ndarray) -> dict[str, np.ndarray]:
     return groups
 
 
-def evaluate(encoder: Any, frames: PoseFrames, batch_size: int = 64) -> dict[str, dict[str, float]]:
+def evaluate(encoder: Any, frames: PoseFrames, batch_size: int = 64, flip: bool = True) -> dict[str, dict[str, float]]:
     """Group name (:func:`style_groups`, empty groups left out) -> ``frames``, ``mpjpe_mm``,
-    ``pa_mpjpe_mm`` and ``camera_angle_deg`` means."""
-    estimate = estimate_poses(encoder, frames.images, frames.boxes, batch_size)
+    ``pa_mpjpe_mm`` and ``camera_angle_deg`` means; ``flip``: each frame also read mirrored
+    (:func:`~stickgen.image_pose.estimate_poses`)."""
+    estimate = estimate_poses(encoder, frames.images, frames.boxes, batch_size, flip)
     errors = {"mpjpe_mm": 1000 * mpjpe(estimate.joints, frames.joints),
               "pa_mpjpe_mm": 1000 * pa_mpjpe(estimate.joints, frames.joints),
               "camera_angle_deg": camera_angle_error(estimate, frames.azimuth_deg, frames.elevation_deg)}
@@ -163,6 +164,7 @@ def main(argv: list[str] | None = None, log: Callable[[str], None] = print) -> i
     parser.add_argument("--max-rows", type=int, help="evaluate on this many frames drawn by --seed")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--batch-size", type=int, default=64)
+    parser.add_argument("--no-flip", action="store_true", help="read each frame once, not also mirrored")
     args = parser.parse_args(argv)
     import datasets
 
@@ -171,11 +173,11 @@ def main(argv: list[str] | None = None, log: Callable[[str], None] = print) -> i
     encoder = StickGenImageEncoder.from_pretrained(args.model)
     data = datasets.load_from_disk(args.data) if Path(args.data).is_dir() else datasets.load_dataset(args.data)
     frames = load_frames(data[args.split], args.max_rows, args.seed)
-    groups = evaluate(encoder, frames, args.batch_size)
+    groups = evaluate(encoder, frames, args.batch_size, flip=not args.no_flip)
     log(table(groups))
     if args.out:
         report = {"model": args.model, "data": args.data, "split": args.split, "max_rows": args.max_rows,
-                  "seed": args.seed, "skipped_frames": frames.skipped, "groups": groups}
+                  "seed": args.seed, "flip": not args.no_flip, "skipped_frames": frames.skipped, "groups": groups}
         Path(args.out).parent.mkdir(parents=True, exist_ok=True)
         Path(args.out).write_text(json.dumps(report, indent=1) + "\n")
         log(f"wrote {args.out}")
