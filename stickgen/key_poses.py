@@ -22,6 +22,8 @@ from .skeleton import bone_lengths, heading_angles, rotate_y
 
 #: the share of the frame height above and below the figure the picture's camera leaves at least
 MIN_FILL, MAX_FILL = 0.15, 0.9
+#: the factors a key pose may be scaled by to the generated body's size (a misread, shrunken pose stays sane)
+SCALE_RANGE = (0.5, 2.0)
 #: seconds (Gaussian sigma) over which the world stage's change of a key frame is undone around it
 KEY_BLEND_S = 0.2
 
@@ -83,10 +85,12 @@ def key_poses(encoder: Any, images: Any, times: float | Sequence[float], fps: fl
 
 def placed_pose(key: KeyPose, clip: np.ndarray) -> np.ndarray:
     """The key pose ``[22, 3]`` where ``clip [T, 22, 3]`` has its body at the key's frame: scaled to the clip's
-    size (one factor: the sum of the clip's median bone lengths over the pose's, so the pose keeps its own
-    proportions), turned to the clip's heading there, its pelvis above the clip's on the ground plane and its
-    feet as high as the key pose's (on the clip's floor, y = 0, for a pose read from a picture)."""
-    scale = np.median(bone_lengths(clip), axis=0).sum() / bone_lengths(key.joints).sum()
+    size (one factor: the sum of the clip's median bone lengths over the pose's, within :data:`SCALE_RANGE`,
+    so the pose keeps its own proportions), turned to the clip's heading there, its pelvis above the clip's on
+    the ground plane and its feet as high as the key pose's (on the clip's floor, y = 0, for a pose read from a
+    picture)."""
+    scale = np.median(bone_lengths(clip), axis=0).sum() / max(bone_lengths(key.joints).sum(), 1e-6)
+    scale = float(np.clip(scale, *SCALE_RANGE))
     pose = (key.joints - key.joints[0]) * scale
     pose[:, 1] += key.joints[:, 1].min() - pose[:, 1].min()
     body = clip[key.frame]

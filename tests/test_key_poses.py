@@ -94,7 +94,8 @@ def test_bad_times_and_counts_are_refused_before_the_encoder_runs():
 
 
 class FixedPoseEncoder(torch.nn.Module):
-    """Reads the same pose and camera from every picture: the fusion's tests need a known estimate."""
+    """Reads the same pose and camera from every picture (and their mirror images from a picture mirrored
+    left-right, as a trained encoder does): the fusion's tests need a known estimate."""
 
     config = SimpleNamespace(image_size=64)
 
@@ -104,11 +105,15 @@ class FixedPoseEncoder(torch.nn.Module):
         self.joints = torch.as_tensor(joints - joints[0], dtype=torch.float32)
         az, el = np.radians(azimuth_deg), np.radians(elevation_deg)
         self.camera = torch.tensor([np.sin(az), np.cos(az), el], dtype=torch.float32)
+        self.last = None
 
     def forward(self, pixel_values):
+        mirrored = self.last is not None and torch.equal(pixel_values, self.last.flip(-1))
+        self.last = None if mirrored else pixel_values
+        joints = torch.as_tensor(S.mirror(self.joints.numpy()), dtype=torch.float32) if mirrored else self.joints
+        camera = self.camera * torch.tensor([-1.0, 1.0, 1.0]) if mirrored else self.camera
         count = len(pixel_values)
-        return StickGenImageEncoderOutput(joints=self.joints.expand(count, -1, -1),
-                                          camera=self.camera.expand(count, -1))
+        return StickGenImageEncoderOutput(joints=joints.expand(count, -1, -1), camera=camera.expand(count, -1))
 
 
 @pytest.fixture(scope="module")
