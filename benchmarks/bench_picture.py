@@ -14,10 +14,11 @@ Per clip:
   scene's camera at the first frame (degrees).
 
 Prints a table (medians, and the share of clips within 5 cm on every joint) and writes
-benchmarks/results/bench_picture.json.
+benchmarks/results/bench_picture.json. ``--sheets DIR`` also draws, for the example drawing and the first
+two test frames, the picture followed by seven frames of the clip it starts (docs/images/picture/).
 
     .venv/bin/python benchmarks/bench_picture.py [--model models/stickgen-small] [--data data/parallax]
-        [--frames 16] [--duration 6]
+        [--frames 16] [--duration 6] [--sheets docs/images/picture]
 """
 from __future__ import annotations
 
@@ -62,6 +63,24 @@ def camera_error_deg(scene, truth_azimuth: float, truth_elevation: float) -> flo
     return float(np.degrees(np.arccos(np.clip((shown * true).sum(), -1.0, 1.0))))
 
 
+def picture_sheet(picture: np.ndarray, scene, path: Path, tile: int = 192) -> Path:
+    """One row: ``picture`` (fitted into a square) and seven evenly spaced frames of ``scene``, as seen
+    from the scene's own camera (the picture's), written to ``path``."""
+    from PIL import Image, ImageOps
+
+    from stickgen.render import render_frames
+
+    picks = np.linspace(0, scene.num_frames - 1, 7).round().astype(int).tolist()
+    tiles = [ImageOps.pad(Image.fromarray(picture), (tile, tile), color=(255, 255, 255))]
+    tiles += [Image.fromarray(frame) for frame in render_frames(scene, "normal", (tile, tile), frames=picks)]
+    sheet = Image.new("RGB", (tile * len(tiles), tile), (255, 255, 255))
+    for k, image in enumerate(tiles):
+        sheet.paste(image, (k * tile, 0))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    sheet.save(path)
+    return path
+
+
 def pick_frames(frames, count: int, seed: int = 0) -> np.ndarray:
     """``count`` frame indices, half of the drawn look and half of the others, drawn by ``seed``."""
     rng = np.random.default_rng(seed)
@@ -78,6 +97,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--frames", type=int, default=16)
     parser.add_argument("--duration", type=float, default=6.0)
     parser.add_argument("--out", type=Path, default=RESULTS / "bench_picture.json")
+    parser.add_argument("--sheets", type=Path, help="folder for contact sheets of pictures and their clips")
     args = parser.parse_args(argv)
     from datasets import load_from_disk
 
@@ -131,6 +151,16 @@ def main(argv: list[str] | None = None) -> int:
                                     "summary": summary, "text_pass_by_prompt": by_prompt, "rows": rows},
                                    indent=1) + "\n")
     print(f"wrote {args.out}")
+    if args.sheets:
+        from PIL import Image
+
+        drawing = np.asarray(Image.open(Path(__file__).parent.parent / "examples" / "pose_drawing.png").convert("RGB"))
+        shown = [("drawing", drawing, PROMPTS[0][0]), ("drawing", drawing, PROMPTS[1][0])]
+        shown += [(f"test_{frames.styles[k]}", frames.images[k], PROMPTS[0][0]) for k in pick_frames(frames, 2)]
+        for name, picture, prompt in shown:
+            scene = pipe(prompt, duration=args.duration, seed=0, image=picture).scenes[0]
+            slug = "_".join(prompt.lower().rstrip(".").split()[:3])
+            print(f"wrote {picture_sheet(picture, scene, args.sheets / f'{name}_{slug}.png')}")
     return 0
 
 
