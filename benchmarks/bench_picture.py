@@ -8,7 +8,8 @@ Per clip:
 
 - **kept**: the first frame's pose against the pose the encoder read from the picture, per joint after the
   best rotation, scale and translation (cm; max and mean over the joints): what the fusion keeps;
-- **true**: the same against the frame's true pose: the encoder and the fusion together;
+- **true**: the same against the frame's true pose (levelled as the encoder's reading is: camera space is
+  left-handed, the world right-handed): the encoder and the fusion together;
 - **text**: the prompt's kinematic check of the control suite (``stickgen.eval.control_checks``) passes;
 - **camera**: the angle between the true pelvis-to-camera direction in the body's frame and that of the
   scene's camera at the first frame (degrees).
@@ -101,7 +102,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     from datasets import load_from_disk
 
-    from stickgen.image_pose import estimate_poses, level_pose
+    from stickgen.image_pose import PoseEstimate, estimate_poses, level_pose
     from stickgen.key_poses import body_frame
     from stickgen.pipeline import StickGenPipeline
 
@@ -110,8 +111,11 @@ def main(argv: list[str] | None = None) -> int:
     frames = load_frames(load_from_disk(args.data)["test"], progress=False)
     started, rows = time.perf_counter(), []
     for index in pick_frames(frames, args.frames):
-        picture, truth = frames.images[index], frames.joints[index]
-        read = level_pose(estimate_poses(pipe.image_encoder, [picture], [frames.boxes[index]]))[0]
+        picture = frames.images[index]
+        read = estimate_poses(pipe.image_encoder, [picture], [frames.boxes[index]])
+        truth = level_pose(PoseEstimate(frames.joints[index:index + 1], frames.azimuth_deg[index:index + 1],
+                                        frames.elevation_deg[index:index + 1], read.box, read.image_size))[0]
+        read = level_pose(read)[0]
         for prompt, category, params in PROMPTS:
             scene = pipe(prompt, duration=args.duration, seed=0, image=picture).scenes[0]
             joints = scene.actors[0].joints
