@@ -317,24 +317,28 @@ def build_app(model: str | None = None, pipelines: _Pipelines | None = None):
                                      deadline=deadline, pose_image=pose_image, pose_time=pose_time)
 
         def from_prompt(prompt: str, duration: float, seed: float, model: str, style: str, camera: str,
-                        llm: str, pose_image: Any, pose_time: float, request: gr.Request, progress=gr.Progress()):
+                        llm: str, pose_image: Any = None, pose_time: float = 0.0, request: gr.Request = None,
+                        progress=gr.Progress()):
             *_, last = stages(prompt, None, request, progress, duration, seed, model, style, camera, llm,
                               pose_image, pose_time)
             return last
 
         def from_script(script: str, duration: float, seed: float, model: str, style: str, camera: str,
-                        llm: str, pose_image: Any, pose_time: float, request: gr.Request, progress=gr.Progress()):
+                        llm: str, pose_image: Any = None, pose_time: float = 0.0, request: gr.Request = None,
+                        progress=gr.Progress()):
             *_, last = stages(None, script or "", request, progress, duration, seed, model, style, camera, llm,
                               pose_image, pose_time)
             return last
 
         def prompt_in_page(prompt: str, duration: float, seed: float, model: str, style: str, camera: str,
-                           llm: str, pose_image: Any, pose_time: float, request: gr.Request, progress=gr.Progress()):
+                           llm: str, pose_image: Any = None, pose_time: float = 0.0, request: gr.Request = None,
+                           progress=gr.Progress()):
             yield from kept_on_error(stages(prompt, None, request, progress, duration, seed, model, style, camera,
                                             llm, pose_image, pose_time))
 
         def script_in_page(script: str, duration: float, seed: float, model: str, style: str, camera: str,
-                           llm: str, pose_image: Any, pose_time: float, request: gr.Request, progress=gr.Progress()):
+                           llm: str, pose_image: Any = None, pose_time: float = 0.0, request: gr.Request = None,
+                           progress=gr.Progress()):
             yield from kept_on_error(stages(None, script or "", request, progress, duration, seed, model, style,
                                             camera, llm, pose_image, pose_time))
 
