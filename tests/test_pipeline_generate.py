@@ -230,7 +230,7 @@ def test_model_index_sampling_sets_what_calls_without_settings_use(pipe, encoder
     index_path = pipe.save_pretrained(tmp_path) / "model_index.json"
     index = json.loads(index_path.read_text())
     assert index["sampling"] == {"num_inference_steps": 10, "guidance_scale": 2.5, "root_guidance_scale": None,
-                                 "strength": 1.0, "lowpass_hz": 0.0, "pace": False}
+                                 "guided_fraction": 1.0, "strength": 1.0, "lowpass_hz": 0.0, "pace": False}
     index["sampling"] = {"num_inference_steps": 0}  # a checkpoint whose refiner should stay off by default
     index_path.write_text(json.dumps(index))
     planner_only = StickGenPipeline.from_pretrained(tmp_path, text_encoder=encoder)

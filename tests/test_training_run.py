@@ -301,7 +301,7 @@ def test_model_card_quotes_the_run_files(pretrained, tmp_path):
     collect_stage_files(ship, [out])
     card = build_card(ship, [out], report, None, "python -m stickgen.eval --model ship --out report", tuning=tuning)
     assert ("`num_inference_steps=10`, `guidance_scale=2.5`, `root_guidance_scale=None` (that of `guidance_scale`), "
-            "`strength=1.0`") in card
+            "`guided_fraction=1.0`, `strength=1.0`") in card
     assert "| b **(chosen)** | 0.200 | 0.800 | 0.700 | 60.0 | 0.020 |" in card and "validation split (64 cases" in card
     assert card.startswith("---\nlicense: apache-2.0\n") and "pipeline_tag:" in card
     assert "steps: 40 of 40" in card and "training rows: 24" in card
