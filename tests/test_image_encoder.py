@@ -22,6 +22,8 @@ from stickgen.skeleton import FOOT_JOINTS, rest_pose, rotate_y
 from training import train_image_encoder
 from training.toy_data import toy_dataset
 
+#: the shipped encoder's mean errors on the toy validation frames must stay below these (measured 64 mm, 5.6 deg)
+SHIPPED_MPJPE_BOUND_MM, SHIPPED_CAMERA_BOUND_DEG = 100.0, 20.0
 TINY = dict(image_size=32, embedding_size=8, hidden_sizes=[8, 16], depths=[1, 1], head_channels=4, head_size=32)
 
 #: run with ``python -I -S``: site-packages on sys.path by hand, so ``stickgen`` is not importable
@@ -249,3 +251,15 @@ def test_a_short_training_run_learns_and_saves_a_folder_the_evaluation_reads(fra
     assert groups["all"] == saved["validation"]["all"]
     assert set(groups) >= {"all", "rendered", "drawn"} and "PA-MPJPE" in lines[0]
     assert groups["all"]["frames"] == groups["rendered"]["frames"] + groups["drawn"]["frames"]
+
+
+def test_the_shipped_encoder_reads_poses_of_motions_it_never_saw(frames):
+    """The shipped encoder on the toy clips' renders (motions and cameras outside its training data): the
+    frames of every look read within a fixed bound (the parallax test split measures 71 mm, 7.6 deg)."""
+    from pathlib import Path
+
+    folder = Path(__file__).resolve().parent.parent / "models" / "stickgen-small" / "image_encoder"
+    encoder = StickGenImageEncoder.from_pretrained(folder)
+    groups = evaluation.evaluate(encoder, evaluation.load_frames(frames["validation"], progress=False))
+    assert groups["all"]["mpjpe_mm"] < SHIPPED_MPJPE_BOUND_MM, groups
+    assert groups["all"]["camera_angle_deg"] < SHIPPED_CAMERA_BOUND_DEG, groups
