@@ -56,7 +56,7 @@ def denoise(model: DenoiseFn, scheduler, condition: torch.Tensor, text_embeds: t
     guided_steps = max(1, round(guided_fraction * len(timesteps))) if bool((guidance_scale != 1.0).any()) else 0
     both = lambda t: None if t is None else torch.cat([t, t])  # noqa: E731
     guided_in = (both(condition), both(text_embeds), torch.cat([torch.ones(b), torch.zeros(b)]).to(condition),
-                 both(action_ids))
+                 both(action_ids)) if guided_steps else None
     plain_in = (condition, text_embeds, torch.ones(b).to(condition), action_ids)
     mask = None if known_mask is None else known_mask.to(condition.dtype).expand_as(condition)
     for k, t in enumerate(timesteps):

@@ -93,7 +93,7 @@ def card_metadata(model_name: str, report_doc: dict[str, Any] | None = None) -> 
     return front
 
 
-def _parameters(folder: Path) -> int:
+def parameter_count(folder: Path) -> int:
     from safetensors import safe_open
 
     total = 0
@@ -286,7 +286,7 @@ def _image_encoder_lines(model: Path) -> list[str]:
     folder = model / "image_encoder"
     if not (folder / "config.json").is_file():
         return []
-    return [f"- image encoder: {_parameters(folder):,} parameters; reads a stick figure's pose and camera from a "
+    return [f"- image encoder: {parameter_count(folder):,} parameters; reads a stick figure's pose and camera from a "
             "picture, so `pipe(prompt, image=..., image_time=0.0)` starts the animation from it (its own card: "
             "`image_encoder/README.md`)"]
 
@@ -296,8 +296,8 @@ def build_card(model: Path, runs: list[Path], report: Path | None, dataset: Path
                controls: Path | None = None) -> str:
     total_minutes = sum(stage_files(model, r)[0]["run_minutes"] for r in runs)
     front = card_metadata(model.name, json.loads((report / "report.json").read_text()) if report else None)
-    planner = _parameters(model / "planner")
-    refiner = _parameters(model / "refiner")
+    planner = parameter_count(model / "planner")
+    refiner = parameter_count(model / "refiner")
     config = json.loads((model / "planner" / "config.json").read_text())
     lines = ["---", yaml.safe_dump(front, sort_keys=False).strip(), "---", "",
              f"# {model.name}", "",
@@ -376,6 +376,14 @@ def build_card(model: Path, runs: list[Path], report: Path | None, dataset: Path
     return "\n".join(lines + [""])
 
 
+def write_card(card: str, out: Path, model: Path) -> None:
+    """Write ``card`` to ``out`` (the card's source) and into the model folder as ``README.md``."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(card)
+    (model / "README.md").write_text(card)
+    print(f"wrote {out} and {model / 'README.md'}")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--model", type=Path, required=True, help="the pipeline folder")
@@ -391,10 +399,7 @@ def main(argv: list[str] | None = None) -> int:
     collect_stage_files(args.model, args.runs)
     card = build_card(args.model, args.runs, args.report, args.dataset, args.eval_command, args.actions,
                       args.sampling, args.controls)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(card)
-    (args.model / "README.md").write_text(card)
-    print(f"wrote {args.out} and {args.model / 'README.md'}")
+    write_card(card, args.out, args.model)
     return 0
 
 

@@ -19,7 +19,7 @@ from typing import Any
 import yaml
 
 from stickgen.hub import DATASET_REPO_ID, MODEL_REPO_ID
-from training.card import _parameters, hardware
+from training.card import hardware, parameter_count, write_card
 from training.train import SUMMARY_FILE
 
 PARALLAX_REPO_ID = f"{DATASET_REPO_ID}-parallax"
@@ -80,7 +80,7 @@ def build_card(model: Path, report: dict[str, Any], build: dict[str, Any], repor
         f"(S = {json.loads((model / 'config.json').read_text())['image_size']}; `stickgen.image_pose.preprocess` "
         "finds the figure and crops it).", "",
         "## Model", "",
-        f"A small ResNet and an MLP, {_parameters(model):,} parameters. Outputs: SMPL-22 joints relative to the "
+        f"A small ResNet and an MLP, {parameter_count(model):,} parameters. Outputs: SMPL-22 joints relative to the "
         "pelvis in the frame of a camera looking at the crop's centre (x right, y up, z away), and the camera's "
         "azimuth around the body (sine, cosine) and elevation.", "",
         "## Data", "",
@@ -121,11 +121,7 @@ def main(argv: list[str] | None = None) -> int:
     command = (f"python -m stickgen.eval.image_pose --model {report['model']} --data {report['data']} "
                f"--split {report['split']} --out {args.report}")
     body = build_card(args.model, report, json.loads((args.data / "build.json").read_text()), command)
-    card = f"---\n{yaml.safe_dump(card_metadata(report), sort_keys=False)}---\n\n{body}"
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(card)
-    (args.model / "README.md").write_text(card)
-    print(f"wrote {args.out} and {args.model / 'README.md'}")
+    write_card(f"---\n{yaml.safe_dump(card_metadata(report), sort_keys=False)}---\n\n{body}", args.out, args.model)
     return 0
 
 
