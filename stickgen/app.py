@@ -45,7 +45,8 @@ EXAMPLES = [
 CAMERA_CHOICES = ["from the script", *vocab.CAMERA_MOVES]
 VIDEO_SIZE = (512, 512)
 GIF_SIZE, GIF_FPS = (256, 256), 12.5
-#: the page's own script on Generate: on a narrow screen (the columns stacked) scroll to the result
+#: the page's own script on Generate and again when the answer arrives: on a narrow screen (the columns stacked)
+#: scroll to the result (the second time in case the page's layout moved it while the request ran)
 SCROLL_TO_RESULT = ("() => { if (window.innerWidth < 700) "
                     "document.getElementById('understood')?.scrollIntoView({behavior: 'smooth'}); }")
 RENDER_CHECK_FRAMES = 25  # the video's frames between deadline checks and progress updates (a second at 25 fps)
@@ -348,7 +349,7 @@ def build_app(model: str | None = None, pipelines: _Pipelines | None = None):
         # the page's own buttons: a failure is said above the video and keeps the last result and the script;
         # the API endpoints (hidden buttons) answer a failure with an error, as clients expect
         go.click(prompt_in_page, [prompt, *settings], outputs, api_visibility="private")
-        for start in (go.click, prompt.submit, rerun.click):  # on a phone the result is far below: go to it
+        for start in (go.click, prompt.submit, rerun.click, summary.change):  # on a phone the result is far below
             start(None, js=SCROLL_TO_RESULT, api_visibility="private")
         prompt.submit(prompt_in_page, [prompt, *settings], outputs, api_visibility="private")
         rerun.click(script_in_page, [script, *settings], outputs, api_visibility="private")
