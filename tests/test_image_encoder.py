@@ -16,7 +16,7 @@ from datasets_scripts import parallax
 from stickgen import image_pose
 from stickgen.eval import image_pose as evaluation
 from stickgen.models.configuration_image_encoder import StickGenImageEncoderConfig
-from stickgen.models.modeling_image_encoder import StickGenImageEncoder
+from stickgen.models.modeling_image_encoder import StickGenImageEncoder, StickGenImageEncoderOutput
 from stickgen.render.camera import CameraPath
 from stickgen.skeleton import FOOT_JOINTS, rest_pose, rotate_y
 from training import train_image_encoder
@@ -84,8 +84,32 @@ def test_default_encoder_is_small_and_outputs_joints_with_the_pelvis_at_zero():
     assert 1e6 < encoder.num_parameters() < 4e6
     with torch.no_grad():
         out = tiny_encoder()(torch.randn(3, 3, 32, 32))
-    assert out.joints.shape == (3, 22, 3) and out.camera.shape == (3, 3)
+    assert out.joints.shape == (3, 22, 3) and out.camera.shape == (3, 3) and out.scale.shape == (3,)
     assert torch.all(out.joints[:, 0] == 0) and out.joints[:, 1:].abs().sum() > 0
+    assert torch.all(out.scale > 0)
+    torch.testing.assert_close(out.joints, out.shape * out.scale[:, None, None])
+
+
+def test_the_loss_trains_shape_at_standard_size_and_the_size_apart():
+    """A true body 1.6 m tall: its scale is 1.6 / 1.75; an answer with the right shape at standard size
+    and the right scale costs nothing, a wrong size costs only through the scale term."""
+    pose = rest_pose(1.6)
+    pose = pose - pose[0]
+    scale = train_image_encoder.body_scale(pose[None])
+    np.testing.assert_allclose(scale, [1.6 / 1.75])
+    batch = {"joints": torch.tensor(pose[None]).float(), "scale": torch.tensor(scale).float(),
+             "camera": torch.tensor([[0.0, 1.0, 0.2]])}
+    shape = batch["joints"] / batch["scale"]
+
+    def loss(scale_answer: float) -> dict[str, float]:
+        output = StickGenImageEncoderOutput(joints=shape * scale_answer, camera=batch["camera"], shape=shape,
+                                            scale=torch.tensor([scale_answer]))
+        return train_image_encoder.pose_loss(output, batch, scale_weight=0.5, camera_weight=0.25)[1]
+
+    right, too_big = loss(float(scale[0])), loss(1.0)
+    assert right["loss"] == pytest.approx(0, abs=1e-6) and right["joints"] == pytest.approx(0, abs=1e-6)
+    assert too_big["shape"] == pytest.approx(0, abs=1e-6)
+    assert too_big["loss"] == pytest.approx(0.5 * np.log(1.75 / 1.6), rel=1e-4) and too_big["joints"] > 0.01
 
 
 def test_a_saved_folder_loads_with_transformers_alone(tmp_path):

@@ -81,7 +81,8 @@ def build_card(model: Path, report: dict[str, Any], build: dict[str, Any], repor
         "finds the figure and crops it).", "",
         "## Model", "",
         f"A small ResNet and an MLP, {parameter_count(model):,} parameters. Outputs: SMPL-22 joints relative to the "
-        "pelvis in the frame of a camera looking at the crop's centre (x right, y up, z away), and the camera's "
+        "pelvis in the frame of a camera looking at the crop's centre (x right, y up, z away), as a pose at a "
+        "standard size (`shape`) times the body's size (`scale`, learned apart from the pose), and the camera's "
         "azimuth around the body (sine, cosine) and elevation.", "",
         "## Data", "",
         f"The parallax dataset (`{PARALLAX_REPO_ID}`): clips of the Stick-Gen motion dataset "

@@ -1,14 +1,17 @@
 """Train the image pose encoder (stickgen/models/modeling_image_encoder.py) on a parallax dataset.
 
     python -m training.train_image_encoder --data data/parallax --out models/stickgen-image-encoder \\
-        [--max-minutes 45] [--batch-size 64] [--lr 2e-3] [--seed 0]
+        [--max-minutes 55] [--batch-size 64] [--lr 2e-3] [--seed 0]
 
 Frames are decoded and boxed once (:func:`stickgen.eval.image_pose.load_frames`, before the clock
 starts). A training crop is the crop of :mod:`stickgen.image_pose` around a box jittered in centre and
 size, flipped left-right half of the time (the skeleton mirrored, the azimuth negated), with its
-brightness, contrast and colour jittered, sometimes made grey, plus a little noise. Loss: mean per-joint
-distance (metres) plus ``--camera-weight`` times the camera error (squared error of sin/cos azimuth,
-absolute error of the elevation in radians).
+brightness, contrast and colour jittered, sometimes made grey, plus a little noise. Loss: the mean
+per-joint distance (metres) of the encoder's ``shape`` from the true pose brought to the standard size,
+plus ``--scale-weight`` times the absolute error of the log of its ``scale`` (the true one: the body's
+bone lengths over the standard skeleton's), plus ``--camera-weight`` times the camera error (squared
+error of sin/cos azimuth, absolute error of the elevation in radians). Size and shape are learned apart:
+a crop hides the body's size, and its guess would otherwise swamp the shape's error.
 
 The learning rate warms up and then decays on a cosine (:func:`training.train.lr_factor`) over the run's
 progress, the larger of ``step / --max-steps`` and ``elapsed / --max-minutes``, so a run on busy shared
@@ -35,7 +38,7 @@ from stickgen.eval.image_pose import PoseFrames, evaluate, load_frames
 from stickgen.image_pose import crop_square, pixel_values
 from stickgen.models.configuration_image_encoder import StickGenImageEncoderConfig
 from stickgen.models.modeling_image_encoder import StickGenImageEncoder, StickGenImageEncoderOutput
-from stickgen.skeleton import mirror
+from stickgen.skeleton import bone_lengths, mirror, rest_pose
 
 from .data import load_dataset_dict
 from .train import METRICS_FILE, SUMMARY_FILE, lr_factor
@@ -70,7 +73,7 @@ def jitter_colours(pixels: torch.Tensor, rng: np.random.Generator) -> torch.Tens
     pixels = pixels * draw(0.6, 1.2) * draw(0.85, 1.15, channels=3) + draw(-0.25, 0.25)
     grey = torch.from_numpy(rng.random(size) < GREY_PROB)
     pixels[grey] = pixels[grey].mean(dim=1, keepdim=True).expand(-1, 3, -1, -1)
-    noise = torch.from_numpy(rng.standard_normal(pixels.shape).astype(np.float32))
+    noise = torch.randn(pixels.shape, generator=torch.Generator().manual_seed(int(rng.integers(2 ** 63))))
     return (pixels + draw(0.0, 0.04) * noise).clamp(-1.0, 1.0)
 
 
@@ -80,9 +83,16 @@ def camera_targets(azimuth_deg: np.ndarray, elevation_deg: np.ndarray) -> np.nda
     return np.stack([np.sin(az), np.cos(az), np.radians(elevation_deg)], axis=-1)
 
 
+def body_scale(joints: np.ndarray) -> np.ndarray:
+    """Size of each body relative to the standard skeleton (:func:`stickgen.skeleton.rest_pose`):
+    ``joints [B, 22, 3]`` -> ``[B]``, the ratio of the summed bone lengths."""
+    return bone_lengths(joints).sum(axis=-1) / bone_lengths(rest_pose()).sum()
+
+
 def training_batch(frames: PoseFrames, indices: np.ndarray, image_size: int,
                    rng: np.random.Generator) -> dict[str, torch.Tensor]:
-    """Augmented ``pixel_values [B, 3, S, S]`` with their ``joints [B, 22, 3]`` and ``camera [B, 3]``."""
+    """Augmented ``pixel_values [B, 3, S, S]`` with their ``joints [B, 22, 3]``, ``camera [B, 3]`` and
+    ``scale [B]`` (:func:`body_scale`)."""
     boxes = jitter_boxes(frames.boxes[indices], rng)
     crops = np.stack([crop_square(frames.images[i], box, image_size) for i, box in zip(indices, boxes)])
     joints, azimuth = frames.joints[indices].copy(), frames.azimuth_deg[indices].copy()
@@ -90,18 +100,24 @@ def training_batch(frames: PoseFrames, indices: np.ndarray, image_size: int,
     crops[flip] = crops[flip, :, ::-1]
     joints[flip], azimuth[flip] = mirror(joints[flip]), -azimuth[flip]
     return {"pixel_values": jitter_colours(pixel_values(crops), rng),
-            "joints": torch.from_numpy(joints).float(),
+            "joints": torch.from_numpy(joints).float(), "scale": torch.from_numpy(body_scale(joints)).float(),
             "camera": torch.from_numpy(camera_targets(azimuth, frames.elevation_deg[indices])).float()}
 
 
-def pose_loss(output: StickGenImageEncoderOutput, joints: torch.Tensor, camera: torch.Tensor,
+def pose_loss(output: StickGenImageEncoderOutput, batch: dict[str, torch.Tensor], scale_weight: float,
               camera_weight: float) -> tuple[torch.Tensor, dict[str, float]]:
-    """Total loss and its parts: ``joints`` mean per-joint distance (m), ``camera`` error."""
-    joint_error = (output.joints - joints).norm(dim=-1).mean()
-    camera_error = ((output.camera[:, :2] - camera[:, :2]) ** 2).sum(-1).mean() + (
-        output.camera[:, 2] - camera[:, 2]).abs().mean()
-    total = joint_error + camera_weight * camera_error
-    return total, {"loss": total.item(), "joints": joint_error.item(), "camera": camera_error.item()}
+    """Total loss (module docstring) of an output on a :func:`training_batch` and its parts: ``shape`` and
+    ``joints`` (the metres the encoder answers, not trained on directly) mean per-joint distances (m),
+    ``scale`` and ``camera`` errors."""
+    shape_error = (output.shape - batch["joints"] / batch["scale"][:, None, None]).norm(dim=-1).mean()
+    scale_error = (output.scale.log() - batch["scale"].log()).abs().mean()
+    camera, predicted = batch["camera"], output.camera
+    camera_error = (((predicted[:, :2] - camera[:, :2]) ** 2).sum(-1).mean()
+                    + (predicted[:, 2] - camera[:, 2]).abs().mean())
+    total = shape_error + scale_weight * scale_error + camera_weight * camera_error
+    joint_error = (output.joints.detach() - batch["joints"]).norm(dim=-1).mean()
+    return total, {"loss": total.item(), "shape": shape_error.item(), "joints": joint_error.item(),
+                   "scale": scale_error.item(), "camera": camera_error.item()}
 
 
 # ----------------------------------------------------------------------------- the run
@@ -121,9 +137,9 @@ class MetricsLog:
             csv.writer(handle).writerows([step, split, k, f"{v:.6g}", f"{elapsed:.1f}"] for k, v in metrics.items())
 
 
-def train(data: Any, out: str | Path, config: StickGenImageEncoderConfig | None = None, max_minutes: float = 45.0,
+def train(data: Any, out: str | Path, config: StickGenImageEncoderConfig | None = None, max_minutes: float = 55.0,
           max_steps: int = 100_000, batch_size: int = 64, lr: float = 2e-3, weight_decay: float = 1e-4,
-          camera_weight: float = 0.25, eval_every: int = 250, log_every: int = 25,
+          scale_weight: float = 0.5, camera_weight: float = 0.25, eval_every: int = 250, log_every: int = 25,
           max_train_rows: int | None = None, max_validation_rows: int = 2000, seed: int = 0,
           log: Callable[[str], None] = print) -> dict[str, Any]:
     """Train on ``data["train"]`` (a DatasetDict, its folder or a Hub id), keep the best encoder on the
@@ -172,7 +188,7 @@ def train(data: Any, out: str | Path, config: StickGenImageEncoderConfig | None 
         batch = training_batch(train_frames, rng.integers(0, len(train_frames), batch_size),
                                encoder.config.image_size, rng)
         batch = {k: v.to(accelerator.device) for k, v in batch.items()}
-        total, parts = pose_loss(model(batch["pixel_values"]), batch["joints"], batch["camera"], camera_weight)
+        total, parts = pose_loss(model(batch["pixel_values"]), batch, scale_weight, camera_weight)
         optimizer.zero_grad(set_to_none=True)
         accelerator.backward(total)
         optimizer.step()
@@ -198,7 +214,8 @@ def train(data: Any, out: str | Path, config: StickGenImageEncoderConfig | None 
                "parameters": sum(p.numel() for p in encoder.parameters()), "device": str(accelerator.device),
                "threads": torch.get_num_threads(), "torch": torch.__version__,
                "settings": {"max_minutes": max_minutes, "max_steps": max_steps, "batch_size": batch_size, "lr": lr,
-                            "weight_decay": weight_decay, "camera_weight": camera_weight, "seed": seed},
+                            "weight_decay": weight_decay, "scale_weight": scale_weight,
+                            "camera_weight": camera_weight, "seed": seed},
                "command": " ".join(["python -m training.train_image_encoder", *sys.argv[1:]])}
     (out / SUMMARY_FILE).write_text(json.dumps(summary, indent=1) + "\n")
     return summary
@@ -208,10 +225,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--data", required=True, help="parallax DatasetDict folder (save_to_disk) or Hub id")
     parser.add_argument("--out", default="models/stickgen-image-encoder")
-    parser.add_argument("--max-minutes", type=float, default=45.0, help="training time, loading not counted")
+    parser.add_argument("--max-minutes", type=float, default=55.0, help="training time, loading not counted")
     parser.add_argument("--max-steps", type=int, default=100_000)
     parser.add_argument("--batch-size", type=int, default=64)
     parser.add_argument("--lr", type=float, default=2e-3)
+    parser.add_argument("--scale-weight", type=float, default=0.5)
     parser.add_argument("--camera-weight", type=float, default=0.25)
     parser.add_argument("--image-size", type=int, default=StickGenImageEncoderConfig().image_size)
     parser.add_argument("--eval-every", type=int, default=250)
@@ -222,8 +240,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     torch.set_num_threads(args.threads)
     summary = train(args.data, args.out, StickGenImageEncoderConfig(image_size=args.image_size), args.max_minutes,
-                    args.max_steps, args.batch_size, args.lr, camera_weight=args.camera_weight,
-                    eval_every=args.eval_every, max_train_rows=args.max_train_rows,
+                    args.max_steps, args.batch_size, args.lr, scale_weight=args.scale_weight,
+                    camera_weight=args.camera_weight, eval_every=args.eval_every, max_train_rows=args.max_train_rows,
                     max_validation_rows=args.max_validation_rows, seed=args.seed)
     print(json.dumps({k: summary[k] for k in ("steps", "train_seconds", "best_step", "validation")}))
     return 0
