@@ -23,8 +23,8 @@ class StickGenImageEncoderConfig(PretrainedConfig):
 
     def __init__(self, image_size: int = 64, num_channels: int = 3, embedding_size: int = 32,
                  hidden_sizes: list[int] | tuple[int, ...] = (32, 64, 128, 256),
-                 depths: list[int] | tuple[int, ...] = (2, 2, 2, 2), head_channels: int = 32, head_size: int = 512,
-                 dropout: float = 0.1, num_joints: int = 22, **kwargs):
+                 depths: list[int] | tuple[int, ...] = (2, 2, 2, 2), head_channels: int = 64, head_size: int = 512,
+                 dropout: float = 0.0, num_joints: int = 22, **kwargs):
         self.image_size, self.num_channels, self.embedding_size = image_size, num_channels, embedding_size
         self.hidden_sizes, self.depths = list(hidden_sizes), list(depths)
         self.head_channels, self.head_size = head_channels, head_size

@@ -4,10 +4,15 @@ Input ``pixel_values [B, 3, S, S]``: a square crop around the figure, values in 
 (``stickgen.image_pose.preprocess`` makes it). A small ResNet (He et al. 2016: a stride-2 stem, then
 stages of basic residual blocks with BatchNorm, each halving the resolution) gives a feature map that a
 1x1 convolution narrows and an MLP reads whole (flattened, not pooled: where a limb lies is the pose).
-Two linear heads:
+Linear heads:
 
-- ``joints [B, 22, 3]``: metres, root-relative (joint 0, the pelvis, is exactly 0), in the frame of the
-  *figure view*, a camera looking at the crop's centre: x right, y up, z forward (away from the camera).
+- ``shape [B, 22, 3]``: the pose of a body of the training skeleton's standard size (metres,
+  root-relative: joint 0, the pelvis, is exactly 0), in the frame of the *figure view*, a camera looking
+  at the crop's centre: x right, y up, z forward (away from the camera).
+- ``scale [B]``: the body's size relative to that standard (a crop hides how far away the camera is, so
+  size can only be guessed from the drawing; kept apart from ``shape`` so that training on one does not
+  blur the other).
+- ``joints [B, 22, 3]``: ``shape * scale``, the pose in metres.
 - ``camera [B, 3]``: ``(sin azimuth, cos azimuth, elevation)``: azimuth is the direction from the pelvis
   to the camera in the ground plane relative to the body's facing (0: seen from the front), elevation
   the downward pitch of the view axis, both in radians. Sine and cosine make the angle continuous;
@@ -32,10 +37,13 @@ from .configuration_image_encoder import StickGenImageEncoderConfig
 
 @dataclass
 class StickGenImageEncoderOutput(ModelOutput):
-    """``joints [B, 22, 3]`` figure-view metres (pelvis at 0); ``camera [B, 3]`` (sin az, cos az, elevation rad)."""
+    """``joints [B, 22, 3]`` figure-view metres (pelvis at 0), ``shape * scale``; ``camera [B, 3]`` (sin az,
+    cos az, elevation rad); ``shape [B, 22, 3]`` the pose at standard size; ``scale [B]`` the body's size."""
 
     joints: torch.Tensor | None = None
     camera: torch.Tensor | None = None
+    shape: torch.Tensor | None = None
+    scale: torch.Tensor | None = None
 
 
 class ResidualBlock(nn.Module):
@@ -56,7 +64,7 @@ class ResidualBlock(nn.Module):
 
 
 class StickGenImageEncoder(PreTrainedModel):
-    """ResNet over the crop, MLP over the flattened feature map, joint and camera heads."""
+    """ResNet over the crop, MLP over the flattened feature map, shape, scale and camera heads."""
 
     config_class = StickGenImageEncoderConfig
     base_model_prefix = "image_encoder"
@@ -78,6 +86,7 @@ class StickGenImageEncoder(PreTrainedModel):
         self.mlp = nn.Sequential(nn.Linear(config.head_channels * side * side, config.head_size), nn.ReLU(),
                                  nn.Dropout(config.dropout))
         self.joints_head = nn.Linear(config.head_size, (config.num_joints - 1) * 3)
+        self.scale_head = nn.Linear(config.head_size, 1)
         self.camera_head = nn.Linear(config.head_size, 3)
         self.post_init()
 
@@ -85,8 +94,10 @@ class StickGenImageEncoder(PreTrainedModel):
         """Keep PyTorch's default initialisation of each layer (the encoder is trained from it)."""
 
     def forward(self, pixel_values: torch.Tensor, **kwargs) -> StickGenImageEncoderOutput:
-        """``pixel_values [B, 3, S, S]`` in [-1, 1] -> joints ``[B, 22, 3]`` and camera ``[B, 3]``."""
+        """``pixel_values [B, 3, S, S]`` in [-1, 1] -> joints, camera, shape and scale (the output class)."""
         hidden = self.mlp(self.project(self.blocks(self.stem(pixel_values))))  # [B, head_size]
-        joints = self.joints_head(hidden).view(len(hidden), self.config.num_joints - 1, 3)
-        return StickGenImageEncoderOutput(joints=F.pad(joints, (0, 0, 1, 0)), camera=self.camera_head(hidden))
+        shape = F.pad(self.joints_head(hidden).view(len(hidden), self.config.num_joints - 1, 3), (0, 0, 1, 0))
+        scale = self.scale_head(hidden).squeeze(-1).exp()  # the head reads the log of the size
+        return StickGenImageEncoderOutput(joints=shape * scale[:, None, None], camera=self.camera_head(hidden),
+                                          shape=shape, scale=scale)
 
