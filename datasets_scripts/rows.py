@@ -137,5 +137,4 @@ def to_row(clip: DataClip) -> dict[str, Any]:
 
 def estimate_height(joints: np.ndarray) -> float:
     """Body height of a clip from its bone lengths, relative to the 1.75 m rest pose: ``[T, 22, 3] -> m``."""
-    ratio = np.median(skeleton.bone_lengths(joints).sum(axis=-1)) / skeleton.bone_lengths(skeleton.rest_pose()).sum()
-    return float(skeleton.REST_HEIGHT * ratio)
+    return float(skeleton.REST_HEIGHT * np.median(skeleton.size_ratio(joints)))

@@ -87,6 +87,12 @@ def bone_lengths(joints: np.ndarray) -> np.ndarray:
     return np.linalg.norm(bone_vectors(joints), axis=-1)
 
 
+def size_ratio(joints: np.ndarray) -> np.ndarray:
+    """Each pose's size relative to the 1.75 m rest pose, its summed bone lengths over the rest pose's:
+    ``[..., 22, 3] -> [...]``."""
+    return bone_lengths(joints).sum(axis=-1) / bone_lengths(_REST_POSITIONS_175).sum()
+
+
 def _unit(v: np.ndarray, fallback: np.ndarray) -> np.ndarray:
     norm = np.linalg.norm(v, axis=-1, keepdims=True)
     return np.where(norm > 1e-9, v / np.maximum(norm, 1e-12), fallback)

@@ -18,7 +18,7 @@ from stickgen.eval import image_pose as evaluation
 from stickgen.models.configuration_image_encoder import StickGenImageEncoderConfig
 from stickgen.models.modeling_image_encoder import StickGenImageEncoder, StickGenImageEncoderOutput
 from stickgen.render.camera import CameraPath
-from stickgen.skeleton import FOOT_JOINTS, rest_pose, rotate_y
+from stickgen.skeleton import FOOT_JOINTS, rest_pose, rotate_y, size_ratio
 from training import train_image_encoder
 from training.toy_data import toy_dataset
 
@@ -95,7 +95,7 @@ def test_the_loss_trains_shape_at_standard_size_and_the_size_apart():
     and the right scale costs nothing, a wrong size costs only through the scale term."""
     pose = rest_pose(1.6)
     pose = pose - pose[0]
-    scale = train_image_encoder.body_scale(pose[None])
+    scale = size_ratio(pose[None])
     np.testing.assert_allclose(scale, [1.6 / 1.75])
     batch = {"joints": torch.tensor(pose[None]).float(), "scale": torch.tensor(scale).float(),
              "camera": torch.tensor([[0.0, 1.0, 0.2]])}

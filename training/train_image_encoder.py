@@ -38,7 +38,7 @@ from stickgen.eval.image_pose import PoseFrames, evaluate, load_frames
 from stickgen.image_pose import crop_square, pixel_values
 from stickgen.models.configuration_image_encoder import StickGenImageEncoderConfig
 from stickgen.models.modeling_image_encoder import StickGenImageEncoder, StickGenImageEncoderOutput
-from stickgen.skeleton import bone_lengths, mirror, rest_pose
+from stickgen.skeleton import mirror, size_ratio
 
 from .data import load_dataset_dict
 from .train import METRICS_FILE, SUMMARY_FILE, lr_factor
@@ -83,16 +83,10 @@ def camera_targets(azimuth_deg: np.ndarray, elevation_deg: np.ndarray) -> np.nda
     return np.stack([np.sin(az), np.cos(az), np.radians(elevation_deg)], axis=-1)
 
 
-def body_scale(joints: np.ndarray) -> np.ndarray:
-    """Size of each body relative to the standard skeleton (:func:`stickgen.skeleton.rest_pose`):
-    ``joints [B, 22, 3]`` -> ``[B]``, the ratio of the summed bone lengths."""
-    return bone_lengths(joints).sum(axis=-1) / bone_lengths(rest_pose()).sum()
-
-
 def training_batch(frames: PoseFrames, indices: np.ndarray, image_size: int,
                    rng: np.random.Generator) -> dict[str, torch.Tensor]:
     """Augmented ``pixel_values [B, 3, S, S]`` with their ``joints [B, 22, 3]``, ``camera [B, 3]`` and
-    ``scale [B]`` (:func:`body_scale`)."""
+    ``scale [B]`` (:func:`stickgen.skeleton.size_ratio`)."""
     boxes = jitter_boxes(frames.boxes[indices], rng)
     crops = np.stack([crop_square(frames.images[i], box, image_size) for i, box in zip(indices, boxes)])
     joints, azimuth = frames.joints[indices].copy(), frames.azimuth_deg[indices].copy()
@@ -100,7 +94,7 @@ def training_batch(frames: PoseFrames, indices: np.ndarray, image_size: int,
     crops[flip] = crops[flip, :, ::-1]
     joints[flip], azimuth[flip] = mirror(joints[flip]), -azimuth[flip]
     return {"pixel_values": jitter_colours(pixel_values(crops), rng),
-            "joints": torch.from_numpy(joints).float(), "scale": torch.from_numpy(body_scale(joints)).float(),
+            "joints": torch.from_numpy(joints).float(), "scale": torch.from_numpy(size_ratio(joints)).float(),
             "camera": torch.from_numpy(camera_targets(azimuth, frames.elevation_deg[indices])).float()}
 
 
